@@ -1,0 +1,169 @@
+# fsql - single GNU make file.  Outputs go under $(BUILD); the two programs
+# are linked at the repository root (normal build) or under $(BUILD).
+#
+#   make            build ./fsql and ./fsql-kafka-mock
+#   make test       install what is missing, build, run the whole test suite
+#   make demo       install what is missing, build, run the main job
+#   make asan       build with ASan+UBSan under build/asan and run the tests
+#   make fuzz-parser  run the libFuzzer parser target (FUZZ_SECONDS=60)
+#   make bench      benchmarks (figures go to docs/benchmarks.md by hand)
+#   make clean
+#
+# V=1 shows full command lines.
+
+CC      ?= cc
+LEMON   ?= lemon
+RE2C    ?= re2c
+BUILD   ?= build
+SANITIZE ?=
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+PKGS := rdkafka sqlite3
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+OPT ?= -O2
+CPPFLAGS += -I. -I$(BUILD)/gen -D_GNU_SOURCE
+BASE_CFLAGS := -std=c11 -g $(OPT) -MMD -MP $(PKG_CFLAGS)
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Werror
+GEN_WARN := -Wall -Wno-unused-parameter -Wno-unused-variable \
+            -Wno-type-limits -Wno-unused-but-set-variable
+LDLIBS += $(PKG_LIBS) -lm
+
+ifneq ($(SANITIZE),)
+BASE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=undefined -DFSQL_ARENA_DEBUG
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+ifeq ($(BUILD),build)
+BINDIR := .
+else
+BINDIR := $(BUILD)
+endif
+
+FSQL_BIN := $(BINDIR)/fsql
+MOCK_BIN := $(BINDIR)/fsql-kafka-mock
+
+LIB_SRCS := $(wildcard compiler/*.c) $(wildcard runtime/*.c)
+GEN_SRCS := $(BUILD)/gen/parse.c $(BUILD)/gen/lexer.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) \
+            $(BUILD)/obj/gen/parse.o $(BUILD)/obj/gen/lexer.o
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
+
+.PHONY: all test test-quick demo asan deps fuzz-parser fuzz bench clean \
+        check-style docs
+
+all: $(FSQL_BIN) $(MOCK_BIN)
+
+$(BUILD)/gen/parse.c $(BUILD)/gen/parse.h: grammar/parse.y
+	@mkdir -p $(BUILD)/gen
+	@echo "LEMON $<"
+	$(Q)cp grammar/parse.y $(BUILD)/gen/parse.y
+	$(Q)$(LEMON) -q -d$(BUILD)/gen $(BUILD)/gen/parse.y
+	$(Q)rm -f $(BUILD)/gen/parse.y
+
+$(BUILD)/gen/lexer.c: grammar/lexer.re $(BUILD)/gen/parse.h
+	@mkdir -p $(BUILD)/gen
+	@echo "RE2C $<"
+	$(Q)$(RE2C) -W --no-generation-date --no-version -o $@ $<
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	@echo "CC $<"
+	$(Q)$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(GEN_WARN) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/gen/parse.h
+	@mkdir -p $(dir $@)
+	@echo "CC $<"
+	$(Q)$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(WARN) -c -o $@ $<
+
+$(BUILD)/libfsql.a: $(LIB_OBJS)
+	@echo "AR $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FSQL_BIN): $(BUILD)/obj/tools/fsql.o $(BUILD)/libfsql.a
+	@echo "LINK $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(MOCK_BIN): $(BUILD)/obj/tools/kafka_mock.o $(BUILD)/libfsql.a
+	@echo "LINK $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bin/unit: $(UNIT_OBJS) $(BUILD)/libfsql.a
+	@mkdir -p $(dir $@)
+	@echo "LINK $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# ---- tests -------------------------------------------------------------
+
+deps:
+	@tools/deps.sh
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory test-quick
+
+test-quick: all $(BUILD)/bin/unit
+	$(Q)$(BUILD)/bin/unit
+	$(Q)FSQL=$(FSQL_BIN) tools/runtests.sh
+	$(Q)FSQL=$(FSQL_BIN) tools/roundtrip.sh
+	$(Q)$(MAKE) --no-print-directory fuzz-smoke
+
+asan: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 OPT=-O1 \
+	    test-quick
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/demo.sh
+
+# ---- fuzzing (clang + libFuzzer) ---------------------------------------
+
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+              -I. -Ibuild/fuzz/gen -D_GNU_SOURCE -DFSQL_ARENA_DEBUG \
+              $(PKG_CFLAGS)
+
+build/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(LIB_SRCS) grammar/parse.y \
+                       grammar/lexer.re
+	@mkdir -p build/fuzz/gen
+	$(Q)$(MAKE) --no-print-directory BUILD=build/fuzz build/fuzz/gen/parse.c \
+	    build/fuzz/gen/lexer.c
+	@echo "FUZZ-CC $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -w -o $@ tests/fuzz/fuzz_parse.c \
+	    $(LIB_SRCS) build/fuzz/gen/parse.c build/fuzz/gen/lexer.c \
+	    $(PKG_LIBS) -lm
+
+fuzz-parser: build/fuzz/fuzz_parse
+	@mkdir -p build/fuzz/corpus
+	$(Q)build/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) \
+	    -dict=tests/fuzz/fsql.dict -max_len=4096 -timeout=10 \
+	    build/fuzz/corpus tests/fuzz/corpus
+
+# The short run inside `make test`: replay the corpus, then fuzz briefly.
+fuzz-smoke: build/fuzz/fuzz_parse
+	@mkdir -p build/fuzz/corpus
+	@echo "FUZZ parser (15 s)"
+	$(Q)build/fuzz/fuzz_parse -max_total_time=15 -dict=tests/fuzz/fsql.dict \
+	    -max_len=4096 -timeout=10 build/fuzz/corpus tests/fuzz/corpus \
+	    >build/fuzz/smoke.log 2>&1 || { tail -50 build/fuzz/smoke.log; exit 1; }
+
+fuzz: fuzz-parser
+
+bench: all
+	$(Q)tools/bench.sh
+
+check-style:
+	$(Q)tools/check-style.sh
+
+clean:
+	rm -rf build fsql fsql-kafka-mock
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
