@@ -155,10 +155,50 @@ fuzz-smoke: build/fuzz/fuzz_parse
 	    -max_len=4096 -timeout=10 build/fuzz/corpus tests/fuzz/corpus \
 	    >build/fuzz/smoke.log 2>&1 || { tail -50 build/fuzz/smoke.log; exit 1; }
 
-fuzz: fuzz-parser
+# The json/csv formats target (tests/fuzz/fuzz_json.c): runtime only.
+.PHONY: fuzz-json fuzz-json-smoke
+RT_SRCS := $(wildcard runtime/*.c)
 
-bench: all
+build/fuzz/fuzz_json: tests/fuzz/fuzz_json.c $(RT_SRCS) $(wildcard runtime/*.h)
+	@mkdir -p build/fuzz
+	@echo "FUZZ-CC $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -w -o $@ tests/fuzz/fuzz_json.c \
+	    $(RT_SRCS) $(PKG_LIBS) -lm
+
+fuzz-json: build/fuzz/fuzz_json
+	@mkdir -p build/fuzz/corpus-json
+	$(Q)build/fuzz/fuzz_json -max_total_time=$(FUZZ_SECONDS) \
+	    -dict=tests/fuzz/json.dict -max_len=4096 -timeout=10 \
+	    build/fuzz/corpus-json tests/fuzz/corpus-json
+
+fuzz-json-smoke: build/fuzz/fuzz_json
+	@mkdir -p build/fuzz/corpus-json
+	@echo "FUZZ json (15 s)"
+	$(Q)build/fuzz/fuzz_json -max_total_time=15 -dict=tests/fuzz/json.dict \
+	    -max_len=4096 -timeout=10 build/fuzz/corpus-json \
+	    tests/fuzz/corpus-json >build/fuzz/smoke-json.log 2>&1 || \
+	    { tail -50 build/fuzz/smoke-json.log; exit 1; }
+
+fuzz: fuzz-parser fuzz-json
+
+bench: all $(BUILD)/bin/bench_json
 	$(Q)tools/bench.sh
+
+# JSON decoder beside yajl (tools/bench_json.c); yajl's columns are left
+# out when libyajl-dev is not installed.
+YAJL_CFLAGS := $(shell test -f /usr/include/yajl/yajl_tree.h && \
+                 echo -DHAVE_YAJL)
+YAJL_LIBS := $(if $(YAJL_CFLAGS),-lyajl)
+
+$(BUILD)/obj/tools/bench_json.o: tools/bench_json.c
+	@mkdir -p $(dir $@)
+	@echo "CC $<"
+	$(Q)$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(WARN) $(YAJL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/bin/bench_json: $(BUILD)/obj/tools/bench_json.o $(BUILD)/libfsql.a
+	@mkdir -p $(dir $@)
+	@echo "LINK $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(YAJL_LIBS)
 
 check-style:
 	$(Q)tools/check-style.sh

@@ -461,6 +461,7 @@ typedef struct AstTableRef {
     /* resolve.c: */
     struct CatTable *table; /* resolved table, or NULL for view/CTE */
     struct CatView *view;
+    AstNode *cte;           /* the AST_CTE it names, or NULL */
 } AstTableRef;
 
 typedef struct AstSubqueryRef {
@@ -690,6 +691,10 @@ typedef struct AstTimeUnitArg {
 typedef struct AstTableArg {
     QName name; /* TABLE t */
     AstNode *query; /* or TABLE (SELECT ...) -- rarely used */
+    /* resolve.c: the input as a bound FROM item: an AST_TABLE_REF built
+     * from name (table/view/cte set as for any table reference), or query
+     * itself.  DESCRIPTOR column refs have source = this node. */
+    AstNode *resolved;
 } AstTableArg;
 
 typedef struct AstDescriptorArg {
@@ -789,6 +794,266 @@ struct AstNode {
 AstNode *ast_new(Arena *a, AstKind k, SrcSpan at);
 void ast_list_push(Arena *a, AstList *l, AstNode *n);
 SrcSpan span_join(SrcSpan first, SrcSpan last); /* from first to end of last */
+
+
+/* Debug tree dump: an indented, deterministic text rendering of the whole
+ * tree (kinds, names, literal texts, flags, operators, types as written),
+ * without spans, so that two trees compare equal iff their dumps do.  Used
+ * by `fsql parse --dump` and the golden tests under tests/parse/. */
+void ast_dump(StrBuf *out, const AstNode *n);
+
+/* ===================================================================== */
+/* Builders used by grammar/parse.y (implemented in ast.c).               */
+/* Each takes the CompileCtx (arena, diagnostics, and cc->ps->last_end,  */
+/* the end of the rule being reduced), copies identifier and literal     */
+/* text into the arena (unquoted, unescaped) and sets spans.  They       */
+/* report malformed pieces (unknown type or time unit, bad quantifier)   */
+/* as diagnostics and still return a usable node.                        */
+/* ===================================================================== */
+
+struct CompileCtx;
+
+/* A token as the parser sees it: a borrowed slice of the source. */
+typedef struct Token {
+    const char *z; /* points into CompileCtx.src */
+    uint32_t n;    /* bytes */
+    SrcSpan at;
+} Token;
+
+/* Small parse-time aggregates passed from grammar rules to builders. */
+typedef struct AstAlias {
+    Ident name;
+    bool has_alias;
+    AstList columns; /* AS x(a, b): AST_COLUMN_REF */
+} AstAlias;
+
+typedef struct AstLimit {
+    AstNode *limit, *offset;
+} AstLimit;
+
+typedef struct AstSkip {
+    SkipKind kind;
+    Ident var;
+    SrcSpan at;
+} AstSkip;
+
+typedef struct AstFrame {
+    FrameUnit unit;
+    AstNode *start, *end;
+} AstFrame;
+
+typedef struct AstQuant {
+    int32_t min, max; /* max -1: unbounded */
+    bool is_reluctant;
+    SrcSpan at;
+} AstQuant;
+
+typedef struct AstIntervalQual {
+    TimeUnit unit, unit_to;
+    int32_t precision;
+    SrcSpan at;
+} AstIntervalQual;
+
+SrcSpan ast_span_from(struct CompileCtx *cc, uint32_t off);
+void ast_extend(struct CompileCtx *cc, AstNode *n);
+void ast_stmt_add(struct CompileCtx *cc, AstNode *n);
+AstList ast_list1(struct CompileCtx *cc, AstNode *n);
+Ident ast_ident(struct CompileCtx *cc, Token t);
+QName ast_qname1(struct CompileCtx *cc, Token t);
+void ast_qname_push(struct CompileCtx *cc, QName *q, Token t);
+Str ast_string(struct CompileCtx *cc, Token t); /* unescaped '...' */
+int32_t ast_int(struct CompileCtx *cc, Token t);
+TimeUnit ast_time_unit_parse(Str name); /* TU_NONE if unknown */
+
+/* statements */
+AstNode *ast_create_table(struct CompileCtx *cc, Token start, bool is_temp,
+                          bool if_not_exists, QName name, AstList elems,
+                          Str comment, AstList partitioned, AstList options,
+                          QName like);
+AstNode *ast_column_def(struct CompileCtx *cc, Token name, TypeName *type,
+                        AstNode *expr);
+void ast_column_metadata_key(struct CompileCtx *cc, AstNode *col, Token key);
+void ast_column_pk(struct CompileCtx *cc, AstNode *col, bool not_enforced);
+AstNode *ast_watermark_def(struct CompileCtx *cc, Token start, Token col,
+                           AstNode *expr);
+/* A table-level PRIMARY KEY: an AST_CREATE_TABLE node holding only
+ * primary_key and pk_at; ast_create_table() merges it. */
+AstNode *ast_pk_constraint(struct CompileCtx *cc, uint32_t off, AstList cols,
+                           bool not_enforced);
+AstNode *ast_option(struct CompileCtx *cc, Token key, Token value);
+AstNode *ast_create_view(struct CompileCtx *cc, Token start, bool is_temp,
+                         bool if_not_exists, QName name, AstList cols,
+                         Str comment, AstNode *query);
+AstNode *ast_create_function(struct CompileCtx *cc, Token start,
+                             bool is_temp, bool is_system,
+                             bool if_not_exists, QName name, Token class_name,
+                             Token language);
+AstNode *ast_drop(struct CompileCtx *cc, Token start, ObjKind obj,
+                  bool is_temp, bool if_exists, QName name);
+AstNode *ast_insert(struct CompileCtx *cc, Token start, bool is_overwrite,
+                    QName table, HintList hints, AstList partition,
+                    AstList cols, AstNode *query);
+AstNode *ast_statement_set(struct CompileCtx *cc, Token start,
+                           AstList inserts, bool is_begin_form);
+AstNode *ast_set(struct CompileCtx *cc, Token start, const SrcSpan *key,
+                 const SrcSpan *value);
+AstNode *ast_reset(struct CompileCtx *cc, Token start, const SrcSpan *key);
+AstNode *ast_show(struct CompileCtx *cc, Token start, ShowKind what,
+                  const QName *name, const Token *like);
+AstNode *ast_describe(struct CompileCtx *cc, Token start, bool is_extended,
+                      QName name);
+AstNode *ast_explain(struct CompileCtx *cc, Token start,
+                     const AstList *details, bool is_plan_for,
+                     AstNode *stmt);
+AstNode *ast_query_stmt(struct CompileCtx *cc, AstNode *query);
+AstNode *ast_use(struct CompileCtx *cc, Token start, bool is_catalog,
+                 QName name);
+
+/* types */
+TypeName *ast_type_named(struct CompileCtx *cc, Token name, int32_t p,
+                         int32_t s);
+void ast_type_not_null(struct CompileCtx *cc, TypeName *t);
+void ast_extend_type(struct CompileCtx *cc, TypeName *t);
+void ast_type_local_tz(struct CompileCtx *cc, TypeName *t, Token time_word);
+void ast_type_without_tz(struct CompileCtx *cc, TypeName *t,
+                         Token time_word);
+TypeName *ast_type_array(struct CompileCtx *cc, Token start, TypeName *elem);
+TypeName *ast_type_multiset(struct CompileCtx *cc, Token name,
+                            TypeName *elem);
+TypeName *ast_type_map(struct CompileCtx *cc, Token start, TypeName *key,
+                       TypeName *value);
+TypeName *ast_type_row(struct CompileCtx *cc, Token start, AstList fields);
+
+/* queries */
+AstNode *ast_query(struct CompileCtx *cc, uint32_t off, const AstList *ctes,
+                   AstNode *body, const AstList *order_by,
+                   const AstLimit *limit);
+AstNode *ast_cte(struct CompileCtx *cc, Token name, AstList cols,
+                 AstNode *query);
+AstNode *ast_values(struct CompileCtx *cc, Token start, AstList rows);
+AstNode *ast_setop(struct CompileCtx *cc, SetOpKind op, bool is_all,
+                   AstNode *left, AstNode *right);
+AstNode *ast_select(struct CompileCtx *cc, Token start, const HintList *hints,
+                    bool is_distinct, const AstList *items, AstNode *from,
+                    AstNode *where, const AstList *group_by, AstNode *having,
+                    const AstList *windows);
+void ast_hints_parse(struct CompileCtx *cc, HintList *hl, Token hint);
+AstNode *ast_select_item(struct CompileCtx *cc, AstNode *expr,
+                         const Token *alias);
+AstNode *ast_star(struct CompileCtx *cc, uint32_t off, const QName *qual);
+AstNode *ast_order_item(struct CompileCtx *cc, AstNode *expr, bool is_desc,
+                        int nulls);
+AstNode *ast_window_def(struct CompileCtx *cc, Token name, Token lp,
+                        AstNode *spec);
+AstNode *ast_window_spec(struct CompileCtx *cc, const Token *base,
+                         const AstList *partition_by,
+                         const AstList *order_by, const AstFrame *frame);
+AstNode *ast_frame_bound(struct CompileCtx *cc, uint32_t off, BoundKind b,
+                         AstNode *offset);
+
+/* FROM items */
+AstAlias ast_alias(struct CompileCtx *cc, Token name, const AstList *cols);
+AstNode *ast_join(struct CompileCtx *cc, JoinKind k, bool is_natural,
+                  AstNode *left, AstNode *right, AstNode *on,
+                  const AstList *using_cols);
+AstNode *ast_table_ref(struct CompileCtx *cc, QName name,
+                       const HintList *hints, AstNode *system_time,
+                       const AstAlias *alias);
+AstNode *ast_subquery_ref(struct CompileCtx *cc, uint32_t off,
+                          bool is_lateral, AstNode *query,
+                          const AstAlias *alias);
+AstNode *ast_table_func_ref(struct CompileCtx *cc, uint32_t off,
+                            bool is_lateral, AstNode *call,
+                            const AstAlias *alias);
+AstNode *ast_unnest_ref(struct CompileCtx *cc, uint32_t off,
+                        const AstList *args, bool with_ordinality,
+                        const AstAlias *alias);
+
+/* MATCH_RECOGNIZE */
+AstNode *ast_match_recognize(struct CompileCtx *cc, AstNode *input,
+                             const AstList *partition_by,
+                             const AstList *order_by,
+                             const AstList *measures, RowsPerMatch rpm,
+                             const AstSkip *skip, AstNode *pattern,
+                             AstNode *within, const AstList *subsets,
+                             const AstList *defines, const AstAlias *alias);
+AstNode *ast_measure(struct CompileCtx *cc, AstNode *expr, Token alias);
+AstSkip ast_skip(struct CompileCtx *cc, Token start, SkipKind k,
+                 const Token *var);
+AstNode *ast_subset(struct CompileCtx *cc, Token name, AstList vars);
+AstNode *ast_define(struct CompileCtx *cc, Token var, AstNode *cond);
+AstNode *ast_pattern_new(struct CompileCtx *cc, PatternKind k, uint32_t off);
+AstNode *ast_pattern_var(struct CompileCtx *cc, Token name);
+/* CONCAT/ALT of one item is the item itself. */
+AstNode *ast_pattern_list(struct CompileCtx *cc, PatternKind k,
+                          AstList items);
+AstNode *ast_pattern_group(struct CompileCtx *cc, Token lp, AstNode *inner);
+void ast_pattern_wrap(struct CompileCtx *cc, AstNode *p, Token start);
+AstNode *ast_pattern_exclude(struct CompileCtx *cc, Token start,
+                             AstNode *inner);
+AstNode *ast_pattern_quantify(struct CompileCtx *cc, AstNode *p,
+                              const AstQuant *q);
+AstQuant ast_quant(struct CompileCtx *cc, Token start, int32_t min,
+                   int32_t max);
+
+/* expressions */
+AstNode *ast_literal(struct CompileCtx *cc, LiteralKind k, Token t);
+AstNode *ast_typed_literal(struct CompileCtx *cc, Token kw, LiteralKind k,
+                           Token str);
+AstNode *ast_interval(struct CompileCtx *cc, Token kw, bool is_negative,
+                      Token str, const AstIntervalQual *q);
+AstIntervalQual ast_interval_qual(struct CompileCtx *cc, Token unit,
+                                  int32_t precision, const Token *unit_to,
+                                  int32_t precision_to);
+AstNode *ast_colref(struct CompileCtx *cc, const QName *name);
+AstNode *ast_colref1(struct CompileCtx *cc, Token name);
+AstNode *ast_unary(struct CompileCtx *cc, Token op_tok, UnaryOp op,
+                   AstNode *arg);
+AstNode *ast_binary(struct CompileCtx *cc, BinaryOp op, AstNode *left,
+                    AstNode *right);
+AstNode *ast_is(struct CompileCtx *cc, AstNode *arg, IsWhat what,
+                bool is_not, AstNode *rhs);
+/* mode: bit 0 NOT, bit 1 SYMMETRIC */
+AstNode *ast_between(struct CompileCtx *cc, AstNode *arg, int mode,
+                     AstNode *low, AstNode *high);
+AstNode *ast_in_list(struct CompileCtx *cc, AstNode *arg, bool is_not,
+                     const AstList *list);
+AstNode *ast_in_subquery(struct CompileCtx *cc, AstNode *arg, bool is_not,
+                         AstNode *query);
+/* mode: bit 0 NOT, bit 1 SIMILAR TO */
+AstNode *ast_like(struct CompileCtx *cc, AstNode *arg, int mode,
+                  AstNode *pattern, AstNode *escape);
+AstNode *ast_paren(struct CompileCtx *cc, AstNode *inner);
+AstNode *ast_subquery_expr(struct CompileCtx *cc, Token lp, AstNode *query);
+AstNode *ast_exists(struct CompileCtx *cc, Token kw, AstNode *query);
+AstNode *ast_case(struct CompileCtx *cc, Token kw, AstNode *operand,
+                  const AstList *whens, AstNode *else_expr);
+AstNode *ast_when(struct CompileCtx *cc, Token kw, AstNode *cond,
+                  AstNode *result);
+AstNode *ast_ctor(struct CompileCtx *cc, AstKind k, Token start,
+                  AstList items);
+AstNode *ast_subscript(struct CompileCtx *cc, AstNode *base, AstNode *index);
+AstNode *ast_field_access(struct CompileCtx *cc, AstNode *base, Token field);
+AstNode *ast_call(struct CompileCtx *cc, const QName *name,
+                  const AstList *args, bool is_distinct);
+AstNode *ast_call_star(struct CompileCtx *cc, const QName *name);
+AstNode *ast_call_cast(struct CompileCtx *cc, const QName *name,
+                       AstNode *arg, TypeName *type);
+/* trim_mode: 0 none written, 1 LEADING, 2 TRAILING, 3 BOTH */
+AstNode *ast_call_from(struct CompileCtx *cc, const QName *name,
+                       int trim_mode, AstNode *a, AstNode *b, AstNode *c);
+AstNode *ast_call_to_unit(struct CompileCtx *cc, const QName *name,
+                          AstNode *arg, Token unit);
+AstNode *ast_call_position(struct CompileCtx *cc, Token kw, AstNode *a,
+                           AstNode *b);
+AstNode *ast_call_nav(struct CompileCtx *cc, Token kw, AstNode *call,
+                      NavSemantics nav);
+void ast_call_over_name(struct CompileCtx *cc, AstNode *call, Token name);
+void ast_call_over(struct CompileCtx *cc, AstNode *call, Token lp,
+                   AstNode *spec);
+AstNode *ast_named_arg(struct CompileCtx *cc, Token name, AstNode *value);
+AstNode *ast_table_arg(struct CompileCtx *cc, Token kw, const QName *name,
+                       AstNode *query);
 
 /* A parsed statement with the span of its whole text (up to ';'). */
 typedef struct AstStmt {

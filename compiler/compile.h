@@ -45,6 +45,7 @@ typedef struct CompileCtx {
     uint32_t n_plans, cap_plans;
     bool offline;          /* validate/explain: never connect anywhere */
     bool want_ast_dump;    /* debug: keep trees for dumping */
+    struct ParseState *ps; /* tokenize.c: parser state while parsing */
 } CompileCtx;
 
 void compile_init(CompileCtx *cc);

@@ -41,6 +41,7 @@
     X(E_TYPE_MISMATCH, "an operand or argument of the wrong type")           \
     X(E_BAD_CAST, "a CAST between types that cannot be converted")          \
     X(E_DUPLICATE, "a name defined twice")                                  \
+    X(E_COLUMN_COUNT, "a column list whose length does not match the query") \
     X(E_UNKNOWN_CONNECTOR, "a connector name fsql does not know")            \
     X(E_UNKNOWN_OPTION, "a WITH option the connector does not accept")      \
     X(E_MISSING_OPTION, "a required WITH option is missing")                \
@@ -125,7 +126,8 @@ void diag_detail_add(DiagList *dl, const char *fmt, va_list ap);
 void diag_line_col(DiagList *dl, uint32_t src_id, uint32_t off,
                    uint32_t *line, uint32_t *col);
 
-/* Render all diagnostics in order, text form (use_color adds ANSI bold/red
+/* Render all diagnostics, ordered by source and position (stable; notes
+ * stay after the diagnostic they follow), text form (use_color adds ANSI bold/red
  * when writing to a terminal) or one JSON object per line. */
 void diag_render(DiagList *dl, FILE *out, bool use_color);
 void diag_render_json(DiagList *dl, FILE *out);

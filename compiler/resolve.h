@@ -15,4 +15,10 @@
 
 bool resolve_statement(CompileCtx *cc, AstNode *stmt);
 
+/* The type given to an expression that produced an error (a NULL-kind
+ * type with its own identity).  A view declared with errors keeps such
+ * columns in its schema (RelSchema.has_errors is then set); nothing is
+ * planned from them. */
+bool resolve_type_is_error(const SqlType *t);
+
 #endif

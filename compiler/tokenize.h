@@ -13,7 +13,48 @@
 #define FSQL_COMPILER_TOKENIZE_H
 
 #include "compiler/compile.h"
+#include "runtime/str.h"
 
 void tokenize_parse(CompileCtx *cc);
+
+/* Debug/golden-test printer: tokenize cc->src[0..cc->src_len) and print one
+ * token per line, "line:col KIND text" (KIND is the parser's token name,
+ * e.g. SELECT, ID, STRING, LP; context keywords already resolved; comments
+ * and white space omitted).  Lexical errors are reported as diagnostics. */
+void tokenize_dump(CompileCtx *cc, StrBuf *out);
+
+/* Display name of a parser token code: "SELECT", "identifier", "'('". */
+const char *tokenize_token_name(int tk);
+
+/* ---- front-end internals (grammar/lexer.re, grammar/parse.y) ---------- */
+
+/* Codes lex_scan() returns for text the parser never sees. */
+#define LEX_EOF 0
+#define LEX_SPACE (-1)
+#define LEX_COMMENT (-2)
+#define LEX_ILLEGAL (-3)
+#define LEX_UNTERM_STRING (-4)
+#define LEX_UNTERM_IDENT (-5)
+#define LEX_UNTERM_COMMENT (-6)
+
+/* Scan one token at src[pos]; src[len] must be NUL.  Returns a TK_ code
+ * (words are TK_ID; keywords are looked up by tokenize.c) or a LEX_ code,
+ * and sets *end to the offset just past the token. */
+int lex_scan(const char *src, size_t len, size_t pos, size_t *end);
+
+/* State of the statement being parsed, reachable from grammar actions
+ * through CompileCtx.ps. */
+typedef struct ParseState {
+    void *parser;        /* the lemon parser */
+    uint32_t last_end;   /* offset just past the last token shifted: the
+                            end of any rule reduced now */
+    bool has_error;      /* a syntax error was seen in this statement */
+    bool at_eof;         /* the token being fed is the end of input */
+    Token cur_tok;       /* the token being fed */
+} ParseState;
+
+/* Called from the grammar's %syntax_error and %stack_overflow. */
+void tokenize_syntax_error(CompileCtx *cc, int major, Token tok);
+void tokenize_stack_overflow(CompileCtx *cc);
 
 #endif

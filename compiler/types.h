@@ -89,6 +89,13 @@ typedef struct RelColumn {
 typedef struct RelSchema {
     uint32_t n_cols;
     RelColumn *cols; /* arena array */
+    /* resolve.c: the schema was computed by a statement with errors (a
+     * view still registered so later statements bind against it); plans
+     * must not be built from it. */
+    bool has_errors;
+    /* resolve.c: errors may have hidden columns (e.g. SELECT * over an
+     * unknown table); unknown names looked up in it are not reported. */
+    bool is_incomplete;
 } RelSchema;
 
 /* A type as written in the source (DDL, CAST), with its span. */

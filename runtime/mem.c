@@ -139,20 +139,8 @@ void *arena_alloc(Arena *a, size_t n)
 {
     n = ALIGN16(n ? n : 1);
     ArenaChunk *c = a->head;
-    if (!c || c->size - c->pos < n) {
-        /* Oversized requests get a chunk of their own placed behind the
-         * current one, so the current chunk's free tail is not wasted. */
-        if (c && n > a->chunk_size / 4 && c->size - c->pos >= 256) {
-            ArenaChunk *big = xmalloc(sizeof(ArenaChunk) + n);
-            big->size = n;
-            big->pos = n;
-            big->prev = c->prev;
-            c->prev = big;
-            a->used += n;
-            return big->data;
-        }
+    if (!c || c->size - c->pos < n)
         c = chunk_new(a, n);
-    }
     void *p = c->data + c->pos;
     c->pos += n;
     a->used += n;

@@ -1,0 +1,1067 @@
+/*
+ * json.c - schema-driven JSON decoding (one object per line) and compact
+ * JSON encoding of rows.
+ *
+ * The decoder is a hand-written single-pass scanner.  It never builds a
+ * tree: for each key of the top-level object it looks the key up in a
+ * perfect-ish hash of the schema's column names (built once in
+ * json_decoder_new()), and then either converts the value straight into
+ * the column's type or skips it.  The skipper checks the JSON grammar of
+ * what it skips (so malformed input is always reported) but copies
+ * nothing; nesting is tracked in a bit stack, not by recursion, so deep
+ * input cannot overflow the C stack.
+ *
+ * Strings are scanned eight bytes at a time (SWAR: quote, backslash or a
+ * control character ends the fast loop).  A string without escapes is
+ * delivered as a view into the line; with escapes it is unescaped into the
+ * caller's arena (\uXXXX and surrogate pairs become UTF-8; an unpaired
+ * surrogate becomes U+FFFD).  Strings that reach a column are checked to
+ * be valid UTF-8 (invalid UTF-8 is a conversion error of that field);
+ * skipped strings are not.
+ *
+ * Invariants: the input is read only inside [line, line + len); no
+ * function here writes to the input; every loop advances or fails.
+ */
+#include "runtime/fsql.h"
+#include "runtime/json.h"
+#include "runtime/mem.h"
+#include "runtime/textconv.h"
+#include "runtime/value_ops.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define JSON_MAX_DEPTH 1024 /* nesting limit of skipped values */
+
+struct JsonDecoder {
+    const RtSchema *schema; /* borrowed; outlives the decoder */
+    JsonOptions opt;
+    uint32_t n_cols;
+    /* Field lookup.  With a perfect seed, a key's slot holds the only
+     * column that can match it; otherwise slots are probed linearly with
+     * a full-key hash. */
+    int32_t *slots;      /* column index or -1; mask + 1 entries */
+    uint32_t *name_len;  /* byte length of each column name */
+    uint64_t seed;       /* odd multiplier; 0 means "probe" */
+    uint32_t mask;       /* slot count - 1 */
+    uint32_t shift;      /* 64 - log2(slot count) */
+    /* Per row. */
+    uint32_t *seen;      /* stamp of the last row that set each column */
+    uint32_t stamp;      /* current row's stamp */
+    JsonStats stats;
+};
+
+/* ---- field lookup ------------------------------------------------------ */
+
+static inline uint64_t load_upto8(const char *k, size_t n)
+{
+    uint64_t w = 0;
+    memcpy(&w, k, n < 8 ? n : 8);
+    return w;
+}
+
+/* Cheap key fingerprint: length, the first and the last eight bytes. */
+static inline uint64_t key_fp(const char *k, size_t n)
+{
+    uint64_t a = load_upto8(k, n);
+    uint64_t b = n > 8 ? load_upto8(k + n - 8, 8) : 0;
+    return a ^ (b * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)n << 56) ^ n;
+}
+
+static bool try_seed(JsonDecoder *d, uint64_t seed, uint32_t bits)
+{
+    uint32_t size = 1u << bits;
+    for (uint32_t i = 0; i < size; i++)
+        d->slots[i] = -1;
+    for (uint32_t c = 0; c < d->n_cols; c++) {
+        const char *name = d->schema->cols[c].name;
+        uint64_t h = (key_fp(name, d->name_len[c]) * seed) >> (64 - bits);
+        if (d->slots[h] >= 0)
+            return false;
+        d->slots[h] = (int32_t)c;
+    }
+    return true;
+}
+
+static void build_lookup(JsonDecoder *d)
+{
+    uint32_t n = d->n_cols;
+    uint32_t bits = 3;
+    while ((1u << bits) < 2 * n)
+        bits++;
+    uint32_t max_bits = bits + 3;
+    if (max_bits > 20)
+        max_bits = 20;
+    /* Search a multiplier that puts every name in its own slot. */
+    uint64_t seed = 0x2545F4914F6CDD1DULL;
+    for (uint32_t b = bits; b <= max_bits && n > 0; b++) {
+        d->slots = xrealloc(d->slots, sizeof(int32_t) << b);
+        for (int tries = 0; tries < 200; tries++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            if (try_seed(d, seed | 1, b)) {
+                d->seed = seed | 1;
+                d->mask = (1u << b) - 1;
+                d->shift = 64 - b;
+                return;
+            }
+        }
+    }
+    /* Fallback (identical or pathological names): linear probing. */
+    d->seed = 0;
+    d->mask = (1u << bits) - 1;
+    d->slots = xrealloc(d->slots, sizeof(int32_t) << bits);
+    for (uint32_t i = 0; i <= d->mask; i++)
+        d->slots[i] = -1;
+    for (uint32_t c = 0; c < n; c++) {
+        const char *name = d->schema->cols[c].name;
+        Str s = {name, d->name_len[c]};
+        uint32_t h = (uint32_t)str_hash(s) & d->mask;
+        while (d->slots[h] >= 0)
+            h = (h + 1) & d->mask;
+        d->slots[h] = (int32_t)c;
+    }
+}
+
+static inline int32_t lookup_key(const JsonDecoder *d, const char *k,
+                                 size_t n)
+{
+    if (likely(d->seed)) {
+        int32_t c = d->slots[(key_fp(k, n) * d->seed) >> d->shift];
+        if (c >= 0 && d->name_len[c] == n &&
+            memcmp(d->schema->cols[c].name, k, n) == 0)
+            return c;
+        return -1;
+    }
+    Str s = {k, n};
+    uint32_t h = (uint32_t)str_hash(s) & d->mask;
+    for (uint32_t i = 0; i <= d->mask; i++, h = (h + 1) & d->mask) {
+        int32_t c = d->slots[h];
+        if (c < 0)
+            return -1;
+        if (d->name_len[c] == n && memcmp(d->schema->cols[c].name, k, n) == 0)
+            return c;
+    }
+    return -1;
+}
+
+JsonDecoder *json_decoder_new(const RtSchema *schema, const JsonOptions *opt)
+{
+    JsonDecoder *d = xcalloc(1, sizeof *d);
+    d->schema = schema;
+    if (opt)
+        d->opt = *opt;
+    d->n_cols = schema->n_cols;
+    d->name_len = xcalloc(d->n_cols ? d->n_cols : 1, sizeof(uint32_t));
+    d->seen = xcalloc(d->n_cols ? d->n_cols : 1, sizeof(uint32_t));
+    for (uint32_t c = 0; c < d->n_cols; c++)
+        d->name_len[c] = (uint32_t)strlen(schema->cols[c].name);
+    build_lookup(d);
+    return d;
+}
+
+void json_decoder_free(JsonDecoder *d)
+{
+    if (!d)
+        return;
+    xfree(d->slots);
+    xfree(d->name_len);
+    xfree(d->seen);
+    xfree(d);
+}
+
+JsonStats json_decoder_stats(const JsonDecoder *d)
+{
+    return d->stats;
+}
+
+/* ---- scanning ---------------------------------------------------------- */
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static inline uint64_t has_zero(uint64_t x)
+{
+    return (x - ONES) & ~x & HIGHS;
+}
+
+/* Non-zero when a byte of w is '"', '\\' or below 0x20; the lowest set
+ * bit marks the first such byte (false positives only appear above a true
+ * one). */
+static inline uint64_t special_mask(uint64_t w)
+{
+    return has_zero(w ^ (ONES * '"')) | has_zero(w ^ (ONES * '\\')) |
+           ((w - ONES * 0x20) & ~w & HIGHS);
+}
+
+static inline const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end &&
+           (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+static inline int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)(c | 32);
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Where and why scanning failed. */
+typedef struct ScanErr {
+    const char *why; /* static phrase */
+    const char *at;  /* position in the line */
+} ScanErr;
+
+typedef struct StrScan {
+    bool has_esc; /* contains backslash escapes */
+    bool ascii;   /* no byte >= 0x80 (outside escapes) */
+} StrScan;
+
+/* p is just past an opening quote.  Returns the position of the closing
+ * quote, or NULL with *e set. */
+static const char *scan_string(const char *p, const char *end, StrScan *ss,
+                               ScanErr *e)
+{
+    uint64_t hi = 0;
+    bool esc = false;
+    for (;;) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        while (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            uint64_t m = special_mask(w);
+            if (m) {
+                unsigned idx = (unsigned)__builtin_ctzll(m) >> 3;
+                hi |= idx ? (w & ((1ULL << (idx * 8)) - 1)) : 0;
+                p += idx;
+                break;
+            }
+            hi |= w;
+            p += 8;
+        }
+#endif
+        if (p >= end) {
+            e->at = p, e->why = "unterminated string";
+            return NULL;
+        }
+        unsigned char c = (unsigned char)*p;
+        if (c == '"') {
+            ss->has_esc = esc;
+            ss->ascii = (hi & HIGHS) == 0;
+            return p;
+        }
+        if (c == '\\') {
+            esc = true;
+            if (end - p < 2) {
+                e->at = p, e->why = "unterminated string";
+                return NULL;
+            }
+            switch (p[1]) {
+            case '"':
+            case '\\':
+            case '/':
+            case 'b':
+            case 'f':
+            case 'n':
+            case 'r':
+            case 't':
+                p += 2;
+                continue;
+            case 'u':
+                if (end - p < 6 || hexval(p[2]) < 0 || hexval(p[3]) < 0 ||
+                    hexval(p[4]) < 0 || hexval(p[5]) < 0) {
+                    e->at = p, e->why = "bad \\u escape (four hex digits expected)";
+                    return NULL;
+                }
+                p += 6;
+                continue;
+            default:
+                e->at = p, e->why = "bad escape in a string";
+                return NULL;
+            }
+        }
+        if (c < 0x20) {
+            e->at = p, e->why = "control character in a string (it must be escaped)";
+            return NULL;
+        }
+        hi |= c;
+        p++;
+    }
+}
+
+static inline unsigned hex4(const char *p)
+{
+    return (unsigned)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
+                      hexval(p[2]) << 4 | hexval(p[3]));
+}
+
+static size_t utf8_put(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Unescape the string body [s, e) (already checked by scan_string) into
+ * dst, which holds at least e - s bytes: no escape expands.  Returns the
+ * length. */
+static size_t unescape(const char *s, const char *e, char *dst)
+{
+    char *o = dst;
+    while (s < e) {
+        const char *bs = memchr(s, '\\', (size_t)(e - s));
+        if (!bs) {
+            memcpy(o, s, (size_t)(e - s));
+            o += e - s;
+            break;
+        }
+        memcpy(o, s, (size_t)(bs - s));
+        o += bs - s;
+        s = bs + 2;
+        switch (bs[1]) {
+        case 'b':
+            *o++ = '\b';
+            break;
+        case 'f':
+            *o++ = '\f';
+            break;
+        case 'n':
+            *o++ = '\n';
+            break;
+        case 'r':
+            *o++ = '\r';
+            break;
+        case 't':
+            *o++ = '\t';
+            break;
+        case 'u': {
+            unsigned cp = hex4(s);
+            s += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF && e - s >= 6 && s[0] == '\\' &&
+                s[1] == 'u') {
+                unsigned lo = hex4(s + 2);
+                if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    s += 6;
+                }
+            }
+            if (cp >= 0xD800 && cp <= 0xDFFF)
+                cp = 0xFFFD; /* unpaired surrogate */
+            o += utf8_put(o, cp);
+            break;
+        }
+        default: /* '"', '\\', '/' */
+            *o++ = bs[1];
+            break;
+        }
+    }
+    return (size_t)(o - dst);
+}
+
+/* Check the grammar of a number starting at p; returns its end or NULL. */
+static const char *scan_number(const char *p, const char *end)
+{
+    if (p < end && *p == '-')
+        p++;
+    if (p >= end)
+        return NULL;
+    if (*p == '0') {
+        p++;
+    } else if (*p >= '1' && *p <= '9') {
+        while (p < end && (unsigned char)(*p - '0') < 10)
+            p++;
+    } else {
+        return NULL;
+    }
+    if (p < end && *p == '.') {
+        p++;
+        if (p >= end || (unsigned char)(*p - '0') >= 10)
+            return NULL;
+        while (p < end && (unsigned char)(*p - '0') < 10)
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || (unsigned char)(*p - '0') >= 10)
+            return NULL;
+        while (p < end && (unsigned char)(*p - '0') < 10)
+            p++;
+    }
+    return p;
+}
+
+static inline bool match_lit(const char *p, const char *end, const char *lit,
+                             size_t n)
+{
+    return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
+}
+
+/* Skip one JSON value starting at p (no leading blanks).  Returns the
+ * position after it, or NULL with *e set. */
+static const char *skip_value(const char *p, const char *end,
+                              ScanErr *e)
+{
+    uint64_t stack[JSON_MAX_DEPTH / 64]; /* bit set: object, clear: array */
+    int depth = 0;
+    StrScan ss;
+    for (;;) {
+        /* A value is expected at p. */
+        if (p >= end) {
+            e->at = p, e->why = "value expected";
+            return NULL;
+        }
+        switch (*p) {
+        case '{':
+        case '[': {
+            bool is_obj = *p == '{';
+            if (depth >= JSON_MAX_DEPTH) {
+                e->at = p, e->why = "nesting deeper than 1024 levels";
+                return NULL;
+            }
+            if (is_obj)
+                stack[depth >> 6] |= 1ULL << (depth & 63);
+            else
+                stack[depth >> 6] &= ~(1ULL << (depth & 63));
+            depth++;
+            p = skip_ws(p + 1, end);
+            if (p < end && *p == (is_obj ? '}' : ']')) {
+                depth--;
+                p++;
+                goto after_value;
+            }
+            if (is_obj)
+                goto object_key;
+            continue;
+        }
+        case '"':
+            p = scan_string(p + 1, end, &ss, e);
+            if (!p)
+                return NULL;
+            p++;
+            break;
+        case 't':
+            if (!match_lit(p, end, "true", 4))
+                goto bad_value;
+            p += 4;
+            break;
+        case 'f':
+            if (!match_lit(p, end, "false", 5))
+                goto bad_value;
+            p += 5;
+            break;
+        case 'n':
+            if (!match_lit(p, end, "null", 4))
+                goto bad_value;
+            p += 4;
+            break;
+        default: {
+            const char *q = scan_number(p, end);
+            if (!q)
+                goto bad_value;
+            p = q;
+            break;
+        }
+        }
+    after_value:
+        for (;;) {
+            if (depth == 0)
+                return p;
+            bool in_obj = (stack[(depth - 1) >> 6] >> ((depth - 1) & 63)) & 1;
+            p = skip_ws(p, end);
+            if (p >= end) {
+                e->at = p, e->why = in_obj ? "unterminated object" : "unterminated array";
+                return NULL;
+            }
+            if (*p == ',') {
+                p = skip_ws(p + 1, end);
+                if (in_obj)
+                    goto object_key;
+                break; /* next array element */
+            }
+            if (*p == (in_obj ? '}' : ']')) {
+                depth--;
+                p++;
+                continue;
+            }
+            e->at = p, e->why = in_obj ? "',' or '}' expected in an object"
+                          : "',' or ']' expected in an array";
+            return NULL;
+        }
+        continue;
+    object_key:
+        if (p >= end || *p != '"') {
+            e->at = p, e->why = "object key (a string) expected";
+            return NULL;
+        }
+        p = scan_string(p + 1, end, &ss, e);
+        if (!p)
+            return NULL;
+        p = skip_ws(p + 1, end);
+        if (p >= end || *p != ':') {
+            e->at = p, e->why = "':' expected after an object key";
+            return NULL;
+        }
+        p = skip_ws(p + 1, end);
+    }
+bad_value:
+    e->at = p, e->why = "invalid value (expected a string, number, object, array, true, "
+           "false or null)";
+    return NULL;
+}
+
+/* ---- conversion -------------------------------------------------------- */
+
+static const char *type_name(const RtType *t)
+{
+    switch (t->kind) {
+    case VK_BOOL:
+        return "BOOLEAN";
+    case VK_INT:
+        switch (t->sql_kind) {
+        case RT_SQL_TINYINT:
+            return "TINYINT";
+        case RT_SQL_SMALLINT:
+            return "SMALLINT";
+        case RT_SQL_INT:
+            return "INT";
+        default:
+            return "BIGINT";
+        }
+    case VK_DOUBLE:
+        return t->sql_kind == RT_SQL_FLOAT ? "FLOAT" : "DOUBLE";
+    case VK_DECIMAL:
+        return "DECIMAL";
+    case VK_STRING:
+        return "STRING";
+    case VK_BYTES:
+        return "BYTES";
+    case VK_DATE:
+        return "DATE";
+    case VK_TIME:
+        return "TIME";
+    case VK_TIMESTAMP:
+        return "TIMESTAMP";
+    case VK_TIMESTAMP_LTZ:
+        return "TIMESTAMP_LTZ";
+    default:
+        return "this type";
+    }
+}
+
+/* Outcome of decoding one field. */
+typedef struct FieldRes {
+    ScanErr malformed;     /* JSON syntax error (why != NULL): bad line */
+    const char *conv;      /* conversion error: the field is bad */
+    bool wrong_kind;       /* conv names a JSON kind the type cannot take */
+} FieldRes;
+
+static inline const char *field_string(const char *p, const char *end,
+                                       const RtType *t, Arena *a, Value *v,
+                                       FieldRes *r)
+{
+    StrScan ss;
+    const char *q = scan_string(p + 1, end, &ss, &r->malformed);
+    if (!q)
+        return NULL;
+    const char *s = p + 1;
+    size_t n = (size_t)(q - s);
+    if (t->kind == VK_STRING) {
+        const char *text = s;
+        if (ss.has_esc) {
+            char *buf = arena_alloc(a, n ? n : 1);
+            n = unescape(s, q, buf);
+            text = buf;
+        }
+        if (!ss.ascii && !utf8_valid(text, n)) {
+            r->conv = "invalid UTF-8 in a string";
+            return q + 1;
+        }
+        if (n > UINT32_MAX) {
+            r->conv = "string longer than 4 GiB";
+            return q + 1;
+        }
+        v->kind = VK_STRING;
+        v->is_null = false;
+        v->u.s.ptr = text;
+        v->u.s.len = (uint32_t)n;
+        return q + 1;
+    }
+    const char *text = s;
+    char small[256];
+    if (ss.has_esc) {
+        char *buf = n <= sizeof small ? small : arena_alloc(a, n);
+        n = unescape(s, q, buf);
+        text = buf;
+    }
+    r->conv = textconv_value(t, text, n, a, NULL, v);
+    return q + 1;
+}
+
+/* Decode the value at p (no leading blanks) into v of type t.  Returns the
+ * position after the value; NULL when the JSON is malformed
+ * (r->malformed), and the position after the value with r->conv set when
+ * it does not convert. */
+static const char *decode_field(const char *p, const char *end,
+                                const RtType *t, Arena *a,
+                                const TimeZone *tz, Value *v, FieldRes *r)
+{
+    const char *q;
+    switch (*p) {
+    case '"':
+        if (t->kind == VK_TIMESTAMP_LTZ && tz) {
+            /* rare: needs the zone, so take the generic path below */
+            StrScan ss;
+            q = scan_string(p + 1, end, &ss, &r->malformed);
+            if (!q)
+                return NULL;
+            char small[256];
+            const char *text = p + 1;
+            size_t n = (size_t)(q - text);
+            if (ss.has_esc) {
+                char *buf = n <= sizeof small ? small : arena_alloc(a, n);
+                n = unescape(text, q, buf);
+                text = buf;
+            }
+            r->conv = textconv_value(t, text, n, a, tz, v);
+            return q + 1;
+        }
+        return field_string(p, end, t, a, v, r);
+    case 'n':
+        if (!match_lit(p, end, "null", 4)) {
+            r->malformed.why = "invalid literal (null expected)";
+            r->malformed.at = p;
+            return NULL;
+        }
+        *v = value_null(t->kind);
+        return p + 4;
+    case 't':
+    case 'f': {
+        bool b = *p == 't';
+        size_t n = b ? 4 : 5;
+        if (!match_lit(p, end, b ? "true" : "false", n)) {
+            r->malformed.why = "invalid literal (true or false expected)";
+            r->malformed.at = p;
+            return NULL;
+        }
+        v->is_null = false;
+        if (t->kind == VK_BOOL) {
+            v->kind = VK_BOOL;
+            v->u.i = b;
+        } else if (t->kind == VK_STRING) {
+            v->kind = VK_STRING;
+            v->u.s.ptr = p;
+            v->u.s.len = (uint32_t)n;
+        } else {
+            r->conv = "boolean";
+            r->wrong_kind = true;
+        }
+        return p + n;
+    }
+    case '{':
+    case '[':
+        q = skip_value(p, end, &r->malformed);
+        if (!q)
+            return NULL;
+        if (t->kind == VK_STRING && (size_t)(q - p) <= UINT32_MAX) {
+            /* nested JSON into a STRING column: its text as written */
+            if (!utf8_valid(p, (size_t)(q - p))) {
+                r->conv = "invalid UTF-8 in a string";
+                return q;
+            }
+            v->kind = VK_STRING;
+            v->is_null = false;
+            v->u.s.ptr = p;
+            v->u.s.len = (uint32_t)(q - p);
+        } else {
+            r->conv = *p == '{' ? "object" : "array";
+            r->wrong_kind = true;
+        }
+        return q;
+    default:
+        q = scan_number(p, end);
+        if (!q) {
+            r->malformed.why = "invalid value (expected a string, number, "
+                               "object, array, true, false or null)";
+            r->malformed.at = p;
+            return NULL;
+        }
+        switch (t->kind) {
+        case VK_STRING:
+            v->kind = VK_STRING;
+            v->is_null = false;
+            v->u.s.ptr = p;
+            v->u.s.len = (uint32_t)(q - p);
+            return q;
+        case VK_BOOL:
+        case VK_DATE:
+        case VK_TIME:
+        case VK_BYTES:
+            r->conv = "number";
+            r->wrong_kind = true;
+            return q;
+        default:
+            r->conv = textconv_value(t, p, (size_t)(q - p), a, tz, v);
+            return q;
+        }
+    }
+}
+
+/* ---- decoding ---------------------------------------------------------- */
+
+static void set_err(JsonError *err, size_t off, int32_t col, const char *fmt,
+                    ...) FSQL_PRINTF(4, 5);
+
+static void set_err(JsonError *err, size_t off, int32_t col, const char *fmt,
+                    ...)
+{
+    if (!err)
+        return;
+    err->offset = off;
+    err->col = col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+}
+
+/* Record a conversion failure of column c; returns true when the row
+ * goes on (ignore-parse-errors: the field becomes NULL). */
+static bool conv_failed(JsonDecoder *d, int32_t c, const FieldRes *r,
+                        const char *line, const char *vs, const char *ve,
+                        Value *v, JsonError *err)
+{
+    const RtColumn *col = &d->schema->cols[c];
+    size_t off = (size_t)(vs - line);
+    if (r->wrong_kind) {
+        set_err(err, off, c, "field \"%s\": a JSON %s cannot be read as %s",
+                col->name, r->conv, type_name(&col->type));
+    } else {
+        /* quote the value as written, cut at 40 bytes */
+        int n = ve - vs > 40 ? 40 : (int)(ve - vs);
+        set_err(err, off, c, "field \"%s\": %.*s%s is %s (column type %s)",
+                col->name, n, vs, ve - vs > 40 ? "..." : "", r->conv,
+                type_name(&col->type));
+    }
+    if (!d->opt.ignore_parse_errors)
+        return false;
+    *v = value_null(col->type.kind);
+    d->stats.fields_nulled++;
+    return true;
+}
+
+static int row_bad(JsonDecoder *d)
+{
+    if (d->opt.ignore_parse_errors) {
+        d->stats.rows_skipped++;
+        return JSON_SKIP;
+    }
+    return JSON_ERROR;
+}
+
+int json_decode(JsonDecoder *d, const char *line, size_t len, Arena *a,
+                Value *out_row, JsonError *err)
+{
+    const char *p = line, *end = line + len;
+    const char *why = NULL;
+    const RtColumn *cols = d->schema->cols;
+    uint32_t n_cols = d->n_cols;
+    if (err) {
+        err->msg[0] = '\0';
+        err->offset = 0;
+        err->col = -1;
+    }
+    p = skip_ws(p, end);
+    if (p == end)
+        return JSON_BLANK;
+    if (*p != '{') {
+        why = "a JSON object ('{') expected";
+        goto malformed;
+    }
+    if (unlikely(++d->stamp == 0)) {
+        memset(d->seen, 0, n_cols * sizeof(uint32_t));
+        d->stamp = 1;
+    }
+    for (uint32_t c = 0; c < n_cols; c++)
+        out_row[c] = value_null(cols[c].type.kind);
+
+    p = skip_ws(p + 1, end);
+    if (p < end && *p == '}') {
+        p++;
+        goto done;
+    }
+    for (;;) {
+        if (p >= end || *p != '"') {
+            why = "object key (a string) expected";
+            goto malformed;
+        }
+        StrScan ss;
+        ScanErr se;
+        const char *kq = scan_string(p + 1, end, &ss, &se);
+        if (!kq) {
+            why = se.why;
+            p = se.at;
+            goto malformed;
+        }
+        const char *key = p + 1;
+        size_t klen = (size_t)(kq - key);
+        if (unlikely(ss.has_esc)) {
+            char *buf = arena_alloc(a, klen ? klen : 1);
+            klen = unescape(key, kq, buf);
+            key = buf;
+        }
+        int32_t c = lookup_key(d, key, klen);
+        p = skip_ws(kq + 1, end);
+        if (p >= end || *p != ':') {
+            why = "':' expected after an object key";
+            goto malformed;
+        }
+        p = skip_ws(p + 1, end);
+        if (p >= end) {
+            why = "value expected";
+            goto malformed;
+        }
+        if (c < 0) {
+            ScanErr se2;
+            p = skip_value(p, end, &se2);
+            if (!p) {
+                why = se2.why;
+                p = se2.at;
+                goto malformed;
+            }
+        } else {
+            FieldRes r = {{NULL, NULL}, NULL, false};
+            const char *vstart = p;
+            p = decode_field(p, end, &cols[c].type, a, d->opt.tz,
+                             &out_row[c], &r);
+            if (!p) {
+                why = r.malformed.why;
+                p = r.malformed.at;
+                goto malformed;
+            }
+            if (unlikely(r.conv != NULL)) {
+                if (!conv_failed(d, c, &r, line, vstart, p, &out_row[c],
+                                 err))
+                    return JSON_ERROR;
+            }
+            d->seen[c] = d->stamp;
+        }
+        p = skip_ws(p, end);
+        if (p < end && *p == ',') {
+            p = skip_ws(p + 1, end);
+            continue;
+        }
+        if (p < end && *p == '}') {
+            p++;
+            break;
+        }
+        why = p < end ? "',' or '}' expected in an object"
+                      : "unterminated object";
+        goto malformed;
+    }
+done:
+    p = skip_ws(p, end);
+    if (p != end) {
+        why = "unexpected text after the JSON object";
+        goto malformed;
+    }
+    if (d->opt.fail_on_missing_field) {
+        for (uint32_t c = 0; c < n_cols; c++) {
+            if (d->seen[c] != d->stamp) {
+                set_err(err, len, (int32_t)c, "field \"%s\" is missing",
+                        cols[c].name);
+                return row_bad(d);
+            }
+        }
+    }
+    d->stats.rows_ok++;
+    return JSON_OK;
+
+malformed:
+    set_err(err, (size_t)(p - line), -1, "malformed JSON: %s", why);
+    return row_bad(d);
+}
+
+/* ---- encoding ---------------------------------------------------------- */
+
+static const char hexdig[] = "0123456789abcdef";
+
+/* 1 for bytes that must be escaped in a JSON string. */
+static inline bool needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+void json_encode_string(StrBuf *out, const char *s, size_t n)
+{
+    strbuf_reserve(out, n + 2);
+    strbuf_putc(out, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (likely(!needs_escape(c)))
+            continue;
+        strbuf_append(out, s + run, i - run);
+        run = i + 1;
+        char esc[6] = {'\\', 0, 0, 0, 0, 0};
+        size_t k = 2;
+        switch (c) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hexdig[c >> 4];
+            esc[5] = hexdig[c & 15];
+            k = 6;
+            break;
+        }
+        strbuf_append(out, esc, k);
+    }
+    strbuf_append(out, s + run, n - run);
+    strbuf_putc(out, '"');
+}
+
+void json_encode_value_fmt(StrBuf *out, const RtType *t, const Value *v,
+                           const ValueFmt *f)
+{
+    if (v->is_null) {
+        strbuf_append(out, "null", 4);
+        return;
+    }
+    switch (t->kind) {
+    case VK_INT:
+        value_format_i64(out, v->u.i);
+        return;
+    case VK_BOOL:
+        if (v->u.i)
+            strbuf_append(out, "true", 4);
+        else
+            strbuf_append(out, "false", 5);
+        return;
+    case VK_STRING:
+        json_encode_string(out, v->u.s.ptr, v->u.s.len);
+        return;
+    default:
+        value_format_json(out, v, t, f);
+        return;
+    }
+}
+
+void json_encode_value(StrBuf *out, const RtType *t, const Value *v)
+{
+    json_encode_value_fmt(out, t, v, NULL);
+}
+
+void json_encode_row_fmt(StrBuf *out, const RtSchema *s, const Value *row,
+                         const ValueFmt *f)
+{
+    strbuf_putc(out, '{');
+    for (uint32_t c = 0; c < s->n_cols; c++) {
+        if (c)
+            strbuf_putc(out, ',');
+        json_encode_string(out, s->cols[c].name, strlen(s->cols[c].name));
+        strbuf_putc(out, ':');
+        json_encode_value_fmt(out, &s->cols[c].type, &row[c], f);
+    }
+    strbuf_putc(out, '}');
+}
+
+void json_encode_row(StrBuf *out, const RtSchema *s, const Value *row)
+{
+    json_encode_row_fmt(out, s, row, NULL);
+}
+
+struct JsonEncoder {
+    const RtSchema *schema; /* borrowed */
+    ValueFmt fmt;
+    StrBuf keys;            /* '{"a":' ',"b":' ... concatenated */
+    size_t *key_off;        /* n_cols + 1 offsets into keys */
+};
+
+JsonEncoder *json_encoder_new(const RtSchema *s, const ValueFmt *f)
+{
+    JsonEncoder *e = xcalloc(1, sizeof *e);
+    e->schema = s;
+    if (f)
+        e->fmt = *f;
+    strbuf_init(&e->keys);
+    e->key_off = xcalloc(s->n_cols + 1, sizeof(size_t));
+    for (uint32_t c = 0; c < s->n_cols; c++) {
+        e->key_off[c] = e->keys.len;
+        strbuf_putc(&e->keys, c ? ',' : '{');
+        json_encode_string(&e->keys, s->cols[c].name,
+                           strlen(s->cols[c].name));
+        strbuf_putc(&e->keys, ':');
+    }
+    e->key_off[s->n_cols] = e->keys.len;
+    return e;
+}
+
+void json_encoder_free(JsonEncoder *e)
+{
+    if (!e)
+        return;
+    strbuf_fini(&e->keys);
+    xfree(e->key_off);
+    xfree(e);
+}
+
+void json_encoder_row(JsonEncoder *e, StrBuf *out, const Value *row)
+{
+    const RtSchema *s = e->schema;
+    if (s->n_cols == 0) {
+        strbuf_append(out, "{}", 2);
+        return;
+    }
+    for (uint32_t c = 0; c < s->n_cols; c++) {
+        strbuf_append(out, e->keys.ptr + e->key_off[c],
+                      e->key_off[c + 1] - e->key_off[c]);
+        json_encode_value_fmt(out, &s->cols[c].type, &row[c], &e->fmt);
+    }
+    strbuf_putc(out, '}');
+}

@@ -1,0 +1,47 @@
+# lib.bash - helpers sourced by the tests/cli/*.sh scripts (not a test).
+#
+# Each script runs from the repository root with FSQL set by
+# tools/runtests.sh; it exits 0 when every check passed, 1 otherwise.
+set -uo pipefail
+
+FSQL=${FSQL:-./fsql}
+export NO_COLOR=1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+failures=0
+
+# A statement every build of the compiler accepts (DDL; nothing to run).
+OK_SQL="CREATE TABLE t (a INT) WITH ('connector' = 'datagen');"
+
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+# run ARGS...: run fsql with stdin from /dev/null unless redirected by the
+# caller; sets $rc, $out (stdout) and $err (stderr).
+run() {
+    "$FSQL" "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    out=$(cat "$T/out")
+    err=$(cat "$T/err")
+}
+
+expect_rc() { # expect_rc WANT WHAT
+    [ "$rc" = "$1" ] || fail "$2: exit status $rc, want $1 (stderr: $err)"
+}
+
+expect_in() { # expect_in HAYSTACK NEEDLE WHAT
+    case "$1" in
+    *"$2"*) ;;
+    *) fail "$3: '$2' not found in: $1" ;;
+    esac
+}
+
+finish() {
+    if [ "$failures" -gt 0 ]; then
+        echo "$failures check(s) failed"
+        exit 1
+    fi
+    exit 0
+}

@@ -1,0 +1,2 @@
+-- args: -i tests/errors/tables.sql
+SELECT CAST(birthday AS INT) FROM users;

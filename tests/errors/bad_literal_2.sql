@@ -1,0 +1,2 @@
+-- args: -i tests/errors/tables.sql
+SELECT ts + INTERVAL 'ten' SECOND FROM orders;

@@ -1,0 +1,3 @@
+-- args: -i tests/errors/tables.sql
+SELECT o.order_id, u.name
+FROM orders o JOIN users FOR SYSTEM_TIME AS OF o.pt AS u ON u.level = 'gold';

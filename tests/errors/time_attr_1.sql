@@ -1,0 +1,2 @@
+-- args: -i tests/errors/tables.sql
+SELECT SUM(user_id) OVER (ORDER BY ts) FROM clicks;

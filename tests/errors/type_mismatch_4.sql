@@ -1,0 +1,2 @@
+-- args: -i tests/errors/tables.sql
+SELECT order_id FROM orders WHERE amount;

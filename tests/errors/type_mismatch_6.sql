@@ -1,0 +1,2 @@
+-- args: -i tests/errors/tables.sql
+SELECT EXTRACT(HOUR FROM birthday) FROM users;

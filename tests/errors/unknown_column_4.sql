@@ -1,0 +1,2 @@
+-- args: -i tests/errors/tables.sql
+SELECT x.amount FROM orders o;

@@ -1,0 +1,2 @@
+-- args: -i tests/errors/tables.sql
+SELECT /*+ BRODCAST(users) */ order_id FROM orders;

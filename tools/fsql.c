@@ -1,0 +1,634 @@
+/*
+ * fsql.c - the fsql command: argument parsing and dispatch only.
+ *
+ *   fsql validate [-i INIT]... FILE...   compile; report every diagnostic
+ *   fsql explain  [-i INIT]... FILE      compile and print the plans
+ *   fsql run      [-i INIT]... FILE      compile and run (runtime pending)
+ *   fsql -e 'SQL'                        compile/run one text
+ *   fsql shell                           interactive shell (pending)
+ *   fsql tokens FILE                     debug: token dump
+ *   fsql parse [--dump|--print] FILE     debug: AST dump / canonical SQL
+ *
+ * The work is done by compiler/ (and later runtime/); this file reads the
+ * files, feeds them to a CompileCtx, prints diagnostics to stderr (house
+ * text format or JSON lines) and maps the outcome to the exit status:
+ * 0 success, 1 SQL errors, 2 runtime failure, 3 bad usage.
+ *
+ * Source buffers are read once into xmalloc'd memory and stay alive until
+ * exit, because the CompileCtx and its diagnostics borrow them.
+ */
+#include "runtime/fsql.h"
+#include "compiler/ast.h"
+#include "compiler/ast_print.h"
+#include "compiler/compile.h"
+#include "compiler/diag.h"
+#include "compiler/plan.h"
+#include "compiler/tokenize.h"
+#include "runtime/mem.h"
+#include "runtime/str.h"
+
+#include <errno.h>
+#include <librdkafka/rdkafka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+    EXIT_OK = 0,
+    EXIT_SQL = 1,
+    EXIT_RUNTIME = 2,
+    EXIT_USAGE = 3,
+};
+
+typedef enum Command {
+    CMD_NONE,
+    CMD_VALIDATE,
+    CMD_EXPLAIN,
+    CMD_RUN,
+    CMD_SHELL,
+    CMD_TOKENS,
+    CMD_PARSE,
+    CMD_EVAL, /* -e 'SQL' */
+} Command;
+
+typedef struct Source {
+    const char *path; /* as given, "<stdin>" or "<command line>" */
+    char *text;       /* xmalloc'd, NUL-terminated; lives until exit */
+    size_t len;
+} Source;
+
+typedef struct KeyValue {
+    const char *key; /* xmalloc'd copies */
+    const char *value;
+} KeyValue;
+
+/* Everything the command line says; filled by parse_args. */
+typedef struct Options {
+    Command cmd;
+    const char **inits; /* -i files, in order (borrowed from argv) */
+    int n_inits;
+    KeyValue *sets; /* --set key=value, in order */
+    int n_sets;
+    const char **files; /* positional files (borrowed from argv) */
+    int n_files;
+    const char *eval_sql; /* -e text, or NULL */
+    const char *output;   /* table|changelog|jsonl|csv, NULL = default */
+    bool diag_json;       /* --diag-format=json */
+    bool parse_print;     /* parse --print (default --dump) */
+    bool use_color;       /* diagnostics in color (stderr is a TTY) */
+} Options;
+
+static Options opt;
+static uint32_t total_errors, total_warnings;
+
+/* ---- usage ---------------------------------------------------------------- */
+
+static const char usage_text[] =
+    "usage: fsql [OPTIONS] COMMAND [ARGS]\n"
+    "       fsql [OPTIONS] -e 'SQL'\n"
+    "\n"
+    "fsql compiles streaming SQL in the Flink dialect into an operator plan\n"
+    "and runs it against Kafka, with lookups into MySQL or SQLite.\n"
+    "\n"
+    "Commands:\n"
+    "  run FILE            compile FILE and run it until its sources end or\n"
+    "                      SIGTERM (FILE may be '-' for standard input)\n"
+    "  explain FILE        print the optimized operator plan; runs nothing\n"
+    "  validate FILE...    parse, bind and type-check each FILE; print every\n"
+    "                      error as file:line:col; never connects anywhere\n"
+    "  shell               interactive SQL shell (also plain 'fsql' on a TTY)\n"
+    "  tokens FILE         debug: print the token stream of FILE\n"
+    "  parse [--dump|--print] FILE\n"
+    "                      debug: print the syntax tree (--dump, default) or\n"
+    "                      the statements back as canonical SQL (--print)\n"
+    "\n"
+    "Options:\n"
+    "  -e SQL              compile and run the SQL text (shown in messages as\n"
+    "                      <command line>)\n"
+    "  -i FILE             init file compiled before the main file, e.g. the\n"
+    "                      table DDL; may be repeated, order is kept\n"
+    "  --set KEY=VALUE     session option, as SET 'KEY' = 'VALUE'; may be\n"
+    "                      repeated\n"
+    "  --output FORMAT     result format of a top-level SELECT: table,\n"
+    "                      changelog, jsonl or csv (default: table on a\n"
+    "                      terminal, jsonl otherwise)\n"
+    "  --diag-format=FMT   diagnostics as 'text' (default) or 'json' (one\n"
+    "                      object per line)\n"
+    "  -h, --help          print this help and exit\n"
+    "  -V, --version       print the version and exit\n"
+    "\n"
+    "With no FILE, or when FILE is '-', SQL is read from standard input.\n"
+    "Each validate FILE is compiled on its own, after the -i files.\n"
+    "Diagnostics go to standard error, in color on a terminal unless NO_COLOR\n"
+    "is set.\n"
+    "\n"
+    "Exit status: 0 success, 1 SQL error, 2 runtime failure, 3 bad usage.\n"
+    "\n"
+    "Examples:\n"
+    "  fsql validate rules.sql\n"
+    "  fsql explain -i tables.sql rules.sql\n"
+    "  fsql run -i tables.local.sql rules.sql     # backtest on local files\n"
+    "  fsql --set table.exec.state.ttl=1h run rules.sql\n"
+    "  fsql -e \"SELECT 1\"\n"
+    "\n"
+    "Documentation: README.md, docs/cli.md, docs/errors.md\n";
+
+static void print_usage(FILE *out)
+{
+    fputs(usage_text, out);
+}
+
+static void print_version(void)
+{
+    printf("fsql %s\n", FSQL_VERSION);
+    printf("parser generated by lemon, lexer by re2c; librdkafka %s, "
+           "SQLite %s\n",
+           rd_kafka_version_str(), sqlite3_libversion());
+}
+
+/* Report bad usage and exit 3. */
+static FSQL_NORETURN void usage_error(const char *fmt, ...) FSQL_PRINTF(1, 2);
+
+static void usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("fsql: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'fsql --help' for more information.\n", stderr);
+    exit(EXIT_USAGE);
+}
+
+/* ---- argument parsing --------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    Command cmd;
+} commands[] = {
+    {"validate", CMD_VALIDATE}, {"explain", CMD_EXPLAIN}, {"run", CMD_RUN},
+    {"shell", CMD_SHELL},       {"tokens", CMD_TOKENS},   {"parse", CMD_PARSE},
+};
+
+static const char *const output_formats[] = {"table", "changelog", "jsonl",
+                                             "csv"};
+
+/* If arg is "--name=value" or "--name", return the value: the text after
+ * '=' or the next argument (advancing *i).  NULL if arg is another option. */
+static const char *long_value(int argc, char **argv, int *i, const char *name)
+{
+    const char *arg = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0)
+        return NULL;
+    if (arg[n] == '=')
+        return arg + n + 1;
+    if (arg[n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc)
+        usage_error("option '%s' needs an argument", name);
+    return argv[++*i];
+}
+
+/* Same for a short option "-x VALUE" or "-xVALUE". */
+static const char *short_value(int argc, char **argv, int *i, char letter)
+{
+    const char *arg = argv[*i];
+    if (arg[0] != '-' || arg[1] != letter)
+        return NULL;
+    if (arg[2] != '\0')
+        return arg + 2;
+    if (*i + 1 >= argc)
+        usage_error("option '-%c' needs an argument", letter);
+    return argv[++*i];
+}
+
+static void add_set(const char *kv)
+{
+    const char *eq = strchr(kv, '=');
+    if (!eq || eq == kv)
+        usage_error("--set expects KEY=VALUE, got '%s'", kv);
+    opt.sets = xrealloc(opt.sets, sizeof(KeyValue) * (size_t)(opt.n_sets + 1));
+    char *key = xmalloc((size_t)(eq - kv) + 1);
+    memcpy(key, kv, (size_t)(eq - kv));
+    key[eq - kv] = '\0';
+    opt.sets[opt.n_sets].key = key;
+    opt.sets[opt.n_sets].value = xstrdup(eq + 1);
+    opt.n_sets++;
+}
+
+static void parse_args(int argc, char **argv)
+{
+    bool only_files = false;
+    opt.inits = xmalloc(sizeof(char *) * (size_t)argc);
+    opt.files = xmalloc(sizeof(char *) * (size_t)argc);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *v;
+        if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            if (opt.cmd == CMD_NONE && !opt.eval_sql) {
+                bool found = false;
+                for (size_t c = 0; c < FSQL_ARRAY_LEN(commands); c++) {
+                    if (strcmp(arg, commands[c].name) == 0) {
+                        opt.cmd = commands[c].cmd;
+                        found = true;
+                    }
+                }
+                if (strcmp(arg, "help") == 0) {
+                    print_usage(stdout);
+                    exit(EXIT_OK);
+                }
+                if (strcmp(arg, "version") == 0) {
+                    print_version();
+                    exit(EXIT_OK);
+                }
+                if (found)
+                    continue;
+                if (strcmp(arg, "-") != 0) {
+                    if (strstr(arg, ".sql"))
+                        usage_error("unrecognized command '%s' (to run a "
+                                    "file, use 'fsql run %s')",
+                                    arg, arg);
+                    usage_error("unrecognized command '%s'", arg);
+                }
+            }
+            opt.files[opt.n_files++] = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            only_files = true;
+        } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            print_usage(stdout);
+            exit(EXIT_OK);
+        } else if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
+            print_version();
+            exit(EXIT_OK);
+        } else if (strcmp(arg, "--dump") == 0) {
+            opt.parse_print = false;
+        } else if (strcmp(arg, "--print") == 0) {
+            opt.parse_print = true;
+        } else if ((v = long_value(argc, argv, &i, "--set")) != NULL) {
+            add_set(v);
+        } else if ((v = long_value(argc, argv, &i, "--output")) != NULL) {
+            bool ok = false;
+            for (size_t k = 0; k < FSQL_ARRAY_LEN(output_formats); k++)
+                ok |= strcmp(v, output_formats[k]) == 0;
+            if (!ok)
+                usage_error("unrecognized output format '%s' (expected "
+                            "table, changelog, jsonl or csv)",
+                            v);
+            opt.output = v;
+        } else if ((v = long_value(argc, argv, &i, "--diag-format")) != NULL) {
+            if (strcmp(v, "json") == 0)
+                opt.diag_json = true;
+            else if (strcmp(v, "text") == 0)
+                opt.diag_json = false;
+            else
+                usage_error("unrecognized diagnostics format '%s' (expected "
+                            "text or json)",
+                            v);
+        } else if ((v = long_value(argc, argv, &i, "--init")) != NULL ||
+                   (v = short_value(argc, argv, &i, 'i')) != NULL) {
+            opt.inits[opt.n_inits++] = v;
+        } else if ((v = short_value(argc, argv, &i, 'e')) != NULL) {
+            if (opt.eval_sql)
+                usage_error("option '-e' given twice");
+            opt.eval_sql = v;
+        } else {
+            usage_error("unrecognized option '%s'", arg);
+        }
+    }
+    if (opt.eval_sql) {
+        if (opt.cmd != CMD_NONE)
+            usage_error("'-e' cannot be combined with a command");
+        if (opt.n_files)
+            usage_error("'-e' takes the SQL text; unexpected argument '%s'",
+                        opt.files[0]);
+        opt.cmd = CMD_EVAL;
+    }
+    if ((opt.parse_print) && opt.cmd != CMD_PARSE)
+        usage_error("'--print' is an option of 'fsql parse'");
+}
+
+/* ---- sources -------------------------------------------------------------- */
+
+/* Read a whole file ("-" = stdin) into a Source; bad usage on failure. */
+static Source read_source(const char *path)
+{
+    Source s;
+    FILE *f;
+    bool is_stdin = strcmp(path, "-") == 0;
+    if (is_stdin) {
+        f = stdin;
+        s.path = "<stdin>";
+    } else {
+        f = fopen(path, "rb");
+        if (!f) {
+            fprintf(stderr, "fsql: cannot open '%s': %s\n", path,
+                    strerror(errno));
+            exit(EXIT_USAGE);
+        }
+        s.path = path;
+    }
+    size_t cap = 8192, len = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        if (cap - len < 4096) {
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        fprintf(stderr, "fsql: cannot read '%s': %s\n", path, strerror(errno));
+        exit(EXIT_USAGE);
+    }
+    if (!is_stdin)
+        fclose(f);
+    buf[len] = '\0';
+    s.text = buf;
+    s.len = len;
+    /* A UTF-8 byte order mark is not part of the SQL. */
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+        s.text = buf + 3;
+        s.len = len - 3;
+    }
+    return s;
+}
+
+static Source *sources_read(const char **paths, int n)
+{
+    Source *v = xmalloc(sizeof(Source) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++)
+        v[i] = read_source(paths[i]);
+    return v;
+}
+
+/* ---- diagnostics -------------------------------------------------------- */
+
+/* Print the diagnostics of cc (all of them; call once per CompileCtx) and
+ * add them to the totals. */
+static void report(CompileCtx *cc)
+{
+    fflush(stdout);
+    if (opt.diag_json)
+        diag_render_json(&cc->diags, stderr);
+    else
+        diag_render(&cc->diags, stderr, opt.use_color);
+    total_errors += cc->diags.n_errors;
+    total_warnings += cc->diags.n_warnings;
+    fflush(stderr);
+}
+
+/* "2 errors, 1 warning generated." when there were errors (text mode). */
+static void summary(void)
+{
+    if (opt.diag_json || total_errors == 0)
+        return;
+    fprintf(stderr, "%u error%s", total_errors, total_errors == 1 ? "" : "s");
+    if (total_warnings)
+        fprintf(stderr, ", %u warning%s", total_warnings,
+                total_warnings == 1 ? "" : "s");
+    fputs(" generated.\n", stderr);
+}
+
+/* A fresh CompileCtx with the --set options applied and the -i files
+ * compiled.  Returns false if the init files had errors. */
+static bool ctx_start(CompileCtx *cc, Source *inits, bool offline)
+{
+    compile_init(cc);
+    cc->offline = offline;
+    for (int i = 0; i < opt.n_sets; i++)
+        compile_set_option(cc, opt.sets[i].key, opt.sets[i].value);
+    for (int i = 0; i < opt.n_inits && !cc->diags.stopped; i++)
+        compile_source(cc, inits[i].path, inits[i].text, inits[i].len);
+    return cc->diags.n_errors == 0;
+}
+
+/* ---- commands ------------------------------------------------------------- */
+
+static int cmd_validate(Source *inits, Source *files, int n_files)
+{
+    for (int f = 0; f < n_files; f++) {
+        CompileCtx cc;
+        if (ctx_start(&cc, inits, true) || !cc.diags.stopped)
+            compile_source(&cc, files[f].path, files[f].text, files[f].len);
+        report(&cc);
+        compile_fini(&cc);
+    }
+    summary();
+    return total_errors ? EXIT_SQL : EXIT_OK;
+}
+
+static int cmd_explain(Source *inits, Source *file)
+{
+    CompileCtx cc;
+    ctx_start(&cc, inits, true);
+    if (!cc.diags.stopped)
+        compile_source(&cc, file->path, file->text, file->len);
+    int rc = EXIT_OK;
+    if (cc.diags.n_errors == 0) {
+        StrBuf sb;
+        strbuf_init(&sb);
+        for (uint32_t i = 0; i < cc.n_plans; i++) {
+            if (i > 0)
+                strbuf_putc(&sb, '\n');
+            explain_plan(&cc, cc.plans[i], &sb);
+            if (sb.len && sb.ptr[sb.len - 1] != '\n')
+                strbuf_putc(&sb, '\n');
+        }
+        fwrite(strbuf_cstr(&sb), 1, sb.len, stdout);
+        strbuf_fini(&sb);
+    } else {
+        rc = EXIT_SQL;
+    }
+    report(&cc);
+    compile_fini(&cc);
+    summary();
+    return rc;
+}
+
+static int cmd_run(Source *inits, Source *file)
+{
+    CompileCtx cc;
+    ctx_start(&cc, inits, false);
+    if (!cc.diags.stopped)
+        compile_source(&cc, file->path, file->text, file->len);
+    report(&cc);
+    uint32_t n_stmts = cc.n_stmts;
+    bool failed = cc.diags.n_errors > 0;
+    compile_fini(&cc);
+    summary();
+    if (failed)
+        return EXIT_SQL;
+    /* The runtime lands in its own issue; until then nothing runs. */
+    fprintf(stderr,
+            "fsql: the runtime is not built yet; 'fsql run' compiled %u "
+            "statement%s and ran nothing\n",
+            n_stmts, n_stmts == 1 ? "" : "s");
+    return EXIT_RUNTIME;
+}
+
+/* Register a source with cc without compiling it (for the token dump). */
+static void ctx_set_source(CompileCtx *cc, Source *s)
+{
+    cc->src = s->text;
+    cc->src_len = s->len;
+    cc->path = s->path;
+    cc->base_dir = ".";
+    cc->src_id = diaglist_add_source(&cc->diags, s->path, s->text, s->len);
+}
+
+static int cmd_tokens(Source *file)
+{
+    CompileCtx cc;
+    compile_init(&cc);
+    ctx_set_source(&cc, file);
+    StrBuf sb;
+    strbuf_init(&sb);
+    tokenize_dump(&cc, &sb);
+    fwrite(strbuf_cstr(&sb), 1, sb.len, stdout);
+    strbuf_fini(&sb);
+    report(&cc);
+    int rc = cc.diags.n_errors ? EXIT_SQL : EXIT_OK;
+    compile_fini(&cc);
+    summary();
+    return rc;
+}
+
+static int cmd_parse(Source *file)
+{
+    CompileCtx cc;
+    compile_init(&cc);
+    cc.want_ast_dump = true;
+    compile_parse_only(&cc, file->path, file->text, file->len);
+    StrBuf sb;
+    strbuf_init(&sb);
+    for (uint32_t i = 0; i < cc.n_stmts; i++) {
+        if (opt.parse_print) {
+            ast_print_stmt(&sb, cc.stmts[i].node);
+            strbuf_puts(&sb, ";\n");
+        } else {
+            ast_dump(&sb, cc.stmts[i].node);
+            if (sb.len && sb.ptr[sb.len - 1] != '\n')
+                strbuf_putc(&sb, '\n');
+        }
+    }
+    fwrite(strbuf_cstr(&sb), 1, sb.len, stdout);
+    strbuf_fini(&sb);
+    report(&cc);
+    int rc = cc.diags.n_errors ? EXIT_SQL : EXIT_OK;
+    compile_fini(&cc);
+    summary();
+    return rc;
+}
+
+static int cmd_shell(void)
+{
+    fprintf(stderr, "fsql: the interactive shell is not built yet; use "
+                    "'fsql run FILE' or 'fsql -e SQL'\n");
+    return EXIT_USAGE;
+}
+
+/* ---- main ------------------------------------------------------------------ */
+
+static bool want_color(void)
+{
+    const char *no = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+    if (no && *no)
+        return false;
+    if (term && strcmp(term, "dumb") == 0)
+        return false;
+    return isatty(STDERR_FILENO) != 0;
+}
+
+/* The single FILE of explain/run/tokens/parse ("-" when none). */
+static const char *one_file(const char *cmd)
+{
+    if (opt.n_files > 1)
+        usage_error("'fsql %s' takes one file, got %d", cmd, opt.n_files);
+    return opt.n_files ? opt.files[0] : "-";
+}
+
+int main(int argc, char **argv)
+{
+    parse_args(argc, argv);
+    opt.use_color = want_color();
+    if (opt.cmd == CMD_NONE) {
+        if (opt.n_files == 0 && isatty(STDIN_FILENO))
+            return cmd_shell();
+        opt.cmd = CMD_RUN; /* `fsql < rules.sql` or `fsql -` */
+    }
+    if (opt.cmd == CMD_SHELL)
+        return cmd_shell();
+    if (opt.cmd != CMD_PARSE && opt.cmd != CMD_TOKENS && opt.cmd != CMD_EVAL &&
+        opt.cmd != CMD_RUN && opt.cmd != CMD_VALIDATE && opt.cmd != CMD_EXPLAIN)
+        usage_error("no command given");
+
+    /* Read every file up front so that a missing file is reported before
+     * any compilation output. */
+    const char *single = NULL;
+    switch (opt.cmd) {
+    case CMD_EXPLAIN:
+        single = one_file("explain");
+        break;
+    case CMD_RUN:
+        single = one_file("run");
+        break;
+    case CMD_TOKENS:
+        single = one_file("tokens");
+        break;
+    case CMD_PARSE:
+        single = one_file("parse");
+        break;
+    default:
+        break;
+    }
+    if ((opt.cmd == CMD_TOKENS || opt.cmd == CMD_PARSE) && opt.n_inits)
+        usage_error("'-i' does not apply to 'fsql %s'",
+                    opt.cmd == CMD_TOKENS ? "tokens" : "parse");
+    Source *inits = sources_read(opt.inits, opt.n_inits);
+
+    switch (opt.cmd) {
+    case CMD_VALIDATE: {
+        static const char *stdin_only[] = {"-"};
+        const char **paths = opt.n_files ? opt.files : stdin_only;
+        int n = opt.n_files ? opt.n_files : 1;
+        Source *files = sources_read(paths, n);
+        return cmd_validate(inits, files, n);
+    }
+    case CMD_EXPLAIN: {
+        Source s = read_source(single);
+        return cmd_explain(inits, &s);
+    }
+    case CMD_RUN: {
+        Source s = read_source(single);
+        return cmd_run(inits, &s);
+    }
+    case CMD_EVAL: {
+        Source s;
+        s.path = "<command line>";
+        s.len = strlen(opt.eval_sql);
+        s.text = xmalloc(s.len + 1);
+        memcpy(s.text, opt.eval_sql, s.len + 1);
+        return cmd_run(inits, &s);
+    }
+    case CMD_TOKENS: {
+        Source s = read_source(single);
+        return cmd_tokens(&s);
+    }
+    case CMD_PARSE: {
+        Source s = read_source(single);
+        return cmd_parse(&s);
+    }
+    default:
+        break;
+    }
+    return EXIT_USAGE;
+}
