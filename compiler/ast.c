@@ -1695,6 +1695,13 @@ AstNode *ast_table_arg(CompileCtx *cc, Token kw, const QName *name,
     return n;
 }
 
+void ast_table_arg_partition(CompileCtx *cc, AstNode *arg,
+                             AstList partition_by)
+{
+    arg->u.table_arg.partition_by = partition_by;
+    ast_extend(cc, arg);
+}
+
 /* ===================================================================== */
 /* Debug dump                                                             */
 /* ===================================================================== */
@@ -1835,7 +1842,7 @@ static void dump_hints(StrBuf *out, const HintList *h, int d)
     for (uint32_t i = 0; i < h->n; i++) {
         indent(out, d + 1);
         put_ident(out, &h->items[i].name);
-        if (h->items[i].args) {
+        if (h->items[i].n_args) {
             strbuf_putc(out, '(');
             for (uint32_t j = 0; j < h->items[i].n_args; j++) {
                 if (j)
@@ -2447,6 +2454,7 @@ static void dump(StrBuf *out, const AstNode *n, int d)
         strbuf_putc(out, '\n');
         if (n->u.table_arg.query)
             dump(out, n->u.table_arg.query, d + 1);
+        dump_list(out, "partition_by", &n->u.table_arg.partition_by, d + 1);
         return;
     case AST_DESCRIPTOR_ARG:
         strbuf_putc(out, '\n');

@@ -691,6 +691,8 @@ typedef struct AstTimeUnitArg {
 typedef struct AstTableArg {
     QName name; /* TABLE t */
     AstNode *query; /* or TABLE (SELECT ...) -- rarely used */
+    AstList partition_by; /* TABLE t PARTITION BY k (SESSION windows):
+                             AST_COLUMN_REF */
     /* resolve.c: the input as a bound FROM item: an AST_TABLE_REF built
      * from name (table/view/cte set as for any table reference), or query
      * itself.  DESCRIPTOR column refs have source = this node. */
@@ -1054,6 +1056,8 @@ void ast_call_over(struct CompileCtx *cc, AstNode *call, Token lp,
 AstNode *ast_named_arg(struct CompileCtx *cc, Token name, AstNode *value);
 AstNode *ast_table_arg(struct CompileCtx *cc, Token kw, const QName *name,
                        AstNode *query);
+void ast_table_arg_partition(struct CompileCtx *cc, AstNode *arg,
+                             AstList partition_by);
 
 /* A parsed statement with the span of its whole text (up to ';'). */
 typedef struct AstStmt {

@@ -68,28 +68,80 @@ static bool is_word_char(char c)
     return is_word_start(c) || (c >= '0' && c <= '9');
 }
 
-static bool is_plain_word(Str s)
+static bool is_cont(const unsigned char *z, size_t i, size_t n)
 {
-    if (s.len == 0 || !is_word_start(s.ptr[0]))
-        return false;
-    for (size_t i = 1; i < s.len; i++)
-        if (!is_word_char(s.ptr[i]))
-            return false;
-    return true;
+    return i < n && z[i] >= 0x80 && z[i] <= 0xbf;
 }
 
-/* Words no grammar of this dialect accepts as a bare identifier.  An
- * identifier that came from the parser unquoted is never one of these;
- * the check only matters for trees built by other passes. */
+/* Length of the UTF-8 letter at z[i] as grammar/lexer.re accepts it in a
+ * plain identifier (CJK punctuation and full-width forms excluded), or 0. */
+static size_t u8_letter(const unsigned char *z, size_t i, size_t n)
+{
+    unsigned char c = z[i];
+    if (c >= 0xc2 && c <= 0xdf)
+        return is_cont(z, i + 1, n) ? 2 : 0;
+    if ((c >= 0xe0 && c <= 0xe2) || (c >= 0xe4 && c <= 0xee))
+        return is_cont(z, i + 1, n) && is_cont(z, i + 2, n) ? 3 : 0;
+    if (c == 0xe3)
+        return i + 1 < n && z[i + 1] >= 0x81 && z[i + 1] <= 0xbf &&
+                       is_cont(z, i + 2, n)
+                   ? 3
+                   : 0;
+    if (c >= 0xf0 && c <= 0xf4)
+        return is_cont(z, i + 1, n) && is_cont(z, i + 2, n) &&
+                       is_cont(z, i + 3, n)
+                   ? 4
+                   : 0;
+    return 0;
+}
+
+/* Length of one identifier character at z[i] (start: a first one). */
+static size_t ident_char(const unsigned char *z, size_t i, size_t n,
+                         bool start)
+{
+    if (i >= n)
+        return 0;
+    if (start ? is_word_start((char)z[i]) : is_word_char((char)z[i]))
+        return 1;
+    return u8_letter(z, i, n);
+}
+
+/* Whether s lexes as exactly one plain identifier token:
+ * idstart idchar* ("$" idchar+)*, as in grammar/lexer.re. */
+static bool is_plain_word(Str s)
+{
+    const unsigned char *z = (const unsigned char *)s.ptr;
+    size_t n = s.len, i = 0, k;
+    if (n == 0 || !(k = ident_char(z, 0, n, true)))
+        return false;
+    i = k;
+    for (;;) {
+        while (i < n && (k = ident_char(z, i, n, false)))
+            i += k;
+        if (i == n)
+            return true;
+        if (z[i] != '$' || !(k = ident_char(z, i + 1, n, false)))
+            return false;
+        i += 1;
+    }
+}
+
+/* The reserved keywords of grammar/parse.y (keywords of
+ * compiler/tokenize.c with no %fallback to ID and no context rule).  An
+ * identifier the parser read unquoted is never one of these; the check
+ * matters for trees built by other passes. */
 static const char *const reserved_words[] = {
-    "ALL",       "AND",     "AS",       "BETWEEN", "BY",      "CASE",
-    "CREATE",    "CROSS",   "DISTINCT", "ELSE",    "END",     "EXCEPT",
-    "EXISTS",    "FALSE",   "FROM",     "FULL",    "GROUP",   "HAVING",
-    "IN",        "INNER",   "INSERT",   "INTERSECT", "INTO",  "IS",
-    "JOIN",      "LEFT",    "LIKE",     "NOT",     "NULL",    "ON",
-    "OR",        "ORDER",   "OUTER",    "RIGHT",   "SELECT",  "THEN",
-    "TRUE",      "UNION",   "USING",    "VALUES",  "WHEN",    "WHERE",
-    "WITH",
+    "ALL",     "AND",       "AS",      "BETWEEN", "BY",
+    "CASE",    "CROSS",     "DISTINCT", "ELSE",   "END",
+    "ESCAPE",  "EXCEPT",    "EXISTS",  "FALSE",   "FETCH",
+    "FILTER",  "FOR",       "FROM",    "FULL",    "GROUP",
+    "HAVING",  "IN",        "INNER",   "INTERSECT", "IS",
+    "JOIN",    "LATERAL",   "LEFT",    "LIKE",    "LIMIT",
+    "MATCH_RECOGNIZE", "NATURAL", "NOT", "NULL",  "OFFSET",
+    "ON",      "OR",        "ORDER",   "OUTER",   "OVER",
+    "RIGHT",   "SELECT",    "SIMILAR", "TABLE",   "THEN",
+    "TRUE",    "UNION",     "UNNEST",  "USING",   "VALUES",
+    "WHEN",    "WHERE",     "WINDOW",  "WITH",    "WITHIN",
 };
 
 static bool is_reserved(Str s)
@@ -400,7 +452,11 @@ static void pr_hints(Printer *p, const HintList *h)
         const Hint *hi = &h->items[i];
         if (i)
             put(p, ", ");
-        put_ident(p, &hi->name);
+        /* hint names are read by ast_hints_parse, not the lexer: never
+         * back-quoted */
+        strbuf_append_str(p->out, hi->name.name);
+        if (!hi->args) /* written without parentheses */
+            continue;
         putc_(p, '(');
         for (uint32_t j = 0; j < hi->n_args; j++) {
             if (j)
@@ -582,7 +638,7 @@ static void pr_func_call(Printer *p, const AstNode *n)
         if (f->is_distinct)
             put(p, "DISTINCT ");
         putc_(p, '*');
-    } else if (plain && str_ieq_cstr(last, "TRIM") &&
+    } else if (plain && str_ieq_cstr(last, "TRIM") && !f->is_distinct &&
                (f->has_trim_mode || f->args.n == 2)) {
         static const char *const modes[] = {"BOTH", "LEADING", "TRAILING"};
         if (f->has_trim_mode) {
@@ -597,6 +653,13 @@ static void pr_func_call(Printer *p, const AstNode *n)
         put(p, "FROM ");
         if (f->args.n >= 1)
             pr_expr(p, f->args.items[f->args.n - 1]);
+    } else if (f->args.n == 2 && !f->is_distinct &&
+               f->args.items[1]->kind == AST_TIME_UNIT_ARG &&
+               f->args.items[0]->kind != AST_TIME_UNIT_ARG) {
+        /* FLOOR(x TO unit), CEIL(x TO unit) */
+        pr_expr(p, f->args.items[0]);
+        put(p, " TO ");
+        put(p, unit_text(f->args.items[1]->u.time_unit_arg.unit));
     } else if (plain && str_ieq_cstr(last, "POSITION") && f->args.n == 2) {
         pr_operand(p, f->args.items[0]);
         put(p, " IN ");
@@ -772,6 +835,10 @@ static void pr_expr(Printer *p, const AstNode *n)
             pr_subquery(p, n->u.table_arg.query);
         else
             put_qname(p, &n->u.table_arg.name);
+        if (n->u.table_arg.partition_by.n) {
+            put(p, " PARTITION BY ");
+            pr_name_list(p, &n->u.table_arg.partition_by);
+        }
         break;
     case AST_DESCRIPTOR_ARG:
         put(p, "DESCRIPTOR");
@@ -961,6 +1028,9 @@ static void pr_pattern_item(Printer *p, const AstNode *n, PatternKind parent)
     if (n->kind == AST_PATTERN && !n->u.pattern.has_quantifier) {
         PatternKind k = n->u.pattern.pat_kind;
         paren = k == PAT_ALT || (k == PAT_CONCAT && parent == PAT_CONCAT);
+        /* a one-item sequence (the group "(A+)") prints its own */
+        if (k == PAT_CONCAT && n->u.pattern.items.n == 1)
+            paren = false;
     }
     if (paren) {
         putc_(p, '(');
@@ -978,8 +1048,10 @@ static void pr_pattern(Printer *p, const AstNode *n)
         return;
     }
     const AstPattern *pt = &n->u.pattern;
-    bool group = pt->has_quantifier &&
-                 (pt->pat_kind == PAT_CONCAT || pt->pat_kind == PAT_ALT);
+    /* "(A+)" parses to a one-item sequence: keep its parentheses */
+    bool group = (pt->has_quantifier &&
+                  (pt->pat_kind == PAT_CONCAT || pt->pat_kind == PAT_ALT)) ||
+                 (pt->pat_kind == PAT_CONCAT && pt->items.n == 1);
     if (group)
         putc_(p, '(');
     switch (pt->pat_kind) {
@@ -1416,25 +1488,25 @@ static void pr_column_def(Printer *p, const AstNode *n)
 {
     const AstColumnDef *c = &n->u.column_def;
     put_ident(p, &c->name);
-    putc_(p, ' ');
-    if (c->col_kind == COL_COMPUTED) {
-        put(p, "AS ");
+    if (c->expr) {
+        put(p, " AS ");
         pr_expr(p, c->expr);
     } else {
+        putc_(p, ' ');
         pr_type(p, c->type);
-        if (c->col_kind == COL_METADATA) {
-            put(p, " METADATA");
-            if (c->has_metadata_key) {
-                put(p, " FROM ");
-                put_string(p, c->metadata_key);
-            }
-            if (c->is_virtual)
-                put(p, " VIRTUAL");
+    }
+    if (c->col_kind == COL_METADATA) {
+        put(p, " METADATA");
+        if (c->has_metadata_key) {
+            put(p, " FROM ");
+            put_string(p, c->metadata_key);
         }
     }
+    if (c->is_virtual)
+        put(p, " VIRTUAL");
     if (c->is_pk_inline)
         put(p, " PRIMARY KEY NOT ENFORCED");
-    if (c->comment.len) {
+    if (c->comment.ptr) {
         put(p, " COMMENT ");
         put_string(p, c->comment);
     }
@@ -1447,8 +1519,12 @@ static void pr_create_table(Printer *p, const AstNode *n)
     if (t->if_not_exists)
         put(p, "IF NOT EXISTS ");
     put_qname(p, &t->name);
-    bool any = t->columns.n || t->primary_key.n || t->watermark;
-    if (any) {
+    /* an inline PRIMARY KEY on a column is also in primary_key */
+    bool pk_inline = false;
+    for (uint32_t i = 0; i < t->columns.n; i++)
+        if (t->columns.items[i]->u.column_def.is_pk_inline)
+            pk_inline = true;
+    {
         put(p, " (");
         p->indent++;
         bool first = true;
@@ -1459,7 +1535,7 @@ static void pr_create_table(Printer *p, const AstNode *n)
             newline(p);
             pr_column_def(p, t->columns.items[i]);
         }
-        if (t->primary_key.n) {
+        if (t->primary_key.n && !pk_inline) {
             if (!first)
                 putc_(p, ',');
             first = false;
@@ -1482,7 +1558,7 @@ static void pr_create_table(Printer *p, const AstNode *n)
         newline(p);
         putc_(p, ')');
     }
-    if (t->comment.len) {
+    if (t->comment.ptr) {
         clause(p, "COMMENT ");
         put_string(p, t->comment);
     }
@@ -1626,7 +1702,7 @@ static void pr_stmt(Printer *p, const AstNode *n)
             putc_(p, ' ');
             pr_name_list(p, &v->column_names);
         }
-        if (v->comment.len) {
+        if (v->comment.ptr) {
             put(p, " COMMENT ");
             put_string(p, v->comment);
         }

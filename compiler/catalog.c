@@ -193,13 +193,24 @@ static bool expand_env(CompileCtx *cc, CatOption *o)
             strbuf_puts(&sb, val);
         } else if (has_def) {
             strbuf_append_str(&sb, def);
+        } else if (cc->offline) {
+            /* validate/explain connect nowhere: the value is not needed
+             * yet, so an unset variable is only worth a warning. */
+            diag_warn(cc, DIAG_E_ENV_UNSET, o->value_at,
+                      "environment variable '%s' is not set", nm);
+            diag_hint(cc,
+                      "'fsql run' will fail unless %s is set; write "
+                      "${%s:-default} to give a fallback.",
+                      nm, nm);
+            strbuf_append(&sb, s.ptr + i, j + 1 - i);
         } else {
             diag_error(cc, DIAG_E_ENV_UNSET, o->value_at,
                        "environment variable '%s' is not set", nm);
             diag_detail(cc, "The value of option '%s' refers to ${%s}.",
                         cstr(&cc->a, o->key), nm);
-            diag_hint(cc, "Set %s before running fsql, or write "
-                          "${%s:-default} to give a fallback.",
+            diag_hint(cc,
+                      "Set %s before running fsql, or write "
+                      "${%s:-default} to give a fallback.",
                       nm, nm);
             ok = false;
             break;
@@ -231,14 +242,14 @@ static const char **column_names(Arena *a, const CatTable *t)
     return names;
 }
 
-static void unknown_column(CompileCtx *cc, CatTable *t, Str name,
-                           SrcSpan at, const char *what)
+static void unknown_column(CompileCtx *cc, CatTable *t, Str name, SrcSpan at,
+                           const char *what)
 {
     diag_error(cc, DIAG_E_UNKNOWN_COLUMN, at,
                "%s column '%s' is not a column of table '%s'", what,
                cstr(&cc->a, name), cstr(&cc->a, t->name));
-    const char *sugg = spell_suggest_n(name.ptr, name.len,
-                                       column_names(&cc->a, t), t->n_cols);
+    const char *sugg =
+        spell_suggest_n(name.ptr, name.len, column_names(&cc->a, t), t->n_cols);
     if (sugg)
         diag_hint(cc, "Did you mean '%s'?", sugg);
     t->has_errors = true;
@@ -246,8 +257,7 @@ static void unknown_column(CompileCtx *cc, CatTable *t, Str name,
 
 static bool is_proctime_call(const AstNode *e)
 {
-    return e && e->kind == AST_FUNC_CALL &&
-           e->u.func_call.name.n_parts == 1 &&
+    return e && e->kind == AST_FUNC_CALL && e->u.func_call.name.n_parts == 1 &&
            str_ieq_cstr(e->u.func_call.name.parts[0].name, "PROCTIME") &&
            e->u.func_call.args.n == 0;
 }
@@ -329,9 +339,8 @@ CatTable *catalog_table_build(CompileCtx *cc, AstNode *n)
                 c->is_proctime = true;
             }
         } else if (cd->col_kind == COL_METADATA) {
-            c->metadata_key = cd->has_metadata_key
-                                  ? str_copy(a, cd->metadata_key)
-                                  : c->name;
+            c->metadata_key =
+                cd->has_metadata_key ? str_copy(a, cd->metadata_key) : c->name;
             c->is_virtual = cd->is_virtual;
         }
         if (cd->is_pk_inline)
@@ -375,8 +384,7 @@ CatTable *catalog_table_build(CompileCtx *cc, AstNode *n)
         AstWatermarkDef *wd = &ct->watermark->u.watermark_def;
         int32_t ci = column_index(t, wd->column.name);
         if (ci < 0) {
-            unknown_column(cc, t, wd->column.name, wd->column.at,
-                           "WATERMARK");
+            unknown_column(cc, t, wd->column.name, wd->column.at, "WATERMARK");
         } else {
             t->watermark_col = ci;
             t->watermark_expr = wd->expr;
@@ -418,21 +426,23 @@ bool catalog_table_finish(CompileCtx *cc, CatTable *t)
                          c->type->precision >= 0 && c->type->precision <= 3)) {
             SrcSpan at = c->name_at;
             if (t->decl && t->decl->u.create_table.watermark)
-                at = t->decl->u.create_table.watermark->u.watermark_def
-                         .column.at;
+                at = t->decl->u.create_table.watermark->u.watermark_def.column
+                         .at;
             diag_error(cc, DIAG_E_WATERMARK, at,
                        "the WATERMARK column '%s' has type %s, not "
                        "TIMESTAMP(3) or TIMESTAMP_LTZ(3)",
                        cstr(a, c->name), type_to_string(a, c->type));
             if (type_is_integer(c->type))
-                diag_hint(cc, "Declare a computed column such as `ts AS "
-                              "TO_TIMESTAMP_LTZ(%s, 3)` and define the "
-                              "watermark on it.",
+                diag_hint(cc,
+                          "Declare a computed column such as `ts AS "
+                          "TO_TIMESTAMP_LTZ(%s, 3)` and define the "
+                          "watermark on it.",
                           cstr(a, c->name));
             else if (c->type->kind == T_VARCHAR || c->type->kind == T_CHAR)
-                diag_hint(cc, "Declare a computed column such as `ts AS "
-                              "TO_TIMESTAMP(%s)` and define the watermark "
-                              "on it.",
+                diag_hint(cc,
+                          "Declare a computed column such as `ts AS "
+                          "TO_TIMESTAMP(%s)` and define the watermark "
+                          "on it.",
                           cstr(a, c->name));
             else
                 diag_detail(cc, "A rowtime attribute must be a TIMESTAMP or "
@@ -504,14 +514,15 @@ static void duplicate(CompileCtx *cc, Str name, SrcSpan at, bool new_is_view)
     Catalog *cat = cc->cat;
     int32_t ti = table_index(cat, name), vi = view_index(cat, name);
     const char *old_kind = ti >= 0 ? "table" : "view";
-    const AstNode *old_decl = ti >= 0 ? cat->tables[ti]->decl
-                                      : cat->views[vi]->decl;
-    uint32_t old_src = ti >= 0 ? cat->tables[ti]->src_id
-                               : cat->views[vi]->src_id;
+    const AstNode *old_decl =
+        ti >= 0 ? cat->tables[ti]->decl : cat->views[vi]->decl;
+    uint32_t old_src =
+        ti >= 0 ? cat->tables[ti]->src_id : cat->views[vi]->src_id;
     diag_error(cc, DIAG_E_DUPLICATE, at, "%s '%s' already exists", old_kind,
                cstr(&cc->a, name));
-    diag_hint(cc, "Use CREATE %s IF NOT EXISTS to keep the first "
-                  "definition, or DROP %s %s first.",
+    diag_hint(cc,
+              "Use CREATE %s IF NOT EXISTS to keep the first "
+              "definition, or DROP %s %s first.",
               new_is_view ? "VIEW" : "TABLE", ti >= 0 ? "TABLE" : "VIEW",
               cstr(&cc->a, name));
     if (old_decl && old_src == cc->src_id)
@@ -767,16 +778,15 @@ bool catalog_describe(Catalog *cat, Str name, StrBuf *out)
                     in_pk = true;
             const char *extras = "";
             if (c->kind == COL_COMPUTED)
-                extras = arena_sprintf(a, "AS %.*s", (int)c->expr_text.len,
-                                       c->expr_text.ptr ? c->expr_text.ptr
-                                                        : "");
+                extras =
+                    arena_sprintf(a, "AS %.*s", (int)c->expr_text.len,
+                                  c->expr_text.ptr ? c->expr_text.ptr : "");
             else if (c->kind == COL_METADATA)
                 extras = arena_sprintf(
                     a, "METADATA%s%s%s%s",
                     str_eq(c->metadata_key, c->name) ? "" : " FROM '",
-                    str_eq(c->metadata_key, c->name)
-                        ? ""
-                        : cstr(a, c->metadata_key),
+                    str_eq(c->metadata_key, c->name) ? ""
+                                                     : cstr(a, c->metadata_key),
                     str_eq(c->metadata_key, c->name) ? "" : "'",
                     c->is_virtual ? " VIRTUAL" : "");
             rows[i].cell[0] = cstr(a, c->name);
@@ -801,8 +811,7 @@ bool catalog_describe(Catalog *cat, Str name, StrBuf *out)
         const RelColumn *c = &v->rel->cols[i];
         rows[i].cell[0] = cstr(a, c->name);
         rows[i].cell[1] = desc_type(a, c->type);
-        rows[i].cell[2] = (c->type && !c->type->is_nullable) ? "FALSE"
-                                                              : "TRUE";
+        rows[i].cell[2] = (c->type && !c->type->is_nullable) ? "FALSE" : "TRUE";
         rows[i].cell[3] = "";
         rows[i].cell[4] = "";
         rows[i].cell[5] = "";

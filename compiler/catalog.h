@@ -47,7 +47,7 @@ typedef enum OptKind {
 } OptKind;
 
 typedef struct OptionDef {
-    const char *key;     /* "scan.startup.mode"; for prefix options the
+    const char *key; /* "scan.startup.mode"; for prefix options the
                             prefix with its trailing '.' ("properties.") or
                             a pattern with '#' for one field name
                             ("fields.#.kind") */
@@ -61,20 +61,20 @@ typedef struct OptionDef {
 } OptionDef;
 
 typedef struct ConnectorDef {
-    const char *name;        /* "kafka" */
-    const OptionDef *opts;   /* static table */
+    const char *name;      /* "kafka" */
+    const OptionDef *opts; /* static table */
     size_t n_opts;
-    bool needs_format;       /* 'format' (or key/value.format) required */
-    bool has_format;         /* takes a format at all */
-    bool is_source;          /* can be read (scan) */
-    bool is_sink;            /* can be written */
-    bool is_lookup;          /* can be the right side of a lookup join */
-    const char *doc;         /* one paragraph */
+    bool needs_format; /* 'format' (or key/value.format) required */
+    bool has_format;   /* takes a format at all */
+    bool is_source;    /* can be read (scan) */
+    bool is_sink;      /* can be written */
+    bool is_lookup;    /* can be the right side of a lookup join */
+    const char *doc;   /* one paragraph */
 } ConnectorDef;
 
 typedef struct FormatDef {
-    const char *name;        /* "json" */
-    const OptionDef *opts;   /* keys without the "json." prefix */
+    const char *name;      /* "json" */
+    const OptionDef *opts; /* keys without the "json." prefix */
     size_t n_opts;
     const char *doc;
 } FormatDef;
@@ -119,63 +119,63 @@ bool option_key_is_secret(Str key);
 /* ---- tables and views ------------------------------------------------- */
 
 typedef struct CatOption {
-    Str key;          /* arena copy, as written */
-    Str value;        /* arena copy, ${VAR} expanded; NUL-terminated */
-    Str raw;          /* as written (before expansion), borrowed from AST */
-    SrcSpan key_at;   /* in the declaring source */
+    Str key;        /* arena copy, as written */
+    Str value;      /* arena copy, ${VAR} expanded; NUL-terminated */
+    Str raw;        /* as written (before expansion), borrowed from AST */
+    SrcSpan key_at; /* in the declaring source */
     SrcSpan value_at;
-    bool is_secret;   /* print as "******" (EXPLAIN, DESCRIBE, errors) */
-    bool has_env;     /* the value referenced ${VAR} */
+    bool is_secret; /* print as "******" (EXPLAIN, DESCRIBE, errors) */
+    bool has_env;   /* the value referenced ${VAR} */
 } CatOption;
 
 typedef struct CatColumn {
-    Str name;           /* arena, as declared */
-    SqlType *type;      /* NULL for a computed column until resolve.c sets
+    Str name;         /* arena, as declared */
+    SqlType *type;    /* NULL for a computed column until resolve.c sets
                            it; rowtime/proctime attributes set by
                            catalog_table_finish() */
-    ColumnKind kind;    /* physical / computed / metadata */
-    AstNode *expr;      /* COL_COMPUTED: the expression (AST, borrowed) */
-    Str expr_text;      /* COL_COMPUTED: its source text (for DESCRIBE) */
-    Str metadata_key;   /* COL_METADATA: FROM 'key', or the column name */
-    bool is_virtual;    /* METADATA ... VIRTUAL (not written by sinks) */
-    bool is_proctime;   /* computed as PROCTIME() */
-    SrcSpan name_at;    /* the column name in the declaring source */
-    uint32_t src_id;    /* DiagSource of the declaration */
+    ColumnKind kind;  /* physical / computed / metadata */
+    AstNode *expr;    /* COL_COMPUTED: the expression (AST, borrowed) */
+    Str expr_text;    /* COL_COMPUTED: its source text (for DESCRIBE) */
+    Str metadata_key; /* COL_METADATA: FROM 'key', or the column name */
+    bool is_virtual;  /* METADATA ... VIRTUAL (not written by sinks) */
+    bool is_proctime; /* computed as PROCTIME() */
+    SrcSpan name_at;  /* the column name in the declaring source */
+    uint32_t src_id;  /* DiagSource of the declaration */
 } CatColumn;
 
 typedef struct CatTable {
-    Str name;               /* last part of the name, as written (arena) */
-    Str full_name;          /* e.g. "db.t" as written (arena) */
+    Str name;      /* last part of the name, as written (arena) */
+    Str full_name; /* e.g. "db.t" as written (arena) */
     uint32_t n_cols;
-    CatColumn *cols;        /* arena array, declaration order */
+    CatColumn *cols; /* arena array, declaration order */
     uint32_t n_pk;
-    uint32_t *pk_cols;      /* indexes into cols; n_pk == 0: no key */
-    int32_t watermark_col;  /* index of the rowtime column, -1: none */
+    uint32_t *pk_cols;       /* indexes into cols; n_pk == 0: no key */
+    int32_t watermark_col;   /* index of the rowtime column, -1: none */
     AstNode *watermark_expr; /* WATERMARK ... AS expr (borrowed AST) */
-    Str watermark_text;     /* its source text (DESCRIBE, EXPLAIN) */
+    Str watermark_text;      /* its source text (DESCRIBE, EXPLAIN) */
     uint32_t n_opts;
-    CatOption *opts;        /* arena array, as written */
-    Str connector;          /* value of 'connector' (empty when missing) */
-    Str format;             /* 'format' / 'value.format' (empty if none) */
+    CatOption *opts;          /* arena array, as written */
+    Str connector;            /* value of 'connector' (empty when missing) */
+    Str format;               /* 'format' / 'value.format' (empty if none) */
     const ConnectorDef *conn; /* NULL when the connector is unknown */
-    const FormatDef *fmt;   /* NULL when no/unknown format */
-    AstNode *decl;          /* the CREATE TABLE node (borrowed AST) */
-    uint32_t src_id;        /* DiagSource of the declaration */
-    const char *base_dir;   /* directory of the declaring script, for
+    const FormatDef *fmt;     /* NULL when no/unknown format */
+    AstNode *decl;            /* the CREATE TABLE node (borrowed AST) */
+    uint32_t src_id;          /* DiagSource of the declaration */
+    const char *base_dir;     /* directory of the declaring script, for
                                relative paths (arena) */
     bool is_temporary;
-    bool has_errors;        /* diagnostics were reported while building */
-    RelSchema *rel;         /* all columns, set by catalog_table_finish */
+    bool has_errors; /* diagnostics were reported while building */
+    RelSchema *rel;  /* all columns, set by catalog_table_finish */
 } CatTable;
 
 typedef struct CatView {
-    Str name;               /* last part (arena) */
-    Str full_name;          /* as written (arena) */
-    AstNode *decl;          /* the CREATE VIEW node (borrowed AST) */
-    AstNode *query;         /* its query (borrowed AST, bound by resolve) */
-    uint32_t n_col_names;   /* CREATE VIEW v (a, b) AS ...; 0 if absent */
-    Str *col_names;         /* arena array */
-    RelSchema *rel;         /* output schema, filled in by resolve.c */
+    Str name;             /* last part (arena) */
+    Str full_name;        /* as written (arena) */
+    AstNode *decl;        /* the CREATE VIEW node (borrowed AST) */
+    AstNode *query;       /* its query (borrowed AST, bound by resolve) */
+    uint32_t n_col_names; /* CREATE VIEW v (a, b) AS ...; 0 if absent */
+    Str *col_names;       /* arena array */
+    RelSchema *rel;       /* output schema, filled in by resolve.c */
     uint32_t src_id;
     bool is_temporary;
 } CatView;
@@ -252,8 +252,7 @@ bool catalog_drop(CompileCtx *cc, const AstNode *drop);
  * case-insensitively; *n receives the count.  The array and its strings
  * are allocated from a.  Used by SHOW TABLES / SHOW VIEWS and as the
  * candidate list for spelling suggestions. */
-const char **catalog_names(Catalog *cat, Arena *a, unsigned which,
-                           size_t *n);
+const char **catalog_names(Catalog *cat, Arena *a, unsigned which, size_t *n);
 
 /* Flink-like DESCRIBE output for a table or view, as a bordered table
  * with the columns name | type | null | key | extras | watermark,
@@ -266,8 +265,7 @@ bool catalog_describe(Catalog *cat, Str name, StrBuf *out);
 const char *catalog_table_option(const CatTable *t, const char *key);
 /* The value of option key, else the default from the connector's (or
  * format's, for "json.x"-style keys) table, else NULL. */
-const char *catalog_table_option_or_default(const CatTable *t,
-                                            const char *key);
+const char *catalog_table_option_or_default(const CatTable *t, const char *key);
 /* How an option value is shown to users: "******" for secrets. */
 const char *catalog_option_display(const CatOption *o);
 

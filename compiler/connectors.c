@@ -27,30 +27,64 @@
 
 /* ---- table helpers ------------------------------------------------------ */
 
-#define O_STR(k, def, doc) {k, OPT_STRING, false, false, def, NULL, 0, 0, doc}
-#define O_STR_REQ(k, doc) {k, OPT_STRING, true, false, NULL, NULL, 0, 0, doc}
-#define O_INT(k, def, lo, hi, doc) {k, OPT_INT, false, false, def, NULL, lo, hi, doc}
-#define O_DBL(k, def, doc) {k, OPT_DOUBLE, false, false, def, NULL, 0, 0, doc}
-#define O_BOOL(k, def, doc) {k, OPT_BOOL, false, false, def, NULL, 0, 0, doc}
-#define O_DUR(k, def, doc) {k, OPT_DURATION, false, false, def, NULL, 0, 0, doc}
-#define O_MEM(k, def, doc) {k, OPT_MEMORY, false, false, def, NULL, 0, 0, doc}
-#define O_ENUM(k, def, allowed, doc) {k, OPT_ENUM, false, false, def, allowed, 0, 0, doc}
-#define O_CHAR(k, def, doc) {k, OPT_CHAR, false, false, def, NULL, 0, 0, doc}
-#define O_PREFIX(k, doc) {k, OPT_STRING, false, true, NULL, NULL, 0, 0, doc}
-#define O_FIELD(k, kind, def, doc) {k, kind, false, false, def, NULL, 0, 0, doc}
+#define O_STR(k, def, doc)                                                     \
+    {                                                                          \
+        k, OPT_STRING, false, false, def, NULL, 0, 0, doc                      \
+    }
+#define O_STR_REQ(k, doc)                                                      \
+    {                                                                          \
+        k, OPT_STRING, true, false, NULL, NULL, 0, 0, doc                      \
+    }
+#define O_INT(k, def, lo, hi, doc)                                             \
+    {                                                                          \
+        k, OPT_INT, false, false, def, NULL, lo, hi, doc                       \
+    }
+#define O_DBL(k, def, doc)                                                     \
+    {                                                                          \
+        k, OPT_DOUBLE, false, false, def, NULL, 0, 0, doc                      \
+    }
+#define O_BOOL(k, def, doc)                                                    \
+    {                                                                          \
+        k, OPT_BOOL, false, false, def, NULL, 0, 0, doc                        \
+    }
+#define O_DUR(k, def, doc)                                                     \
+    {                                                                          \
+        k, OPT_DURATION, false, false, def, NULL, 0, 0, doc                    \
+    }
+#define O_MEM(k, def, doc)                                                     \
+    {                                                                          \
+        k, OPT_MEMORY, false, false, def, NULL, 0, 0, doc                      \
+    }
+#define O_ENUM(k, def, allowed, doc)                                           \
+    {                                                                          \
+        k, OPT_ENUM, false, false, def, allowed, 0, 0, doc                     \
+    }
+#define O_CHAR(k, def, doc)                                                    \
+    {                                                                          \
+        k, OPT_CHAR, false, false, def, NULL, 0, 0, doc                        \
+    }
+#define O_PREFIX(k, doc)                                                       \
+    {                                                                          \
+        k, OPT_STRING, false, true, NULL, NULL, 0, 0, doc                      \
+    }
+#define O_FIELD(k, kind, def, doc)                                             \
+    {                                                                          \
+        k, kind, false, false, def, NULL, 0, 0, doc                            \
+    }
 
 #define I64_MAX INT64_MAX
 
 /* Watermark emission options every scan source accepts. */
-#define WATERMARK_OPTS                                                       \
-    O_ENUM("scan.watermark.emit.strategy", NULL, "on-event|on-periodic",     \
-           "When watermarks are generated: after every row (on-event, the "  \
-           "default for bounded sources) or every "                          \
-           "pipeline.auto-watermark-interval (on-periodic, the default for " \
-           "unbounded ones)."),                                              \
-    O_DUR("scan.watermark.idle-timeout", NULL,                               \
-          "A partition or split without rows for this long stops holding "  \
-          "the watermark back (overrides table.exec.source.idle-timeout).")
+#define WATERMARK_OPTS                                                         \
+    O_ENUM("scan.watermark.emit.strategy", NULL, "on-event|on-periodic",       \
+           "When watermarks are generated: after every row (on-event, the "    \
+           "default for bounded sources) or every "                            \
+           "pipeline.auto-watermark-interval (on-periodic, the default for "   \
+           "unbounded ones)."),                                                \
+        O_DUR(                                                                 \
+            "scan.watermark.idle-timeout", NULL,                               \
+            "A partition or split without rows for this long stops holding "   \
+            "the watermark back (overrides table.exec.source.idle-timeout).")
 
 /* ---- kafka ------------------------------------------------------------ */
 
@@ -72,10 +106,12 @@ static const OptionDef kafka_opts[] = {
     O_STR("format", NULL,
           "Format of the record value (json, csv, raw). Required unless "
           "value.format is given."),
-    O_STR("key.format", NULL, "Format of the record key, if the key is read "
-                              "or written."),
-    O_STR("value.format", NULL, "Format of the record value (same as "
-                                "format)."),
+    O_STR("key.format", NULL,
+          "Format of the record key, if the key is read "
+          "or written."),
+    O_STR("value.format", NULL,
+          "Format of the record value (same as "
+          "format)."),
     O_STR("key.fields", NULL,
           "Columns stored in the record key, separated by ';'."),
     O_STR("key.fields-prefix", NULL,
@@ -122,7 +158,13 @@ static const OptionDef kafka_opts[] = {
 };
 
 static const ConnectorDef kafka_def = {
-    "kafka", kafka_opts, FSQL_ARRAY_LEN(kafka_opts), true, true, true, true,
+    "kafka",
+    kafka_opts,
+    FSQL_ARRAY_LEN(kafka_opts),
+    true,
+    true,
+    true,
+    true,
     false,
     "Reads and writes an append-only stream of records in Kafka topics. "
     "Each fsql process with the same group id owns some partitions; event "
@@ -163,8 +205,14 @@ static const OptionDef upsert_kafka_opts[] = {
 };
 
 static const ConnectorDef upsert_kafka_def = {
-    "upsert-kafka", upsert_kafka_opts, FSQL_ARRAY_LEN(upsert_kafka_opts),
-    false, true, true, true, false,
+    "upsert-kafka",
+    upsert_kafka_opts,
+    FSQL_ARRAY_LEN(upsert_kafka_opts),
+    false,
+    true,
+    true,
+    true,
+    false,
     "Reads a changelog keyed by the table's PRIMARY KEY from a compacted "
     "topic (a record with a null value deletes the key) and writes "
     "updates as upserts. With a watermark it serves as a versioned table "
@@ -234,7 +282,13 @@ static const OptionDef jdbc_opts[] = {
 };
 
 static const ConnectorDef jdbc_def = {
-    "jdbc", jdbc_opts, FSQL_ARRAY_LEN(jdbc_opts), false, false, true, true,
+    "jdbc",
+    jdbc_opts,
+    FSQL_ARRAY_LEN(jdbc_opts),
+    false,
+    false,
+    true,
+    true,
     true,
     "A table in MySQL/MariaDB or SQLite: the right side of lookup joins "
     "(FOR SYSTEM_TIME AS OF), a bounded scan source, and a sink that "
@@ -269,8 +323,14 @@ static const OptionDef filesystem_opts[] = {
 };
 
 static const ConnectorDef filesystem_def = {
-    "filesystem", filesystem_opts, FSQL_ARRAY_LEN(filesystem_opts), true,
-    true, true, true, true,
+    "filesystem",
+    filesystem_opts,
+    FSQL_ARRAY_LEN(filesystem_opts),
+    true,
+    true,
+    true,
+    true,
+    true,
     "Reads local files or directories as a bounded source (files are read "
     "once, then the job's watermark advances to the end); writes rows to "
     "local files. A bounded filesystem table can also be the right side of "
@@ -329,8 +389,14 @@ static const OptionDef datagen_opts[] = {
 };
 
 static const ConnectorDef datagen_def = {
-    "datagen", datagen_opts, FSQL_ARRAY_LEN(datagen_opts), false, false,
-    true, false, false,
+    "datagen",
+    datagen_opts,
+    FSQL_ARRAY_LEN(datagen_opts),
+    false,
+    false,
+    true,
+    false,
+    false,
     "Generates rows: random or sequential values per column (Flink's "
     "datagen), or fsql's repeatable transaction stream for the risk "
     "examples (generator = 'transactions').",
@@ -341,15 +407,22 @@ static const ConnectorDef datagen_def = {
 static const OptionDef print_opts[] = {
     O_STR("print-identifier", NULL,
           "Prefix printed before every row ('prefix> +I[...]')."),
-    O_BOOL("standard-error", "false", "Print to standard error instead of "
-                                      "standard output."),
+    O_BOOL("standard-error", "false",
+           "Print to standard error instead of "
+           "standard output."),
     O_INT("sink.parallelism", NULL, 1, 65536,
           "Accepted for Flink compatibility."),
 };
 
 static const ConnectorDef print_def = {
-    "print", print_opts, FSQL_ARRAY_LEN(print_opts), false, false, false,
-    true, false,
+    "print",
+    print_opts,
+    FSQL_ARRAY_LEN(print_opts),
+    false,
+    false,
+    false,
+    true,
+    false,
     "Prints every change as Flink does: '+I[1, abc]', '-U[...]', "
     "'+U[...]', '-D[...]'.",
 };
@@ -360,13 +433,13 @@ static const OptionDef blackhole_opts[] = {
 };
 
 static const ConnectorDef blackhole_def = {
-    "blackhole", blackhole_opts, FSQL_ARRAY_LEN(blackhole_opts), false,
-    false, false, true, false,
-    "Discards every row (benchmarks, dry runs).",
+    "blackhole", blackhole_opts, FSQL_ARRAY_LEN(blackhole_opts),
+    false,       false,          false,
+    true,        false,          "Discards every row (benchmarks, dry runs).",
 };
 
 const ConnectorDef *const connector_defs[] = {
-    &blackhole_def, &datagen_def, &filesystem_def, &jdbc_def,
+    &blackhole_def, &datagen_def, &filesystem_def,   &jdbc_def,
     &kafka_def,     &print_def,   &upsert_kafka_def,
 };
 const size_t connector_defs_n = FSQL_ARRAY_LEN(connector_defs);
@@ -397,17 +470,21 @@ static const OptionDef json_opts[] = {
 };
 
 static const FormatDef json_def = {
-    "json", json_opts, FSQL_ARRAY_LEN(json_opts),
+    "json",
+    json_opts,
+    FSQL_ARRAY_LEN(json_opts),
     "One JSON object per record (per line in files), fields matched to "
     "columns by name; DECIMAL and BIGINT are decoded exactly.",
 };
 
 static const OptionDef csv_opts[] = {
-    O_CHAR("field-delimiter", ",", "Field separator, one character ('\\t' "
-                                   "for a tab)."),
+    O_CHAR("field-delimiter", ",",
+           "Field separator, one character ('\\t' "
+           "for a tab)."),
     O_CHAR("quote-character", "\"", "Quote character."),
-    O_BOOL("disable-quote-character", "false", "Read and write without "
-                                               "quoting."),
+    O_BOOL("disable-quote-character", "false",
+           "Read and write without "
+           "quoting."),
     O_BOOL("allow-comments", "false", "Skip lines starting with '#'."),
     O_BOOL("ignore-parse-errors", "false",
            "Skip (and count) malformed lines instead of failing the job."),
@@ -419,7 +496,9 @@ static const OptionDef csv_opts[] = {
 };
 
 static const FormatDef csv_def = {
-    "csv", csv_opts, FSQL_ARRAY_LEN(csv_opts),
+    "csv",
+    csv_opts,
+    FSQL_ARRAY_LEN(csv_opts),
     "RFC 4180 lines; fields in column order (no header line).",
 };
 
@@ -430,7 +509,9 @@ static const OptionDef raw_opts[] = {
 };
 
 static const FormatDef raw_def = {
-    "raw", raw_opts, FSQL_ARRAY_LEN(raw_opts),
+    "raw",
+    raw_opts,
+    FSQL_ARRAY_LEN(raw_opts),
     "The whole record (or line) as the value of the table's single "
     "column.",
 };
@@ -439,18 +520,24 @@ const FormatDef *const format_defs[] = {&csv_def, &json_def, &raw_def};
 const size_t format_defs_n = FSQL_ARRAY_LEN(format_defs);
 
 static const char *const unsupported_connectors[] = {
-    "elasticsearch", "elasticsearch-6", "elasticsearch-7", "opensearch",
-    "hbase", "hbase-1.4", "hbase-2.2", "mongodb", "hive", "pulsar",
-    "kinesis", "firehose", "dynamodb", "rabbitmq", "redis", "doris",
-    "starrocks", "iceberg", "hudi", "paimon", "clickhouse", "mysql-cdc",
-    "postgres-cdc", "oracle-cdc", "mongodb-cdc", "sqlserver-cdc", "tidb-cdc",
-    "cassandra", "influxdb", "nebula", "datahub", "socket", "values",
+    "elasticsearch", "elasticsearch-6", "elasticsearch-7",
+    "opensearch",    "hbase",           "hbase-1.4",
+    "hbase-2.2",     "mongodb",         "hive",
+    "pulsar",        "kinesis",         "firehose",
+    "dynamodb",      "rabbitmq",        "redis",
+    "doris",         "starrocks",       "iceberg",
+    "hudi",          "paimon",          "clickhouse",
+    "mysql-cdc",     "postgres-cdc",    "oracle-cdc",
+    "mongodb-cdc",   "sqlserver-cdc",   "tidb-cdc",
+    "cassandra",     "influxdb",        "nebula",
+    "datahub",       "socket",          "values",
 };
 
 static const char *const unsupported_formats[] = {
-    "avro", "avro-confluent", "parquet", "orc", "debezium-json",
-    "debezium-avro-confluent", "canal-json", "maxwell-json", "ogg-json",
-    "protobuf", "changelog-json", "debezium-protobuf",
+    "avro",       "avro-confluent", "parquet",
+    "orc",        "debezium-json",  "debezium-avro-confluent",
+    "canal-json", "maxwell-json",   "ogg-json",
+    "protobuf",   "changelog-json", "debezium-protobuf",
 };
 
 const ConnectorDef *connector_find(Str name)
@@ -568,25 +655,53 @@ typedef struct UnitDef {
 } UnitDef;
 
 static const UnitDef duration_units[] = {
-    {"ns", 1}, {"nano", 1}, {"nanos", 1}, {"nanosecond", 1},
-    {"nanoseconds", 1}, {"us", 1000}, {"micro", 1000}, {"micros", 1000},
-    {"microsecond", 1000}, {"microseconds", 1000}, {"ms", 1000000},
-    {"milli", 1000000}, {"millis", 1000000}, {"millisecond", 1000000},
-    {"milliseconds", 1000000}, {"s", 1000000000LL}, {"sec", 1000000000LL},
-    {"secs", 1000000000LL}, {"second", 1000000000LL},
-    {"seconds", 1000000000LL}, {"m", 60000000000LL}, {"min", 60000000000LL},
-    {"mins", 60000000000LL}, {"minute", 60000000000LL},
-    {"minutes", 60000000000LL}, {"h", 3600000000000LL},
-    {"hour", 3600000000000LL}, {"hours", 3600000000000LL},
-    {"d", 86400000000000LL}, {"day", 86400000000000LL},
+    {"ns", 1},
+    {"nano", 1},
+    {"nanos", 1},
+    {"nanosecond", 1},
+    {"nanoseconds", 1},
+    {"us", 1000},
+    {"micro", 1000},
+    {"micros", 1000},
+    {"microsecond", 1000},
+    {"microseconds", 1000},
+    {"ms", 1000000},
+    {"milli", 1000000},
+    {"millis", 1000000},
+    {"millisecond", 1000000},
+    {"milliseconds", 1000000},
+    {"s", 1000000000LL},
+    {"sec", 1000000000LL},
+    {"secs", 1000000000LL},
+    {"second", 1000000000LL},
+    {"seconds", 1000000000LL},
+    {"m", 60000000000LL},
+    {"min", 60000000000LL},
+    {"mins", 60000000000LL},
+    {"minute", 60000000000LL},
+    {"minutes", 60000000000LL},
+    {"h", 3600000000000LL},
+    {"hour", 3600000000000LL},
+    {"hours", 3600000000000LL},
+    {"d", 86400000000000LL},
+    {"day", 86400000000000LL},
     {"days", 86400000000000LL},
 };
 
 static const UnitDef memory_units[] = {
-    {"b", 1}, {"bytes", 1}, {"k", 1LL << 10}, {"kb", 1LL << 10},
-    {"kibibytes", 1LL << 10}, {"m", 1LL << 20}, {"mb", 1LL << 20},
-    {"mebibytes", 1LL << 20}, {"g", 1LL << 30}, {"gb", 1LL << 30},
-    {"gibibytes", 1LL << 30}, {"t", 1LL << 40}, {"tb", 1LL << 40},
+    {"b", 1},
+    {"bytes", 1},
+    {"k", 1LL << 10},
+    {"kb", 1LL << 10},
+    {"kibibytes", 1LL << 10},
+    {"m", 1LL << 20},
+    {"mb", 1LL << 20},
+    {"mebibytes", 1LL << 20},
+    {"g", 1LL << 30},
+    {"gb", 1LL << 30},
+    {"gibibytes", 1LL << 30},
+    {"t", 1LL << 40},
+    {"tb", 1LL << 40},
     {"tebibytes", 1LL << 40},
 };
 
@@ -636,8 +751,8 @@ static bool parse_iso_duration(Str s, int64_t *ms)
             continue;
         }
         size_t start = i;
-        while (i < s.len && (isdigit((unsigned char)s.ptr[i]) ||
-                             s.ptr[i] == '.'))
+        while (i < s.len &&
+               (isdigit((unsigned char)s.ptr[i]) || s.ptr[i] == '.'))
             i++;
         if (i == start || i >= s.len)
             return false;
@@ -950,8 +1065,8 @@ static void check_value(Validator *v, const OptionDef *d, const CatOption *o)
             diag_error(v->cc, DIAG_E_BAD_OPTION_VALUE, o->value_at,
                        "invalid value '%s' for option '%s'", cstr(a, val),
                        cstr(a, o->key));
-        const char *sugg = o->is_secret ? NULL
-                                        : enum_suggest(a, d->allowed, val);
+        const char *sugg =
+            o->is_secret ? NULL : enum_suggest(a, d->allowed, val);
         if (sugg)
             diag_hint(v->cc, "Did you mean '%s'?", sugg);
         diag_detail(v->cc, "Valid values are %s.", enum_list(a, d->allowed));
@@ -999,8 +1114,7 @@ static const FormatDef *check_format(Validator *v, const CatOption *o)
 /* Candidate names for a did-you-mean on an unknown key. */
 static size_t key_candidates(Arena *a, const ConnectorDef *c,
                              const FormatDef *fmts[3],
-                             const char *const fmt_prefix[3],
-                             const char ***out)
+                             const char *const fmt_prefix[3], const char ***out)
 {
     size_t cap = c->n_opts + 64, n = 0;
     const char **names = ARENA_NEW_ARRAY(a, const char *, cap);
@@ -1072,6 +1186,63 @@ static void missing(Validator *v, const char *key, const char *why)
         diag_detail(v->cc, "%s", why);
     diag_hint(v->cc, "Add '%s' = '...' to the WITH clause.", key);
     v->ok = false;
+}
+
+/* The column named by a "fields.NAME.x" key, or NULL. */
+static const CatColumn *field_column(const CatTable *t, Str key, Str *attr)
+{
+    if (!has_prefix(key, "fields."))
+        return NULL;
+    Str rest = {key.ptr + 7, key.len - 7};
+    const char *dot = memchr(rest.ptr, '.', rest.len);
+    if (!dot)
+        return NULL;
+    Str name = {rest.ptr, (size_t)(dot - rest.ptr)};
+    *attr = (Str){dot + 1, rest.len - name.len - 1};
+    for (uint32_t i = 0; i < t->n_cols; i++)
+        if (str_ieq(t->cols[i].name, name))
+            return &t->cols[i];
+    return NULL;
+}
+
+/* datagen: numeric bounds of numeric columns must be numbers, and a
+ * sequence needs its start and end (as in Flink). */
+static void check_datagen_fields(Validator *v)
+{
+    CatTable *t = v->t;
+    Arena *a = &v->cc->a;
+    for (uint32_t i = 0; i < t->n_opts; i++) {
+        const CatOption *o = &t->opts[i];
+        Str attr;
+        const CatColumn *c = field_column(t, o->key, &attr);
+        if (!c || !c->type)
+            continue;
+        bool is_bound = str_eq_cstr(attr, "min") || str_eq_cstr(attr, "max") ||
+                        str_eq_cstr(attr, "start") || str_eq_cstr(attr, "end");
+        double d;
+        if (is_bound && type_is_numeric(c->type) &&
+            !option_parse_double(o->value, &d)) {
+            bad_value(v, o,
+                      arena_sprintf(a, "a number, because column '%s' is %s",
+                                    cstr(a, c->name),
+                                    type_to_string(a, c->type)));
+            continue;
+        }
+        if (str_eq_cstr(attr, "kind") && str_ieq_cstr(o->value, "sequence")) {
+            static const char *const need[2] = {"start", "end"};
+            for (int k = 0; k < 2; k++) {
+                const char *key =
+                    arena_sprintf(a, "fields.%s.%s", cstr(a, c->name), need[k]);
+                if (table_opt(t, key))
+                    continue;
+                diag_error(v->cc, DIAG_E_MISSING_OPTION, o->value_at,
+                           "a sequence for column '%s' needs option '%s'",
+                           cstr(a, c->name), key);
+                diag_hint(v->cc, "Add '%s' = '...' to the WITH clause.", key);
+                v->ok = false;
+            }
+        }
+    }
 }
 
 /* Checks that need more than one option, per connector. */
@@ -1167,6 +1338,8 @@ static void check_connector_rules(Validator *v, const ConnectorDef *c)
             diag_hint(v->cc, "Set 'lookup.cache' = 'PARTIAL' to cache "
                              "lookups.");
         }
+    } else if (strcmp(cn, "datagen") == 0) {
+        check_datagen_fields(v);
     } else if (strcmp(cn, "filesystem") == 0) {
         const CatOption *path = table_opt(t, "path");
         if (path) {
@@ -1177,15 +1350,14 @@ static void check_connector_rules(Validator *v, const ConnectorDef *c)
                 colon[2] == '/') {
                 has_scheme = true;
                 for (const char *q = p.ptr; q < colon; q++)
-                    if (!isalnum((unsigned char)*q) && *q != '+' &&
-                        *q != '-' && *q != '.')
+                    if (!isalnum((unsigned char)*q) && *q != '+' && *q != '-' &&
+                        *q != '.')
                         has_scheme = false;
             }
             if (has_scheme && !has_prefix(p, "file://")) {
                 Str scheme = {p.ptr, (size_t)(colon - p.ptr)};
                 diag_error(v->cc, DIAG_E_BAD_OPTION_VALUE, path->value_at,
-                           "'%s://' paths are not supported",
-                           cstr(a, scheme));
+                           "'%s://' paths are not supported", cstr(a, scheme));
                 diag_detail(v->cc, "The 'filesystem' connector reads and "
                                    "writes local files only (plain paths "
                                    "or file:// URLs).");
@@ -1231,8 +1403,7 @@ bool catalog_validate_options(CompileCtx *cc, CatTable *t,
     if (!c) {
         if (connector_is_known_unsupported(conn->value)) {
             diag_error(cc, DIAG_E_UNKNOWN_CONNECTOR, conn->value_at,
-                       "connector '%s' is not supported",
-                       cstr(a, conn->value));
+                       "connector '%s' is not supported", cstr(a, conn->value));
             diag_detail(cc,
                         "fsql does not provide the '%s' connector. Valid "
                         "connectors are %s.",
@@ -1243,8 +1414,8 @@ bool catalog_validate_options(CompileCtx *cc, CatTable *t,
             const char *names[16];
             for (size_t i = 0; i < connector_defs_n; i++)
                 names[i] = connector_defs[i]->name;
-            const char *sugg = spell_suggest_n(
-                conn->value.ptr, conn->value.len, names, connector_defs_n);
+            const char *sugg = spell_suggest_n(conn->value.ptr, conn->value.len,
+                                               names, connector_defs_n);
             if (sugg)
                 diag_hint(cc, "Did you mean '%s'?", sugg);
             diag_detail(cc, "Valid connectors are %s.", connector_list(a));
@@ -1300,10 +1471,10 @@ bool catalog_validate_options(CompileCtx *cc, CatTable *t,
                            "option '%s' does not apply to this table",
                            cstr(a, o->key));
                 if (fmts[which])
-                    diag_detail(cc, "The table's %sformat is '%s', not "
-                                    "'%s'.",
-                                fmt_prefix[which], fmts[which]->name,
-                                f->name);
+                    diag_detail(cc,
+                                "The table's %sformat is '%s', not "
+                                "'%s'.",
+                                fmt_prefix[which], fmts[which]->name, f->name);
                 else
                     diag_detail(cc, "The table has no '%sformat' option.",
                                 fmt_prefix[which]);
@@ -1325,8 +1496,9 @@ bool catalog_validate_options(CompileCtx *cc, CatTable *t,
         const char *sugg = spell_suggest_n(o->key.ptr, o->key.len, names, n);
         if (sugg)
             diag_hint(cc, "Did you mean '%s'?", sugg);
-        diag_detail(cc, "docs/connectors/%s.md lists the options of the "
-                        "'%s' connector.",
+        diag_detail(cc,
+                    "docs/connectors/%s.md lists the options of the "
+                    "'%s' connector.",
                     c->name, c->name);
         v.ok = false;
     }
@@ -1335,9 +1507,9 @@ bool catalog_validate_options(CompileCtx *cc, CatTable *t,
     for (size_t i = 0; i < c->n_opts; i++) {
         const OptionDef *d = &c->opts[i];
         if (d->is_required && !table_opt(t, d->key)) {
-            const char *why = arena_sprintf(
-                a, "The '%s' connector requires '%s': %s", c->name, d->key,
-                d->doc);
+            const char *why =
+                arena_sprintf(a, "The '%s' connector requires '%s': %s",
+                              c->name, d->key, d->doc);
             missing(&v, d->key, why);
         }
     }
@@ -1347,8 +1519,7 @@ bool catalog_validate_options(CompileCtx *cc, CatTable *t,
 
 /* ---- defaults and docs ------------------------------------------------- */
 
-const char *catalog_table_option_or_default(const CatTable *t,
-                                            const char *key)
+const char *catalog_table_option_or_default(const CatTable *t, const char *key)
 {
     const CatOption *o = table_opt(t, key);
     if (o)
@@ -1429,14 +1600,14 @@ void connector_doc_markdown(const ConnectorDef *c, StrBuf *out)
     strbuf_puts(out, "<!-- generated from compiler/connectors.c by "
                      "connector_doc_markdown(); do not edit -->\n\n");
     strbuf_printf(out, "%s\n\n", c->doc);
-    strbuf_printf(out, "Use: %s%s%s.\n\n",
-                  c->is_source ? "source" : "",
+    strbuf_printf(out, "Use: %s%s%s.\n\n", c->is_source ? "source" : "",
                   c->is_sink ? (c->is_source ? ", sink" : "sink") : "",
                   c->is_lookup ? ", lookup-join table" : "");
     strbuf_puts(out, "## Options\n\n");
-    strbuf_printf(out, "| Option | Required | Default | Type | Description |\n"
-                       "|---|---|---|---|---|\n"
-                       "| `connector` | yes | | string | `'%s'` |\n",
+    strbuf_printf(out,
+                  "| Option | Required | Default | Type | Description |\n"
+                  "|---|---|---|---|---|\n"
+                  "| `connector` | yes | | string | `'%s'` |\n",
                   c->name);
     /* Skip the header the helper prints; reuse its rows. */
     StrBuf rows;
@@ -1471,8 +1642,7 @@ void connector_doc_markdown(const ConnectorDef *c, StrBuf *out)
         strbuf_puts(out, "\nNot supported (an error names the supported "
                          "formats): ");
         for (size_t i = 0; i < FSQL_ARRAY_LEN(unsupported_formats); i++)
-            strbuf_printf(out, "%s`%s`", i ? ", " : "",
-                          unsupported_formats[i]);
+            strbuf_printf(out, "%s`%s`", i ? ", " : "", unsupported_formats[i]);
         strbuf_puts(out, ".\n");
     }
     arena_fini(&a);

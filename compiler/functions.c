@@ -33,7 +33,7 @@
 #include <strings.h>
 
 typedef struct FuncEntry {
-    FuncInfo info; /* first: a FuncInfo* converts back to its entry */
+    FuncInfo info;      /* first: a FuncInfo* converts back to its entry */
     const char *sig;    /* argument letters, see above; NULL: custom */
     const char *result; /* result rule for ret_sig */
 } FuncEntry;
@@ -63,7 +63,7 @@ enum {
 #define C_NUM (C_EXACT | C_APPROX)
 #define C_TSS (C_TS | C_LTZ)
 #define C_TEMPORAL (C_DATE | C_TIME | C_TSS)
-#define C_VALUE                                                             \
+#define C_VALUE                                                                \
     (C_STR | C_BIN | C_BOOL | C_NUM | C_TEMPORAL | C_IV | C_COLL | C_ROW)
 
 static unsigned cat_of(const SqlType *t)
@@ -179,13 +179,13 @@ static SrcSpan arg_at(const AstNode *call, uint32_t i)
 static void arg_mismatch(CompileCtx *cc, AstNode *call, uint32_t i,
                          const SqlType *got, const char *what)
 {
-    const char *gs = type_to_string(&cc->a, type_with_nullable(&cc->a, got,
-                                                               true));
+    const char *gs =
+        type_to_string(&cc->a, type_with_nullable(&cc->a, got, true));
     diag_error(cc, DIAG_E_TYPE_MISMATCH, arg_at(call, i),
-               "argument %u of %s must be %s, not %s", i + 1,
-               call_name(call), what, gs);
-    if (type_is_string(got) && (strstr(what, "number") ||
-                                strstr(what, "integer")))
+               "argument %u of %s must be %s, not %s", i + 1, call_name(call),
+               what, gs);
+    if (type_is_string(got) &&
+        (strstr(what, "number") || strstr(what, "integer")))
         diag_hint(cc, "Use CAST(... AS DECIMAL(p, s)) or CAST(... AS "
                       "BIGINT) to convert the string.");
     else if (type_is_string(got) && strstr(what, "TIMESTAMP"))
@@ -210,8 +210,8 @@ static bool want(CompileCtx *cc, AstNode *call, SqlType **t, uint32_t i,
     return false;
 }
 
-static bool want_letter(CompileCtx *cc, AstNode *call, SqlType **t,
-                        uint32_t i, char letter)
+static bool want_letter(CompileCtx *cc, AstNode *call, SqlType **t, uint32_t i,
+                        char letter)
 {
     const char *what;
     unsigned mask = letter_mask(letter, &what);
@@ -283,8 +283,7 @@ static SqlType *named_type(CompileCtx *cc, const char *r, SqlType **t,
 
 /* The generic rule: check each argument against the signature letters,
  * then build the result from the rule text. */
-static SqlType *ret_sig(CompileCtx *cc, AstNode *call, SqlType **t,
-                        uint32_t n)
+static SqlType *ret_sig(CompileCtx *cc, AstNode *call, SqlType **t, uint32_t n)
 {
     const FuncEntry *e = (const FuncEntry *)call->u.func_call.func;
     FSQL_ASSERT(e && e->sig && e->result);
@@ -346,10 +345,9 @@ static bool numeric_literal_value(const AstNode *e, double *out)
             neg = !neg;
         e = e->u.unary.arg;
     }
-    if (e->kind != AST_LITERAL ||
-        (e->u.literal.lit_kind != LIT_INTEGER &&
-         e->u.literal.lit_kind != LIT_DECIMAL &&
-         e->u.literal.lit_kind != LIT_DOUBLE))
+    if (e->kind != AST_LITERAL || (e->u.literal.lit_kind != LIT_INTEGER &&
+                                   e->u.literal.lit_kind != LIT_DECIMAL &&
+                                   e->u.literal.lit_kind != LIT_DOUBLE))
         return false;
     char buf[64];
     Str s = e->u.literal.text;
@@ -396,8 +394,7 @@ static SqlType *ret_round(CompileCtx *cc, AstNode *call, SqlType **t,
         /* A computed scale: keep the argument's type. */
         return nn(a, plain(a, t[0]), nullable);
     }
-    return nn(a, round_decimal(a, t[0]->precision, t[0]->scale, r),
-              nullable);
+    return nn(a, round_decimal(a, t[0]->precision, t[0]->scale, r), nullable);
 }
 
 /* FLOOR/CEIL(number) or FLOOR/CEIL(temporal TO unit). */
@@ -407,8 +404,9 @@ static SqlType *ret_floor(CompileCtx *cc, AstNode *call, SqlType **t,
     Arena *a = &cc->a;
     bool nullable = any_nullable(t, n);
     if (n == 2) {
-        bool ok = want(cc, call, t, 0, C_TEMPORAL, "a DATE, TIME or "
-                                                   "TIMESTAMP");
+        bool ok = want(cc, call, t, 0, C_TEMPORAL,
+                       "a DATE, TIME or "
+                       "TIMESTAMP");
         if (!want(cc, call, t, 1, C_SYM, "a time unit"))
             ok = false;
         if (!ok)
@@ -427,13 +425,14 @@ static SqlType *ret_floor(CompileCtx *cc, AstNode *call, SqlType **t,
 
 /* MOD(a, b): DECIMAL rule when a DECIMAL is involved, else the type of
  * b (the result is smaller than b); NULL when b is 0. */
-static SqlType *ret_mod(CompileCtx *cc, AstNode *call, SqlType **t,
-                        uint32_t n)
+static SqlType *ret_mod(CompileCtx *cc, AstNode *call, SqlType **t, uint32_t n)
 {
-    bool ok = want(cc, call, t, 0, C_EXACT, "an exact number (integer or "
-                                            "DECIMAL)");
-    if (!want(cc, call, t, 1, C_EXACT, "an exact number (integer or "
-                                       "DECIMAL)"))
+    bool ok = want(cc, call, t, 0, C_EXACT,
+                   "an exact number (integer or "
+                   "DECIMAL)");
+    if (!want(cc, call, t, 1, C_EXACT,
+              "an exact number (integer or "
+              "DECIMAL)"))
         ok = false;
     if (!ok)
         return NULL;
@@ -550,15 +549,13 @@ static SqlType *ret_nullif(CompileCtx *cc, AstNode *call, SqlType **t,
     if (!type_is_comparable(t[0], t[1])) {
         diag_error(cc, DIAG_E_TYPE_MISMATCH, arg_at(call, 1),
                    "NULLIF cannot compare %s with %s",
-                   type_to_string(&cc->a, t[0]),
-                   type_to_string(&cc->a, t[1]));
+                   type_to_string(&cc->a, t[0]), type_to_string(&cc->a, t[1]));
         return NULL;
     }
     return nn(&cc->a, plain(&cc->a, t[0]), true);
 }
 
-static SqlType *ret_if(CompileCtx *cc, AstNode *call, SqlType **t,
-                       uint32_t n)
+static SqlType *ret_if(CompileCtx *cc, AstNode *call, SqlType **t, uint32_t n)
 {
     if (!want(cc, call, t, 0, C_BOOL, "a BOOLEAN condition"))
         return NULL;
@@ -583,8 +580,9 @@ static SqlType *ret_timestampadd(CompileCtx *cc, AstNode *call, SqlType **t,
     bool ok = want(cc, call, t, 0, C_SYM, "a time unit");
     if (!want(cc, call, t, 1, C_INT, "an integer"))
         ok = false;
-    if (!want(cc, call, t, 2, C_DATE | C_TIME | C_TSS, "a DATE, TIME or "
-                                                       "TIMESTAMP"))
+    if (!want(cc, call, t, 2, C_DATE | C_TIME | C_TSS,
+              "a DATE, TIME or "
+              "TIMESTAMP"))
         ok = false;
     if (!ok)
         return NULL;
@@ -608,8 +606,8 @@ static SqlType *ret_timestampdiff(CompileCtx *cc, AstNode *call, SqlType **t,
 }
 
 /* TO_TIMESTAMP_LTZ(epoch, precision) or TO_TIMESTAMP_LTZ(string [, fmt]). */
-static SqlType *ret_to_timestamp_ltz(CompileCtx *cc, AstNode *call,
-                                     SqlType **t, uint32_t n)
+static SqlType *ret_to_timestamp_ltz(CompileCtx *cc, AstNode *call, SqlType **t,
+                                     uint32_t n)
 {
     Arena *a = &cc->a;
     if (!want(cc, call, t, 0, C_NUM | C_STR, "a number (epoch) or a string"))
@@ -632,8 +630,8 @@ static SqlType *ret_to_timestamp_ltz(CompileCtx *cc, AstNode *call,
 }
 
 /* UNIX_TIMESTAMP() / (value) / (string, fmt). */
-static SqlType *ret_unix_timestamp(CompileCtx *cc, AstNode *call,
-                                   SqlType **t, uint32_t n)
+static SqlType *ret_unix_timestamp(CompileCtx *cc, AstNode *call, SqlType **t,
+                                   uint32_t n)
 {
     Arena *a = &cc->a;
     if (n == 0)
@@ -658,8 +656,8 @@ static SqlType *ret_proctime(CompileCtx *cc, AstNode *call, SqlType **t,
     return r;
 }
 
-static SqlType *ret_source_watermark(CompileCtx *cc, AstNode *call,
-                                     SqlType **t, uint32_t n)
+static SqlType *ret_source_watermark(CompileCtx *cc, AstNode *call, SqlType **t,
+                                     uint32_t n)
 {
     (void)call;
     (void)t;
@@ -680,8 +678,7 @@ static SqlType *ret_count(CompileCtx *cc, AstNode *call, SqlType **t,
     return nn(&cc->a, type_new(&cc->a, T_BIGINT), false);
 }
 
-static SqlType *ret_sum(CompileCtx *cc, AstNode *call, SqlType **t,
-                        uint32_t n)
+static SqlType *ret_sum(CompileCtx *cc, AstNode *call, SqlType **t, uint32_t n)
 {
     (void)n;
     if (!want(cc, call, t, 0, C_NUM | C_IV, "a number"))
@@ -697,8 +694,7 @@ static SqlType *ret_sum(CompileCtx *cc, AstNode *call, SqlType **t,
 /* AVG and the variance family: DECIMAL(38, max(6, s)) for DECIMAL
  * (Flink's average type: a division by the BIGINT count), the argument's
  * own type otherwise (so AVG(INT) is INT, as in Flink). */
-static SqlType *ret_avg(CompileCtx *cc, AstNode *call, SqlType **t,
-                        uint32_t n)
+static SqlType *ret_avg(CompileCtx *cc, AstNode *call, SqlType **t, uint32_t n)
 {
     (void)n;
     if (!want(cc, call, t, 0, C_NUM, "a number"))
@@ -820,8 +816,8 @@ static bool check_fraction(CompileCtx *cc, AstNode *call, SqlType **t,
     return true;
 }
 
-static SqlType *ret_percentile_cont(CompileCtx *cc, AstNode *call,
-                                    SqlType **t, uint32_t n)
+static SqlType *ret_percentile_cont(CompileCtx *cc, AstNode *call, SqlType **t,
+                                    uint32_t n)
 {
     (void)n;
     if (!check_fraction(cc, call, t, 0))
@@ -840,8 +836,8 @@ static SqlType *ret_percentile_cont(CompileCtx *cc, AstNode *call,
     return nn(&cc->a, type_new(&cc->a, T_DOUBLE), true);
 }
 
-static SqlType *ret_percentile_disc(CompileCtx *cc, AstNode *call,
-                                    SqlType **t, uint32_t n)
+static SqlType *ret_percentile_disc(CompileCtx *cc, AstNode *call, SqlType **t,
+                                    uint32_t n)
 {
     (void)n;
     if (!check_fraction(cc, call, t, 0))
@@ -867,8 +863,7 @@ static SqlType *ret_percentile(CompileCtx *cc, AstNode *call, SqlType **t,
 
 /* ---- custom rules: window functions ------------------------------------ */
 
-static SqlType *ret_rank(CompileCtx *cc, AstNode *call, SqlType **t,
-                         uint32_t n)
+static SqlType *ret_rank(CompileCtx *cc, AstNode *call, SqlType **t, uint32_t n)
 {
     (void)call;
     (void)t;
@@ -876,8 +871,7 @@ static SqlType *ret_rank(CompileCtx *cc, AstNode *call, SqlType **t,
     return nn(&cc->a, type_new(&cc->a, T_BIGINT), false);
 }
 
-static SqlType *ret_dist(CompileCtx *cc, AstNode *call, SqlType **t,
-                         uint32_t n)
+static SqlType *ret_dist(CompileCtx *cc, AstNode *call, SqlType **t, uint32_t n)
 {
     (void)call;
     (void)t;
@@ -895,8 +889,7 @@ static SqlType *ret_ntile(CompileCtx *cc, AstNode *call, SqlType **t,
 }
 
 /* LAG/LEAD(x [, offset [, default]]). */
-static SqlType *ret_lag(CompileCtx *cc, AstNode *call, SqlType **t,
-                        uint32_t n)
+static SqlType *ret_lag(CompileCtx *cc, AstNode *call, SqlType **t, uint32_t n)
 {
     Arena *a = &cc->a;
     if (!t[0])
@@ -980,8 +973,8 @@ static SqlType *ret_window_bound(CompileCtx *cc, AstNode *call, SqlType **t,
     return nn(&cc->a, type_new_timestamp(&cc->a, ts->kind, 3), false);
 }
 
-static SqlType *ret_window_rowtime(CompileCtx *cc, AstNode *call,
-                                   SqlType **t, uint32_t n)
+static SqlType *ret_window_rowtime(CompileCtx *cc, AstNode *call, SqlType **t,
+                                   uint32_t n)
 {
     SqlType *ts = check_group_window(cc, call, t, n);
     if (!ts)
@@ -992,8 +985,8 @@ static SqlType *ret_window_rowtime(CompileCtx *cc, AstNode *call,
     return r;
 }
 
-static SqlType *ret_window_proctime(CompileCtx *cc, AstNode *call,
-                                    SqlType **t, uint32_t n)
+static SqlType *ret_window_proctime(CompileCtx *cc, AstNode *call, SqlType **t,
+                                    uint32_t n)
 {
     if (!check_group_window(cc, call, t, n))
         return NULL;
@@ -1031,8 +1024,7 @@ static SqlType *ret_window_tvf(CompileCtx *cc, AstNode *call, SqlType **t,
 
 /* ---- custom rules: MATCH_RECOGNIZE ------------------------------------ */
 
-static SqlType *ret_nav(CompileCtx *cc, AstNode *call, SqlType **t,
-                        uint32_t n)
+static SqlType *ret_nav(CompileCtx *cc, AstNode *call, SqlType **t, uint32_t n)
 {
     if (!t[0])
         return NULL;
@@ -1145,20 +1137,39 @@ static SqlType *ret_typeof(CompileCtx *cc, AstNode *call, SqlType **t,
 #define DS (FUNC_DETERMINISTIC | FUNC_STRICT)
 
 /* Scalar with a signature: name, min, max, sig, result, doc-signature, doc */
-#define SIG(nm, lo, hi, fl, sg, res, sgn, doc)                               \
-    {{nm, FUNC_SCALAR, lo, hi, fl, ret_sig, NULL, NULL, sgn, doc}, sg, res}
-#define FN(nm, kind, lo, hi, fl, fn, sgn, doc)                               \
-    {{nm, kind, lo, hi, fl, fn, NULL, NULL, sgn, doc}, NULL, NULL}
-#define AUX(nm, win, lo, hi, fn, sgn, doc)                                   \
-    {{nm, FUNC_GROUP_WINDOW_AUX, lo, hi,                                      \
-      D | (fn == ret_window_rowtime ? FUNC_ROWTIME : 0u) |                   \
-          (fn == ret_window_proctime ? FUNC_PROCTIME : 0u),                  \
-      fn, win, NULL, sgn, doc},                                              \
-     NULL, NULL}
-#define TVF(nm, lo, hi, params, sgn, doc)                                    \
-    {{nm, FUNC_TABLE_FUNCTION, lo, hi, D, ret_window_tvf, NULL, params, sgn, \
-      doc},                                                                  \
-     NULL, NULL}
+#define SIG(nm, lo, hi, fl, sg, res, sgn, doc)                                 \
+    {                                                                          \
+        {nm, FUNC_SCALAR, lo, hi, fl, ret_sig, NULL, NULL, sgn, doc}, sg, res  \
+    }
+#define FN(nm, kind, lo, hi, fl, fn, sgn, doc)                                 \
+    {                                                                          \
+        {nm, kind, lo, hi, fl, fn, NULL, NULL, sgn, doc}, NULL, NULL           \
+    }
+#define AUX(nm, win, lo, hi, fn, sgn, doc)                                     \
+    {                                                                          \
+        {nm,                                                                   \
+         FUNC_GROUP_WINDOW_AUX,                                                \
+         lo,                                                                   \
+         hi,                                                                   \
+         D | (fn == ret_window_rowtime ? FUNC_ROWTIME : 0u) |                  \
+             (fn == ret_window_proctime ? FUNC_PROCTIME : 0u),                 \
+         fn,                                                                   \
+         win,                                                                  \
+         NULL,                                                                 \
+         sgn,                                                                  \
+         doc},                                                                 \
+            NULL, NULL                                                         \
+    }
+#define TVF(nm, lo, hi, params, sgn, doc)                                      \
+    {                                                                          \
+        {                                                                      \
+            nm,   FUNC_TABLE_FUNCTION,                                         \
+            lo,   hi,                                                          \
+            D,    ret_window_tvf,                                              \
+            NULL, params,                                                      \
+            sgn,  doc},                                                        \
+            NULL, NULL                                                         \
+    }
 
 static const FuncEntry funcs[] = {
     /* ---- string ---- */
@@ -1202,24 +1213,21 @@ static const FuncEntry funcs[] = {
     SIG("REGEXP_EXTRACT", 2, 3, DS, "SSI", "STRING?",
         "REGEXP_EXTRACT(s, regex [, group]) -> STRING",
         "The given group (default 1) of the first match, or NULL."),
-    SIG("REGEXP", 2, 2, DS, "SS", "BOOLEAN",
-        "REGEXP(s, regex) -> BOOLEAN",
+    SIG("REGEXP", 2, 2, DS, "SS", "BOOLEAN", "REGEXP(s, regex) -> BOOLEAN",
         "Whether some substring of s matches the regular expression."),
     SIG("SPLIT_INDEX", 3, 3, DS, "SSI", "STRING?",
         "SPLIT_INDEX(s, delimiter, index) -> STRING",
         "The 0-based index-th field of s split at delimiter, or NULL."),
     SIG("CHAR_LENGTH", 1, 1, DS, "S", "INT", "CHAR_LENGTH(s) -> INT",
         "Number of characters (code points) in s."),
-    SIG("CHARACTER_LENGTH", 1, 1, DS, "S", "INT",
-        "CHARACTER_LENGTH(s) -> INT", "Same as CHAR_LENGTH."),
+    SIG("CHARACTER_LENGTH", 1, 1, DS, "S", "INT", "CHARACTER_LENGTH(s) -> INT",
+        "Same as CHAR_LENGTH."),
     SIG("LENGTH", 1, 1, DS, "S", "INT", "LENGTH(s) -> INT",
         "Same as CHAR_LENGTH."),
-    SIG("POSITION", 2, 2, DS, "SS", "INT",
-        "POSITION(needle IN s) -> INT",
+    SIG("POSITION", 2, 2, DS, "SS", "INT", "POSITION(needle IN s) -> INT",
         "1-based position of the first occurrence of needle in s, 0 if "
         "none."),
-    SIG("LOCATE", 2, 3, DS, "SSI", "INT",
-        "LOCATE(needle, s [, start]) -> INT",
+    SIG("LOCATE", 2, 3, DS, "SSI", "INT", "LOCATE(needle, s [, start]) -> INT",
         "1-based position of needle in s at or after start, 0 if none."),
     SIG("INSTR", 2, 2, DS, "SS", "INT", "INSTR(s, needle) -> INT",
         "1-based position of the first occurrence of needle in s, 0 if "
@@ -1315,8 +1323,7 @@ static const FuncEntry funcs[] = {
        "Whole units (SECOND, MINUTE, HOUR, DAY, MONTH, YEAR, ...) from t1 "
        "to t2."),
     FN("TIMESTAMPADD", FUNC_SCALAR, 3, 3, DS, ret_timestampadd,
-       "TIMESTAMPADD(unit, n, t) -> type of t",
-       "t plus n units."),
+       "TIMESTAMPADD(unit, n, t) -> type of t", "t plus n units."),
     SIG("CONVERT_TZ", 3, 3, DS, "SSS", "STRING?",
         "CONVERT_TZ(s, from_tz, to_tz) -> STRING",
         "Converts a 'yyyy-MM-dd HH:mm:ss' string between time zones."),
@@ -1340,11 +1347,11 @@ static const FuncEntry funcs[] = {
         "Minute of the hour, 0 to 59."),
     SIG("SECOND", 1, 1, DS, "K", "BIGINT", "SECOND(t) -> BIGINT",
         "Second of the minute, 0 to 59."),
-    SIG("CURRENT_TIMESTAMP", 0, 0, FUNC_NILADIC | FUNC_PER_QUERY, "",
-        "LTZ3!", "CURRENT_TIMESTAMP -> TIMESTAMP_LTZ(3)",
+    SIG("CURRENT_TIMESTAMP", 0, 0, FUNC_NILADIC | FUNC_PER_QUERY, "", "LTZ3!",
+        "CURRENT_TIMESTAMP -> TIMESTAMP_LTZ(3)",
         "The current time (evaluated per record in streaming mode)."),
-    SIG("NOW", 0, 0, FUNC_PER_QUERY, "", "LTZ3!",
-        "NOW() -> TIMESTAMP_LTZ(3)", "Same as CURRENT_TIMESTAMP."),
+    SIG("NOW", 0, 0, FUNC_PER_QUERY, "", "LTZ3!", "NOW() -> TIMESTAMP_LTZ(3)",
+        "Same as CURRENT_TIMESTAMP."),
     SIG("CURRENT_ROW_TIMESTAMP", 0, 0, 0, "", "LTZ3!",
         "CURRENT_ROW_TIMESTAMP() -> TIMESTAMP_LTZ(3)",
         "The current time, evaluated for every row."),
@@ -1367,10 +1374,10 @@ static const FuncEntry funcs[] = {
        "source provides (for Kafka, the record timestamps)."),
 
     /* ---- math ---- */
-    FN("ABS", FUNC_SCALAR, 1, 1, DS, ret_same_numeric,
-       "ABS(n) -> type of n", "Absolute value."),
-    FN("SIGN", FUNC_SCALAR, 1, 1, DS, ret_same_numeric,
-       "SIGN(n) -> type of n", "-1, 0 or 1."),
+    FN("ABS", FUNC_SCALAR, 1, 1, DS, ret_same_numeric, "ABS(n) -> type of n",
+       "Absolute value."),
+    FN("SIGN", FUNC_SCALAR, 1, 1, DS, ret_same_numeric, "SIGN(n) -> type of n",
+       "-1, 0 or 1."),
     FN("ROUND", FUNC_SCALAR, 1, 2, DS, ret_round,
        "ROUND(n [, digits]) -> type of n",
        "n rounded half away from zero to digits decimals (default 0); "
@@ -1378,8 +1385,7 @@ static const FuncEntry funcs[] = {
     FN("TRUNCATE", FUNC_SCALAR, 1, 2, DS, ret_truncate,
        "TRUNCATE(n [, digits]) -> type of n",
        "n cut (towards zero) to digits decimals (default 0)."),
-    FN("FLOOR", FUNC_SCALAR, 1, 2, DS, ret_floor,
-       "FLOOR(n) / FLOOR(t TO unit)",
+    FN("FLOOR", FUNC_SCALAR, 1, 2, DS, ret_floor, "FLOOR(n) / FLOOR(t TO unit)",
        "Largest integer not above n; FLOOR(ts TO HOUR) rounds a time "
        "down."),
     FN("CEIL", FUNC_SCALAR, 1, 2, DS, ret_floor, "CEIL(n) / CEIL(t TO unit)",
@@ -1392,8 +1398,7 @@ static const FuncEntry funcs[] = {
         "Same as POWER."),
     SIG("SQRT", 1, 1, DS, "N", "DOUBLE", "SQRT(n) -> DOUBLE",
         "Square root (NaN for negative n)."),
-    SIG("LN", 1, 1, DS, "N", "DOUBLE", "LN(n) -> DOUBLE",
-        "Natural logarithm."),
+    SIG("LN", 1, 1, DS, "N", "DOUBLE", "LN(n) -> DOUBLE", "Natural logarithm."),
     SIG("LOG", 1, 2, DS, "NN", "DOUBLE", "LOG([base,] n) -> DOUBLE",
         "Natural logarithm of n, or logarithm to the given base."),
     SIG("LOG10", 1, 1, DS, "N", "DOUBLE", "LOG10(n) -> DOUBLE",
@@ -1408,10 +1413,8 @@ static const FuncEntry funcs[] = {
     SIG("TAN", 1, 1, DS, "N", "DOUBLE", "TAN(n) -> DOUBLE", "Tangent."),
     SIG("COT", 1, 1, DS, "N", "DOUBLE", "COT(n) -> DOUBLE", "Cotangent."),
     SIG("ASIN", 1, 1, DS, "N", "DOUBLE", "ASIN(n) -> DOUBLE", "Arc sine."),
-    SIG("ACOS", 1, 1, DS, "N", "DOUBLE", "ACOS(n) -> DOUBLE",
-        "Arc cosine."),
-    SIG("ATAN", 1, 1, DS, "N", "DOUBLE", "ATAN(n) -> DOUBLE",
-        "Arc tangent."),
+    SIG("ACOS", 1, 1, DS, "N", "DOUBLE", "ACOS(n) -> DOUBLE", "Arc cosine."),
+    SIG("ATAN", 1, 1, DS, "N", "DOUBLE", "ATAN(n) -> DOUBLE", "Arc tangent."),
     SIG("ATAN2", 2, 2, DS, "NN", "DOUBLE", "ATAN2(y, x) -> DOUBLE",
         "Arc tangent of y / x in the right quadrant."),
     SIG("DEGREES", 1, 1, DS, "N", "DOUBLE", "DEGREES(n) -> DOUBLE",
@@ -1432,8 +1435,8 @@ static const FuncEntry funcs[] = {
     FN("COALESCE", FUNC_SCALAR, 1, -1, D, ret_coalesce,
        "COALESCE(a, b, ...) -> common type",
        "The first argument that is not NULL."),
-    FN("NULLIF", FUNC_SCALAR, 2, 2, D, ret_nullif,
-       "NULLIF(a, b) -> type of a", "NULL if a = b, else a."),
+    FN("NULLIF", FUNC_SCALAR, 2, 2, D, ret_nullif, "NULLIF(a, b) -> type of a",
+       "NULL if a = b, else a."),
     FN("IF", FUNC_SCALAR, 3, 3, D, ret_if,
        "IF(cond, then, else) -> common type",
        "then when cond is TRUE, else otherwise (also when cond is NULL)."),
@@ -1448,8 +1451,9 @@ static const FuncEntry funcs[] = {
     FN("TYPEOF", FUNC_SCALAR, 1, 2, D, ret_typeof, "TYPEOF(x) -> STRING",
        "The SQL type of x as text, e.g. 'DECIMAL(15, 2)'."),
     FN("CARDINALITY", FUNC_SCALAR, 1, 1, DS, ret_cardinality,
-       "CARDINALITY(c) -> INT", "Number of elements of an array, map or "
-                                "multiset."),
+       "CARDINALITY(c) -> INT",
+       "Number of elements of an array, map or "
+       "multiset."),
     FN("ELEMENT", FUNC_SCALAR, 1, 1, DS, ret_element,
        "ELEMENT(array) -> element type",
        "The only element of a one-element array; NULL if empty."),
@@ -1476,13 +1480,12 @@ static const FuncEntry funcs[] = {
        "Sample standard deviation; NULL for fewer than 2 rows."),
     FN("STDDEV", FUNC_AGGREGATE, 1, 1, D, ret_avg, "STDDEV(x) -> like AVG",
        "Same as STDDEV_SAMP."),
-    FN("VAR_POP", FUNC_AGGREGATE, 1, 1, D, ret_avg,
-       "VAR_POP(x) -> like AVG", "Population variance."),
-    FN("VAR_SAMP", FUNC_AGGREGATE, 1, 1, D, ret_avg,
-       "VAR_SAMP(x) -> like AVG",
+    FN("VAR_POP", FUNC_AGGREGATE, 1, 1, D, ret_avg, "VAR_POP(x) -> like AVG",
+       "Population variance."),
+    FN("VAR_SAMP", FUNC_AGGREGATE, 1, 1, D, ret_avg, "VAR_SAMP(x) -> like AVG",
        "Sample variance; NULL for fewer than 2 rows."),
-    FN("VARIANCE", FUNC_AGGREGATE, 1, 1, D, ret_avg,
-       "VARIANCE(x) -> like AVG", "Same as VAR_SAMP."),
+    FN("VARIANCE", FUNC_AGGREGATE, 1, 1, D, ret_avg, "VARIANCE(x) -> like AVG",
+       "Same as VAR_SAMP."),
     FN("FIRST_VALUE", FUNC_AGGREGATE, 1, 1, D, ret_arg0_nullable,
        "FIRST_VALUE(x) -> type of x",
        "x of the first row (in the window's order)."),
@@ -1505,8 +1508,8 @@ static const FuncEntry funcs[] = {
        D | FUNC_WITHIN_GROUP | FUNC_NO_DISTINCT, ret_percentile_disc,
        "PERCENTILE_DISC(f) WITHIN GROUP (ORDER BY x) -> type of x",
        "The first value of x whose cumulative distribution reaches f."),
-    FN("PERCENTILE", FUNC_AGGREGATE, 2, 2, D | FUNC_NO_DISTINCT,
-       ret_percentile, "PERCENTILE(x, f) -> DOUBLE",
+    FN("PERCENTILE", FUNC_AGGREGATE, 2, 2, D | FUNC_NO_DISTINCT, ret_percentile,
+       "PERCENTILE(x, f) -> DOUBLE",
        "Same as PERCENTILE_CONT(f) WITHIN GROUP (ORDER BY x)."),
 
     /* ---- window-only ---- */
@@ -1514,13 +1517,12 @@ static const FuncEntry funcs[] = {
        "ROW_NUMBER() OVER (...) -> BIGINT NOT NULL",
        "1, 2, 3, ... within the partition, in the window's order."),
     FN("RANK", FUNC_WINDOW_ONLY, 0, 0, D | FUNC_NEEDS_ORDER, ret_rank,
-       "RANK() OVER (...) -> BIGINT NOT NULL",
-       "Rank with gaps after ties."),
+       "RANK() OVER (...) -> BIGINT NOT NULL", "Rank with gaps after ties."),
     FN("DENSE_RANK", FUNC_WINDOW_ONLY, 0, 0, D | FUNC_NEEDS_ORDER, ret_rank,
        "DENSE_RANK() OVER (...) -> BIGINT NOT NULL",
        "Rank without gaps after ties."),
-    FN("PERCENT_RANK", FUNC_WINDOW_ONLY, 0, 0, D | FUNC_NEEDS_ORDER,
-       ret_dist, "PERCENT_RANK() OVER (...) -> DOUBLE NOT NULL",
+    FN("PERCENT_RANK", FUNC_WINDOW_ONLY, 0, 0, D | FUNC_NEEDS_ORDER, ret_dist,
+       "PERCENT_RANK() OVER (...) -> DOUBLE NOT NULL",
        "(rank - 1) / (rows - 1)."),
     FN("CUME_DIST", FUNC_WINDOW_ONLY, 0, 0, D | FUNC_NEEDS_ORDER, ret_dist,
        "CUME_DIST() OVER (...) -> DOUBLE NOT NULL",
@@ -1590,8 +1592,7 @@ static const FuncEntry funcs[] = {
        "pattern."),
     FN("NEXT", FUNC_MATCH, 1, 2, D, ret_nav, "NEXT(A.x [, n]) -> type of x",
        "x of the row n rows after (MEASURES only)."),
-    FN("FIRST", FUNC_MATCH, 1, 2, D, ret_nav,
-       "FIRST(A.x [, n]) -> type of x",
+    FN("FIRST", FUNC_MATCH, 1, 2, D, ret_nav, "FIRST(A.x [, n]) -> type of x",
        "x of the n-th row (from 0) mapped to variable A, counted from the "
        "first."),
     FN("LAST", FUNC_MATCH, 1, 2, D, ret_nav, "LAST(A.x [, n]) -> type of x",
@@ -1601,8 +1602,8 @@ static const FuncEntry funcs[] = {
         "The pattern variable the row was mapped to."),
     SIG("MATCH_NUMBER", 0, 0, D, "", "BIGINT!", "MATCH_NUMBER() -> BIGINT",
         "1, 2, ... for the matches of a partition."),
-    FN("MATCH_ROWTIME", FUNC_MATCH, 0, 1, D | FUNC_ROWTIME,
-       ret_match_rowtime, "MATCH_ROWTIME([x]) -> TIMESTAMP(3) *ROWTIME*",
+    FN("MATCH_ROWTIME", FUNC_MATCH, 0, 1, D | FUNC_ROWTIME, ret_match_rowtime,
+       "MATCH_ROWTIME([x]) -> TIMESTAMP(3) *ROWTIME*",
        "Rowtime of the last row of the match, usable for further "
        "windows."),
     FN("MATCH_PROCTIME", FUNC_MATCH, 0, 0, D | FUNC_PROCTIME, ret_proctime,
@@ -1640,9 +1641,9 @@ static FuncKind entry_kind(const FuncEntry *e)
 
 #define N_FUNCS FSQL_ARRAY_LEN(funcs)
 
-static FuncInfo sorted[N_FUNCS];       /* by kind then name, for docs */
-static FuncEntry entries[N_FUNCS];     /* funcs with kinds fixed */
-static const char *names[N_FUNCS];     /* unique names */
+static FuncInfo sorted[N_FUNCS];   /* by kind then name, for docs */
+static FuncEntry entries[N_FUNCS]; /* funcs with kinds fixed */
+static const char *names[N_FUNCS]; /* unique names */
 static size_t n_names;
 static bool ready;
 
@@ -1755,8 +1756,8 @@ SqlType *func_resolve_call(CompileCtx *cc, const FuncInfo *f, AstNode *call,
                    "%s(*) is not allowed; only COUNT takes *", f->name);
         return NULL;
     }
-    if (!star && ((int)n < f->min_args ||
-                  (f->max_args >= 0 && (int)n > f->max_args))) {
+    if (!star &&
+        ((int)n < f->min_args || (f->max_args >= 0 && (int)n > f->max_args))) {
         SrcSpan at = call->at;
         if (f->max_args >= 0 && (int)n > f->max_args &&
             (uint32_t)f->max_args < call->u.func_call.args.n)
@@ -1770,8 +1771,8 @@ SqlType *func_resolve_call(CompileCtx *cc, const FuncInfo *f, AstNode *call,
         return NULL;
     }
     if (call->u.func_call.is_distinct && (f->flags & FUNC_NO_DISTINCT)) {
-        diag_error(cc, DIAG_E_AGG_MISUSE, call->at,
-                   "%s does not take DISTINCT", f->name);
+        diag_error(cc, DIAG_E_AGG_MISUSE, call->at, "%s does not take DISTINCT",
+                   f->name);
         return NULL;
     }
     if (call->u.func_call.is_distinct && f->kind != FUNC_AGGREGATE) {
@@ -1819,7 +1820,8 @@ void func_doc_markdown(StrBuf *out)
                 "SECOND, MILLISECOND, DOW, DOY, EPOCH).\n");
     FuncKind last = (FuncKind)-1;
     static const char *const titles[] = {
-        "Scalar functions", "Aggregate functions",
+        "Scalar functions",
+        "Aggregate functions",
         "Window functions (OVER only)",
         "Group window functions (GROUP BY)",
         "Group window auxiliary functions",

@@ -49,21 +49,28 @@ typedef enum FuncKind {
 } FuncKind;
 
 /* FuncInfo.flags */
-#define FUNC_DETERMINISTIC 0x0001u /* same args, same result (not RAND,
+#define FUNC_DETERMINISTIC                                                     \
+    0x0001u                 /* same args, same result (not RAND,
                                       NOW, UUID, ...) */
-#define FUNC_STRICT 0x0002u        /* NULL in any argument gives NULL */
-#define FUNC_NILADIC 0x0004u       /* may be written without parentheses
+#define FUNC_STRICT 0x0002u /* NULL in any argument gives NULL */
+#define FUNC_NILADIC                                                           \
+    0x0004u /* may be written without parentheses
                                       (CURRENT_TIMESTAMP, CURRENT_DATE) */
-#define FUNC_NEEDS_ORDER 0x0008u   /* OVER must have ORDER BY (ROW_NUMBER,
+#define FUNC_NEEDS_ORDER                                                       \
+    0x0008u /* OVER must have ORDER BY (ROW_NUMBER,
                                       RANK, LAG, LEAD, ...) */
-#define FUNC_WITHIN_GROUP 0x0010u  /* requires WITHIN GROUP (ORDER BY x)
+#define FUNC_WITHIN_GROUP                                                      \
+    0x0010u /* requires WITHIN GROUP (ORDER BY x)
                                       (PERCENTILE_CONT/DISC) */
-#define FUNC_PROCTIME 0x0020u      /* result is a processing-time
+#define FUNC_PROCTIME                                                          \
+    0x0020u /* result is a processing-time
                                       attribute (PROCTIME()) */
-#define FUNC_ROWTIME 0x0040u       /* result is an event-time attribute
+#define FUNC_ROWTIME                                                           \
+    0x0040u                      /* result is an event-time attribute
                                       (TUMBLE_ROWTIME, MATCH_ROWTIME) */
-#define FUNC_NO_DISTINCT 0x0080u   /* aggregate that rejects DISTINCT */
-#define FUNC_PER_QUERY 0x0100u     /* evaluated once per query/record in
+#define FUNC_NO_DISTINCT 0x0080u /* aggregate that rejects DISTINCT */
+#define FUNC_PER_QUERY                                                         \
+    0x0100u /* evaluated once per query/record in
                                       Flink's streaming mode (NOW(),
                                       CURRENT_TIMESTAMP): not deterministic
                                       but not per-row random either */
@@ -79,11 +86,11 @@ typedef SqlType *(*FuncRetFn)(CompileCtx *cc, AstNode *call,
                               SqlType **arg_types, uint32_t n);
 
 struct FuncInfo {
-    const char *name;      /* upper case: "DATE_FORMAT" */
+    const char *name; /* upper case: "DATE_FORMAT" */
     FuncKind kind;
     int16_t min_args;
-    int16_t max_args;      /* -1: unbounded */
-    uint32_t flags;        /* FUNC_* */
+    int16_t max_args; /* -1: unbounded */
+    uint32_t flags;   /* FUNC_* */
     FuncRetFn ret;
     const char *window_of; /* FUNC_GROUP_WINDOW_AUX: "TUMBLE"/"HOP"/
                               "SESSION"; NULL otherwise */

@@ -48,6 +48,14 @@ typedef struct Usage {
     uint8_t *used;     /* per table column */
 } Usage;
 
+/* Which output columns of a subquery or view body some consumer reads. */
+typedef struct Need {
+    const AstNode *q;  /* SELECT / SETOP / WITH / VALUES node */
+    uint8_t *cols;
+    uint32_t n;
+    bool all;
+} Need;
+
 typedef struct ViewRefs {
     const void *view;  /* CatView */
     uint32_t n;        /* references in the job (syntactic) */
@@ -63,6 +71,9 @@ typedef struct Planner {
     uint32_t n_seen, cap_seen;
     ViewRefs *refs;
     uint32_t n_refs, cap_refs;
+    struct Need *needs;
+    uint32_t n_needs, cap_needs;
+    bool needs_changed;
     AstNode **ctes;    /* CTEs in scope (innermost last) */
     uint32_t n_ctes, cap_ctes;
     int64_t state_ttl_ms;
@@ -711,6 +722,77 @@ static bool ast_equal(const AstNode *a, const AstNode *b)
 
 /* ---- step 1: column usage ----------------------------------------------- */
 
+static Need *need_find(Planner *P, const AstNode *q)
+{
+    for (uint32_t i = 0; i < P->n_needs; i++)
+        if (P->needs[i].q == q)
+            return &P->needs[i];
+    return NULL;
+}
+
+static Need *need_reg(Planner *P, const AstNode *q)
+{
+    Need *nd = need_find(P, q);
+    if (nd)
+        return nd;
+    Need x = {q, NULL, 0, false};
+    if (q->rel && q->rel->n_cols) {
+        x.n = q->rel->n_cols;
+        x.cols = arena_zalloc(&P->cc->a, x.n);
+    } else {
+        x.all = true;
+    }
+    PUSH(P, P->needs, P->n_needs, P->cap_needs, x);
+    P->needs_changed = true;
+    return &P->needs[P->n_needs - 1];
+}
+
+static void need_mark(Planner *P, const AstNode *q, int32_t col)
+{
+    Need *nd = need_reg(P, q);
+    if (nd->all)
+        return;
+    if (col < 0 || (uint32_t)col >= nd->n) {
+        nd->all = true;
+        P->needs_changed = true;
+    } else if (!nd->cols[col]) {
+        nd->cols[col] = 1;
+        P->needs_changed = true;
+    }
+}
+
+static void need_all(Planner *P, const AstNode *q)
+{
+    Need *nd = need_reg(P, q);
+    if (!nd->all) {
+        nd->all = true;
+        P->needs_changed = true;
+    }
+}
+
+/* Whether select item i of q is read by some consumer. */
+static bool item_needed(Planner *P, const AstNode *q, uint32_t i)
+{
+    const Need *nd = need_find(P, q);
+    if (!nd || nd->all || q->kind != AST_SELECT || q->u.select.is_distinct)
+        return true;
+    const AstList *items = &q->u.select.items;
+    for (uint32_t k = 0; k < items->n; k++)
+        if (items->items[k]->u.select_item.expr->kind == AST_STAR)
+            return true;
+    return i >= nd->n || nd->cols[i];
+}
+
+/* The query whose output a FROM item is, for subqueries and views. */
+static const AstNode *source_query(const AstNode *src)
+{
+    if (src->kind == AST_SUBQUERY_REF)
+        return src->u.subquery_ref.query;
+    if (src->kind == AST_TABLE_REF && src->u.table_ref.view)
+        return src->u.table_ref.view->query;
+    return NULL;
+}
+
 static const CatTable *tfr_table(Planner *P, const AstNode *tfr,
                                  const CatView **view);
 
@@ -722,13 +804,13 @@ static void mark_all_under(Planner *P, AstNode *item, const QName *qual)
     case AST_TABLE_REF: {
         const AstTableRef *tr = &item->u.table_ref;
         if (!tr->table)
-            return;
+            break;
         if (qual && qual->n_parts) {
             Str q = qual->parts[qual->n_parts - 1].name;
             Str nm = tr->has_alias ? tr->alias.name
                                    : tr->name.parts[tr->name.n_parts - 1].name;
             if (!str_ieq(q, nm))
-                return;
+                break;
         }
         uint8_t *u = usage_get(P, tr->table);
         memset(u, 1, tr->table->n_cols);
@@ -743,11 +825,16 @@ static void mark_all_under(Planner *P, AstNode *item, const QName *qual)
         const CatTable *t = tfr_table(P, item, &v);
         if (t)
             memset(usage_get(P, t), 1, t->n_cols);
+        if (v && v->query)
+            need_all(P, v->query);
         break;
     }
     default:
         break;
     }
+    const AstNode *sq = source_query(item);
+    if (sq)
+        need_all(P, sq);
 }
 
 static void mark_ref(Planner *P, const AstNode *ref)
@@ -765,7 +852,42 @@ static void mark_ref(Planner *P, const AstNode *ref)
         const CatTable *t = tfr_table(P, src, &v);
         if (t && (uint32_t)cr->col < t->n_cols)
             usage_get(P, t)[cr->col] = 1;
+        if (v && v->query)
+            need_all(P, v->query);
+    } else {
+        const AstNode *sq = source_query(src);
+        if (sq)
+            need_mark(P, sq, cr->col);
     }
+}
+
+static void need_propagate(Planner *P, const AstNode *from, const AstNode *to)
+{
+    const Need *nd = need_find(P, from);
+    if (!nd || nd->all || (from->kind == AST_SETOP && !from->u.setop.is_all)) {
+        need_all(P, to);
+        return;
+    }
+    need_reg(P, to);
+    for (uint32_t i = 0; i < nd->n; i++)
+        if (nd->cols[i])
+            need_mark(P, to, (int32_t)i);
+}
+
+static bool use_visit(AstNode *n, void *arg);
+
+static void use_select(Planner *P, AstNode *n)
+{
+    const AstSelect *s = &n->u.select;
+    for (uint32_t i = 0; i < s->items.n; i++)
+        if (item_needed(P, n, i))
+            walk(s->items.items[i], use_visit, P);
+    walk_list(&s->from, use_visit, P);
+    walk(s->where, use_visit, P);
+    walk_list(&s->group_by, use_visit, P);
+    walk(s->having, use_visit, P);
+    walk_list(&s->windows, use_visit, P);
+    walk(s->qualify, use_visit, P);
 }
 
 static bool view_seen(Planner *P, const CatView *v)
@@ -788,10 +910,23 @@ static bool use_visit(AstNode *n, void *arg)
         const CatView *v = n->u.table_ref.view;
         if (v)
             view_ref_add(P, v);
-        if (v && v->query && !view_seen(P, v))
-            walk(v->query, use_visit, P);
+        if (v && v->query) {
+            need_reg(P, v->query);
+            if (!view_seen(P, v))
+                walk(v->query, use_visit, P);
+        }
         break;
     }
+    case AST_SUBQUERY_REF:
+        need_reg(P, n->u.subquery_ref.query);
+        break;
+    case AST_SETOP:
+        need_propagate(P, n, n->u.setop.left);
+        need_propagate(P, n, n->u.setop.right);
+        break;
+    case AST_WITH:
+        need_propagate(P, n, n->u.with.body);
+        break;
     case AST_SELECT: {
         const AstSelect *s = &n->u.select;
         for (uint32_t i = 0; i < s->items.n; i++) {
@@ -801,7 +936,8 @@ static bool use_visit(AstNode *n, void *arg)
                     mark_all_under(P, s->from.items[j],
                                    &e->u.star.qualifier);
         }
-        break;
+        use_select(P, n);
+        return false;
     }
     case AST_TABLE_FUNC_REF: {
         const CatView *v = NULL;
@@ -3389,14 +3525,17 @@ static PNode *plan_select(Planner *P, AstNode *q)
     cur = make_filter(P, cur, w, S->where ? S->where->at : q->at);
     sc.row = cur->out;
     for (uint32_t i = 0; i < S->items.n && cur; i++)
-        cur = plan_marks(P, cur, &sc, S->items.items[i]);
+        if (item_needed(P, q, i))
+            cur = plan_marks(P, cur, &sc, S->items.items[i]);
     if (!cur)
         return NULL;
     sc.row = cur->out;
 
     AggCollect ac = {0};
     ac.P = P;
-    walk_list(&S->items, agg_visit, &ac);
+    for (uint32_t i = 0; i < S->items.n; i++)
+        if (item_needed(P, q, i))
+            walk(S->items.items[i], agg_visit, &ac);
     walk(S->having, agg_visit, &ac);
     walk(S->qualify, agg_visit, &ac);
     Scope post;
@@ -3458,7 +3597,16 @@ static PNode *plan_select(Planner *P, AstNode *q)
             }
             continue;
         }
-        PExpr *x = tx(P, cs, e);
+        PExpr *x;
+        if (item_needed(P, q, i)) {
+            x = tx(P, cs, e);
+        } else {
+            /* No consumer reads this column: a typed NULL placeholder that
+             * Calc merging drops. */
+            x = pexpr_new(P->cc, PE_LITERAL, ty_of(P, e), e->at);
+            x->lit.kind = PL_NULL;
+            x->lit.text = STR_LIT("NULL");
+        }
         if (!x)
             return NULL;
         PUSH(P, proj, n, cap, x);
@@ -3909,7 +4057,16 @@ Plan *plan_statement(CompileCtx *cc, AstNode *stmt)
         P.state_ttl_ms = -1;
     if (P.state_ttl_ms == 0)
         P.state_ttl_ms = -1;
-    walk(s, use_visit, &P);
+    /* Column usage, to a fixpoint: which select items of subqueries and
+     * views are read is only known once their consumers were walked. */
+    for (int round = 0; round < 64; round++) {
+        P.needs_changed = false;
+        P.n_seen = 0;
+        P.n_refs = 0;
+        walk(s, use_visit, &P);
+        if (!P.needs_changed)
+            break;
+    }
 
     Plan *plan = ARENA_NEW(&cc->a, Plan);
     plan->is_explain = is_explain;

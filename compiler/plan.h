@@ -28,6 +28,15 @@
  * residual condition indexes the output row (probe ++ projected dim
  * columns).
  *
+ * Types: every PExpr carries its result type (from resolve.c).  Operand
+ * types of a CALL may differ where Flink casts implicitly (DECIMAL * INT,
+ * INT = BIGINT): codegen coerces operands to their common type
+ * (type_common) before choosing a typed opcode.  Explicit conversions, and
+ * conversions to INSERT target / UNION column types, are PE_CAST nodes.
+ *
+ * A column of a shared view that no consumer reads is a typed NULL
+ * literal in the view's Calc (projection pruning keeps positions stable).
+ *
  * Lifetime: everything is allocated from the CompileCtx arena and is
  * read-only once plan_statement() returns.
  */

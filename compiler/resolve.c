@@ -133,11 +133,13 @@ static void create_view(Res *r, AstNode *stmt)
     if (cv->column_names.n) {
         if (cv->column_names.n != q->n_cols && !q->is_incomplete) {
             diag_error(cc, DIAG_E_COLUMN_COUNT, cv->column_names.items[0]->at,
-                       "view %.*s lists %u column names, but its query "
-                       "returns %u columns",
+                       "view %.*s lists %u column name%s, but its query "
+                       "returns %u column%s",
                        (int)cv->name.parts[cv->name.n_parts - 1].name.len,
                        cv->name.parts[cv->name.n_parts - 1].name.ptr,
-                       cv->column_names.n, q->n_cols);
+                       cv->column_names.n,
+                       cv->column_names.n == 1 ? "" : "s", q->n_cols,
+                       q->n_cols == 1 ? "" : "s");
         } else if (cv->column_names.n == q->n_cols) {
             for (uint32_t i = 0; i < q->n_cols; i++)
                 rel->cols[i].name =
@@ -313,11 +315,14 @@ static void insert_stmt(Res *r, AstNode *stmt)
                    (int)col->name.len, col->name.ptr, (int)name.len,
                    name.ptr, rx_type_str(r, rx_plain(r, col->type)),
                    rx_type_str(r, rx_plain(r, from)));
-        if (type_can_explicit_cast(from, col->type))
-            diag_hint(cc, "Convert it explicitly: CAST(... AS %s).",
-                      rx_type_str(r, type_with_nullable(r->a,
-                                                        rx_plain(r, col->type),
-                                                        true)));
+        if (type_can_explicit_cast(from, col->type)) {
+            const char *to = rx_type_str(r, rx_plain(r, col->type));
+            if (at && at->at.len <= 60 && at->at.off + at->at.len <= cc->src_len)
+                diag_hint(cc, "Convert it explicitly: CAST(%.*s AS %s).",
+                          (int)at->at.len, cc->src + at->at.off, to);
+            else
+                diag_hint(cc, "Convert it explicitly: CAST(... AS %s).", to);
+        }
     }
 }
 

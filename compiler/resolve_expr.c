@@ -52,10 +52,14 @@ SqlType *rx_plain(Res *r, SqlType *t)
     return type_with_time_attr(r->a, t, TA_NONE);
 }
 
+/* A type for messages: nullability is left out ("INT", not "INT NOT
+ * NULL"), time attributes are kept. */
 const char *rx_type_str(Res *r, const SqlType *t)
 {
-    if (t && t->kind == T_NULL)
+    if (!t || t->kind == T_NULL)
         return "NULL";
+    if (!t->is_nullable)
+        t = type_with_nullable(r->a, t, true);
     return type_to_string(r->a, t);
 }
 
@@ -530,8 +534,9 @@ static SqlType *arith(ExprCtx *x, AstNode *e, BinaryOp op, SqlType *l,
             return nullable_if(r, type_common(a, l, rt), nul);
         if (op == BOP_SUB && type_is_temporal(l) && type_is_temporal(rt)) {
             diag_error(r->cc, DIAG_E_TYPE_MISMATCH, e->at,
-                       "cannot subtract %s from %s", rx_type_str(r, rt),
-                       rx_type_str(r, l));
+                       "cannot subtract %s from %s",
+                       rx_type_str(r, rx_plain(r, rt)),
+                       rx_type_str(r, rx_plain(r, l)));
             diag_hint(r->cc, "Use TIMESTAMPDIFF(SECOND, start, end) for the "
                              "difference between two points in time.");
             return rx_err();

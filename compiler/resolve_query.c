@@ -770,8 +770,10 @@ static RelSchema *rename_cols(Res *r, RelSchema *rel, AstList *names,
         return rel;
     if (names->n != rel->n_cols) {
         diag_error(r->cc, DIAG_E_COLUMN_COUNT, at,
-                   "%s lists %u column names, but there are %u columns",
-                   what, names->n, rel->n_cols);
+                   "%s lists %u column name%s, but there %s %u column%s",
+                   what, names->n, names->n == 1 ? "" : "s",
+                   rel->n_cols == 1 ? "is" : "are", rel->n_cols,
+                   rel->n_cols == 1 ? "" : "s");
         return rel;
     }
     RelSchema *n = rq_rel_new(r, rel->n_cols);
@@ -1859,7 +1861,12 @@ static RelSchema *select_query(Res *r, AstNode *q, Scope *parent,
     }
     bool is_agg = sel->group_by.n > 0 || has_agg || sel->having;
     sel->is_aggregate = is_agg;
+    bool group_err = false;
+    for (uint32_t i = 0; i < sel->group_by.n; i++)
+        if (rx_is_err(sel->group_by.items[i]->type))
+            group_err = true;
     if (is_agg && sx.found_over) {
+        group_err = true; /* no grouping errors on top of this one */
         diag_error(r->cc, DIAG_E_UNSUPPORTED, q->at,
                    "OVER windows cannot be combined with GROUP BY or "
                    "aggregates in the same SELECT");
@@ -1873,7 +1880,7 @@ static RelSchema *select_query(Res *r, AstNode *q, Scope *parent,
         order_by_list(r, s, &with->u.with.order_by, allow, gw, q);
         s->alias_refs = false;
     }
-    if (is_agg) {
+    if (is_agg && !group_err) {
         GroupCk g = {0};
         g.r = r;
         g.select = q;
@@ -1984,9 +1991,9 @@ static RelSchema *setop_query(Res *r, AstNode *q, Scope *parent,
     }
     if (l->n_cols != rt->n_cols) {
         diag_error(r->cc, DIAG_E_COLUMN_COUNT, so->right->at,
-                   "the right side of %s has %u columns, but the left side "
-                   "has %u",
-                   op, rt->n_cols, l->n_cols);
+                   "the right side of %s has %u column%s, but the left "
+                   "side has %u",
+                   op, rt->n_cols, rt->n_cols == 1 ? "" : "s", l->n_cols);
         q->rel = l;
         return l;
     }

@@ -27,8 +27,7 @@ static size_t min3(size_t a, size_t b, size_t c)
     return m < c ? m : c;
 }
 
-size_t spell_distance(const char *a, size_t a_len, const char *b,
-                      size_t b_len)
+size_t spell_distance(const char *a, size_t a_len, const char *b, size_t b_len)
 {
     if (a_len > SPELL_MAX)
         a_len = SPELL_MAX;
@@ -96,8 +95,8 @@ const char *spell_suggest_n(const char *word, size_t word_len,
         if (!c || strlen(c) <= word_len)
             continue;
         size_t k = 0;
-        while (k < word_len && lower((unsigned char)c[k]) ==
-                                   lower((unsigned char)word[k]))
+        while (k < word_len &&
+               lower((unsigned char)c[k]) == lower((unsigned char)word[k]))
             k++;
         if (k < word_len)
             continue;

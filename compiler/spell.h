@@ -14,8 +14,7 @@
 
 /* Case-insensitive Damerau-Levenshtein (OSA) distance of two strings.
  * Strings longer than 255 bytes are compared on their first 255 bytes. */
-size_t spell_distance(const char *a, size_t a_len, const char *b,
-                      size_t b_len);
+size_t spell_distance(const char *a, size_t a_len, const char *b, size_t b_len);
 
 /* The candidate closest to word, or NULL when none is close enough.  A
  * candidate qualifies when its distance is at most max(1, len/3) where len

@@ -38,6 +38,8 @@ void fsqlParseInit(void *p, CompileCtx *cc);
 void fsqlParseFinalize(void *p);
 void fsqlParse(void *p, int major, Token minor);
 int fsqlParseAccepts(void *p, int tk, int no_fallback);
+int fsqlParseStack(void *p, uint32_t *out, int max);
+int fsqlParseAcceptsFrom(const uint32_t *stk, int n, int tk, int no_fallback);
 int fsqlParseTokenCount(void);
 
 /* ---- keywords ------------------------------------------------------------ */
@@ -273,6 +275,13 @@ static void report_lex_error(CompileCtx *cc, int tk, Token t)
         }
         break;
     }
+    case LEX_DQ_IDENT:
+        diag_error(cc, DIAG_E_LEX, at,
+                   "double quotes do not delimit identifiers or strings");
+        diag_hint(cc, "Write `%.*s` for an identifier or '%.*s' for a "
+                      "string.",
+                  (int)(t.n - 2), t.z + 1, (int)(t.n - 2), t.z + 1);
+        break;
     case LEX_UNTERM_STRING:
         at.len = 1;
         diag_error(cc, DIAG_E_UNTERMINATED, at,
@@ -321,7 +330,7 @@ static bool is_operator(int tk)
     case TK_PERCENT: case TK_CONCAT: case TK_EQ: case TK_NE: case TK_LT:
     case TK_LE: case TK_GT: case TK_GE: case TK_AND: case TK_OR: case TK_IS:
     case TK_IN: case TK_LIKE: case TK_BETWEEN: case TK_NOT: case TK_SIMILAR:
-    case TK_LBRACKET:
+    case TK_LBRACKET: case TK_DOT:
         return true;
     default:
         return false;
@@ -337,17 +346,21 @@ static void expected_list(ParseState *ps, StrBuf *sb)
         ntok = (int)FSQL_ARRAY_LEN(ok);
     for (int t = 1; t < ntok; t++)
         ok[t] = t != TK_HINT && tokenize_token_name(t) != NULL
-                && fsqlParseAccepts(ps->parser, t, 1);
+                && (ps->snap_n
+                        ? fsqlParseAcceptsFrom(ps->snap, ps->snap_n, t, 1)
+                        : fsqlParseAccepts(ps->parser, t, 1));
     bool want_expr = ok[TK_ID] && ok[TK_INTEGER] && ok[TK_LP];
     bool want_op = ok[TK_PLUS] && ok[TK_EQ];
     const char *items[16];
     int n = 0;
-    bool more = false;
+    int more = 0;
     /* closers and separators first, then keywords, then the summaries */
-    static const int first[] = {TK_RP, TK_COMMA, TK_SEMI, TK_ID};
+    static const int first[] = {TK_RP,   TK_COMMA, TK_SEMI,  TK_ID,
+                                TK_FROM, TK_WHERE, TK_AS,    TK_ON,
+                                TK_THEN, TK_END,   TK_GROUP, TK_ORDER};
     for (size_t i = 0; i < FSQL_ARRAY_LEN(first); i++) {
         int t = first[i];
-        if (t < ntok && ok[t] && !(want_expr && starts_expr(t))) {
+        if (t < ntok && ok[t] && !(want_expr && starts_expr(t)) && n < 8) {
             items[n++] = tokenize_token_name(t);
             ok[t] = false;
         }
@@ -357,8 +370,8 @@ static void expected_list(ParseState *ps, StrBuf *sb)
             || (want_op && is_operator(t)))
             continue;
         if (n >= 8) {
-            more = true;
-            break;
+            more++;
+            continue;
         }
         items[n++] = tokenize_token_name(t);
     }
@@ -372,7 +385,7 @@ static void expected_list(ParseState *ps, StrBuf *sb)
         strbuf_puts(sb, items[i]);
     }
     if (more)
-        strbuf_puts(sb, ", ...");
+        strbuf_printf(sb, " (and %d more)", more);
 }
 
 void tokenize_syntax_error(CompileCtx *cc, int major, Token tok)
@@ -429,6 +442,8 @@ static void parser_reset(ParseState *ps, CompileCtx *cc)
 static void feed(ParseState *ps, int tk, Token t)
 {
     ps->cur_tok = t;
+    ps->snap_n = fsqlParseStack(ps->parser, ps->snap,
+                                (int)FSQL_ARRAY_LEN(ps->snap));
     fsqlParse(ps->parser, tk, t);
     if (tk != 0)
         ps->last_end = t.at.off + t.at.len;
@@ -465,7 +480,7 @@ void tokenize_parse(CompileCtx *cc)
         if (tk < 0) {
             if (!skipping)
                 report_lex_error(cc, tk, t);
-            if (tk != LEX_ILLEGAL) {
+            if (tk != LEX_ILLEGAL && tk != LEX_DQ_IDENT) {
                 /* ran to the end of the text: nothing more to parse */
                 in_stmt = false;
                 skipping = true;
@@ -496,7 +511,7 @@ void tokenize_parse(CompileCtx *cc)
             err0 = cc->diags.n_errors;
             stmt0 = cc->n_stmts;
             is_set = seen_end = false;
-            if (tk == TK_BEGIN || tk == TK_EXECUTE) {
+            if (tk == TK_BEGIN || tk == TK_EXECUTE || tk == TK_EXPLAIN) {
                 size_t p = ts.pos;
                 Token u;
                 int n1 = scan_raw(cc, &p, &u);
@@ -565,7 +580,7 @@ void tokenize_dump(CompileCtx *cc, StrBuf *out)
         }
         if (tk < 0) {
             report_lex_error(cc, tk, t);
-            if (tk != LEX_ILLEGAL)
+            if (tk != LEX_ILLEGAL && tk != LEX_DQ_IDENT)
                 break;
             continue;
         }

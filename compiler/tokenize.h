@@ -36,6 +36,7 @@ const char *tokenize_token_name(int tk);
 #define LEX_UNTERM_STRING (-4)
 #define LEX_UNTERM_IDENT (-5)
 #define LEX_UNTERM_COMMENT (-6)
+#define LEX_DQ_IDENT (-7) /* "name": not an identifier in Flink SQL */
 
 /* Scan one token at src[pos]; src[len] must be NUL.  Returns a TK_ code
  * (words are TK_ID; keywords are looked up by tokenize.c) or a LEX_ code,
@@ -51,6 +52,10 @@ typedef struct ParseState {
     bool has_error;      /* a syntax error was seen in this statement */
     bool at_eof;         /* the token being fed is the end of input */
     Token cur_tok;       /* the token being fed */
+    uint32_t snap[520];  /* parser state stack before cur_tok was fed: the
+                            "expected" list of a syntax error is computed
+                            from it, before default reductions */
+    int snap_n;          /* its depth; 0 if unknown */
 } ParseState;
 
 /* Called from the grammar's %syntax_error and %stack_overflow. */

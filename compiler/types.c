@@ -145,8 +145,7 @@ static void put_base(StrBuf *sb, const SqlType *t)
 {
     switch (t->kind) {
     case T_DECIMAL:
-        strbuf_printf(sb, "DECIMAL(%d, %d)", (int)t->precision,
-                      (int)t->scale);
+        strbuf_printf(sb, "DECIMAL(%d, %d)", (int)t->precision, (int)t->scale);
         break;
     case T_CHAR:
         strbuf_printf(sb, "CHAR(%d)", (int)t->precision);
@@ -312,8 +311,8 @@ bool type_is_timestamp(const SqlType *t)
 
 bool type_is_temporal(const SqlType *t)
 {
-    return t && (t->kind == T_DATE || t->kind == T_TIME ||
-                 type_is_timestamp(t));
+    return t &&
+           (t->kind == T_DATE || t->kind == T_TIME || type_is_timestamp(t));
 }
 
 bool type_is_interval(const SqlType *t)
@@ -407,8 +406,8 @@ static SqlType *adjust_decimal(Arena *a, int32_t p, int32_t s, bool nullable)
 {
     if (p > DEC_MAX_PRECISION) {
         int32_t int_part = p - s;
-        int32_t min_scale = s < DEC_MIN_ADJUSTED_SCALE ? s
-                                                       : DEC_MIN_ADJUSTED_SCALE;
+        int32_t min_scale =
+            s < DEC_MIN_ADJUSTED_SCALE ? s : DEC_MIN_ADJUSTED_SCALE;
         int32_t adj = DEC_MAX_PRECISION - int_part;
         if (adj < min_scale)
             adj = min_scale;
@@ -422,8 +421,14 @@ static SqlType *adjust_decimal(Arena *a, int32_t p, int32_t s, bool nullable)
     return t;
 }
 
-static int32_t max32(int32_t x, int32_t y) { return x > y ? x : y; }
-static int32_t min32(int32_t x, int32_t y) { return x < y ? x : y; }
+static int32_t max32(int32_t x, int32_t y)
+{
+    return x > y ? x : y;
+}
+static int32_t min32(int32_t x, int32_t y)
+{
+    return x < y ? x : y;
+}
 
 /* x + y and x - y: scale max(s1, s2), integral digits max(d1, d2) + 1. */
 SqlType *type_decimal_add(Arena *a, const SqlType *x, const SqlType *y)
@@ -531,8 +536,8 @@ SqlType *type_common(Arena *a, const SqlType *x, const SqlType *y)
         return NULL;
     if (r == x || r == y)
         r = type_copy(a, r);
-    r->is_nullable = x->is_nullable || y->is_nullable ||
-                     x->kind == T_NULL || y->kind == T_NULL;
+    r->is_nullable = x->is_nullable || y->is_nullable || x->kind == T_NULL ||
+                     y->kind == T_NULL;
     r->time_attr = TA_NONE;
     return r;
 }
@@ -596,7 +601,8 @@ static SqlType *common_inner(Arena *a, const SqlType *x, const SqlType *y)
             return NULL;
         SqlType *t = type_new(a, T_ROW);
         t->n_fields = x->n_fields;
-        t->fields = ARENA_NEW_ARRAY(a, TypeField, x->n_fields ? x->n_fields : 1);
+        t->fields =
+            ARENA_NEW_ARRAY(a, TypeField, x->n_fields ? x->n_fields : 1);
         for (uint32_t i = 0; i < x->n_fields; i++) {
             t->fields[i].name = x->fields[i].name;
             t->fields[i].type =
@@ -632,7 +638,8 @@ bool type_can_implicit_cast(const SqlType *from, const SqlType *to)
     case T_SMALLINT:
     case T_INT:
     case T_BIGINT:
-        return type_is_integer(from) && num_rank(from->kind) <= num_rank(to->kind);
+        return type_is_integer(from) &&
+               num_rank(from->kind) <= num_rank(to->kind);
     case T_DECIMAL:
     case T_FLOAT:
         return type_is_numeric(from) && from->kind != T_DOUBLE &&

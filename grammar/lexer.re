@@ -66,6 +66,7 @@ int lex_scan(const char *src, size_t len, size_t pos, size_t *end)
         "'" strbody                { tk = LEX_UNTERM_STRING; goto done; }
         "`" qidbody "`"            { tk = TK_ID; goto done; }
         "`" qidbody                { tk = LEX_UNTERM_IDENT; goto done; }
+        "\"" [^"\n\x00]* "\""       { tk = LEX_DQ_IDENT; goto done; }
         ident                      { tk = TK_ID; goto done; }
         digits                     { tk = TK_INTEGER; goto done; }
         digits "." digit* | "." digits { tk = TK_DECIMAL; goto done; }

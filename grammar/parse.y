@@ -38,7 +38,7 @@
 %stack_overflow {
     tokenize_stack_overflow(cc);
 }
-%stack_size 1000
+%stack_size 500
 
 %include {
 #include "runtime/fsql.h"
@@ -855,6 +855,10 @@ arg(A) ::= nm(N) ARROW expr(E).         { A = ast_named_arg(cc, N, E); }
 arg(A) ::= nm(N) ARROW table_arg(E).    { A = ast_named_arg(cc, N, E); }
 table_arg(A) ::= TABLE(S) qname(N).     { A = ast_table_arg(cc, S, &N, NULL); }
 table_arg(A) ::= TABLE(S) LP query(Q) RP.  { A = ast_table_arg(cc, S, NULL, Q); }
+table_arg(A) ::= table_arg(A) PARTITION BY nm(N).
+    { ast_table_arg_partition(cc, A, ast_list1(cc, ast_colref1(cc, N))); }
+table_arg(A) ::= table_arg(A) PARTITION BY LP namelist(L) RP.
+    { ast_table_arg_partition(cc, A, L); }
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -873,7 +877,8 @@ namelist(A) ::= namelist(A) COMMA nm(N).
 %code {
 /*
  * fsqlParseAccepts - whether the parser p, in its current state, would
- * shift token tk (possibly after some reductions).  Used to build the
+ * shift token tk (possibly after some reductions); fsqlParseAcceptsFrom
+ * asks the same of a saved state stack (fsqlParseStack).  Used to build the
  * "expected one of" list of syntax errors and to drop hint comments where
  * the grammar has no place for them.  It simulates the reductions on a
  * copy of the state stack and never changes p.  With no_fallback, a
@@ -900,15 +905,27 @@ static int find_shift_nofb(YYCODETYPE la, YYACTIONTYPE stateno,
     }
 }
 
-int fsqlParseAccepts(void *p, int tk, int no_fallback)
+/* Copy the parser's state stack (bottom first) into out; returns its
+ * depth, or 0 if it does not fit. */
+int fsqlParseStack(void *p, uint32_t *out, int max)
 {
     yyParser *pp = (yyParser *)p;
-    YYACTIONTYPE stk[YYSTACKDEPTH + 8];
     int n = (int)(pp->yytos - pp->yystack) + 1;
-    if (n > YYSTACKDEPTH)
+    if (n > max)
         return 0;
     for (int i = 0; i < n; i++)
-        stk[i] = pp->yystack[i].stateno;
+        out[i] = pp->yystack[i].stateno;
+    return n;
+}
+
+/* Whether a parser whose state stack is stk[0..n) would shift tk. */
+int fsqlParseAcceptsFrom(const uint32_t *in, int n, int tk, int no_fallback)
+{
+    YYACTIONTYPE stk[YYSTACKDEPTH + 8];
+    if (n < 1 || n > YYSTACKDEPTH)
+        return 0;
+    for (int i = 0; i < n; i++)
+        stk[i] = (YYACTIONTYPE)in[i];
     for (int guard = 0; guard < 10000; guard++) {
         YYACTIONTYPE act = (YYACTIONTYPE)find_shift_nofb(
             (YYCODETYPE)tk, stk[n - 1], no_fallback);
@@ -932,6 +949,13 @@ int fsqlParseAccepts(void *p, int tk, int no_fallback)
         return 0;
     }
     return 0;
+}
+
+int fsqlParseAccepts(void *p, int tk, int no_fallback)
+{
+    uint32_t stk[YYSTACKDEPTH + 8];
+    int n = fsqlParseStack(p, stk, YYSTACKDEPTH);
+    return fsqlParseAcceptsFrom(stk, n, tk, no_fallback);
 }
 
 int fsqlParseTokenCount(void)

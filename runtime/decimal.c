@@ -610,6 +610,42 @@ int decimal_shortest_digits(double d, bool is_float, char *digits, int *exp10)
     float af = (float)ad;
     if (is_float)
         ad = (double)af;
+    /* Fast path for everyday values: find the fewest fraction digits k
+     * such that r = round(|d| * 10^k) reads back, checked exactly:
+     * r < 10^15 and 10^k are exact doubles, so r / 10^k is the double
+     * nearest r * 10^-k, i.e. what reading the digits would give.  With
+     * at most 15 digits the candidate round() picks is the only one that
+     * can read back, so the first k that works gives the shortest. */
+    if (!is_float && ad >= 1e-3 && ad < 1e15) {
+        static const double p10d[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                      1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+                                      1e18};
+        for (int k = 0; k <= 18; k++) {
+            double x = ad * p10d[k];
+            if (x >= 1e15)
+                break;
+            double r = floor(x + 0.5);
+            if (r / p10d[k] == ad) {
+                char tmp[24];
+                int n = 0;
+                uint64_t m = (uint64_t)r;
+                while (m) {
+                    tmp[n++] = (char)('0' + m % 10);
+                    m /= 10;
+                }
+                int e = n - k;
+                int z = 0;
+                while (z < n - 1 && tmp[z] == '0')
+                    z++;
+                int nd = 0;
+                for (int i = n - 1; i >= z; i--)
+                    digits[nd++] = tmp[i];
+                *exp10 = e;
+                return nd;
+            }
+        }
+    }
     int lo, hi;
     /* In the normal range the correctly rounded 15 (6) digits read back
      * whenever any shorter string does, so the search can start there;

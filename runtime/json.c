@@ -54,18 +54,27 @@ struct JsonDecoder {
 
 /* ---- field lookup ------------------------------------------------------ */
 
-static inline uint64_t load_upto8(const char *k, size_t n)
-{
-    uint64_t w = 0;
-    memcpy(&w, k, n < 8 ? n : 8);
-    return w;
-}
-
-/* Cheap key fingerprint: length, the first and the last eight bytes. */
+/* Cheap key fingerprint: the length and the first and last eight bytes
+ * (overlapping for short keys); only fixed-size loads, never past k + n. */
 static inline uint64_t key_fp(const char *k, size_t n)
 {
-    uint64_t a = load_upto8(k, n);
-    uint64_t b = n > 8 ? load_upto8(k + n - 8, 8) : 0;
+    uint64_t a, b;
+    if (n >= 8) {
+        memcpy(&a, k, 8);
+        memcpy(&b, k + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, k, 4);
+        memcpy(&y, k + n - 4, 4);
+        a = x;
+        b = y;
+    } else if (n > 0) {
+        a = (unsigned char)k[0] | (uint64_t)(unsigned char)k[n / 2] << 8 |
+            (uint64_t)(unsigned char)k[n - 1] << 16;
+        b = 0;
+    } else {
+        a = b = 0;
+    }
     return a ^ (b * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)n << 56) ^ n;
 }
 

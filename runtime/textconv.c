@@ -256,6 +256,67 @@ const char *textconv_bool(const char *p, size_t n, bool *out)
     return "not a boolean (true or false)";
 }
 
+static const int64_t pow10_i64[19] = {
+    1LL,
+    10LL,
+    100LL,
+    1000LL,
+    10000LL,
+    100000LL,
+    1000000LL,
+    10000000LL,
+    100000000LL,
+    1000000000LL,
+    10000000000LL,
+    100000000000LL,
+    1000000000000LL,
+    10000000000000LL,
+    100000000000000LL,
+    1000000000000000LL,
+    10000000000000000LL,
+    100000000000000000LL,
+    1000000000000000000LL};
+
+/* Fast path for the common plain form [-]ddd[.dd] with no more fraction
+ * digits than the scale and at most 18 digits in all: the unscaled value
+ * is exact integer arithmetic, nothing to round.  Returns false to let
+ * decimal_parse() handle everything else (the measured cost of the general
+ * parser was most of a 9-column row's budget). */
+static bool decimal_fast(const char *p, size_t n, int prec, int scale,
+                         i128 *out)
+{
+    size_t i = 0;
+    bool neg = false;
+    if (n && p[0] == '-') {
+        neg = true;
+        i = 1;
+    }
+    int64_t v = 0;
+    int ni = 0, nf = 0;
+    while (i < n && is_digit(p[i]) && ni < 19) {
+        v = v * 10 + (p[i++] - '0');
+        ni++;
+    }
+    if (ni == 0)
+        return false;
+    if (i < n && p[i] == '.') {
+        i++;
+        while (i < n && is_digit(p[i]) && nf < 19) {
+            v = v * 10 + (p[i++] - '0');
+            nf++;
+        }
+        if (nf == 0)
+            return false;
+    }
+    if (i != n || nf > scale || ni + scale > 18)
+        return false;
+    v *= pow10_i64[scale - nf];
+    if (v >= pow10_i64[prec < 18 ? prec : 18] && prec < 18)
+        return false; /* let the general parser report the overflow */
+    *out = neg ? -(i128)v : (i128)v;
+    return true;
+}
+
 const char *textconv_decimal(const RtType *t, const char *p, size_t n,
                              i128 *out)
 {
@@ -263,6 +324,8 @@ const char *textconv_decimal(const RtType *t, const char *p, size_t n,
                    ? t->precision
                    : DEC_MAX_PRECISION;
     int scale = t->scale >= 0 && t->scale <= prec ? t->scale : 0;
+    if (decimal_fast(p, n, prec, scale, out))
+        return NULL;
     switch (decimal_parse(p, n, prec, scale, out)) {
     case DEC_OK:
         return NULL;
@@ -284,9 +347,48 @@ static bool all_digits(const char *p, size_t n)
     return true;
 }
 
+static inline int dig2(const char *p)
+{
+    return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+/* Fast path for exactly 'yyyy-mm-dd hh:mm:ss.fff' (or with 'T'), the
+ * form fsql and Flink write; everything else goes to time_parse_iso(). */
+static bool timestamp_fast(const char *p, size_t n, int64_t *out)
+{
+    static const char shape[] = "dddd-dd-dd?dd:dd:dd.ddd";
+    if (n != 23)
+        return false;
+    for (size_t i = 0; i < 23; i++) {
+        if (shape[i] == 'd') {
+            if (!is_digit(p[i]))
+                return false;
+        } else if (shape[i] == '?') {
+            if (p[i] != ' ' && p[i] != 'T')
+                return false;
+        } else if (p[i] != shape[i]) {
+            return false;
+        }
+    }
+    int y = dig2(p) * 100 + dig2(p + 2), mo = dig2(p + 5), d = dig2(p + 8);
+    int h = dig2(p + 11), mi = dig2(p + 14), s = dig2(p + 17);
+    int ms = dig2(p + 20) * 10 + (p[22] - '0');
+    if (mo < 1 || mo > 12 || d < 1 || d > time_days_in_month(y, mo) ||
+        h > 23 || mi > 59 || s > 59)
+        return false;
+    *out = time_days_from_civil(y, mo, d) * MS_PER_DAY + h * MS_PER_HOUR +
+           mi * MS_PER_MINUTE + s * MS_PER_SECOND + ms;
+    return true;
+}
+
 static const char *parse_timestamp(const RtType *t, const char *p, size_t n,
                                    const TimeZone *tz, int64_t *out)
 {
+    if (timestamp_fast(p, n, out)) {
+        if (t->kind == VK_TIMESTAMP_LTZ && tz)
+            *out = tz_local_to_utc(tz, *out);
+        return NULL;
+    }
     trim(&p, &n);
     if (all_digits(p, n)) {
         bool overflow;

@@ -1099,12 +1099,17 @@ int64_t time_diff(RtTimeUnit u, int64_t a, int64_t b)
     int mo = unit_months(u);
     if (mo)
         return time_months_between(a, b) / mo;
-    if (u == RTU_MICROSECOND)
-        return (b - a) * 1000;
-    if (u == RTU_NANOSECOND)
-        return (b - a) * 1000000;
+    int64_t d, r;
+    if (__builtin_sub_overflow(b, a, &d))
+        return b > a ? INT64_MAX : INT64_MIN; /* beyond any real range */
+    if (u == RTU_MICROSECOND || u == RTU_NANOSECOND) {
+        if (__builtin_mul_overflow(d, u == RTU_MICROSECOND ? 1000 : 1000000,
+                                   &r))
+            return d > 0 ? INT64_MAX : INT64_MIN;
+        return r;
+    }
     int64_t k = unit_ms(u);
-    return k ? (b - a) / k : 0;
+    return k ? d / k : 0;
 }
 
 static int64_t ymd_days(int64_t y, int m, int d)

@@ -154,7 +154,8 @@ static AstNode *create_table(void)
             ct->watermark = w;
         } else if (line < eol) {
             const char *ne = strchr(line, ' ');
-            AstNode *c = node(AST_COLUMN_DEF, span_at(line, (size_t)(eol - line)));
+            AstNode *c =
+                node(AST_COLUMN_DEF, span_at(line, (size_t)(eol - line)));
             AstColumnDef *cd = &c->u.column_def;
             cd->name.name = (Str){line, (size_t)(ne - line)};
             cd->name.at = span_at(line, (size_t)(ne - line));
@@ -165,11 +166,10 @@ static AstNode *create_table(void)
                 const char *xe = eol;
                 while (xe[-1] == ',')
                     xe--;
-                AstNode *call = node(AST_FUNC_CALL,
-                                     span_at(x, (size_t)(xe - x)));
+                AstNode *call =
+                    node(AST_FUNC_CALL, span_at(x, (size_t)(xe - x)));
                 const char *paren = strchr(x, '(');
-                call->u.func_call.name =
-                    qname(span_at(x, (size_t)(paren - x)));
+                call->u.func_call.name = qname(span_at(x, (size_t)(paren - x)));
                 cd->expr = call;
             } else {
                 char buf[32];
@@ -226,12 +226,12 @@ static const Diag *diag_n(uint32_t i)
     return i < CC.diags.n ? &CC.diags.items[i] : NULL;
 }
 
-#define EXPECT_DIAG(i, code_, msg_)                                         \
-    do {                                                                    \
-        const Diag *d_ = diag_n(i);                                         \
-        UNIT_REQUIRE(d_ != NULL);                                           \
-        UNIT_EQ_STR(diag_code_name(d_->code), diag_code_name(code_));       \
-        UNIT_EQ_STR(d_->msg, msg_);                                         \
+#define EXPECT_DIAG(i, code_, msg_)                                            \
+    do {                                                                       \
+        const Diag *d_ = diag_n(i);                                            \
+        UNIT_REQUIRE(d_ != NULL);                                              \
+        UNIT_EQ_STR(diag_code_name(d_->code), diag_code_name(code_));          \
+        UNIT_EQ_STR(d_->msg, msg_);                                            \
     } while (0)
 
 /* The rendered diagnostics, as fsql prints them. */
@@ -366,7 +366,7 @@ static void catalog_unknown_connector(void)
                    "      = detail: Valid connectors are blackhole, "
                    "datagen, filesystem, jdbc, kafka, print, upsert-kafka.\n"
                    "      = hint: Did you mean 'kafka'?\n");
-    free(r);
+    free(r); /* libc-owned (open_memstream) */
     ctx_end();
 }
 
@@ -488,6 +488,7 @@ static void catalog_env_and_secrets(void)
               "'password' = 'hunter2',\n"
               "'lookup.max-retries' = '-1'\n"
               ");");
+    CC.offline = false; /* as `fsql run`: an unset variable is an error */
     CatTable *t = declare();
     UNIT_EQ_STR(catalog_table_option(t, "url"),
                 "jdbc:mysql://k1:9092,k2:9092/db");
@@ -508,7 +509,7 @@ static void catalog_env_and_secrets(void)
     char *r = rendered();
     UNIT_CHECK(strstr(r, "hunter2") == NULL ||
                strstr(r, "'password' = 'hunter2'") != NULL);
-    free(r);
+    free(r); /* libc-owned (open_memstream) */
     UNIT_CHECK(option_key_is_secret(STR_LIT("properties.sasl.jaas.config")));
     UNIT_CHECK(option_key_is_secret(STR_LIT("properties.ssl.key.password")));
     UNIT_CHECK(!option_key_is_secret(STR_LIT("topic")));
@@ -524,15 +525,22 @@ static void catalog_datagen_fields(void)
               "'connector' = 'datagen',\n"
               "'number-of-rows' = '100',\n"
               "'fields.user_id.kind' = 'sequence',\n"
+              "'fields.user_id.start' = '1',\n"
+              "'fields.user_id.end' = 'ten',\n"
               "'fields.userid.min' = '1',\n"
               "'generator' = 'transactions',\n"
               "'generator.out-of-orderness' = '5 s'\n"
               ");");
     CatTable *t = declare();
-    UNIT_EQ_INT(CC.diags.n_errors, 1);
+    UNIT_EQ_INT(CC.diags.n_errors, 2);
     EXPECT_DIAG(0, DIAG_E_UNKNOWN_OPTION,
                 "option 'fields.userid.min' names no column of table 'g'");
     UNIT_EQ_STR(diag_n(0)->hint, "Did you mean the column 'user_id'?");
+    EXPECT_DIAG(1, DIAG_E_BAD_OPTION_VALUE,
+                "invalid value 'ten' for option 'fields.user_id.end'");
+    UNIT_EQ_STR(diag_n(1)->detail,
+                "The option 'fields.user_id.end' expects a number, because "
+                "column 'user_id' is BIGINT.");
     UNIT_REQUIRE(t->n_cols == 2);
     UNIT_CHECK(t->cols[1].is_proctime);
     UNIT_EQ_STR(type_to_string(&CC.a, t->cols[1].type),
@@ -588,8 +596,8 @@ static void catalog_drop_and_names(void)
     declare();
     UNIT_EQ_INT(CC.diags.n, 0);
     size_t n;
-    const char **names = catalog_names(CC.cat, &CC.a, CAT_TABLES | CAT_VIEWS,
-                                       &n);
+    const char **names =
+        catalog_names(CC.cat, &CC.a, CAT_TABLES | CAT_VIEWS, &n);
     UNIT_EQ_INT(n, 1);
     UNIT_EQ_STR(names[0], "users");
     AstNode *d = node(AST_DROP, find_span(CC.src, "DROP TABLE userz"));

@@ -428,20 +428,24 @@ static void time_vectors(void)
             if (time_days_from_civil(y, m, d) != atoll(t[0]))
                 snprintf(got, sizeof got, "roundtrip");
         } else if (strcmp(op, "off") == 0 || strcmp(op, "l2u") == 0) {
-            TimeZone *tz = NULL;
+            TimeZone *tz = NULL, *tmp = NULL;
             for (int i = 0; i < n_zones; i++)
                 if (strcmp(zones[i].name, t[0]) == 0)
                     tz = zones[i].tz;
-            if (!tz && n_zones < MAX_ZONES) {
+            if (!tz) {
                 char err[128];
                 tz = tz_load(t[0], err, sizeof err);
                 if (!tz) {
                     unit_fail(__FILE__, __LINE__, "%s", err);
                     continue;
                 }
-                snprintf(zones[n_zones].name, sizeof zones[n_zones].name,
-                         "%s", t[0]);
-                zones[n_zones++].tz = tz;
+                if (n_zones < MAX_ZONES) {
+                    snprintf(zones[n_zones].name, sizeof zones[n_zones].name,
+                             "%s", t[0]);
+                    zones[n_zones++].tz = tz;
+                } else {
+                    tmp = tz;
+                }
             }
             int64_t v = atoll(t[1]);
             if (op[0] == 'o')
@@ -449,6 +453,7 @@ static void time_vectors(void)
             else
                 snprintf(got, sizeof got, "%lld",
                          (long long)tz_local_to_utc(tz, v));
+            tz_free(tmp);
         } else if (strcmp(op, "ext") == 0) {
             RtTimeUnit u;
             if (!rt_time_unit_from_name(t[0], strlen(t[0]), &u)) {

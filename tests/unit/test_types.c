@@ -69,7 +69,8 @@ static void types_to_string(void)
     row->n_fields = 2;
     row->fields = ARENA_NEW_ARRAY(&A, TypeField, 2);
     row->fields[0] = (TypeField){STR_LIT("a"), k(T_INT)};
-    row->fields[1] = (TypeField){STR_LIT("b"), type_new_varchar(&A, VARCHAR_MAX)};
+    row->fields[1] =
+        (TypeField){STR_LIT("b"), type_new_varchar(&A, VARCHAR_MAX)};
     UNIT_EQ_STR(ts(row), "ROW<`a` INT, `b` STRING>");
     UNIT_EQ_STR(ts(k(T_INTERVAL_DT)), "INTERVAL DAY(2) TO SECOND(3)");
     UNIT_EQ_STR(ts(NULL), "<unknown>");
@@ -112,10 +113,8 @@ static void types_decimal_rules(void)
                 "DECIMAL(5, 4)");
     UNIT_EQ_STR(ts(type_decimal_mod(&A, dec(15, 2), k(T_INT))),
                 "DECIMAL(12, 2)");
-    UNIT_EQ_STR(ts(type_integer_as_decimal(&A, k(T_BIGINT))),
-                "DECIMAL(19, 0)");
-    UNIT_EQ_STR(ts(type_integer_as_decimal(&A, k(T_TINYINT))),
-                "DECIMAL(3, 0)");
+    UNIT_EQ_STR(ts(type_integer_as_decimal(&A, k(T_BIGINT))), "DECIMAL(19, 0)");
+    UNIT_EQ_STR(ts(type_integer_as_decimal(&A, k(T_TINYINT))), "DECIMAL(3, 0)");
     /* nullability: NOT NULL operands give NOT NULL sums, division may
      * give NULL (division by zero) */
     SqlType *nn = notnull(dec(10, 2));
@@ -130,8 +129,7 @@ static void types_common(void)
     UNIT_EQ_STR(ts(type_common(&A, k(T_INT), k(T_BIGINT))), "BIGINT");
     UNIT_EQ_STR(ts(type_common(&A, k(T_INT), dec(15, 2))), "DECIMAL(15, 2)");
     UNIT_EQ_STR(ts(type_common(&A, k(T_INT), dec(5, 2))), "DECIMAL(12, 2)");
-    UNIT_EQ_STR(ts(type_common(&A, k(T_BIGINT), dec(5, 4))),
-                "DECIMAL(23, 4)");
+    UNIT_EQ_STR(ts(type_common(&A, k(T_BIGINT), dec(5, 4))), "DECIMAL(23, 4)");
     UNIT_EQ_STR(ts(type_common(&A, dec(15, 2), dec(5, 4))), "DECIMAL(17, 4)");
     UNIT_EQ_STR(ts(type_common(&A, dec(15, 2), k(T_DOUBLE))), "DOUBLE");
     UNIT_EQ_STR(ts(type_common(&A, k(T_INT), k(T_FLOAT))), "FLOAT");
@@ -151,14 +149,14 @@ static void types_common(void)
     UNIT_EQ_STR(ts(type_common(&A, notnull(k(T_INT)), notnull(k(T_INT)))),
                 "INT NOT NULL");
     /* timestamps: max precision, LTZ wins, time attributes dropped */
-    SqlType *r3 = type_with_time_attr(&A, type_new_timestamp(&A, T_TIMESTAMP, 3),
-                                      TA_ROWTIME);
+    SqlType *r3 = type_with_time_attr(
+        &A, type_new_timestamp(&A, T_TIMESTAMP, 3), TA_ROWTIME);
     UNIT_EQ_STR(ts(type_common(&A, r3, type_new_timestamp(&A, T_TIMESTAMP, 6))),
                 "TIMESTAMP(6)");
     UNIT_EQ_STR(ts(type_common(&A, r3, r3)), "TIMESTAMP(3)");
-    UNIT_EQ_STR(ts(type_common(&A, r3,
-                               type_new_timestamp(&A, T_TIMESTAMP_LTZ, 3))),
-                "TIMESTAMP_LTZ(3)");
+    UNIT_EQ_STR(
+        ts(type_common(&A, r3, type_new_timestamp(&A, T_TIMESTAMP_LTZ, 3))),
+        "TIMESTAMP_LTZ(3)");
     /* no common type */
     UNIT_CHECK(type_common(&A, type_new_varchar(&A, 10), k(T_INT)) == NULL);
     UNIT_CHECK(type_common(&A, k(T_BOOLEAN), k(T_INT)) == NULL);
@@ -207,8 +205,8 @@ static void types_casts(void)
 
 static void spell_basic(void)
 {
-    static const char *const conns[] = {"blackhole", "datagen", "filesystem",
-                                        "jdbc", "kafka", "print",
+    static const char *const conns[] = {"blackhole",   "datagen", "filesystem",
+                                        "jdbc",        "kafka",   "print",
                                         "upsert-kafka"};
     size_t n = FSQL_ARRAY_LEN(conns);
     UNIT_EQ_STR(spell_suggest("kafak", conns, n), "kafka");
@@ -224,8 +222,8 @@ static void spell_basic(void)
     UNIT_EQ_INT(spell_distance("", 0, "abc", 3), 3);
     UNIT_EQ_INT(spell_distance("Kitten", 6, "sitting", 7), 3);
     UNIT_EQ_INT(spell_distance("USER_ID", 7, "user_id", 7), 0);
-    static const char *const cols[] = {"transaction_id", "user_id",
-                                       "amount", "location"};
+    static const char *const cols[] = {"transaction_id", "user_id", "amount",
+                                       "location"};
     UNIT_EQ_STR(spell_suggest("user_idd", cols, 4), "user_id");
     UNIT_EQ_STR(spell_suggest("ammount", cols, 4), "amount");
     UNIT_EQ_STR(spell_suggest("x", cols, 4), NULL);

@@ -1,2 +1,0 @@
--- args: -i tests/errors/tables.sql
-SELECT o.order_id FROM orders o JOIN clicks c;

@@ -1,0 +1,2 @@
+-- args: -i tests/errors/tables.sql
+SELECT o.order_id FROM orders o JOIN clicks c USING (user_name);

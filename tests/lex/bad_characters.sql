@@ -1,0 +1,1 @@
+SELECT "x", a，b, c # d FROM t;

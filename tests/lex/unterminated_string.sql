@@ -1,0 +1,2 @@
+SELECT 'ok', 'this string never ends
+FROM t;
