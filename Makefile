@@ -23,7 +23,7 @@ else
 Q := @
 endif
 
-PKGS := rdkafka sqlite3
+PKGS := rdkafka sqlite3 libpcre2-8 nettle
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -131,28 +131,54 @@ FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
               -I. -Ibuild/fuzz/gen -D_GNU_SOURCE -DFSQL_ARENA_DEBUG \
               $(PKG_CFLAGS)
 
-build/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(LIB_SRCS) grammar/parse.y \
-                       grammar/lexer.re
+# The parser target is built from objects under build/fuzz/obj (compiled
+# with -fsanitize=fuzzer-no-link), so a change to one file recompiles one
+# file.  The generated parser/lexer come from a BUILD=build/fuzz sub-make.
+comma := ,
+FUZZ_OBJ_FLAGS := $(subst -fsanitize=fuzzer$(comma),-fsanitize=fuzzer-no-link$(comma),$(FUZZ_FLAGS)) -MMD -MP -w
+FUZZ_PARSE_OBJS := $(LIB_SRCS:%.c=build/fuzz/obj/%.o) \
+                   build/fuzz/obj/gen/parse.o build/fuzz/obj/gen/lexer.o \
+                   build/fuzz/obj/tests/fuzz/fuzz_parse.o
+
+ifneq ($(BUILD),build/fuzz)
+build/fuzz/gen/parse.c build/fuzz/gen/parse.h build/fuzz/gen/lexer.c: \
+        grammar/parse.y grammar/lexer.re
 	@mkdir -p build/fuzz/gen
 	$(Q)$(MAKE) --no-print-directory BUILD=build/fuzz build/fuzz/gen/parse.c \
 	    build/fuzz/gen/lexer.c
-	@echo "FUZZ-CC $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -w -o $@ tests/fuzz/fuzz_parse.c \
-	    $(LIB_SRCS) build/fuzz/gen/parse.c build/fuzz/gen/lexer.c \
-	    $(PKG_LIBS) -lm
+endif
+
+build/fuzz/obj/gen/%.o: build/fuzz/gen/%.c
+	@mkdir -p $(dir $@)
+	@echo "FUZZ-CC $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_OBJ_FLAGS) -c -o $@ $<
+
+build/fuzz/obj/%.o: %.c build/fuzz/gen/parse.h
+	@mkdir -p $(dir $@)
+	@echo "FUZZ-CC $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_OBJ_FLAGS) -c -o $@ $<
+
+build/fuzz/fuzz_parse: $(FUZZ_PARSE_OBJS)
+	@echo "FUZZ-LINK $@"
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ \
+	    $(FUZZ_PARSE_OBJS) $(PKG_LIBS) -lm
+
+-include $(shell find build/fuzz/obj -name '*.d' 2>/dev/null)
 
 fuzz-parser: build/fuzz/fuzz_parse
 	@mkdir -p build/fuzz/corpus
 	$(Q)build/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) \
 	    -dict=tests/fuzz/fsql.dict -max_len=4096 -timeout=10 \
-	    build/fuzz/corpus tests/fuzz/corpus
+	    -artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz/corpus
 
-# The short run inside `make test`: replay the corpus, then fuzz briefly.
+# The short run inside `make test`: replay the checked-in corpus, then fuzz
+# briefly from it (into a scratch corpus, so the time stays bounded).
 fuzz-smoke: build/fuzz/fuzz_parse
-	@mkdir -p build/fuzz/corpus
+	@rm -rf build/fuzz/smoke-corpus && mkdir -p build/fuzz/smoke-corpus
 	@echo "FUZZ parser (15 s)"
 	$(Q)build/fuzz/fuzz_parse -max_total_time=15 -dict=tests/fuzz/fsql.dict \
-	    -max_len=4096 -timeout=10 build/fuzz/corpus tests/fuzz/corpus \
+	    -max_len=4096 -timeout=10 -artifact_prefix=build/fuzz/ \
+	    build/fuzz/smoke-corpus tests/fuzz/corpus \
 	    >build/fuzz/smoke.log 2>&1 || { tail -50 build/fuzz/smoke.log; exit 1; }
 
 # The json/csv formats target (tests/fuzz/fuzz_json.c): runtime only.

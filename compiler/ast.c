@@ -42,9 +42,9 @@ const char *ast_kind_name(AstKind k)
 }
 
 static const char *const unit_names[] = {
-    "NONE",        "YEAR",        "QUARTER",    "MONTH",  "WEEK",
-    "DAY",         "HOUR",        "MINUTE",     "SECOND", "MILLISECOND",
-    "MICROSECOND", "NANOSECOND",  "DOW",        "DOY",    "EPOCH",
+    "NONE",        "YEAR",       "QUARTER", "MONTH",  "WEEK",
+    "DAY",         "HOUR",       "MINUTE",  "SECOND", "MILLISECOND",
+    "MICROSECOND", "NANOSECOND", "DOW",     "DOY",    "EPOCH",
 };
 
 const char *time_unit_name(TimeUnit u)
@@ -57,20 +57,34 @@ const char *time_unit_name(TimeUnit u)
 const char *binary_op_text(BinaryOp op)
 {
     switch (op) {
-    case BOP_ADD: return "+";
-    case BOP_SUB: return "-";
-    case BOP_MUL: return "*";
-    case BOP_DIV: return "/";
-    case BOP_MOD: return "%";
-    case BOP_CONCAT: return "||";
-    case BOP_EQ: return "=";
-    case BOP_NE: return "<>";
-    case BOP_LT: return "<";
-    case BOP_LE: return "<=";
-    case BOP_GT: return ">";
-    case BOP_GE: return ">=";
-    case BOP_AND: return "AND";
-    case BOP_OR: return "OR";
+    case BOP_ADD:
+        return "+";
+    case BOP_SUB:
+        return "-";
+    case BOP_MUL:
+        return "*";
+    case BOP_DIV:
+        return "/";
+    case BOP_MOD:
+        return "%";
+    case BOP_CONCAT:
+        return "||";
+    case BOP_EQ:
+        return "=";
+    case BOP_NE:
+        return "<>";
+    case BOP_LT:
+        return "<";
+    case BOP_LE:
+        return "<=";
+    case BOP_GT:
+        return ">";
+    case BOP_GE:
+        return ">=";
+    case BOP_AND:
+        return "AND";
+    case BOP_OR:
+        return "OR";
     }
     return "?";
 }
@@ -230,8 +244,8 @@ static bool name_is(Str s, const char *kw)
 
 static bool qname_is(const QName *q, const char *kw)
 {
-    return q->n_parts == 1 && !q->parts[0].is_quoted
-           && name_is(q->parts[0].name, kw);
+    return q->n_parts == 1 && !q->parts[0].is_quoted &&
+           name_is(q->parts[0].name, kw);
 }
 
 /* ---- time units ---------------------------------------------------------- */
@@ -242,21 +256,30 @@ TimeUnit ast_time_unit_parse(Str s)
         const char *name;
         TimeUnit u;
     } units[] = {
-        {"YEAR", TU_YEAR},           {"YEARS", TU_YEAR},
-        {"QUARTER", TU_QUARTER},     {"QUARTERS", TU_QUARTER},
-        {"MONTH", TU_MONTH},         {"MONTHS", TU_MONTH},
-        {"WEEK", TU_WEEK},           {"WEEKS", TU_WEEK},
-        {"DAY", TU_DAY},             {"DAYS", TU_DAY},
-        {"HOUR", TU_HOUR},           {"HOURS", TU_HOUR},
-        {"MINUTE", TU_MINUTE},       {"MINUTES", TU_MINUTE},
-        {"SECOND", TU_SECOND},       {"SECONDS", TU_SECOND},
+        {"YEAR", TU_YEAR},
+        {"YEARS", TU_YEAR},
+        {"QUARTER", TU_QUARTER},
+        {"QUARTERS", TU_QUARTER},
+        {"MONTH", TU_MONTH},
+        {"MONTHS", TU_MONTH},
+        {"WEEK", TU_WEEK},
+        {"WEEKS", TU_WEEK},
+        {"DAY", TU_DAY},
+        {"DAYS", TU_DAY},
+        {"HOUR", TU_HOUR},
+        {"HOURS", TU_HOUR},
+        {"MINUTE", TU_MINUTE},
+        {"MINUTES", TU_MINUTE},
+        {"SECOND", TU_SECOND},
+        {"SECONDS", TU_SECOND},
         {"MILLISECOND", TU_MILLISECOND},
         {"MILLISECONDS", TU_MILLISECOND},
         {"MICROSECOND", TU_MICROSECOND},
         {"MICROSECONDS", TU_MICROSECOND},
         {"NANOSECOND", TU_NANOSECOND},
         {"NANOSECONDS", TU_NANOSECOND},
-        {"DOW", TU_DOW},             {"DOY", TU_DOY},
+        {"DOW", TU_DOW},
+        {"DOY", TU_DOY},
         {"EPOCH", TU_EPOCH},
     };
     for (size_t i = 0; i < FSQL_ARRAY_LEN(units); i++)
@@ -373,11 +396,11 @@ AstNode *ast_create_table(CompileCtx *cc, Token start, bool is_temp,
                                "a table can have only one PRIMARY KEY");
                     continue;
                 }
-                AstNode *ref = ast_new(&cc->a, AST_COLUMN_REF,
-                                       e->u.column_def.name.at);
+                AstNode *ref =
+                    ast_new(&cc->a, AST_COLUMN_REF, e->u.column_def.name.at);
                 ref->u.column_ref.name.n_parts = 1;
-                ref->u.column_ref.name.parts = ARENA_NEW_ARRAY(&cc->a, Ident,
-                                                               1);
+                ref->u.column_ref.name.parts =
+                    ARENA_NEW_ARRAY(&cc->a, Ident, 1);
                 ref->u.column_ref.name.parts[0] = e->u.column_def.name;
                 ref->u.column_ref.name.at = e->u.column_def.name.at;
                 ast_list_push(&cc->a, &t->primary_key, ref);
@@ -445,9 +468,9 @@ AstNode *ast_drop(CompileCtx *cc, Token start, ObjKind obj, bool is_temp,
     return n;
 }
 
-AstNode *ast_insert(CompileCtx *cc, Token start, bool is_overwrite,
-                    QName table, HintList hints, AstList partition,
-                    AstList cols, AstNode *query)
+AstNode *ast_insert(CompileCtx *cc, Token start, bool is_overwrite, QName table,
+                    HintList hints, AstList partition, AstList cols,
+                    AstNode *query)
 {
     AstNode *n = node(cc, AST_INSERT, start.at.off);
     AstInsert *ins = &n->u.insert;
@@ -525,8 +548,8 @@ AstNode *ast_reset(CompileCtx *cc, Token start, const SrcSpan *key)
     return n;
 }
 
-AstNode *ast_show(CompileCtx *cc, Token start, ShowKind what,
-                  const QName *name, const Token *like)
+AstNode *ast_show(CompileCtx *cc, Token start, ShowKind what, const QName *name,
+                  const Token *like)
 {
     AstNode *n = node(cc, AST_SHOW, start.at.off);
     n->u.show.what = what;
@@ -537,8 +560,7 @@ AstNode *ast_show(CompileCtx *cc, Token start, ShowKind what,
     return n;
 }
 
-AstNode *ast_describe(CompileCtx *cc, Token start, bool is_extended,
-                      QName name)
+AstNode *ast_describe(CompileCtx *cc, Token start, bool is_extended, QName name)
 {
     AstNode *n = node(cc, AST_DESCRIBE, start.at.off);
     n->u.describe.is_extended = is_extended;
@@ -597,21 +619,31 @@ TypeName *ast_type_named(CompileCtx *cc, Token name, int32_t p, int32_t s)
     static const struct {
         const char *name;
         TypeKind kind;
-        int32_t def_p;  /* default precision/length; -1: takes none */
+        int32_t def_p;    /* default precision/length; -1: takes none */
         int32_t max_args; /* parameters accepted */
     } types[] = {
-        {"BOOLEAN", T_BOOLEAN, -1, 0},    {"BOOL", T_BOOLEAN, -1, 0},
-        {"TINYINT", T_TINYINT, -1, 0},    {"SMALLINT", T_SMALLINT, -1, 0},
-        {"INT", T_INT, -1, 0},            {"INTEGER", T_INT, -1, 0},
-        {"BIGINT", T_BIGINT, -1, 0},      {"FLOAT", T_FLOAT, -1, 0},
-        {"REAL", T_FLOAT, -1, 0},         {"DOUBLE", T_DOUBLE, -1, 0},
-        {"DECIMAL", T_DECIMAL, 10, 2},    {"DEC", T_DECIMAL, 10, 2},
-        {"NUMERIC", T_DECIMAL, 10, 2},    {"CHAR", T_CHAR, 1, 1},
-        {"CHARACTER", T_CHAR, 1, 1},      {"VARCHAR", T_VARCHAR, 1, 1},
+        {"BOOLEAN", T_BOOLEAN, -1, 0},
+        {"BOOL", T_BOOLEAN, -1, 0},
+        {"TINYINT", T_TINYINT, -1, 0},
+        {"SMALLINT", T_SMALLINT, -1, 0},
+        {"INT", T_INT, -1, 0},
+        {"INTEGER", T_INT, -1, 0},
+        {"BIGINT", T_BIGINT, -1, 0},
+        {"FLOAT", T_FLOAT, -1, 0},
+        {"REAL", T_FLOAT, -1, 0},
+        {"DOUBLE", T_DOUBLE, -1, 0},
+        {"DECIMAL", T_DECIMAL, 10, 2},
+        {"DEC", T_DECIMAL, 10, 2},
+        {"NUMERIC", T_DECIMAL, 10, 2},
+        {"CHAR", T_CHAR, 1, 1},
+        {"CHARACTER", T_CHAR, 1, 1},
+        {"VARCHAR", T_VARCHAR, 1, 1},
         {"STRING", T_VARCHAR, VARCHAR_MAX, 0},
-        {"BINARY", T_BINARY, 1, 1},       {"VARBINARY", T_VARBINARY, 1, 1},
+        {"BINARY", T_BINARY, 1, 1},
+        {"VARBINARY", T_VARBINARY, 1, 1},
         {"BYTES", T_VARBINARY, VARCHAR_MAX, 0},
-        {"DATE", T_DATE, -1, 0},          {"TIME", T_TIME, 0, 1},
+        {"DATE", T_DATE, -1, 0},
+        {"TIME", T_TIME, 0, 1},
         {"TIMESTAMP", T_TIMESTAMP, 6, 1},
         {"TIMESTAMP_LTZ", T_TIMESTAMP_LTZ, 6, 1},
     };
@@ -642,8 +674,8 @@ TypeName *ast_type_named(CompileCtx *cc, Token name, int32_t p, int32_t s)
     diag_hint(cc, "Use one of BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p, s), "
                   "STRING, VARCHAR(n), DATE, TIME, TIMESTAMP(3), "
                   "TIMESTAMP_LTZ(3), ARRAY<T>, MAP<K, V>, ROW<...>.");
-    return typename_new(cc, name.at.off, mk_type(cc, T_VARCHAR, VARCHAR_MAX,
-                                                 0));
+    return typename_new(cc, name.at.off,
+                        mk_type(cc, T_VARCHAR, VARCHAR_MAX, 0));
 }
 
 void ast_type_not_null(CompileCtx *cc, TypeName *t)
@@ -661,8 +693,8 @@ static bool check_time_word(CompileCtx *cc, Token w)
 {
     if (w.n == 4 && strncasecmp(w.z, "TIME", 4) == 0)
         return true;
-    diag_error(cc, DIAG_E_SYNTAX, w.at,
-               "syntax error at or near \"%.*s\"", (int)w.n, w.z);
+    diag_error(cc, DIAG_E_SYNTAX, w.at, "syntax error at or near \"%.*s\"",
+               (int)w.n, w.z);
     diag_detail(cc, "Expected TIME ZONE.");
     return false;
 }
@@ -699,8 +731,8 @@ TypeName *ast_type_multiset(CompileCtx *cc, Token name, TypeName *elem)
 {
     Str nm = {name.z, name.n};
     if (!name_is(nm, "MULTISET"))
-        diag_error(cc, DIAG_E_SYNTAX, name.at,
-                   "unknown data type \"%.*s\"", (int)name.n, name.z);
+        diag_error(cc, DIAG_E_SYNTAX, name.at, "unknown data type \"%.*s\"",
+                   (int)name.n, name.z);
     SqlType *t = mk_type(cc, T_MULTISET, -1, 0);
     t->elem = elem->type;
     return typename_new(cc, name.at.off, t);
@@ -797,15 +829,15 @@ AstNode *ast_select(CompileCtx *cc, Token start, const HintList *hints,
  * the rest of that comment is skipped. */
 static bool hint_word(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-           || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'
-           || (unsigned char)c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' ||
+           (unsigned char)c >= 0x80;
 }
 
 static size_t skip_ws(const char *z, size_t i, size_t end)
 {
-    while (i < end && (z[i] == ' ' || z[i] == '\t' || z[i] == '\n'
-                       || z[i] == '\r' || z[i] == '\f' || z[i] == '\v'))
+    while (i < end && (z[i] == ' ' || z[i] == '\t' || z[i] == '\n' ||
+                       z[i] == '\r' || z[i] == '\f' || z[i] == '\v'))
         i++;
     return i;
 }
@@ -858,7 +890,8 @@ void ast_hints_parse(CompileCtx *cc, HintList *hl, Token hint)
             goto bad;
         Hint *h = &items[n];
         memset(h, 0, sizeof(*h));
-        Token nt = {z + st, (uint32_t)(i - st),
+        Token nt = {z + st,
+                    (uint32_t)(i - st),
                     {hint.at.off + (uint32_t)st, (uint32_t)(i - st)}};
         h->name = ast_ident(cc, nt);
         i = skip_ws(z, i, end);
@@ -890,8 +923,8 @@ void ast_hints_parse(CompileCtx *cc, HintList *hl, Token hint)
                         i = skip_ws(z, j, end);
                     }
                     if (na < FSQL_ARRAY_LEN(args)) {
-                        args[na].ptr = arena_strndup(&cc->a, strbuf_cstr(&sb),
-                                                     sb.len);
+                        args[na].ptr =
+                            arena_strndup(&cc->a, strbuf_cstr(&sb), sb.len);
                         args[na].len = sb.len;
                         na++;
                     }
@@ -957,8 +990,7 @@ AstNode *ast_star(CompileCtx *cc, uint32_t off, const QName *qual)
     return n;
 }
 
-AstNode *ast_order_item(CompileCtx *cc, AstNode *expr, bool is_desc,
-                        int nulls)
+AstNode *ast_order_item(CompileCtx *cc, AstNode *expr, bool is_desc, int nulls)
 {
     AstNode *n = node(cc, AST_ORDER_ITEM, expr->at.off);
     n->u.order_item.expr = expr;
@@ -1261,9 +1293,8 @@ AstNode *ast_typed_literal(CompileCtx *cc, Token kw, LiteralKind k, Token str)
     return n;
 }
 
-AstIntervalQual ast_interval_qual(CompileCtx *cc, Token unit,
-                                  int32_t precision, const Token *unit_to,
-                                  int32_t precision_to)
+AstIntervalQual ast_interval_qual(CompileCtx *cc, Token unit, int32_t precision,
+                                  const Token *unit_to, int32_t precision_to)
 {
     AstIntervalQual q;
     memset(&q, 0, sizeof(q));
@@ -1274,8 +1305,7 @@ AstIntervalQual ast_interval_qual(CompileCtx *cc, Token unit,
         if (precision_to >= 0)
             q.precision = precision_to;
         if (q.unit_to <= q.unit)
-            diag_error(cc, DIAG_E_BAD_LITERAL,
-                       span_join(unit.at, unit_to->at),
+            diag_error(cc, DIAG_E_BAD_LITERAL, span_join(unit.at, unit_to->at),
                        "interval %s TO %s: the second unit must be smaller",
                        time_unit_name(q.unit), time_unit_name(q.unit_to));
     }
@@ -1339,8 +1369,7 @@ AstNode *ast_unary(CompileCtx *cc, Token op_tok, UnaryOp op, AstNode *arg)
     return n;
 }
 
-AstNode *ast_binary(CompileCtx *cc, BinaryOp op, AstNode *left,
-                    AstNode *right)
+AstNode *ast_binary(CompileCtx *cc, BinaryOp op, AstNode *left, AstNode *right)
 {
     AstNode *n = node(cc, AST_BINARY, left->at.off);
     n->u.binary.op = op;
@@ -1404,20 +1433,11 @@ AstNode *ast_like(CompileCtx *cc, AstNode *arg, int mode, AstNode *pattern,
     return n;
 }
 
-AstNode *ast_paren(CompileCtx *cc, AstNode *inner)
+AstNode *ast_paren(CompileCtx *cc, Token lp, AstNode *inner)
 {
     /* The parentheses become part of the span: "(a + b) * c" starts at
      * the '(' so that spans of enclosing nodes cover them. */
-    uint32_t off = inner->at.off;
-    if (off > 0) {
-        const char *z = cc->src;
-        uint32_t i = off;
-        while (i > 0 && z[i - 1] != '(')
-            i--;
-        if (i > 0)
-            off = i - 1;
-    }
-    inner->at = ast_span_from(cc, off);
+    inner->at = ast_span_from(cc, lp.at.off);
     return inner;
 }
 
@@ -1489,8 +1509,8 @@ static AstNode *call_new(CompileCtx *cc, const QName *name)
 /* The unit argument of TIMESTAMPADD/TIMESTAMPDIFF: a bare name. */
 static AstNode *unit_arg(CompileCtx *cc, AstNode *a)
 {
-    if (a->kind != AST_COLUMN_REF || a->u.column_ref.name.n_parts != 1
-        || a->u.column_ref.name.parts[0].is_quoted)
+    if (a->kind != AST_COLUMN_REF || a->u.column_ref.name.n_parts != 1 ||
+        a->u.column_ref.name.parts[0].is_quoted)
         return a;
     TimeUnit u = ast_time_unit_parse(a->u.column_ref.name.parts[0].name);
     if (u == TU_NONE)
@@ -1521,8 +1541,8 @@ AstNode *ast_call(CompileCtx *cc, const QName *name, const AstList *args,
     n->u.func_call.is_distinct = is_distinct;
     if (args)
         n->u.func_call.args = *args;
-    if ((qname_is(name, "TIMESTAMPADD") || qname_is(name, "TIMESTAMPDIFF"))
-        && n->u.func_call.args.n > 0)
+    if ((qname_is(name, "TIMESTAMPADD") || qname_is(name, "TIMESTAMPDIFF")) &&
+        n->u.func_call.args.n > 0)
         n->u.func_call.args.items[0] =
             unit_arg(cc, n->u.func_call.args.items[0]);
     return n;
@@ -1565,8 +1585,8 @@ AstNode *ast_call_from(CompileCtx *cc, const QName *name, int trim_mode,
         AstNode *n = node(cc, AST_EXTRACT, name->at.off);
         n->u.extract.arg = b;
         n->u.extract.unit_at = a->at;
-        if (a->kind == AST_COLUMN_REF && a->u.column_ref.name.n_parts == 1
-            && !a->u.column_ref.name.parts[0].is_quoted) {
+        if (a->kind == AST_COLUMN_REF && a->u.column_ref.name.n_parts == 1 &&
+            !a->u.column_ref.name.parts[0].is_quoted) {
             Str s = a->u.column_ref.name.parts[0].name;
             Token t = {s.ptr, (uint32_t)s.len, a->at};
             n->u.extract.unit = unit_of(cc, t, true);
@@ -1589,8 +1609,8 @@ AstNode *ast_call_from(CompileCtx *cc, const QName *name, int trim_mode,
         ast_list_push(&cc->a, &f->args, b);
         return n;
     }
-    if ((qname_is(name, "SUBSTRING") || qname_is(name, "SUBSTR"))
-        && trim_mode == 0) {
+    if ((qname_is(name, "SUBSTRING") || qname_is(name, "SUBSTR")) &&
+        trim_mode == 0) {
         ast_list_push(&cc->a, &f->args, a);
         ast_list_push(&cc->a, &f->args, b);
         if (c)
@@ -1613,8 +1633,8 @@ AstNode *ast_call_from(CompileCtx *cc, const QName *name, int trim_mode,
 AstNode *ast_call_to_unit(CompileCtx *cc, const QName *name, AstNode *arg,
                           Token unit)
 {
-    if (!qname_is(name, "FLOOR") && !qname_is(name, "CEIL")
-        && !qname_is(name, "CEILING"))
+    if (!qname_is(name, "FLOOR") && !qname_is(name, "CEIL") &&
+        !qname_is(name, "CEILING"))
         special_syntax_error(cc, name, "\"x TO unit\"", "FLOOR and CEIL");
     AstNode *n = call_new(cc, name);
     ast_list_push(&cc->a, &n->u.func_call.args, arg);
@@ -1633,8 +1653,7 @@ AstNode *ast_call_position(CompileCtx *cc, Token kw, AstNode *a, AstNode *b)
     return n;
 }
 
-AstNode *ast_call_nav(CompileCtx *cc, Token kw, AstNode *call,
-                      NavSemantics nav)
+AstNode *ast_call_nav(CompileCtx *cc, Token kw, AstNode *call, NavSemantics nav)
 {
     if (call->kind == AST_FUNC_CALL)
         call->u.func_call.nav = nav;
@@ -1695,8 +1714,7 @@ AstNode *ast_table_arg(CompileCtx *cc, Token kw, const QName *name,
     return n;
 }
 
-void ast_table_arg_partition(CompileCtx *cc, AstNode *arg,
-                             AstList partition_by)
+void ast_table_arg_partition(CompileCtx *cc, AstNode *arg, AstList partition_by)
 {
     arg->u.table_arg.partition_by = partition_by;
     ast_extend(cc, arg);
@@ -1784,8 +1802,7 @@ static void put_type(StrBuf *out, const SqlType *t)
         strbuf_putc(out, '>');
         break;
     case T_DECIMAL:
-        strbuf_printf(out, "DECIMAL(%d, %d)", (int)t->precision,
-                      (int)t->scale);
+        strbuf_printf(out, "DECIMAL(%d, %d)", (int)t->precision, (int)t->scale);
         break;
     case T_VARCHAR:
         if (t->precision == VARCHAR_MAX)
@@ -1812,8 +1829,7 @@ static void put_type(StrBuf *out, const SqlType *t)
 
 static void dump(StrBuf *out, const AstNode *n, int d);
 
-static void dump_child(StrBuf *out, const char *label, const AstNode *n,
-                       int d)
+static void dump_child(StrBuf *out, const char *label, const AstNode *n, int d)
 {
     if (!n)
         return;
@@ -1822,8 +1838,7 @@ static void dump_child(StrBuf *out, const char *label, const AstNode *n,
     dump(out, n, d + 1);
 }
 
-static void dump_list(StrBuf *out, const char *label, const AstList *l,
-                      int d)
+static void dump_list(StrBuf *out, const char *label, const AstList *l, int d)
 {
     if (l->n == 0)
         return;
@@ -1883,16 +1898,15 @@ static const char *join_name(JoinKind k)
 static const char *lit_name(LiteralKind k)
 {
     static const char *const names[] = {
-        "NULL", "BOOL", "INTEGER",   "DECIMAL", "DOUBLE",
-        "STRING", "DATE", "TIME", "TIMESTAMP", "INTERVAL"};
+        "NULL",   "BOOL", "INTEGER", "DECIMAL",   "DOUBLE",
+        "STRING", "DATE", "TIME",    "TIMESTAMP", "INTERVAL"};
     return (unsigned)k < FSQL_ARRAY_LEN(names) ? names[k] : "?";
 }
 
 static const char *pat_name(PatternKind k)
 {
-    static const char *const names[] = {"VAR",     "CONCAT",       "ALT",
-                                        "PERMUTE", "EXCLUDE",      "^",
-                                        "$",       "EMPTY"};
+    static const char *const names[] = {"VAR",     "CONCAT", "ALT", "PERMUTE",
+                                        "EXCLUDE", "^",      "$",   "EMPTY"};
     return (unsigned)k < FSQL_ARRAY_LEN(names) ? names[k] : "?";
 }
 
@@ -1907,15 +1921,15 @@ static const char *bound_name(BoundKind b)
 static const char *show_name(ShowKind k)
 {
     static const char *const names[] = {
-        "TABLES",    "VIEWS",     "JOBS",         "FUNCTIONS",
-        "CATALOGS",  "DATABASES", "CREATE TABLE", "CREATE VIEW"};
+        "TABLES",   "VIEWS",     "JOBS",         "FUNCTIONS",
+        "CATALOGS", "DATABASES", "CREATE TABLE", "CREATE VIEW"};
     return (unsigned)k < FSQL_ARRAY_LEN(names) ? names[k] : "?";
 }
 
 static const char *obj_name(ObjKind k)
 {
-    static const char *const names[] = {"TABLE", "VIEW", "FUNCTION",
-                                        "DATABASE", "CATALOG"};
+    static const char *const names[] = {"TABLE", "VIEW", "FUNCTION", "DATABASE",
+                                        "CATALOG"};
     return (unsigned)k < FSQL_ARRAY_LEN(names) ? names[k] : "?";
 }
 
@@ -1935,10 +1949,9 @@ static const char *skip_name(SkipKind k)
 
 static const char *rpm_name(RowsPerMatch r)
 {
-    static const char *const names[] = {"ONE ROW PER MATCH",
-                                        "ALL ROWS PER MATCH",
-                                        "ALL ROWS PER MATCH OMIT EMPTY",
-                                        "ALL ROWS PER MATCH WITH UNMATCHED"};
+    static const char *const names[] = {
+        "ONE ROW PER MATCH", "ALL ROWS PER MATCH",
+        "ALL ROWS PER MATCH OMIT EMPTY", "ALL ROWS PER MATCH WITH UNMATCHED"};
     return (unsigned)r < FSQL_ARRAY_LEN(names) ? names[r] : "?";
 }
 
@@ -2310,9 +2323,9 @@ static void dump(StrBuf *out, const AstNode *n, int d)
     case AST_LITERAL: {
         const AstLiteral *l = &n->u.literal;
         strbuf_printf(out, " %s ", lit_name(l->lit_kind));
-        if (l->lit_kind == LIT_STRING || l->lit_kind == LIT_DATE
-            || l->lit_kind == LIT_TIME || l->lit_kind == LIT_TIMESTAMP
-            || l->lit_kind == LIT_INTERVAL)
+        if (l->lit_kind == LIT_STRING || l->lit_kind == LIT_DATE ||
+            l->lit_kind == LIT_TIME || l->lit_kind == LIT_TIMESTAMP ||
+            l->lit_kind == LIT_INTERVAL)
             put_string(out, l->text);
         else
             strbuf_append_str(out, l->text);
@@ -2428,8 +2441,7 @@ static void dump(StrBuf *out, const AstNode *n, int d)
         flag(out, f->is_star, "STAR");
         flag(out, f->is_niladic, "NILADIC");
         if (f->has_trim_mode) {
-            static const char *const modes[] = {"BOTH", "LEADING",
-                                                "TRAILING"};
+            static const char *const modes[] = {"BOTH", "LEADING", "TRAILING"};
             strbuf_printf(out, " %s", modes[f->trim_mode % 3]);
         }
         if (f->nav != NAV_DEFAULT)

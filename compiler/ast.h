@@ -1025,7 +1025,7 @@ AstNode *ast_in_subquery(struct CompileCtx *cc, AstNode *arg, bool is_not,
 /* mode: bit 0 NOT, bit 1 SIMILAR TO */
 AstNode *ast_like(struct CompileCtx *cc, AstNode *arg, int mode,
                   AstNode *pattern, AstNode *escape);
-AstNode *ast_paren(struct CompileCtx *cc, AstNode *inner);
+AstNode *ast_paren(struct CompileCtx *cc, Token lp, AstNode *inner);
 AstNode *ast_subquery_expr(struct CompileCtx *cc, Token lp, AstNode *query);
 AstNode *ast_exists(struct CompileCtx *cc, Token kw, AstNode *query);
 AstNode *ast_case(struct CompileCtx *cc, Token kw, AstNode *operand,

@@ -620,6 +620,49 @@ static void pr_operand(Printer *p, const AstNode *n)
     }
 }
 
+/* Binding strength of a binary operator, as declared in grammar/parse.y
+ * (all binary operators are left-associative there). */
+static int binop_prec(BinaryOp op)
+{
+    switch (op) {
+    case BOP_OR:
+        return 1;
+    case BOP_AND:
+        return 2;
+    case BOP_EQ:
+    case BOP_NE:
+    case BOP_LT:
+    case BOP_LE:
+    case BOP_GT:
+    case BOP_GE:
+        return 4;
+    case BOP_ADD:
+    case BOP_SUB:
+    case BOP_CONCAT:
+        return 6;
+    case BOP_MUL:
+    case BOP_DIV:
+    case BOP_MOD:
+        return 7;
+    }
+    return 0;
+}
+
+/* An operand of a binary operator: a nested binary operation goes without
+ * parentheses when it binds tighter, or equally tight on the left. */
+static void pr_binary_operand(Printer *p, const AstNode *n, BinaryOp parent,
+                              bool is_left)
+{
+    if (n && n->kind == AST_BINARY) {
+        int c = binop_prec(n->u.binary.op), q = binop_prec(parent);
+        if (c > q || (c == q && is_left)) {
+            pr_expr(p, n);
+            return;
+        }
+    }
+    pr_operand(p, n);
+}
+
 static void pr_func_call(Printer *p, const AstNode *n)
 {
     const AstFuncCall *f = &n->u.func_call;
@@ -724,11 +767,11 @@ static void pr_expr(Printer *p, const AstNode *n)
         break;
     }
     case AST_BINARY:
-        pr_operand(p, n->u.binary.left);
+        pr_binary_operand(p, n->u.binary.left, n->u.binary.op, true);
         putc_(p, ' ');
         put(p, binop_text(n->u.binary.op));
         putc_(p, ' ');
-        pr_operand(p, n->u.binary.right);
+        pr_binary_operand(p, n->u.binary.right, n->u.binary.op, false);
         break;
     case AST_IS: {
         static const char *const what[] = {"NULL", "TRUE", "FALSE",

@@ -257,45 +257,13 @@ static void node_unlink(PNode *n)
 /* Option of a table by key (case-sensitive as Flink), or NULL. */
 static const char *table_opt(const CatTable *t, const char *key)
 {
-    for (uint32_t i = 0; i < t->n_opts; i++)
-        if (str_eq_cstr(t->opts[i].key, key))
-            return t->opts[i].value.ptr;
-    return NULL;
+    return catalog_table_option(t, key);
 }
 
-/* Flink durations: "30min", "1h", "10 s", "500ms", "2d", bare ms. */
+/* Flink durations ("30min", "1h", "10 s"): the catalog's reader. */
 static bool dur_ms(const char *s, int64_t *out)
 {
-    if (!s)
-        return false;
-    while (*s == ' ')
-        s++;
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s)
-        return false;
-    while (*end == ' ')
-        end++;
-    double mul = 1;
-    if (!*end || !strcasecmp(end, "ms") || !strcasecmp(end, "milli")
-        || !strcasecmp(end, "millis"))
-        mul = 1;
-    else if (!strcasecmp(end, "s") || !strcasecmp(end, "sec")
-             || !strcasecmp(end, "second") || !strcasecmp(end, "seconds"))
-        mul = 1000;
-    else if (!strcasecmp(end, "min") || !strcasecmp(end, "m")
-             || !strcasecmp(end, "minute") || !strcasecmp(end, "minutes"))
-        mul = 60000;
-    else if (!strcasecmp(end, "h") || !strcasecmp(end, "hour")
-             || !strcasecmp(end, "hours"))
-        mul = 3600000;
-    else if (!strcasecmp(end, "d") || !strcasecmp(end, "day")
-             || !strcasecmp(end, "days"))
-        mul = 86400000;
-    else
-        return false;
-    *out = (int64_t)(v * mul + 0.5);
-    return true;
+    return s && option_parse_duration_ms(str_from_cstr(s), out);
 }
 
 static bool is_connector(const CatTable *t, const char *name)

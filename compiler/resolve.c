@@ -51,10 +51,10 @@ static void create_table(Res *r, AstNode *stmt)
         rel->cols[i].is_hidden = t->cols[i].kind == COL_COMPUTED;
     }
     Scope *s = rq_scope_new(r, NULL);
-    rq_scope_add(r, s, t->name, stmt, rel,
-                 arena_sprintf(r->a, "table %.*s", (int)t->name.len,
-                               t->name.ptr),
-                 false);
+    rq_scope_add(
+        r, s, t->name, stmt, rel,
+        arena_sprintf(r->a, "table %.*s", (int)t->name.len, t->name.ptr),
+        false);
     ExprCtx x = {0};
     x.r = r;
     x.scope = s;
@@ -93,8 +93,9 @@ static void create_table(Res *r, AstNode *stmt)
                            "column '%.*s' is %s",
                            rx_type_str(r, ty), (int)c->name.len, c->name.ptr,
                            rx_type_str(r, c->type));
-                diag_hint(cc, "Write WATERMARK FOR %.*s AS %.*s - INTERVAL "
-                              "'5' SECOND.",
+                diag_hint(cc,
+                          "Write WATERMARK FOR %.*s AS %.*s - INTERVAL "
+                          "'5' SECOND.",
                           (int)c->name.len, c->name.ptr, (int)c->name.len,
                           c->name.ptr);
                 t->has_errors = true;
@@ -137,14 +138,12 @@ static void create_view(Res *r, AstNode *stmt)
                        "returns %u column%s",
                        (int)cv->name.parts[cv->name.n_parts - 1].name.len,
                        cv->name.parts[cv->name.n_parts - 1].name.ptr,
-                       cv->column_names.n,
-                       cv->column_names.n == 1 ? "" : "s", q->n_cols,
-                       q->n_cols == 1 ? "" : "s");
+                       cv->column_names.n, cv->column_names.n == 1 ? "" : "s",
+                       q->n_cols, q->n_cols == 1 ? "" : "s");
         } else if (cv->column_names.n == q->n_cols) {
             for (uint32_t i = 0; i < q->n_cols; i++)
                 rel->cols[i].name =
-                    cv->column_names.items[i]->u.column_ref.name.parts[0]
-                        .name;
+                    cv->column_names.items[i]->u.column_ref.name.parts[0].name;
         }
     }
     for (uint32_t i = 0; i < rel->n_cols; i++) {
@@ -190,8 +189,7 @@ static void insert_stmt(Res *r, AstNode *stmt)
                           "TABLE and a sink connector.");
         } else {
             diag_error(cc, DIAG_E_UNKNOWN_TABLE, qn->at,
-                       "table '%.*s' is not defined", (int)name.len,
-                       name.ptr);
+                       "table '%.*s' is not defined", (int)name.len, name.ptr);
             size_t n = 0;
             const char **names = catalog_names(cc->cat, r->a, CAT_TABLES, &n);
             const char *sug = spell_suggest_n(name.ptr, name.len, names, n);
@@ -206,6 +204,13 @@ static void insert_stmt(Res *r, AstNode *stmt)
     }
     if (t->has_errors)
         r->uses_invalid = true;
+    if (ins->is_overwrite) {
+        diag_error(cc, DIAG_E_UNSUPPORTED, stmt->at,
+                   "INSERT OVERWRITE is not supported by a streaming job");
+        diag_hint(cc, "Use INSERT INTO; an upsert sink (a table with a "
+                      "PRIMARY KEY) replaces rows by key.");
+        return;
+    }
     if (t->conn && !t->conn->is_sink) {
         diag_error(cc, DIAG_E_INSERT, qn->at,
                    "table '%.*s' uses connector '%.*s', which can only be "
@@ -218,13 +223,14 @@ static void insert_stmt(Res *r, AstNode *stmt)
     }
     /* target columns */
     uint32_t nt = 0;
-    int32_t *cols = ARENA_NEW_ARRAY(r->a, int32_t, t->n_cols + ins->columns.n + 1);
+    int32_t *cols =
+        ARENA_NEW_ARRAY(r->a, int32_t, t->n_cols + ins->columns.n + 1);
     bool cols_ok = true;
     if (ins->columns.n) {
         for (uint32_t i = 0; i < ins->columns.n; i++) {
             AstNode *cn = ins->columns.items[i];
-            Ident id = cn->u.column_ref.name
-                           .parts[cn->u.column_ref.name.n_parts - 1];
+            Ident id =
+                cn->u.column_ref.name.parts[cn->u.column_ref.name.n_parts - 1];
             int32_t c = -1;
             for (uint32_t k = 0; k < t->n_cols; k++)
                 if (str_ieq(t->cols[k].name, id.name))
@@ -238,8 +244,8 @@ static void insert_stmt(Res *r, AstNode *stmt)
                     ARENA_NEW_ARRAY(r->a, const char *, t->n_cols + 1);
                 for (uint32_t k = 0; k < t->n_cols; k++)
                     names[k] = rx_cstr(r, t->cols[k].name);
-                const char *sug = spell_suggest_n(id.name.ptr, id.name.len,
-                                                  names, t->n_cols);
+                const char *sug =
+                    spell_suggest_n(id.name.ptr, id.name.len, names, t->n_cols);
                 if (sug)
                     diag_hint(cc, "Did you mean '%s'?", sug);
                 cols_ok = false;
@@ -312,12 +318,13 @@ static void insert_stmt(Res *r, AstNode *stmt)
         AstNode *at = rq_output_expr(ins->query, i);
         diag_error(cc, DIAG_E_INSERT, at ? at->at : ins->query->at,
                    "column '%.*s' of %.*s is %s, but the query gives %s",
-                   (int)col->name.len, col->name.ptr, (int)name.len,
-                   name.ptr, rx_type_str(r, rx_plain(r, col->type)),
+                   (int)col->name.len, col->name.ptr, (int)name.len, name.ptr,
+                   rx_type_str(r, rx_plain(r, col->type)),
                    rx_type_str(r, rx_plain(r, from)));
         if (type_can_explicit_cast(from, col->type)) {
             const char *to = rx_type_str(r, rx_plain(r, col->type));
-            if (at && at->at.len <= 60 && at->at.off + at->at.len <= cc->src_len)
+            if (at && at->at.len <= 60 &&
+                at->at.off + at->at.len <= cc->src_len)
                 diag_hint(cc, "Convert it explicitly: CAST(%.*s AS %s).",
                           (int)at->at.len, cc->src + at->at.off, to);
             else
@@ -474,8 +481,7 @@ static void need_object(Res *r, const QName *qn, bool views_ok)
     if (views_ok && catalog_find_view_q(cc->cat, qn))
         return;
     Str name = qn->parts[qn->n_parts - 1].name;
-    diag_error(cc, DIAG_E_UNKNOWN_TABLE, qn->at,
-               "%s '%.*s' is not defined",
+    diag_error(cc, DIAG_E_UNKNOWN_TABLE, qn->at, "%s '%.*s' is not defined",
                views_ok ? "table or view" : "table", (int)name.len, name.ptr);
     size_t n = 0;
     const char **names = catalog_names(
@@ -506,8 +512,8 @@ static void statement(Res *r, AstNode *stmt)
             catalog_drop(cc, stmt);
         } else if (stmt->u.drop.obj == OBJ_FUNCTION) {
             if (!stmt->u.drop.if_exists) {
-                Str n = stmt->u.drop.name.parts[stmt->u.drop.name.n_parts - 1]
-                            .name;
+                Str n =
+                    stmt->u.drop.name.parts[stmt->u.drop.name.n_parts - 1].name;
                 diag_error(cc, DIAG_E_UNKNOWN_FUNCTION, stmt->u.drop.name.at,
                            "function '%.*s' is not a user-defined function",
                            (int)n.len, n.ptr);
@@ -542,8 +548,7 @@ static void statement(Res *r, AstNode *stmt)
         else if (stmt->u.show.what == SHOW_CREATE_VIEW &&
                  stmt->u.show.name.n_parts &&
                  !catalog_find_view_q(cc->cat, &stmt->u.show.name)) {
-            Str n = stmt->u.show.name.parts[stmt->u.show.name.n_parts - 1]
-                        .name;
+            Str n = stmt->u.show.name.parts[stmt->u.show.name.n_parts - 1].name;
             diag_error(cc, DIAG_E_UNKNOWN_TABLE, stmt->u.show.name.at,
                        "view '%.*s' is not defined", (int)n.len, n.ptr);
         }
@@ -579,6 +584,5 @@ bool resolve_statement(CompileCtx *cc, AstNode *stmt)
     res_init(&r, cc);
     uint32_t errs = cc->diags.n_errors;
     statement(&r, stmt);
-    return cc->diags.n_errors == errs && !r.uses_invalid &&
-           !cc->diags.stopped;
+    return cc->diags.n_errors == errs && !r.uses_invalid && !cc->diags.stopped;
 }

@@ -27,8 +27,8 @@
 
 /* The type of an expression that already produced an error.  It is a NULL
  * type, so code that does not know about it unifies it with anything. */
-SqlType resolve_error_type = {T_NULL, -1, 0, true, TA_NONE, NULL, NULL, 0,
-                              NULL};
+SqlType resolve_error_type = {T_NULL, -1,   0, true, TA_NONE,
+                              NULL,   NULL, 0, NULL};
 
 bool resolve_type_is_error(const SqlType *t)
 {
@@ -319,8 +319,7 @@ static SqlType *type_literal(ExprCtx *x, AstNode *e)
             for (; i < len; i++)
                 v = v * 10 + (uint64_t)(s[i] - '0');
             if (nd < 19 || v <= (uint64_t)INT64_MAX) {
-                t = type_new(r->a, v <= (uint64_t)INT32_MAX ? T_INT
-                                                            : T_BIGINT);
+                t = type_new(r->a, v <= (uint64_t)INT32_MAX ? T_INT : T_BIGINT);
                 t->is_nullable = false;
                 return t;
             }
@@ -343,8 +342,8 @@ static SqlType *type_literal(ExprCtx *x, AstNode *e)
             prec = 1;
         if (prec > 38) {
             diag_error(r->cc, DIAG_E_BAD_NUMBER, e->at,
-                       "decimal literal %.*s has more than 38 digits",
-                       (int)len, s);
+                       "decimal literal %.*s has more than 38 digits", (int)len,
+                       s);
             diag_hint(r->cc, "Use fewer digits, or a DOUBLE literal with an "
                              "exponent such as 1.5e40.");
             return rx_err();
@@ -436,17 +435,17 @@ static SqlType *type_literal(ExprCtx *x, AstNode *e)
                            "value",
                            (int)len, s, time_unit_name(l->unit),
                            time_unit_name(l->unit_to));
-            diag_hint(r->cc, "Write the quantity as a string, for example "
-                             "INTERVAL %s %s%s%s.",
+            diag_hint(r->cc,
+                      "Write the quantity as a string, for example "
+                      "INTERVAL %s %s%s%s.",
                       interval_example(l->unit, l->unit_to),
                       time_unit_name(l->unit),
                       l->unit_to != TU_NONE ? " TO " : "",
-                      l->unit_to != TU_NONE ? time_unit_name(l->unit_to)
-                                            : "");
+                      l->unit_to != TU_NONE ? time_unit_name(l->unit_to) : "");
             return rx_err();
         }
-        bool ym = l->unit == TU_YEAR || l->unit == TU_MONTH ||
-                  l->unit == TU_QUARTER;
+        bool ym =
+            l->unit == TU_YEAR || l->unit == TU_MONTH || l->unit == TU_QUARTER;
         t = type_new(r->a, ym ? T_INTERVAL_YM : T_INTERVAL_DT);
         t->is_nullable = false;
         return t;
@@ -549,8 +548,14 @@ static SqlType *arith(ExprCtx *x, AstNode *e, BinaryOp op, SqlType *l,
             return nullable_if(r, rt, nul);
     }
     mismatch_op(x, e, opt, l, rt);
-    if ((type_is_string(l) && type_is_numeric(rt)) ||
-        (type_is_numeric(l) && type_is_string(rt)))
+    if ((type_is_temporal(l) && type_is_numeric(rt)) ||
+        (type_is_numeric(l) && type_is_temporal(rt)))
+        diag_hint(r->cc,
+                  "Add or subtract an INTERVAL, e.g. %s INTERVAL "
+                  "'1' DAY.",
+                  op == BOP_SUB ? "d -" : "d +");
+    else if ((type_is_string(l) && type_is_numeric(rt)) ||
+             (type_is_numeric(l) && type_is_string(rt)))
         diag_hint(r->cc, "Strings are not converted to numbers implicitly; "
                          "use CAST(x AS DECIMAL(p, s)) or CAST(x AS INT).");
     else if (type_is_string(l) && type_is_string(rt) && op == BOP_ADD)
@@ -558,8 +563,8 @@ static SqlType *arith(ExprCtx *x, AstNode *e, BinaryOp op, SqlType *l,
     return rx_err();
 }
 
-static SqlType *compare(ExprCtx *x, AstNode *at, const char *what,
-                        SqlType *l, SqlType *rt)
+static SqlType *compare(ExprCtx *x, AstNode *at, const char *what, SqlType *l,
+                        SqlType *rt)
 {
     Res *r = x->r;
     if (rx_is_err(l) || rx_is_err(rt))
@@ -779,7 +784,9 @@ static SqlType *type_like(ExprCtx *x, AstNode *e)
             diag_error(r->cc, DIAG_E_TYPE_MISMATCH, parts[i]->at,
                        "%s needs a string %s, not %s",
                        lk->is_similar ? "SIMILAR TO" : "LIKE",
-                       i == 0 ? "operand" : i == 1 ? "pattern" : "escape",
+                       i == 0   ? "operand"
+                       : i == 1 ? "pattern"
+                                : "escape",
                        rx_type_str(r, t));
             err = true;
         }
@@ -880,9 +887,8 @@ static SqlType *type_cast(ExprCtx *x, AstNode *e)
                              "...) to turn a point in time into a number.");
         return rx_err();
     }
-    SqlType *res = type_with_nullable(r->a, to,
-                                      t->is_nullable || c->is_try ||
-                                          to->is_nullable);
+    SqlType *res = type_with_nullable(
+        r->a, to, t->is_nullable || c->is_try || to->is_nullable);
     res->time_attr = TA_NONE;
     return res;
 }
@@ -890,8 +896,7 @@ static SqlType *type_cast(ExprCtx *x, AstNode *e)
 static bool unit_ok_for(TimeUnit u, const SqlType *t)
 {
     bool date_part = u == TU_YEAR || u == TU_QUARTER || u == TU_MONTH ||
-                     u == TU_WEEK || u == TU_DAY || u == TU_DOW ||
-                     u == TU_DOY;
+                     u == TU_WEEK || u == TU_DAY || u == TU_DOW || u == TU_DOY;
     bool time_part = u == TU_HOUR || u == TU_MINUTE || u == TU_SECOND ||
                      u == TU_MILLISECOND || u == TU_MICROSECOND ||
                      u == TU_NANOSECOND;
@@ -939,12 +944,14 @@ static SqlType *type_extract(ExprCtx *x, AstNode *e)
                    "cannot extract %s from a %s", time_unit_name(ex->unit),
                    rx_type_str(r, rx_plain(r, t)));
         if (t->kind == T_DATE)
-            diag_hint(r->cc, "A DATE has no time of day; use a TIMESTAMP "
-                             "value to extract %s.",
+            diag_hint(r->cc,
+                      "A DATE has no time of day; use a TIMESTAMP "
+                      "value to extract %s.",
                       time_unit_name(ex->unit));
         else if (t->kind == T_TIME)
-            diag_hint(r->cc, "A TIME has no date; use a TIMESTAMP value to "
-                             "extract %s.",
+            diag_hint(r->cc,
+                      "A TIME has no date; use a TIMESTAMP value to "
+                      "extract %s.",
                       time_unit_name(ex->unit));
         return rx_err();
     }
@@ -1069,10 +1076,13 @@ bool rx_call_args(ExprCtx *x, AstNode *call, const FuncInfo *f,
             t = type_new(r->a, T_SYMBOL);
             break;
         case AST_DESCRIPTOR_ARG:
-            t = type_new(r->a, T_DESCRIPTOR);
-            break;
         case AST_TABLE_ARG:
-            t = type_new(r->a, T_TABLE);
+            if (f && f->kind == FUNC_TABLE_FUNCTION) {
+                t = type_new(r->a,
+                             a->kind == AST_TABLE_ARG ? T_TABLE : T_DESCRIPTOR);
+                break;
+            }
+            t = rx_expr(x, a);
             break;
         default:
             t = rx_expr(x, a);
@@ -1138,8 +1148,7 @@ static AstNode *effective_spec(ExprCtx *x, AstNode *spec, int depth)
                    w->base.name.ptr);
         if (x->select && x->select->u.select.windows.n) {
             AstList *wl = &x->select->u.select.windows;
-            const char **names =
-                ARENA_NEW_ARRAY(r->a, const char *, wl->n);
+            const char **names = ARENA_NEW_ARRAY(r->a, const char *, wl->n);
             for (uint32_t i = 0; i < wl->n; i++)
                 names[i] = rx_cstr(r, wl->items[i]->u.window_def.name.name);
             const char *sug = spell_suggest_n(w->base.name.ptr,
@@ -1147,9 +1156,10 @@ static AstNode *effective_spec(ExprCtx *x, AstNode *spec, int depth)
             if (sug)
                 diag_hint(r->cc, "Did you mean '%s'?", sug);
         } else {
-            diag_hint(r->cc, "Define it after the FROM/WHERE/GROUP BY "
-                             "clauses: WINDOW %.*s AS (PARTITION BY ... "
-                             "ORDER BY ...).",
+            diag_hint(r->cc,
+                      "Define it after the FROM/WHERE/GROUP BY "
+                      "clauses: WINDOW %.*s AS (PARTITION BY ... "
+                      "ORDER BY ...).",
                       (int)w->base.name.len, w->base.name.ptr);
         }
         return NULL;
@@ -1214,8 +1224,9 @@ static void check_bound(ExprCtx *x, AstNode *b, FrameUnit unit, bool is_end,
                        "literal, not %s",
                        rx_type_str(r, t));
             if (type_is_interval(t))
-                diag_hint(r->cc, "Use RANGE BETWEEN %s PRECEDING AND CURRENT "
-                                 "ROW for a time-based frame.",
+                diag_hint(r->cc,
+                          "Use RANGE BETWEEN %s PRECEDING AND CURRENT "
+                          "ROW for a time-based frame.",
                           "INTERVAL '...' unit");
             *err = true;
         }
@@ -1227,9 +1238,10 @@ static void check_bound(ExprCtx *x, AstNode *b, FrameUnit unit, bool is_end,
                    "a RANGE frame offset must be a day-time INTERVAL, not %s",
                    rx_type_str(r, t));
         if (type_is_integer(t))
-            diag_hint(r->cc, "Write RANGE BETWEEN INTERVAL '%.*s' SECOND "
-                             "PRECEDING AND CURRENT ROW, or use ROWS for a "
-                             "count of rows.",
+            diag_hint(r->cc,
+                      "Write RANGE BETWEEN INTERVAL '%.*s' SECOND "
+                      "PRECEDING AND CURRENT ROW, or use ROWS for a "
+                      "count of rows.",
                       fb->offset->kind == AST_LITERAL
                           ? (int)fb->offset->u.literal.text.len
                           : 1,
@@ -1411,8 +1423,9 @@ static SqlType *type_func(ExprCtx *x, AstNode *e)
             diag_error(r->cc, DIAG_E_WINDOW, e->at,
                        "%s is a window function and needs an OVER clause",
                        f->name);
-            diag_hint(r->cc, "Write %s(...) OVER (PARTITION BY ... ORDER BY "
-                             "time_attr).",
+            diag_hint(r->cc,
+                      "Write %s(...) OVER (PARTITION BY ... ORDER BY "
+                      "time_attr).",
                       f->name);
             ok = false;
             break;
@@ -1422,9 +1435,10 @@ static SqlType *type_func(ExprCtx *x, AstNode *e)
                            "group window function %s can only be used as a "
                            "GROUP BY item",
                            f->name);
-                diag_hint(r->cc, "In the select list use %s_START/%s_END; "
-                                 "in FROM use TABLE(%s(TABLE t, "
-                                 "DESCRIPTOR(ts), ...)).",
+                diag_hint(r->cc,
+                          "In the select list use %s_START/%s_END; "
+                          "in FROM use TABLE(%s(TABLE t, "
+                          "DESCRIPTOR(ts), ...)).",
                           f->name, f->name, f->name);
                 ok = false;
             }
@@ -1443,8 +1457,9 @@ static SqlType *type_func(ExprCtx *x, AstNode *e)
                        "%s is a window table function and can only be used "
                        "in FROM",
                        f->name);
-            diag_hint(r->cc, "Write FROM TABLE(%s(TABLE t, DESCRIPTOR(ts), "
-                             "...)).",
+            diag_hint(r->cc,
+                      "Write FROM TABLE(%s(TABLE t, DESCRIPTOR(ts), "
+                      "...)).",
                       f->name);
             ok = false;
             break;
@@ -1480,11 +1495,9 @@ static SqlType *type_func(ExprCtx *x, AstNode *e)
     if (ok && (f->flags & FUNC_WITHIN_GROUP) && fc->within_group.n == 0) {
         diag_error(r->cc, DIAG_E_AGG_MISUSE, e->at,
                    "%s needs WITHIN GROUP (ORDER BY ...)", f->name);
-        diag_hint(r->cc, "Write %s(0.95) WITHIN GROUP (ORDER BY x).",
-                  f->name);
+        diag_hint(r->cc, "Write %s(0.95) WITHIN GROUP (ORDER BY x).", f->name);
         ok = false;
-    } else if (ok && !(f->flags & FUNC_WITHIN_GROUP) &&
-               fc->within_group.n) {
+    } else if (ok && !(f->flags & FUNC_WITHIN_GROUP) && fc->within_group.n) {
         diag_error(r->cc, DIAG_E_AGG_MISUSE, e->at,
                    "%s does not take WITHIN GROUP", f->name);
         ok = false;
@@ -1534,8 +1547,9 @@ static SqlType *type_func(ExprCtx *x, AstNode *e)
     }
     if (f->kind == FUNC_GROUP_WINDOW_AUX) {
         AstNode *gw = x->group_window;
-        bool match = gw && f->window_of &&
-                     gw->u.func_call.func &&
+        if (gw && rx_is_err(gw->type))
+            return rx_err(); /* the group window had its own error */
+        bool match = gw && f->window_of && gw->u.func_call.func &&
                      strcmp(gw->u.func_call.func->name, f->window_of) == 0 &&
                      gw->u.func_call.args.n == n;
         for (uint32_t i = 0; match && i < n; i++)
@@ -1553,8 +1567,9 @@ static SqlType *type_func(ExprCtx *x, AstNode *e)
                            "%s needs GROUP BY %s(...) with the same "
                            "arguments",
                            f->name, f->window_of ? f->window_of : "TUMBLE");
-            diag_hint(r->cc, "Give %s the same time column and interval(s) "
-                             "as the %s(...) in GROUP BY.",
+            diag_hint(r->cc,
+                      "Give %s the same time column and interval(s) "
+                      "as the %s(...) in GROUP BY.",
                       f->name, f->window_of ? f->window_of : "window");
             return rx_err();
         }
@@ -1618,8 +1633,7 @@ static SqlType *type_ctor(ExprCtx *x, AstNode *e)
             SqlType **acc = j == 0 ? &k : &v;
             SqlType *c = *acc ? type_common(r->a, *acc, ts[i + j]) : ts[i + j];
             if (!c) {
-                diag_error(r->cc, DIAG_E_TYPE_MISMATCH,
-                           items->items[i + j]->at,
+                diag_error(r->cc, DIAG_E_TYPE_MISMATCH, items->items[i + j]->at,
                            "element of type %s does not fit the earlier "
                            "elements of type %s",
                            rx_type_str(r, ts[i + j]), rx_type_str(r, *acc));
@@ -1692,8 +1706,8 @@ static SqlType *type_field(ExprCtx *x, AstNode *e)
     const char **names = ARENA_NEW_ARRAY(r->a, const char *, b->n_fields + 1);
     for (uint32_t i = 0; i < b->n_fields; i++)
         names[i] = rx_cstr(r, b->fields[i].name);
-    const char *sug = spell_suggest_n(f.name.ptr, f.name.len, names,
-                                      b->n_fields);
+    const char *sug =
+        spell_suggest_n(f.name.ptr, f.name.len, names, b->n_fields);
     if (sug)
         diag_hint(r->cc, "Did you mean '%s'?", sug);
     return rx_err();
@@ -1743,8 +1757,8 @@ SqlType *rx_expr(ExprCtx *x, AstNode *e)
             t = rx_err();
             break;
         }
-        SqlType *c = subquery_column(x, e->u.in_subquery.query,
-                                     "a subquery after IN");
+        SqlType *c =
+            subquery_column(x, e->u.in_subquery.query, "a subquery after IN");
         if (rx_is_err(a) || rx_is_err(c))
             t = rx_err();
         else
@@ -1764,8 +1778,7 @@ SqlType *rx_expr(ExprCtx *x, AstNode *e)
             t = rx_err();
             break;
         }
-        t = subquery_column(x, e->u.subquery_expr.query,
-                            "a scalar subquery");
+        t = subquery_column(x, e->u.subquery_expr.query, "a scalar subquery");
         if (!rx_is_err(t))
             t = nullable_if(r, rx_plain(r, t), true);
         break;
@@ -1793,7 +1806,7 @@ SqlType *rx_expr(ExprCtx *x, AstNode *e)
         break;
     case AST_TABLE_ARG:
     case AST_DESCRIPTOR_ARG:
-        diag_error(r->cc, DIAG_E_SYNTAX, e->at,
+        diag_error(r->cc, DIAG_E_WINDOW, e->at,
                    "%s is only allowed as an argument of a window table "
                    "function in FROM",
                    e->kind == AST_TABLE_ARG ? "TABLE t" : "DESCRIPTOR(...)");
@@ -1817,8 +1830,8 @@ SqlType *rx_expr(ExprCtx *x, AstNode *e)
         t = rx_err();
         break;
     default:
-        diag_error(r->cc, DIAG_E_SYNTAX, e->at,
-                   "a %s is not an expression", ast_kind_name(e->kind));
+        diag_error(r->cc, DIAG_E_SYNTAX, e->at, "a %s is not an expression",
+                   ast_kind_name(e->kind));
         t = rx_err();
         break;
     }
@@ -1835,8 +1848,8 @@ void rx_condition(ExprCtx *x, AstNode *e, const char *what)
     SqlType *t = rx_expr(x, e);
     if (rx_is_err(t) || is_bool(t))
         return;
-    diag_error(r->cc, DIAG_E_TYPE_MISMATCH, e->at,
-               "%s must be BOOLEAN, not %s", what, rx_type_str(r, t));
+    diag_error(r->cc, DIAG_E_TYPE_MISMATCH, e->at, "%s must be BOOLEAN, not %s",
+               what, rx_type_str(r, t));
     if (type_is_numeric(t))
         diag_hint(r->cc, "Compare the value explicitly, e.g. x <> 0.");
     e->type = rx_err();
@@ -1871,8 +1884,8 @@ bool rx_expr_equal(const AstNode *a, const AstNode *b)
         const AstColumnRef *x = &a->u.column_ref, *y = &b->u.column_ref;
         if (x->source || y->source)
             return x->source == y->source && x->col == y->col &&
-                   x->depth == y->depth && str_ieq(x->pattern_var,
-                                                   y->pattern_var);
+                   x->depth == y->depth &&
+                   str_ieq(x->pattern_var, y->pattern_var);
         if (x->name.n_parts != y->name.n_parts)
             return false;
         for (uint32_t i = 0; i < x->name.n_parts; i++)

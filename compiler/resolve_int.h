@@ -30,15 +30,15 @@ struct FuncInfo;
 typedef struct Res {
     CompileCtx *cc;
     Arena *a;
-    bool uses_invalid; /* read a table/view declared with errors */
+    bool uses_invalid;      /* read a table/view declared with errors */
     AstNode *bad_specs[32]; /* window specs already reported */
     uint32_t n_bad_specs;
 } Res;
 
 /* A FROM item visible by name in a scope. */
 typedef struct ScopeRel {
-    Str name;         /* qualifier (alias or table name); empty: none */
-    AstNode *node;    /* the FROM item; column refs get source = node */
+    Str name;      /* qualifier (alias or table name); empty: none */
+    AstNode *node; /* the FROM item; column refs get source = node */
     RelSchema *rel;
     const char *desc; /* for messages: "'r' (view real_time_risk_scoring)" */
     bool incomplete;  /* unknown names in it are not reported */
@@ -66,12 +66,12 @@ typedef struct Scope {
     uint32_t n_rels, cap_rels;
     UsingCol *usings;
     uint32_t n_usings, cap_usings;
-    CteDef *ctes;        /* WITH queries visible here */
-    AstNode *select;     /* the SELECT whose aliases may be referenced */
-    bool alias_refs;     /* unqualified names may fall back to aliases */
-    bool aliases_first;  /* ORDER BY: aliases win over columns */
+    CteDef *ctes;       /* WITH queries visible here */
+    AstNode *select;    /* the SELECT whose aliases may be referenced */
+    bool alias_refs;    /* unqualified names may fall back to aliases */
+    bool aliases_first; /* ORDER BY: aliases win over columns */
     /* MATCH_RECOGNIZE DEFINE / MEASURES: pattern variables */
-    AstNode *mr;         /* AST_MATCH_RECOGNIZE, or NULL */
+    AstNode *mr; /* AST_MATCH_RECOGNIZE, or NULL */
 } Scope;
 
 /* What an expression may contain, by clause. */
@@ -86,13 +86,13 @@ typedef struct ExprCtx {
     Res *r;
     Scope *scope;
     unsigned allow;
-    const char *clause;     /* "WHERE", "GROUP BY", "ON", ... */
-    AstNode *select;        /* enclosing SELECT (named windows), or NULL */
-    AstNode *group_window;  /* GROUP BY TUMBLE(...) call, or NULL */
-    bool in_agg;            /* inside an aggregate's arguments */
-    bool in_over;           /* inside an OVER call */
-    bool found_agg;         /* out: an aggregate call (without OVER) */
-    bool found_over;        /* out: an OVER call */
+    const char *clause;    /* "WHERE", "GROUP BY", "ON", ... */
+    AstNode *select;       /* enclosing SELECT (named windows), or NULL */
+    AstNode *group_window; /* GROUP BY TUMBLE(...) call, or NULL */
+    bool in_agg;           /* inside an aggregate's arguments */
+    bool in_over;          /* inside an OVER call */
+    bool found_agg;        /* out: an aggregate call (without OVER) */
+    bool found_over;       /* out: an OVER call */
 } ExprCtx;
 
 /* ---- shared helpers (resolve_expr.c) -------------------------------- */

@@ -210,9 +210,21 @@ static bool mr_has_var(const AstNode *mr, Str name)
 
 static void report_unknown_in(Res *r, Scope *s, Ident col, ScopeRel *sr)
 {
+    for (uint32_t i = 0; sr->rel && i < sr->rel->n_cols; i++) {
+        if (sr->rel->cols[i].is_hidden &&
+            str_ieq(sr->rel->cols[i].name, col.name)) {
+            diag_error(r->cc, DIAG_E_UNKNOWN_COLUMN, col.at,
+                       "computed column '%.*s' cannot be used in another "
+                       "computed column",
+                       (int)col.name.len, col.name.ptr);
+            diag_hint(r->cc, "Repeat its expression, or refer to the "
+                             "physical columns it is computed from.");
+            return;
+        }
+    }
     diag_error(r->cc, DIAG_E_UNKNOWN_COLUMN, col.at,
-               "column '%.*s' not found in %s", (int)col.name.len,
-               col.name.ptr, sr->desc);
+               "column '%.*s' not found in %s", (int)col.name.len, col.name.ptr,
+               sr->desc);
     const char *sug = suggest_column(r, s, col.name, sr);
     if (sug)
         diag_hint(r->cc, "Did you mean '%s'?", sug);
@@ -246,12 +258,14 @@ static void report_unknown_in(Res *r, Scope *s, Ident col, ScopeRel *sr)
                         src = rel_desc(r, in->view ? "view" : "table", nm,
                                        in->has_alias ? in->alias.name : nm);
                     }
-                    diag_detail(r->cc, "View %.*s does not select '%.*s', "
-                                       "although %s has it.",
+                    diag_detail(r->cc,
+                                "View %.*s does not select '%.*s', "
+                                "although %s has it.",
                                 (int)tr->view->name.len, tr->view->name.ptr,
                                 (int)col.name.len, col.name.ptr, src);
-                    diag_hint(r->cc, "Add '%.*s' to the select list of view "
-                                     "%.*s.",
+                    diag_hint(r->cc,
+                              "Add '%.*s' to the select list of view "
+                              "%.*s.",
                               (int)col.name.len, col.name.ptr,
                               (int)tr->view->name.len, tr->view->name.ptr);
                     return;
@@ -315,8 +329,7 @@ SqlType *rq_column_ref(ExprCtx *x, AstNode *e)
                 /* merged by USING / NATURAL JOIN? */
                 for (uint32_t u = 0; u < s->n_usings; u++) {
                     UsingCol *uc = &s->usings[u];
-                    if (str_ieq(uc->name, id.name) &&
-                        hits == 2) {
+                    if (str_ieq(uc->name, id.name) && hits == 2) {
                         ScopeRel *sr = &s->rels[uc->prefer];
                         int32_t j = rq_rel_find(sr->rel, id.name);
                         if (j >= 0) {
@@ -345,9 +358,8 @@ SqlType *rq_column_ref(ExprCtx *x, AstNode *e)
                     if (rel_count(s->rels[i].rel, id.name) &&
                         s->rels[i].name.len) {
                         diag_hint(r->cc, "Qualify it, e.g. %.*s.%.*s.",
-                                  (int)s->rels[i].name.len,
-                                  s->rels[i].name.ptr, (int)id.name.len,
-                                  id.name.ptr);
+                                  (int)s->rels[i].name.len, s->rels[i].name.ptr,
+                                  (int)id.name.len, id.name.ptr);
                         break;
                     }
                 }
@@ -394,9 +406,10 @@ SqlType *rq_column_ref(ExprCtx *x, AstNode *e)
                 diag_hint(r->cc, "Did you mean '%s'?", sug);
         }
         if (!scope->alias_refs && find_alias(scope, id.name) >= 0)
-            diag_hint(r->cc, "'%.*s' is an alias from the select list, "
-                             "which %s cannot refer to; repeat the "
-                             "expression instead.",
+            diag_hint(r->cc,
+                      "'%.*s' is an alias from the select list, "
+                      "which %s cannot refer to; repeat the "
+                      "expression instead.",
                       (int)id.name.len, id.name.ptr,
                       x->clause ? x->clause : "this clause");
         return rx_err();
@@ -431,12 +444,11 @@ SqlType *rq_column_ref(ExprCtx *x, AstNode *e)
                                             qn->parts[p].name))
                                     ft = t->fields[f].type;
                         if (!ft) {
-                            diag_error(r->cc, DIAG_E_UNKNOWN_COLUMN,
-                                       qn->parts[p].at,
-                                       "field '%.*s' not found in %s",
-                                       (int)qn->parts[p].name.len,
-                                       qn->parts[p].name.ptr,
-                                       rx_type_str(r, t));
+                            diag_error(
+                                r->cc, DIAG_E_UNKNOWN_COLUMN, qn->parts[p].at,
+                                "field '%.*s' not found in %s",
+                                (int)qn->parts[p].name.len,
+                                qn->parts[p].name.ptr, rx_type_str(r, t));
                             return rx_err();
                         }
                         t = ft;
@@ -486,13 +498,28 @@ SqlType *rq_column_ref(ExprCtx *x, AstNode *e)
     for (uint32_t i = 0; i < scope->n_rels; i++)
         if (scope->rels[i].incomplete && !scope->rels[i].name.len)
             return rx_err();
+    if (scope->mr) {
+        /* a variable that DEFINE names but PATTERN lacks: reported there */
+        AstList *defs = &scope->mr->u.match_recognize.defines;
+        for (uint32_t i = 0; i < defs->n; i++)
+            if (str_ieq(defs->items[i]->u.define.var.name, q.name))
+                return rx_err();
+        diag_error(r->cc, DIAG_E_MATCH_RECOGNIZE, q.at,
+                   "'%.*s' is not a pattern variable of this "
+                   "MATCH_RECOGNIZE",
+                   (int)q.name.len, q.name.ptr);
+        diag_hint(r->cc,
+                  "Qualify columns with a variable from PATTERN, "
+                  "e.g. A.%.*s.",
+                  (int)col.name.len, col.name.ptr);
+        return rx_err();
+    }
     diag_error(r->cc, DIAG_E_UNKNOWN_COLUMN, q.at,
-               "unknown table or alias '%.*s' in '%.*s.%.*s'",
-               (int)q.name.len, q.name.ptr, (int)q.name.len, q.name.ptr,
-               (int)col.name.len, col.name.ptr);
+               "unknown table or alias '%.*s' in '%.*s.%.*s'", (int)q.name.len,
+               q.name.ptr, (int)q.name.len, q.name.ptr, (int)col.name.len,
+               col.name.ptr);
     {
-        const char **c =
-            ARENA_NEW_ARRAY(r->a, const char *, scope->n_rels + 1);
+        const char **c = ARENA_NEW_ARRAY(r->a, const char *, scope->n_rels + 1);
         uint32_t n = 0;
         for (uint32_t i = 0; i < scope->n_rels; i++)
             if (scope->rels[i].name.len)
@@ -650,8 +677,9 @@ static void check_grouped(void *ud, AstNode *e)
                    "column '%.*s' must be in GROUP BY or used in an aggregate "
                    "function",
                    (int)id.name.len, id.name.ptr);
-        diag_hint(g->r->cc, "Add it to GROUP BY, or aggregate it, e.g. "
-                            "MAX(%.*s).",
+        diag_hint(g->r->cc,
+                  "Add it to GROUP BY, or aggregate it, e.g. "
+                  "MAX(%.*s).",
                   (int)id.name.len, id.name.ptr);
         return;
     }
@@ -698,8 +726,7 @@ static AstNode *make_ref(Res *r, SrcSpan at, ScopeRel *sr, int32_t col)
 static bool using_hidden(Scope *s, uint32_t rel_idx, Str name)
 {
     for (uint32_t u = 0; u < s->n_usings; u++)
-        if (s->usings[u].other == rel_idx &&
-            str_ieq(s->usings[u].name, name))
+        if (s->usings[u].other == rel_idx && str_ieq(s->usings[u].name, name))
             return true;
     return false;
 }
@@ -770,8 +797,8 @@ static RelSchema *rename_cols(Res *r, RelSchema *rel, AstList *names,
         return rel;
     if (names->n != rel->n_cols) {
         diag_error(r->cc, DIAG_E_COLUMN_COUNT, at,
-                   "%s lists %u column name%s, but there %s %u column%s",
-                   what, names->n, names->n == 1 ? "" : "s",
+                   "%s lists %u column name%s, but there %s %u column%s", what,
+                   names->n, names->n == 1 ? "" : "s",
                    rel->n_cols == 1 ? "is" : "are", rel->n_cols,
                    rel->n_cols == 1 ? "" : "s");
         return rel;
@@ -801,9 +828,9 @@ static CteDef *find_cte(Scope *s, Str name)
     return NULL;
 }
 
-static const char *known_hints[] = {"BROADCAST", "SHUFFLE_HASH",
-                                    "SHUFFLE_MERGE", "NEST_LOOP", "LOOKUP",
-                                    "STATE_TTL", "OPTIONS"};
+static const char *known_hints[] = {
+    "BROADCAST", "SHUFFLE_HASH", "SHUFFLE_MERGE", "NEST_LOOP",
+    "LOOKUP",    "STATE_TTL",    "OPTIONS"};
 
 static void check_hints(Res *r, HintList *hl)
 {
@@ -818,9 +845,9 @@ static void check_hints(Res *r, HintList *hl)
         diag_warn(r->cc, DIAG_W_UNKNOWN_HINT, id->at,
                   "unknown hint '%.*s' is ignored", (int)id->name.len,
                   id->name.ptr);
-        const char *sug = spell_suggest_n(id->name.ptr, id->name.len,
-                                          known_hints,
-                                          FSQL_ARRAY_LEN(known_hints));
+        const char *sug =
+            spell_suggest_n(id->name.ptr, id->name.len, known_hints,
+                            FSQL_ARRAY_LEN(known_hints));
         if (sug)
             diag_hint(r->cc, "Did you mean '%s'?", sug);
     }
@@ -1006,21 +1033,22 @@ static void check_system_time(Res *r, Scope *s, AstNode *join,
     CatTable *dim = tr->table;
     if (!dim || !dim->conn)
         return; /* unknown table or connector: reported already */
+    if (j->on && rx_is_err(j->on->type))
+        return; /* the condition had its own error */
     SideCk c = {s, left_from, left_to, right_idx, right_idx + 1, 0};
     bool is_lookup = dim->conn->is_lookup;
     bool versioned = dim->n_pk > 0 && dim->watermark_col >= 0;
     Str conn = dim->connector;
     if (is_lookup) {
         if (!has_key_equality(&c, j->on, right, NULL)) {
-            diag_error(r->cc, DIAG_E_LOOKUP_JOIN,
-                       j->on ? j->on->at : join->at,
+            diag_error(r->cc, DIAG_E_LOOKUP_JOIN, j->on ? j->on->at : join->at,
                        "a lookup join needs an equality between a column of "
                        "'%.*s' and the left input in its ON condition",
                        (int)dim_name.len, dim_name.ptr);
-            diag_hint(r->cc, "Write ON left.key = %.*s.key; the equality "
-                             "columns become the lookup key.",
-                      (int)(tr->has_alias ? tr->alias.name.len
-                                          : dim_name.len),
+            diag_hint(r->cc,
+                      "Write ON left.key = %.*s.key; the equality "
+                      "columns become the lookup key.",
+                      (int)(tr->has_alias ? tr->alias.name.len : dim_name.len),
                       tr->has_alias ? tr->alias.name.ptr : dim_name.ptr);
             return;
         }
@@ -1033,11 +1061,11 @@ static void check_system_time(Res *r, Scope *s, AstNode *join,
             diag_warn(r->cc, DIAG_W_PROCTIME_LOOKUP, asof->at,
                       "FOR SYSTEM_TIME AS OF event-time column '%.*s' on "
                       "lookup table '%.*s' is evaluated at processing time",
-                      (int)col.len, col.ptr, (int)dim_name.len,
-                      dim_name.ptr);
-            diag_detail(r->cc, "A %.*s table keeps no history: each row "
-                               "is looked up when it arrives and joined "
-                               "with the current value.",
+                      (int)col.len, col.ptr, (int)dim_name.len, dim_name.ptr);
+            diag_detail(r->cc,
+                        "A %.*s table keeps no history: each row "
+                        "is looked up when it arrives and joined "
+                        "with the current value.",
                         (int)conn.len, conn.ptr);
             diag_hint(r->cc, "Use a PROCTIME() column to say so, or "
                              "declare a versioned table (PRIMARY KEY and "
@@ -1074,8 +1102,9 @@ static void check_system_time(Res *r, Scope *s, AstNode *join,
                        "supports lookups (jdbc, filesystem); an event-time "
                        "temporal join needs a versioned table with a "
                        "PRIMARY KEY and a WATERMARK.");
-    diag_hint(r->cc, "Remove FOR SYSTEM_TIME AS OF for a regular join, or "
-                     "declare '%.*s' with PRIMARY KEY and WATERMARK.",
+    diag_hint(r->cc,
+              "Remove FOR SYSTEM_TIME AS OF for a regular join, or "
+              "declare '%.*s' with PRIMARY KEY and WATERMARK.",
               (int)dim_name.len, dim_name.ptr);
 }
 
@@ -1155,10 +1184,9 @@ static void join_using(Res *r, Scope *s, AstNode *join, uint32_t left_from,
         int32_t lc = -1, rc = -1;
         uint32_t ln, rn;
         bool linc, rinc;
-        int32_t li = find_side(s, left_from, left_to, id.name, &lc, &ln,
-                               &linc);
-        int32_t ri = find_side(s, right_from, right_to, id.name, &rc, &rn,
-                               &rinc);
+        int32_t li = find_side(s, left_from, left_to, id.name, &lc, &ln, &linc);
+        int32_t ri =
+            find_side(s, right_from, right_to, id.name, &rc, &rn, &rinc);
         if (ln != 1 || rn != 1) {
             if ((ln == 0 && linc) || (rn == 0 && rinc))
                 continue;
@@ -1182,12 +1210,11 @@ static void join_using(Res *r, Scope *s, AstNode *join, uint32_t left_from,
             continue;
         }
         bool prefer_right = j->join_kind == JOIN_RIGHT;
-        scope_add_using(r, s, id.name, prefer_right ? (uint32_t)ri
-                                                    : (uint32_t)li,
+        scope_add_using(r, s, id.name,
+                        prefer_right ? (uint32_t)ri : (uint32_t)li,
                         prefer_right ? (uint32_t)li : (uint32_t)ri);
         cond = and_node(r, join->at, cond,
-                        eq_node(r, join->at,
-                                make_ref(r, id.at, lr, lc),
+                        eq_node(r, join->at, make_ref(r, id.at, lr, lc),
                                 make_ref(r, id.at, rr, rc)));
     }
     if (cond && !j->on)
@@ -1201,8 +1228,8 @@ static RelSchema *join_item(Res *r, Scope *s, AstNode *item)
     RelSchema *lrel = from_item(r, s, j->left);
     uint32_t left_to = s->n_rels;
     AstNode *right = j->right;
-    bool sys_time = right->kind == AST_TABLE_REF &&
-                    right->u.table_ref.system_time;
+    bool sys_time =
+        right->kind == AST_TABLE_REF && right->u.table_ref.system_time;
     RelSchema *rrel;
     if (sys_time) {
         AstNode *st = right->u.table_ref.system_time;
@@ -1225,8 +1252,7 @@ static RelSchema *join_item(Res *r, Scope *s, AstNode *item)
                            "the name '%.*s' is used twice in this FROM "
                            "clause",
                            (int)s->rels[i].name.len, s->rels[i].name.ptr);
-                diag_hint(r->cc, "Give one of them an alias: ... AS "
-                                 "other_name.");
+                diag_hint(r->cc, "Give each a different alias.");
                 s->rels[i].name = STR_NULL;
                 break;
             }
@@ -1358,19 +1384,32 @@ static RelSchema *table_func_ref(Res *r, Scope *s, AstNode *item)
             break;
         }
         AstNode *cr = cols->items[0];
-        Ident id = cr->u.column_ref.name
-                       .parts[cr->u.column_ref.name.n_parts - 1];
+        Ident id =
+            cr->u.column_ref.name.parts[cr->u.column_ref.name.n_parts - 1];
         int32_t c = rq_rel_find(in, id.name);
         if (c < 0) {
-            diag_error(r->cc, DIAG_E_UNKNOWN_COLUMN, id.at,
-                       "column '%.*s' not found in the input of %s",
-                       (int)id.name.len, id.name.ptr, f->name);
+            diag_error(
+                r->cc, DIAG_E_UNKNOWN_COLUMN, id.at,
+                "column '%.*s' not found in %s, the input of %s",
+                (int)id.name.len, id.name.ptr,
+                in_node->kind == AST_TABLE_REF
+                    ? arena_sprintf(
+                          r->a, "%s %.*s",
+                          in_node->u.table_ref.view ? "view" : "table",
+                          (int)in_node->u.table_ref.name
+                              .parts[in_node->u.table_ref.name.n_parts - 1]
+                              .name.len,
+                          in_node->u.table_ref.name
+                              .parts[in_node->u.table_ref.name.n_parts - 1]
+                              .name.ptr)
+                    : "the subquery",
+                f->name);
             const char **names =
                 ARENA_NEW_ARRAY(r->a, const char *, in->n_cols + 1);
             for (uint32_t k = 0; k < in->n_cols; k++)
                 names[k] = sv(r, in->cols[k].name);
-            const char *sug = spell_suggest_n(id.name.ptr, id.name.len,
-                                              names, in->n_cols);
+            const char *sug =
+                spell_suggest_n(id.name.ptr, id.name.len, names, in->n_cols);
             if (sug)
                 diag_hint(r->cc, "Did you mean '%s'?", sug);
             ok = false;
@@ -1387,8 +1426,9 @@ static RelSchema *table_func_ref(Res *r, Scope *s, AstNode *item)
                        "'%.*s' is %s",
                        f->name, (int)id.name.len, id.name.ptr,
                        rx_type_str(r, tattr));
-            diag_hint(r->cc, "Declare WATERMARK FOR %.*s in the table, or "
-                             "use a PROCTIME() column.",
+            diag_hint(r->cc,
+                      "Declare WATERMARK FOR %.*s in the table, or "
+                      "use a PROCTIME() column.",
                       (int)id.name.len, id.name.ptr);
             ok = false;
         }
@@ -1433,12 +1473,26 @@ static RelSchema *table_func_ref(Res *r, Scope *s, AstNode *item)
 done:
     rel = rename_cols(r, rel, &tf->column_aliases, item->at, "the alias");
     item->rel = rel;
-    rq_scope_add(r, s, alias, item, rel,
-                 alias.len ? arena_sprintf(r->a, "'%.*s' (window table "
-                                                 "function)",
-                                           (int)alias.len, alias.ptr)
-                           : "the window table function",
-                 rel->is_incomplete);
+    {
+        AstFuncCall *c =
+            call && call->kind == AST_FUNC_CALL ? &call->u.func_call : NULL;
+        Str fn = c ? c->name.parts[c->name.n_parts - 1].name : STR_NULL;
+        Str tn = STR_NULL;
+        for (uint32_t i = 0; c && i < c->args.n; i++)
+            if (c->args.items[i]->kind == AST_TABLE_ARG &&
+                c->args.items[i]->u.table_arg.name.n_parts)
+                tn = c->args.items[i]
+                         ->u.table_arg.name
+                         .parts[c->args.items[i]->u.table_arg.name.n_parts - 1]
+                         .name;
+        const char *what = arena_sprintf(r->a, "%.*s(TABLE %.*s)", (int)fn.len,
+                                         fn.ptr, (int)tn.len, tn.ptr);
+        rq_scope_add(r, s, alias, item, rel,
+                     alias.len ? arena_sprintf(r->a, "'%.*s' (%s)",
+                                               (int)alias.len, alias.ptr, what)
+                               : what,
+                     rel->is_incomplete);
+    }
     return rel;
 }
 
@@ -1460,8 +1514,7 @@ static RelSchema *unnest_ref(Res *r, Scope *s, AstNode *item)
             continue;
         }
         if (t->kind == T_ARRAY || t->kind == T_MULTISET) {
-            ncols += t->elem && t->elem->kind == T_ROW ? t->elem->n_fields
-                                                        : 1;
+            ncols += t->elem && t->elem->kind == T_ROW ? t->elem->n_fields : 1;
         } else if (t->kind == T_MAP) {
             ncols += 2;
         } else {
@@ -1509,8 +1562,7 @@ static RelSchema *unnest_ref(Res *r, Scope *s, AstNode *item)
     return rel;
 }
 
-static void collect_vars(const AstNode *p, Str *out, uint32_t *n,
-                         uint32_t cap)
+static void collect_vars(const AstNode *p, Str *out, uint32_t *n, uint32_t cap)
 {
     if (!p)
         return;
@@ -1537,8 +1589,10 @@ static RelSchema *match_recognize(Res *r, Scope *s, AstNode *item)
     if (ms->n_rels > 1) {
         /* a join as input: treat its columns as one relation */
         ms->n_rels = 0;
-        rq_scope_add(r, ms, STR_NULL, m->input, in, "the MATCH_RECOGNIZE "
-                     "input", in->is_incomplete);
+        rq_scope_add(r, ms, STR_NULL, m->input, in,
+                     "the MATCH_RECOGNIZE "
+                     "input",
+                     in->is_incomplete);
     }
     ExprCtx x = {0};
     x.r = r;
@@ -1617,8 +1671,8 @@ static RelSchema *match_recognize(Res *r, Scope *s, AstNode *item)
                        "DEFINE names '%.*s', which is not a variable of "
                        "PATTERN",
                        (int)d->var.name.len, d->var.name.ptr);
-            const char *sug = spell_suggest_n(d->var.name.ptr,
-                                              d->var.name.len, vnames, nv);
+            const char *sug =
+                spell_suggest_n(d->var.name.ptr, d->var.name.len, vnames, nv);
             if (sug)
                 diag_hint(r->cc, "Did you mean '%s'?", sug);
             d->cond->type = rx_err(); /* its refs to the variable would
@@ -1626,8 +1680,7 @@ static RelSchema *match_recognize(Res *r, Scope *s, AstNode *item)
             continue;
         }
         for (uint32_t k = 0; k < i; k++)
-            if (str_ieq(m->defines.items[k]->u.define.var.name,
-                        d->var.name)) {
+            if (str_ieq(m->defines.items[k]->u.define.var.name, d->var.name)) {
                 diag_error(r->cc, DIAG_E_DUPLICATE, d->var.at,
                            "variable '%.*s' is defined twice",
                            (int)d->var.name.len, d->var.name.ptr);
@@ -1637,8 +1690,8 @@ static RelSchema *match_recognize(Res *r, Scope *s, AstNode *item)
     }
     ExprCtx mx = dx;
     mx.clause = "MEASURES";
-    uint32_t nparts = m->rows_per_match == RPM_ONE_ROW ? m->partition_by.n
-                                                      : in->n_cols;
+    uint32_t nparts =
+        m->rows_per_match == RPM_ONE_ROW ? m->partition_by.n : in->n_cols;
     RelSchema *rel = rq_rel_new(r, nparts + m->measures.n);
     rel->has_errors = in->has_errors;
     rel->is_incomplete = in->is_incomplete;
@@ -1729,6 +1782,30 @@ static RelSchema *from_item(Res *r, Scope *s, AstNode *item)
 
 /* ---- SELECT --------------------------------------------------------------- */
 
+typedef struct FindOver {
+    AstNode *found;
+} FindOver;
+
+static void find_over_visit(void *ud, AstNode *e)
+{
+    FindOver *f = ud;
+    if (f->found || !e)
+        return;
+    if (e->kind == AST_FUNC_CALL && e->u.func_call.over) {
+        f->found = e;
+        return;
+    }
+    expr_children(e, find_over_visit, ud);
+}
+
+/* The first call with OVER in e, or NULL. */
+static AstNode *find_over(AstNode *e)
+{
+    FindOver f = {NULL};
+    find_over_visit(&f, e);
+    return f.found;
+}
+
 static bool keep_time_attr_in_agg(AstNode *e)
 {
     if (!e)
@@ -1738,10 +1815,9 @@ static bool keep_time_attr_in_agg(AstNode *e)
         return true;
     if (e->kind == AST_COLUMN_REF && e->u.column_ref.source &&
         e->u.column_ref.source->kind == AST_TABLE_FUNC_REF &&
-        str_ieq_cstr(e->u.column_ref.name
-                         .parts[e->u.column_ref.name.n_parts - 1]
-                         .name,
-                     "window_time"))
+        str_ieq_cstr(
+            e->u.column_ref.name.parts[e->u.column_ref.name.n_parts - 1].name,
+            "window_time"))
         return true;
     return false;
 }
@@ -1795,8 +1871,8 @@ static void order_by_list(Res *r, Scope *s, AstList *order, unsigned allow,
     s->aliases_first = saved;
 }
 
-static RelSchema *select_query(Res *r, AstNode *q, Scope *parent,
-                               CteDef *ctes, AstNode *with)
+static RelSchema *select_query(Res *r, AstNode *q, Scope *parent, CteDef *ctes,
+                               AstNode *with)
 {
     AstSelect *sel = &q->u.select;
     Scope *s = rq_scope_new(r, parent);
@@ -1823,8 +1899,8 @@ static RelSchema *select_query(Res *r, AstNode *q, Scope *parent,
         x.allow = EX_GROUP_WINDOW;
         x.clause = "GROUP BY";
         AstNode *g = sel->group_by.items[i];
-        SqlType *t = rx_expr(&x, g);
-        if (rx_is_err(t) || g->kind != AST_FUNC_CALL || !g->u.func_call.func ||
+        rx_expr(&x, g);
+        if (g->kind != AST_FUNC_CALL || !g->u.func_call.func ||
             g->u.func_call.func->kind != FUNC_GROUP_WINDOW)
             continue;
         if (gw) {
@@ -1867,7 +1943,15 @@ static RelSchema *select_query(Res *r, AstNode *q, Scope *parent,
             group_err = true;
     if (is_agg && sx.found_over) {
         group_err = true; /* no grouping errors on top of this one */
-        diag_error(r->cc, DIAG_E_UNSUPPORTED, q->at,
+        SrcSpan at = q->at;
+        for (uint32_t i = 0; i < items->n; i++) {
+            AstNode *fo = find_over(items->items[i]->u.select_item.expr);
+            if (fo) {
+                at = fo->at;
+                break;
+            }
+        }
+        diag_error(r->cc, DIAG_E_UNSUPPORTED, at,
                    "OVER windows cannot be combined with GROUP BY or "
                    "aggregates in the same SELECT");
         diag_hint(r->cc, "Aggregate in a subquery or view, then apply the "
@@ -1891,8 +1975,8 @@ static RelSchema *select_query(Res *r, AstNode *q, Scope *parent,
             check_grouped(&g, sel->having);
         if (with)
             for (uint32_t i = 0; i < with->u.with.order_by.n; i++)
-                check_grouped(&g, with->u.with.order_by.items[i]
-                                      ->u.order_item.expr);
+                check_grouped(
+                    &g, with->u.with.order_by.items[i]->u.order_item.expr);
     }
     RelSchema *rel = rq_rel_new(r, items->n);
     rel->is_incomplete = !complete;
@@ -1955,8 +2039,7 @@ static RelSchema *values_query(Res *r, AstNode *q, Scope *parent)
                 diag_error(r->cc, DIAG_E_TYPE_MISMATCH, e->at,
                            "value of type %s does not fit column %u of the "
                            "earlier rows (%s)",
-                           rx_type_str(r, t), k + 1,
-                           rx_type_str(r, types[k]));
+                           rx_type_str(r, t), k + 1, rx_type_str(r, types[k]));
                 types[k] = rx_err();
                 continue;
             }
@@ -1975,8 +2058,7 @@ static RelSchema *values_query(Res *r, AstNode *q, Scope *parent)
     return rel;
 }
 
-static RelSchema *setop_query(Res *r, AstNode *q, Scope *parent,
-                              CteDef *ctes)
+static RelSchema *setop_query(Res *r, AstNode *q, Scope *parent, CteDef *ctes)
 {
     AstSetOp *so = &q->u.setop;
     RelSchema *l = rq_query_ctes(r, so->left, parent, ctes);
@@ -2039,8 +2121,7 @@ static void check_limit(Res *r, Scope *s, AstNode *e, const char *what)
     }
 }
 
-static RelSchema *with_query(Res *r, AstNode *q, Scope *parent,
-                             CteDef *ctes)
+static RelSchema *with_query(Res *r, AstNode *q, Scope *parent, CteDef *ctes)
 {
     AstWith *w = &q->u.with;
     Scope *cs = rq_scope_new(r, parent);
@@ -2064,8 +2145,8 @@ static RelSchema *with_query(Res *r, AstNode *q, Scope *parent,
         RelSchema *rel = rq_query_ctes(r, c->query, parent, cs->ctes);
         if (!rel)
             rel = rel_incomplete(r);
-        rel = rename_cols(r, rel, &c->column_names, c->name.at,
-                          "the WITH query");
+        rel =
+            rename_cols(r, rel, &c->column_names, c->name.at, "the WITH query");
         cn->rel = rel;
         CteDef *d = ARENA_NEW(r->a, CteDef);
         d->name = c->name.name;

@@ -45,29 +45,44 @@ int fsqlParseTokenCount(void);
 /* ---- keywords ------------------------------------------------------------ */
 
 /* Every keyword of the grammar, sorted (binary search). */
-#define KEYWORDS(X)                                                          \
-    X(ADD) X(AFTER) X(ALL) X(AND) X(ARRAY) X(AS) X(ASC) X(ASYMMETRIC) X(AT) \
-    X(BEGIN) X(BETWEEN) X(BOTH) X(BY) X(CASE) X(CATALOG) X(CATALOGS)        \
-    X(COMMENT) X(CONSTRAINT) X(CREATE) X(CROSS) X(CURRENT) X(DATABASE)      \
-    X(DATABASES) X(DATE) X(DEFINE) X(DESC) X(DESCRIBE) X(DISTINCT) X(DROP)  \
-    X(ELSE) X(EMPTY) X(END) X(ENFORCED) X(ESCAPE) X(EXCEPT) X(EXECUTE)      \
-    X(EXISTS) X(EXPLAIN) X(EXTENDED) X(FALSE) X(FETCH) X(FILTER) X(FINAL)   \
-    X(FIRST) X(FOLLOWING) X(FOR) X(FROM) X(FULL) X(FUNCTION) X(FUNCTIONS)   \
-    X(GROUP) X(HAVING) X(IF) X(IGNORE) X(IN) X(INNER) X(INSERT)             \
-    X(INTERSECT) X(INTERVAL) X(INTO) X(IS) X(JOBS) X(JOIN) X(KEY)           \
-    X(LANGUAGE) X(LAST) X(LATERAL) X(LEADING) X(LEFT) X(LIKE) X(LIMIT)      \
-    X(LOCAL) X(MAP) X(MATCH) X(MATCHES) X(MATCH_RECOGNIZE) X(MEASURES)      \
-    X(METADATA) X(NATURAL) X(NEXT) X(NOT) X(NULL) X(NULLS) X(OF) X(OFFSET)  \
-    X(OMIT) X(ON) X(ONE) X(ONLY) X(OR) X(ORDER) X(ORDINALITY) X(OUTER)      \
-    X(OVER) X(OVERWRITE) X(PARTITION) X(PARTITIONED) X(PAST) X(PATTERN)     \
-    X(PER) X(PERMUTE) X(PLAN) X(POSITION) X(PRECEDING) X(PRIMARY) X(RANGE)  \
-    X(RESET) X(RESPECT) X(RIGHT) X(ROW) X(ROWS) X(RUNNING) X(SELECT) X(SET) \
-    X(SHOW) X(SIMILAR) X(SKIP) X(STATEMENT) X(SUBSET) X(SYMMETRIC)          \
-    X(SYSTEM) X(SYSTEM_TIME) X(TABLE) X(TABLES) X(TEMPORARY) X(THEN)        \
-    X(TIME) X(TIMESTAMP) X(TO) X(TRAILING) X(TRUE) X(UNBOUNDED) X(UNION)    \
-    X(UNKNOWN) X(UNMATCHED) X(UNNEST) X(USE) X(USING) X(VALUES) X(VIEW)     \
-    X(VIEWS) X(VIRTUAL) X(WATERMARK) X(WHEN) X(WHERE) X(WINDOW) X(WITH)     \
-    X(WITHIN) X(WITHOUT) X(ZONE)
+#define KEYWORDS(X)                                                                            \
+    X(ADD)                                                                                     \
+    X(AFTER) X(ALL) X(AND) X(ARRAY) X(AS) X(ASC) X(ASYMMETRIC) X(AT) X(BEGIN) X(               \
+        BETWEEN) X(BOTH) X(BY) X(CASE) X(CATALOG) X(CATALOGS) X(COMMENT)                       \
+        X(CONSTRAINT) X(CREATE) X(CROSS) X(CURRENT) X(DATABASE) X(DATABASES) X(                \
+            DATE) X(DEFINE) X(DESC) X(DESCRIBE) X(DISTINCT) X(DROP) X(ELSE)                    \
+            X(EMPTY) X(END) X(ENFORCED) X(ESCAPE) X(EXCEPT) X(EXECUTE) X(                      \
+                EXISTS) X(EXPLAIN) X(EXTENDED) X(FALSE) X(FETCH) X(FILTER) X(FINAL)            \
+                X(FIRST) X(FOLLOWING) X(FOR) X(FROM) X(FULL) X(FUNCTION) X(FUNCTIONS) X(       \
+                    GROUP) X(HAVING) X(IF) X(IGNORE) X(IN) X(INNER) X(INSERT)                  \
+                    X(INTERSECT) X(INTERVAL) X(INTO) X(IS) X(JOBS) X(JOIN) X(                  \
+                        KEY) X(LANGUAGE) X(LAST) X(LATERAL) X(LEADING) X(LEFT) X(LIKE)         \
+                        X(LIMIT) X(LOCAL) X(MAP) X(MATCH) X(MATCHES) X(                        \
+                            MATCH_RECOGNIZE) X(MEASURES) X(METADATA)                           \
+                            X(NATURAL) X(NEXT) X(NOT) X(NULL) X(                               \
+                                NULLS) X(OF) X(OFFSET) X(OMIT) X(ON) X(ONE) X(ONLY)            \
+                                X(OR) X(ORDER) X(ORDINALITY) X(OUTER) X(OVER) X(               \
+                                    OVERWRITE) X(PARTITION) X(PARTITIONED) X(PAST)             \
+                                    X(PATTERN) X(PER) X(PERMUTE) X(PLAN) X(POSITION) X(        \
+                                        PRECEDING) X(PRIMARY)                                  \
+                                        X(RANGE) X(RESET) X(RESPECT) X(RIGHT) X(               \
+                                            ROW) X(ROWS) X(RUNNING) X(SELECT)                  \
+                                            X(SET) X(SHOW) X(SIMILAR) X(SKIP) X(               \
+                                                STATEMENT) X(SUBSET) X(SYMMETRIC)              \
+                                                X(SYSTEM) X(SYSTEM_TIME) X(TABLE) X(TABLES) X( \
+                                                    TEMPORARY) X(THEN) X(TIME) X(TIMESTAMP)    \
+                                                    X(TO) X(TRAILING) X(TRUE) X(               \
+                                                        UNBOUNDED) X(UNION) X(UNKNOWN)         \
+                                                        X(UNMATCHED) X(UNNEST) X(              \
+                                                            USE) X(USING)                      \
+                                                            X(VALUES) X(VIEW) X(               \
+                                                                VIEWS) X(VIRTUAL)              \
+                                                                X(WATERMARK) X(                \
+                                                                    WHEN) X(WHERE)             \
+                                                                    X(WINDOW) X(               \
+                                                                        WITH) X(WITHIN)        \
+                                                                        X(WITHOUT)             \
+                                                                            X(ZONE)
 
 typedef struct Keyword {
     const char *name;
@@ -278,14 +293,14 @@ static void report_lex_error(CompileCtx *cc, int tk, Token t)
     case LEX_DQ_IDENT:
         diag_error(cc, DIAG_E_LEX, at,
                    "double quotes do not delimit identifiers or strings");
-        diag_hint(cc, "Write `%.*s` for an identifier or '%.*s' for a "
-                      "string.",
+        diag_hint(cc,
+                  "Write `%.*s` for an identifier or '%.*s' for a "
+                  "string.",
                   (int)(t.n - 2), t.z + 1, (int)(t.n - 2), t.z + 1);
         break;
     case LEX_UNTERM_STRING:
         at.len = 1;
-        diag_error(cc, DIAG_E_UNTERMINATED, at,
-                   "unterminated string literal");
+        diag_error(cc, DIAG_E_UNTERMINATED, at, "unterminated string literal");
         diag_hint(cc, "Close the string with a single quote; write '' for a "
                       "quote inside it.");
         break;
@@ -310,12 +325,32 @@ static void report_lex_error(CompileCtx *cc, int tk, Token t)
 static bool starts_expr(int tk)
 {
     switch (tk) {
-    case TK_ID: case TK_STRING: case TK_INTEGER: case TK_DECIMAL:
-    case TK_FLOAT: case TK_LP: case TK_MINUS: case TK_PLUS: case TK_NOT:
-    case TK_CASE: case TK_EXISTS: case TK_DATE: case TK_TIME:
-    case TK_TIMESTAMP: case TK_INTERVAL: case TK_ROW: case TK_ARRAY:
-    case TK_MAP: case TK_POSITION: case TK_FINAL: case TK_RUNNING:
-    case TK_LEFT: case TK_RIGHT: case TK_TRUE: case TK_FALSE: case TK_NULL:
+    case TK_ID:
+    case TK_STRING:
+    case TK_INTEGER:
+    case TK_DECIMAL:
+    case TK_FLOAT:
+    case TK_LP:
+    case TK_MINUS:
+    case TK_PLUS:
+    case TK_NOT:
+    case TK_CASE:
+    case TK_EXISTS:
+    case TK_DATE:
+    case TK_TIME:
+    case TK_TIMESTAMP:
+    case TK_INTERVAL:
+    case TK_ROW:
+    case TK_ARRAY:
+    case TK_MAP:
+    case TK_POSITION:
+    case TK_FINAL:
+    case TK_RUNNING:
+    case TK_LEFT:
+    case TK_RIGHT:
+    case TK_TRUE:
+    case TK_FALSE:
+    case TK_NULL:
         return true;
     default:
         return false;
@@ -326,11 +361,28 @@ static bool starts_expr(int tk)
 static bool is_operator(int tk)
 {
     switch (tk) {
-    case TK_PLUS: case TK_MINUS: case TK_STAR: case TK_SLASH:
-    case TK_PERCENT: case TK_CONCAT: case TK_EQ: case TK_NE: case TK_LT:
-    case TK_LE: case TK_GT: case TK_GE: case TK_AND: case TK_OR: case TK_IS:
-    case TK_IN: case TK_LIKE: case TK_BETWEEN: case TK_NOT: case TK_SIMILAR:
-    case TK_LBRACKET: case TK_DOT:
+    case TK_PLUS:
+    case TK_MINUS:
+    case TK_STAR:
+    case TK_SLASH:
+    case TK_PERCENT:
+    case TK_CONCAT:
+    case TK_EQ:
+    case TK_NE:
+    case TK_LT:
+    case TK_LE:
+    case TK_GT:
+    case TK_GE:
+    case TK_AND:
+    case TK_OR:
+    case TK_IS:
+    case TK_IN:
+    case TK_LIKE:
+    case TK_BETWEEN:
+    case TK_NOT:
+    case TK_SIMILAR:
+    case TK_LBRACKET:
+    case TK_DOT:
         return true;
     default:
         return false;
@@ -345,10 +397,9 @@ static void expected_list(ParseState *ps, StrBuf *sb)
     if (ntok > (int)FSQL_ARRAY_LEN(ok))
         ntok = (int)FSQL_ARRAY_LEN(ok);
     for (int t = 1; t < ntok; t++)
-        ok[t] = t != TK_HINT && tokenize_token_name(t) != NULL
-                && (ps->snap_n
-                        ? fsqlParseAcceptsFrom(ps->snap, ps->snap_n, t, 1)
-                        : fsqlParseAccepts(ps->parser, t, 1));
+        ok[t] = t != TK_HINT && tokenize_token_name(t) != NULL &&
+                (ps->snap_n ? fsqlParseAcceptsFrom(ps->snap, ps->snap_n, t, 1)
+                            : fsqlParseAccepts(ps->parser, t, 1));
     bool want_expr = ok[TK_ID] && ok[TK_INTEGER] && ok[TK_LP];
     bool want_op = ok[TK_PLUS] && ok[TK_EQ];
     const char *items[16];
@@ -366,8 +417,8 @@ static void expected_list(ParseState *ps, StrBuf *sb)
         }
     }
     for (int t = 1; t < ntok; t++) {
-        if (!ok[t] || (want_expr && starts_expr(t))
-            || (want_op && is_operator(t)))
+        if (!ok[t] || (want_expr && starts_expr(t)) ||
+            (want_op && is_operator(t)))
             continue;
         if (n >= 8) {
             more++;
@@ -442,8 +493,8 @@ static void parser_reset(ParseState *ps, CompileCtx *cc)
 static void feed(ParseState *ps, int tk, Token t)
 {
     ps->cur_tok = t;
-    ps->snap_n = fsqlParseStack(ps->parser, ps->snap,
-                                (int)FSQL_ARRAY_LEN(ps->snap));
+    ps->snap_n =
+        fsqlParseStack(ps->parser, ps->snap, (int)FSQL_ARRAY_LEN(ps->snap));
     fsqlParse(ps->parser, tk, t);
     if (tk != 0)
         ps->last_end = t.at.off + t.at.len;
@@ -458,10 +509,10 @@ void tokenize_parse(CompileCtx *cc)
     ps.parser = fsqlParseAlloc(parser_alloc, cc);
 
     TokStream ts = {cc, 0};
-    bool in_stmt = false;   /* tokens of the current statement were fed */
-    bool is_set = false;    /* it is a statement set (ends after END ;) */
-    bool seen_end = false;  /* statement set: END was fed */
-    bool skipping = false;  /* after an error: skip to the next ';' */
+    bool in_stmt = false;  /* tokens of the current statement were fed */
+    bool is_set = false;   /* it is a statement set (ends after END ;) */
+    bool seen_end = false; /* statement set: END was fed */
+    bool skipping = false; /* after an error: skip to the next ';' */
     uint32_t err0 = cc->diags.n_errors;
     uint32_t stmt0 = cc->n_stmts;
     Token t;

@@ -81,7 +81,7 @@
     FUNCTIONS IF IGNORE INSERT INTO JOBS KEY LANGUAGE LAST LEADING LOCAL
     MATCH MATCHES MEASURES METADATA NEXT NULLS OF OMIT ONE ONLY ORDINALITY
     OVERWRITE PARTITION PARTITIONED PAST PATTERN PER PERMUTE PLAN PRECEDING
-    PRIMARY RANGE RESET RESPECT ROWS SET SHOW SKIP STATEMENT SUBSET
+    PRIMARY RESET RESPECT SET SHOW SKIP STATEMENT SUBSET
     SYMMETRIC SYSTEM SYSTEM_TIME TABLES TEMPORARY TO TRAILING UNBOUNDED
     UNKNOWN UNMATCHED USE VIEW VIEWS VIRTUAL WATERMARK WITHOUT ZONE
     ARRAY MAP ROW.
@@ -765,7 +765,7 @@ prec_opt(A) ::= .                       { A = -1; }
 prec_opt(A) ::= LP INTEGER(N) RP.       { A = ast_int(cc, N); }
 prec_opt(A) ::= LP INTEGER(N) COMMA INTEGER RP.  { A = ast_int(cc, N); }
 
-postfix(A) ::= LP expr(E) RP.           { A = ast_paren(cc, E); }
+postfix(A) ::= LP(S) expr(E) RP.        { A = ast_paren(cc, S, E); }
 postfix(A) ::= LP(S) query(Q) RP.       { A = ast_subquery_expr(cc, S, Q); }
 postfix(A) ::= EXISTS(S) LP query(Q) RP.  { A = ast_exists(cc, S, Q); }
 postfix(A) ::= CASE(S) case_operand(O) whens(W) else_opt(E) END.

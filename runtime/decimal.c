@@ -254,8 +254,7 @@ static U256 u256_div_round(U256 n, U256 d)
 
 /* A magnitude m at scale `from` (may be negative) becomes DECIMAL(p, s),
  * HALF_UP. */
-static DecStatus mag_finish(bool neg, U256 m, int from, int p, int s,
-                            i128 *out)
+static DecStatus mag_finish(bool neg, U256 m, int from, int p, int s, i128 *out)
 {
     p = clamp_p(p);
     if (s >= from) {
@@ -352,8 +351,8 @@ DecStatus decimal_parse(const char *s, size_t n, int p, int scale, i128 *out)
     if (s != e)
         return DEC_SYNTAX;
 
-    /* digit i of the concatenated integer and fraction digits */
-#define DIGIT_AT(i) ((i) < ni ? ib[(i)] - '0' : fb[(i) - ni] - '0')
+        /* digit i of the concatenated integer and fraction digits */
+#define DIGIT_AT(i) ((i) < ni ? ib[(i)] - '0' : fb[(i)-ni] - '0')
     int64_t nd = ni + nf, f = 0;
     while (f < nd && DIGIT_AT(f) == 0)
         f++;
@@ -454,8 +453,7 @@ void decimal_append(StrBuf *sb, i128 v, int scale)
 
 /* ---- arithmetic -------------------------------------------------------- */
 
-DecStatus decimal_rescale(i128 v, int from_scale, int p, int scale,
-                          i128 *out)
+DecStatus decimal_rescale(i128 v, int from_scale, int p, int scale, i128 *out)
 {
     return mag_finish(v < 0, u256(mag(v)), from_scale, p, scale, out);
 }
@@ -493,20 +491,17 @@ static DecStatus add_signed(i128 a, int as, i128 b, int bs, int p, int s,
     return mag_finish(rn, r, m, p, s, out);
 }
 
-DecStatus decimal_add(i128 a, int as, i128 b, int bs, int p, int s,
-                      i128 *out)
+DecStatus decimal_add(i128 a, int as, i128 b, int bs, int p, int s, i128 *out)
 {
     return add_signed(a, as, b, bs, p, s, out);
 }
 
-DecStatus decimal_sub(i128 a, int as, i128 b, int bs, int p, int s,
-                      i128 *out)
+DecStatus decimal_sub(i128 a, int as, i128 b, int bs, int p, int s, i128 *out)
 {
     return add_signed(a, as, -b, bs, p, s, out);
 }
 
-DecStatus decimal_mul(i128 a, int as, i128 b, int bs, int p, int s,
-                      i128 *out)
+DecStatus decimal_mul(i128 a, int as, i128 b, int bs, int p, int s, i128 *out)
 {
     bool neg = (a < 0) != (b < 0);
     u128 ma = mag(a), mb = mag(b), prod;
@@ -515,8 +510,7 @@ DecStatus decimal_mul(i128 a, int as, i128 b, int bs, int p, int s,
     return mag_finish(neg, u256_mul128(ma, mb), as + bs, p, s, out);
 }
 
-DecStatus decimal_div(i128 a, int as, i128 b, int bs, int p, int s,
-                      i128 *out)
+DecStatus decimal_div(i128 a, int as, i128 b, int bs, int p, int s, i128 *out)
 {
     if (b == 0)
         return DEC_DIVZERO;
@@ -546,8 +540,7 @@ DecStatus decimal_div(i128 a, int as, i128 b, int bs, int p, int s,
     return mag_finish(neg, r1, w, p, s, out);
 }
 
-DecStatus decimal_mod(i128 a, int as, i128 b, int bs, int p, int s,
-                      i128 *out)
+DecStatus decimal_mod(i128 a, int as, i128 b, int bs, int p, int s, i128 *out)
 {
     if (b == 0)
         return DEC_DIVZERO;
@@ -585,10 +578,9 @@ DecStatus decimal_to_i64(i128 v, int scale, int64_t *out)
 
 double decimal_to_double(i128 v, int scale)
 {
-    static const double p10d[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
-                                  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-                                  1e18, 1e19, 1e20, 1e21, 1e22};
+    static const double p10d[] = {
+        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     u128 m = mag(v);
     if (m < ((u128)1 << 53) && scale >= 0 && scale <= 22)
         return (double)v / p10d[scale]; /* both exact: correctly rounded */
@@ -617,10 +609,9 @@ int decimal_shortest_digits(double d, bool is_float, char *digits, int *exp10)
      * at most 15 digits the candidate round() picks is the only one that
      * can read back, so the first k that works gives the shortest. */
     if (!is_float && ad >= 1e-3 && ad < 1e15) {
-        static const double p10d[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
-                                      1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-                                      1e18};
+        static const double p10d[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+                                      1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+                                      1e14, 1e15, 1e16, 1e17, 1e18};
         for (int k = 0; k <= 18; k++) {
             double x = ad * p10d[k];
             if (x >= 1e15)
@@ -802,8 +793,7 @@ DecStatus decimal_round(i128 v, int scale, int n, int p, int s, i128 *out)
     return mag_finish(v < 0, u256(q), n, p, s, out);
 }
 
-DecStatus decimal_truncate(i128 v, int scale, int n, int p, int s,
-                           i128 *out)
+DecStatus decimal_truncate(i128 v, int scale, int n, int p, int s, i128 *out)
 {
     if (n >= scale)
         return decimal_rescale(v, scale, p, s, out);

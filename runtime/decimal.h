@@ -45,8 +45,7 @@ int decimal_digits(i128 v);
  * surrounding ASCII blanks, a sign, digits with an optional point
  * ("-123.4500", ".5", "5."), and an exponent ("1.5E+2", "1e-3") as JSON
  * numbers and Java's BigDecimal allow.  Exact for any length of input. */
-DecStatus decimal_parse(const char *s, size_t n, int p, int scale,
-                        i128 *out);
+DecStatus decimal_parse(const char *s, size_t n, int p, int scale, i128 *out);
 
 /* Text with exactly `scale` fraction digits: 5 at scale 2 is "5.00",
  * -0.5 is "-0.50"; scale 0 prints no point.  buf must hold DEC_FORMAT_MAX
@@ -55,23 +54,17 @@ size_t decimal_format(char *buf, i128 v, int scale);
 void decimal_append(StrBuf *sb, i128 v, int scale);
 
 /* CAST between DECIMAL types (HALF_UP). */
-DecStatus decimal_rescale(i128 v, int from_scale, int p, int scale,
-                          i128 *out);
+DecStatus decimal_rescale(i128 v, int from_scale, int p, int scale, i128 *out);
 
 /* a (scale as) op b (scale bs) -> DECIMAL(p, s). */
-DecStatus decimal_add(i128 a, int as, i128 b, int bs, int p, int s,
-                      i128 *out);
-DecStatus decimal_sub(i128 a, int as, i128 b, int bs, int p, int s,
-                      i128 *out);
-DecStatus decimal_mul(i128 a, int as, i128 b, int bs, int p, int s,
-                      i128 *out);
+DecStatus decimal_add(i128 a, int as, i128 b, int bs, int p, int s, i128 *out);
+DecStatus decimal_sub(i128 a, int as, i128 b, int bs, int p, int s, i128 *out);
+DecStatus decimal_mul(i128 a, int as, i128 b, int bs, int p, int s, i128 *out);
 /* Division as Flink computes it: the quotient rounded HALF_UP to 38
  * significant digits, then HALF_UP to s fraction digits. */
-DecStatus decimal_div(i128 a, int as, i128 b, int bs, int p, int s,
-                      i128 *out);
+DecStatus decimal_div(i128 a, int as, i128 b, int bs, int p, int s, i128 *out);
 /* Remainder with the sign of the dividend (BigDecimal.remainder). */
-DecStatus decimal_mod(i128 a, int as, i128 b, int bs, int p, int s,
-                      i128 *out);
+DecStatus decimal_mod(i128 a, int as, i128 b, int bs, int p, int s, i128 *out);
 
 /* Integers.  decimal_to_i64 truncates toward zero (CAST to BIGINT);
  * DEC_OVERFLOW when the integer part does not fit int64. */
@@ -91,8 +84,7 @@ DecStatus decimal_from_double(double d, int p, int s, i128 *out);
  * the shortest candidates the one closest to d wins (Java's
  * Double.toString rule).  With is_float the digits read back as
  * (float)d (Float.toString). */
-int decimal_shortest_digits(double d, bool is_float, char *digits,
-                            int *exp10);
+int decimal_shortest_digits(double d, bool is_float, char *digits, int *exp10);
 
 /* Numeric comparison across scales: -1, 0, 1. */
 int decimal_cmp(i128 a, int as, i128 b, int bs);
@@ -101,16 +93,24 @@ uint64_t decimal_hash(i128 v, int scale);
 
 /* Sign and magnitude (same scale; abs of the minimum cannot overflow since
  * |v| < 10^38). */
-static inline i128 decimal_negate(i128 v) { return -v; }
-static inline i128 decimal_abs(i128 v) { return v < 0 ? -v : v; }
-static inline int decimal_sign(i128 v) { return (v > 0) - (v < 0); }
+static inline i128 decimal_negate(i128 v)
+{
+    return -v;
+}
+static inline i128 decimal_abs(i128 v)
+{
+    return v < 0 ? -v : v;
+}
+static inline int decimal_sign(i128 v)
+{
+    return (v > 0) - (v < 0);
+}
 
 /* ROUND(x, n) (HALF_UP) and TRUNCATE(x, n) (toward zero) to n fraction
  * digits (n may be negative: ROUND(1250, -2) = 1300), the result
  * represented as DECIMAL(p, s). */
 DecStatus decimal_round(i128 v, int scale, int n, int p, int s, i128 *out);
-DecStatus decimal_truncate(i128 v, int scale, int n, int p, int s,
-                           i128 *out);
+DecStatus decimal_truncate(i128 v, int scale, int n, int p, int s, i128 *out);
 /* FLOOR / CEIL to an integral value, represented as DECIMAL(p, s)
  * (normally s = 0). */
 DecStatus decimal_floor(i128 v, int scale, int p, int s, i128 *out);

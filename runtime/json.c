@@ -205,6 +205,8 @@ static inline uint64_t special_mask(uint64_t w)
 
 static inline const char *skip_ws(const char *p, const char *end)
 {
+    if (likely(p < end && (unsigned char)*p > ' '))
+        return p; /* compact JSON: no blank at all */
     while (p < end &&
            (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
         p++;

@@ -27,16 +27,26 @@ static const struct {
     const char *name;
     RtTimeUnit unit;
 } unit_names[] = {
-    {"NANOSECOND", RTU_NANOSECOND},   {"MICROSECOND", RTU_MICROSECOND},
-    {"MILLISECOND", RTU_MILLISECOND}, {"SECOND", RTU_SECOND},
-    {"MINUTE", RTU_MINUTE},           {"HOUR", RTU_HOUR},
-    {"DAY", RTU_DAY},                 {"WEEK", RTU_WEEK},
-    {"MONTH", RTU_MONTH},             {"QUARTER", RTU_QUARTER},
-    {"YEAR", RTU_YEAR},               {"DECADE", RTU_DECADE},
-    {"CENTURY", RTU_CENTURY},         {"MILLENNIUM", RTU_MILLENNIUM},
-    {"DOW", RTU_DOW},                 {"ISODOW", RTU_ISODOW},
-    {"DOY", RTU_DOY},                 {"ISOYEAR", RTU_ISOYEAR},
-    {"EPOCH", RTU_EPOCH},             {"FRAC_SECOND", RTU_MICROSECOND},
+    {"NANOSECOND", RTU_NANOSECOND},
+    {"MICROSECOND", RTU_MICROSECOND},
+    {"MILLISECOND", RTU_MILLISECOND},
+    {"SECOND", RTU_SECOND},
+    {"MINUTE", RTU_MINUTE},
+    {"HOUR", RTU_HOUR},
+    {"DAY", RTU_DAY},
+    {"WEEK", RTU_WEEK},
+    {"MONTH", RTU_MONTH},
+    {"QUARTER", RTU_QUARTER},
+    {"YEAR", RTU_YEAR},
+    {"DECADE", RTU_DECADE},
+    {"CENTURY", RTU_CENTURY},
+    {"MILLENNIUM", RTU_MILLENNIUM},
+    {"DOW", RTU_DOW},
+    {"ISODOW", RTU_ISODOW},
+    {"DOY", RTU_DOY},
+    {"ISOYEAR", RTU_ISOYEAR},
+    {"EPOCH", RTU_EPOCH},
+    {"FRAC_SECOND", RTU_MICROSECOND},
     {"MICROSECONDS", RTU_MICROSECOND},
 };
 
@@ -441,14 +451,14 @@ struct TimeZone {
     bool fixed;
     int32_t fixed_off;
     uint32_t n_trans;
-    int64_t *trans;   /* UTC seconds, ascending */
-    uint8_t *idx;     /* type of each transition */
+    int64_t *trans; /* UTC seconds, ascending */
+    uint8_t *idx;   /* type of each transition */
     uint32_t n_types;
     TzType *types;
     int32_t first_off; /* before the first transition */
     char first_abbr[8];
-    bool has_rule;  /* POSIX footer present */
-    bool rule_dst;  /* the footer has a DST part */
+    bool has_rule; /* POSIX footer present */
+    bool rule_dst; /* the footer has a DST part */
     int32_t std_off, dst_off;
     char std_abbr[8], dst_abbr[8];
     TzRule start, end;
@@ -481,8 +491,7 @@ void tz_free(TimeZone *tz)
     xfree(tz);
 }
 
-static void set_err(char *err, size_t errlen, const char *msg,
-                    const char *name)
+static void set_err(char *err, size_t errlen, const char *msg, const char *name)
 {
     if (err && errlen)
         snprintf(err, errlen, msg, name);
@@ -806,11 +815,11 @@ static bool load_tzif(TimeZone *tz, const unsigned char *b, size_t len)
 static bool fixed_zone(const char *name, int32_t *off)
 {
     const char *p = name, *e = name + strlen(name);
-    static const char *const utc_names[] = {"UTC", "GMT", "UT", "Z",
-                                            "Etc/UTC", "Etc/GMT", "Zulu",
-                                            "Etc/Universal", "Universal",
-                                            "Etc/Zulu", "Etc/UCT", "UCT",
-                                            "Etc/Greenwich", "Greenwich"};
+    static const char *const utc_names[] = {
+        "UTC",           "GMT",      "UT",      "Z",
+        "Etc/UTC",       "Etc/GMT",  "Zulu",    "Etc/Universal",
+        "Universal",     "Etc/Zulu", "Etc/UCT", "UCT",
+        "Etc/Greenwich", "Greenwich"};
     for (size_t i = 0; i < FSQL_ARRAY_LEN(utc_names); i++) {
         if (strcmp(name, utc_names[i]) == 0) {
             *off = 0;
@@ -868,8 +877,7 @@ TimeZone *tz_load(const char *name, char *err, size_t errlen)
     bool ok = load_tzif(tz, buf, len);
     xfree(buf);
     if (!ok) {
-        set_err(err, errlen, "could not read time zone file for \"%s\"",
-                name);
+        set_err(err, errlen, "could not read time zone file for \"%s\"", name);
         tz_free(tz);
         return NULL;
     }
@@ -971,7 +979,7 @@ int64_t time_extract(RtTimeUnit u, int64_t ms)
     }
 }
 
-int32_t time_date_add_months(int32_t days, int64_t months)
+static int64_t add_months_days(int64_t days, int64_t months)
 {
     int64_t y;
     int m, d;
@@ -982,15 +990,19 @@ int32_t time_date_add_months(int32_t days, int64_t months)
     int dim = time_days_in_month(y, m);
     if (d > dim)
         d = dim;
-    return (int32_t)time_days_from_civil(y, m, d);
+    return time_days_from_civil(y, m, d);
+}
+
+int32_t time_date_add_months(int32_t days, int64_t months)
+{
+    return (int32_t)add_months_days(days, months);
 }
 
 int64_t time_add_months(int64_t millis, int64_t months)
 {
     int64_t msod = time_floor_mod(millis, MS_PER_DAY);
     int64_t days = time_floor_div(millis, MS_PER_DAY);
-    return (int64_t)time_date_add_months((int32_t)days, months) * MS_PER_DAY +
-           msod;
+    return add_months_days(days, months) * MS_PER_DAY + msod;
 }
 
 static int64_t unit_ms(RtTimeUnit u)
@@ -1063,21 +1075,22 @@ bool time_add(RtTimeUnit u, int64_t n, int64_t millis, int64_t *out)
     return true;
 }
 
-/* Calcite's subtractMonths on dates: whole months from date1 to date0. */
+/* Calcite's subtractMonths on dates: the largest m with
+ * addMonths(date1, m) <= date0 (negated when date0 < date1).  Calcite
+ * searches upwards from an estimate; the answer is the calendar month
+ * difference or one less. */
 static int64_t sub_months_days(int64_t date0, int64_t date1)
 {
     if (date0 < date1)
         return -sub_months_days(date1, date0);
-    int64_t m = (date0 - date1) / 31;
-    for (;;) {
-        int64_t d2 = time_date_add_months((int32_t)date1, m);
-        if (d2 >= date0)
-            return m;
-        int64_t d3 = time_date_add_months((int32_t)date1, m + 1);
-        if (d3 > date0)
-            return m;
-        m++;
-    }
+    int64_t y0, y1;
+    int m0, m1, d0, d1;
+    time_civil_from_days(date0, &y0, &m0, &d0);
+    time_civil_from_days(date1, &y1, &m1, &d1);
+    int64_t m = (y0 - y1) * 12 + (m0 - m1);
+    if (add_months_days(date1, m) > date0)
+        m--;
+    return m;
 }
 
 int64_t time_months_between(int64_t a, int64_t b)
@@ -1088,7 +1101,7 @@ int64_t time_months_between(int64_t a, int64_t b)
     int64_t ms1 = time_floor_mod(a, MS_PER_DAY);
     int64_t d1 = time_floor_div(a, MS_PER_DAY);
     int64_t x = sub_months_days(d0, d1);
-    int64_t d2 = time_date_add_months((int32_t)d1, x);
+    int64_t d2 = add_months_days(d1, x);
     if (d2 == d0 && ms0 < ms1)
         x--;
     return x;
@@ -1172,8 +1185,7 @@ int64_t time_floor(RtTimeUnit u, int64_t millis)
         return arith_floor(millis, k);
     if (u == RTU_MICROSECOND || u == RTU_NANOSECOND)
         return millis;
-    return date_floor(u, time_floor_div(millis, MS_PER_DAY), true) *
-           MS_PER_DAY;
+    return date_floor(u, time_floor_div(millis, MS_PER_DAY), true) * MS_PER_DAY;
 }
 
 int64_t time_ceil(RtTimeUnit u, int64_t millis)
@@ -1395,8 +1407,15 @@ void time_format_pattern(StrBuf *sb, int64_t millis, const char *fmt,
             break;
         case 'S': {
             /* fraction of second, truncated to n digits */
-            char f[9] = {(char)('0' + ms / 100), (char)('0' + ms / 10 % 10),
-                         (char)('0' + ms % 10), '0', '0', '0', '0', '0', '0'};
+            char f[9] = {(char)('0' + ms / 100),
+                         (char)('0' + ms / 10 % 10),
+                         (char)('0' + ms % 10),
+                         '0',
+                         '0',
+                         '0',
+                         '0',
+                         '0',
+                         '0'};
             for (int i = 0; i < n; i++)
                 strbuf_putc(sb, i < 9 ? f[i] : '0');
             break;
@@ -1461,9 +1480,8 @@ void time_format_pattern(StrBuf *sb, int64_t millis, const char *fmt,
     }
 }
 
-static bool match_name(const char **pp, const char *e,
-                       const char *const *names, int count, bool full,
-                       int *out)
+static bool match_name(const char **pp, const char *e, const char *const *names,
+                       int count, bool full, int *out)
 {
     for (int i = 0; i < count; i++) {
         size_t len = full ? strlen(names[i]) : 3;
@@ -1568,8 +1586,7 @@ static bool parse_pattern(const char *s, size_t n, const char *fmt,
                 if (!match_name(&p, e, month_full, 12, cnt >= 4, &idx))
                     return false;
                 mo = idx + 1;
-            } else if (!take_num(&p, e, cnt == 2 || adjacent ? 2 : 1, 2,
-                                 &mo)) {
+            } else if (!take_num(&p, e, cnt == 2 || adjacent ? 2 : 1, 2, &mo)) {
                 return false;
             }
             break;
@@ -1616,8 +1633,8 @@ static bool parse_pattern(const char *s, size_t n, const char *fmt,
             break;
         }
         case 'a':
-            if (e - p >= 2 && (p[0] == 'A' || p[0] == 'a' || p[0] == 'P' ||
-                               p[0] == 'p') &&
+            if (e - p >= 2 &&
+                (p[0] == 'A' || p[0] == 'a' || p[0] == 'P' || p[0] == 'p') &&
                 (p[1] == 'M' || p[1] == 'm')) {
                 ampm = (p[0] == 'P' || p[0] == 'p');
                 p += 2;

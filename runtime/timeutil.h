@@ -82,9 +82,10 @@ static inline int64_t time_floor_mod(int64_t a, int64_t b)
 
 /* ---- parsing ----------------------------------------------------------- */
 
-/* 'yyyy-mm-dd' (also 'yyyy-m-d' as Flink's DATE cast accepts). */
+/* 'yyyy-mm-dd' (also 'yyyy-m-d'); a time after ' ' or 'T' is ignored, as
+ * Flink's DATE cast does. */
 bool time_parse_date(const char *s, size_t n, int32_t *days);
-/* 'hh:mm[:ss[.f...]]', fraction digits beyond milliseconds truncated. */
+/* 'hh:mm[:ss[.f...]]'; a fraction is rounded to milliseconds (Flink). */
 bool time_parse_time(const char *s, size_t n, int32_t *millis);
 /* 'yyyy-mm-dd[( |T)hh:mm[:ss[.f...]]]' as wall-clock millis; up to 9
  * fraction digits, truncated to milliseconds (Flink TIMESTAMP(3)).  No

@@ -333,8 +333,8 @@ void value_format(StrBuf *out, const Value *v, const RtType *t,
     const TimeZone *tz = f ? f->tz : NULL;
     bool java = style == VALUE_STYLE_PRINT;
     if (v->is_null) {
-        const char *nt = f && f->null_text ? f->null_text
-                                           : (java ? "null" : "<NULL>");
+        const char *nt =
+            f && f->null_text ? f->null_text : (java ? "null" : "<NULL>");
         strbuf_puts(out, nt);
         return;
     }
@@ -379,26 +379,25 @@ void value_format(StrBuf *out, const Value *v, const RtType *t,
             put_java_time(out, time_floor_mod(v->u.i, MS_PER_DAY));
         } else {
             int p = t && t->precision >= 0 ? t->precision : 0;
-            strbuf_append(out, buf,
-                          time_format_time(buf, (int32_t)v->u.i, p));
+            strbuf_append(out, buf, time_format_time(buf, (int32_t)v->u.i, p));
         }
         break;
     case VK_TIMESTAMP:
         if (java)
             put_java_datetime(out, v->u.i);
         else
-            strbuf_append(out, buf,
-                          time_format_timestamp_p(buf, v->u.i,
-                                                  ts_precision(t)));
+            strbuf_append(
+                out, buf,
+                time_format_timestamp_p(buf, v->u.i, ts_precision(t)));
         break;
     case VK_TIMESTAMP_LTZ:
         if (java)
             put_java_instant(out, v->u.i);
         else
             strbuf_append(out, buf,
-                          time_format_timestamp_p(
-                              buf, tz_utc_to_local(tz, v->u.i),
-                              ts_precision(t)));
+                          time_format_timestamp_p(buf,
+                                                  tz_utc_to_local(tz, v->u.i),
+                                                  ts_precision(t)));
         break;
     case VK_INTERVAL_MS:
         if (java)
@@ -469,8 +468,8 @@ static void put_base64(StrBuf *out, const char *p, uint32_t n)
     strbuf_putc(out, '"');
     uint32_t i = 0;
     for (; i + 3 <= n; i += 3) {
-        uint32_t x = ((uint32_t)s[i] << 16) | ((uint32_t)s[i + 1] << 8) |
-                     s[i + 2];
+        uint32_t x =
+            ((uint32_t)s[i] << 16) | ((uint32_t)s[i + 1] << 8) | s[i + 2];
         char q[4] = {tab[x >> 18], tab[(x >> 12) & 63], tab[(x >> 6) & 63],
                      tab[x & 63]};
         strbuf_append(out, q, 4);

@@ -210,8 +210,12 @@ uint32_t code_builder_set(CodeBuilder *b, const RtType *t, const Value *items,
                           uint32_t n, bool has_null);
 /* Declare the next result. */
 void code_builder_result(CodeBuilder *b, uint16_t reg, const RtType *t);
+uint32_t code_builder_n_results(const CodeBuilder *b);
 /* Finish: appends HALT, computes the fast-path data. */
 Code *code_builder_finish(CodeBuilder *b);
+
+/* Whether CAST from -> to can be evaluated (the CAST opcode). */
+bool vm_cast_supported(const RtType *from, const RtType *to);
 
 /* LIKE matching (also used by functions): does s match the SQL LIKE
  * pattern p (% any run, _ one character; esc a code point or -1)?

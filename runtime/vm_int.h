@@ -51,8 +51,6 @@ typedef struct VmCast {
     bool is_try; /* TRY_CAST: NULL instead of an error */
 } VmCast;
 
-/* Whether vm_cast_value handles from -> to. */
-bool vm_cast_supported(const RtType *from, const RtType *to);
 /* Convert v (not NULL) per the descriptor into *dst.  Returns false after
  * recording a run-time error (CAST of a bad string). */
 bool vm_cast_value(const VmCast *k, const Value *v, Value *dst, VmCtx *x,

@@ -36,6 +36,8 @@ need_cmd kcat kcat
 need_cmd python3 python3
 need_pc rdkafka librdkafka-dev
 need_pc sqlite3 libsqlite3-dev
+need_pc libpcre2-8 libpcre2-dev
+need_pc nettle nettle-dev
 need_file /usr/include/librdkafka/rdkafka_mock.h librdkafka-dev
 
 # libFuzzer ships in compiler-rt, a separate package from clang itself.

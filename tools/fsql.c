@@ -20,11 +20,14 @@
 #include "runtime/fsql.h"
 #include "compiler/ast.h"
 #include "compiler/ast_print.h"
+#include "compiler/codegen.h"
 #include "compiler/compile.h"
 #include "compiler/diag.h"
 #include "compiler/plan.h"
 #include "compiler/tokenize.h"
+#include "runtime/job.h"
 #include "runtime/mem.h"
+#include "runtime/program.h"
 #include "runtime/str.h"
 
 #include <errno.h>
@@ -78,6 +81,7 @@ typedef struct Options {
     bool diag_json;       /* --diag-format=json */
     bool parse_print;     /* parse --print (default --dump) */
     bool use_color;       /* diagnostics in color (stderr is a TTY) */
+    bool quiet;           /* run: no summary line on stderr */
 } Options;
 
 static Options opt;
@@ -114,6 +118,7 @@ static const char usage_text[] =
     "  --output FORMAT     result format of a top-level SELECT: table,\n"
     "                      changelog, jsonl or csv (default: table on a\n"
     "                      terminal, jsonl otherwise)\n"
+    "  -q, --quiet         run: no summary line on standard error\n"
     "  --diag-format=FMT   diagnostics as 'text' (default) or 'json' (one\n"
     "                      object per line)\n"
     "  -h, --help          print this help and exit\n"
@@ -265,6 +270,8 @@ static void parse_args(int argc, char **argv)
         } else if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
             print_version();
             exit(EXIT_OK);
+        } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+            opt.quiet = true;
         } else if (strcmp(arg, "--dump") == 0) {
             opt.parse_print = false;
         } else if (strcmp(arg, "--print") == 0) {
@@ -453,25 +460,133 @@ static int cmd_explain(Source *inits, Source *file)
     return rc;
 }
 
+/* Whether plan program p reads (scans or looks up) a table that one of
+ * progs[0..n) writes: then p must wait for them to finish. */
+static bool reads_written_table(const Program *p, Program *const *progs,
+                                uint32_t n)
+{
+    for (uint32_t t = 0; t < p->n_tables; t++) {
+        if (!(p->tables[t].roles & (TABLE_SOURCE | TABLE_LOOKUP)))
+            continue;
+        for (uint32_t k = 0; k < n; k++)
+            for (uint32_t u = 0; u < progs[k]->n_tables; u++)
+                if ((progs[k]->tables[u].roles & TABLE_SINK) &&
+                    strcmp(progs[k]->tables[u].name, p->tables[t].name) == 0)
+                    return true;
+    }
+    return false;
+}
+
+/* Run progs[0..n) as one job; adds to *total.  Returns an exit status. */
+static int run_job(Program *const *progs, uint32_t n, JobStats *total)
+{
+    JobConfig cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.out = stdout;
+    cfg.err_out = stderr;
+    cfg.install_signals = true;
+    cfg.output = isatty(STDOUT_FILENO) ? OUTPUT_TABLE : OUTPUT_JSONL;
+    if (opt.output)
+        output_format_parse(opt.output, &cfg.output);
+    FsqlErr err;
+    fsql_err_clear(&err);
+    Job *j = job_new((const Program *const *)progs, n, &cfg, &err);
+    int rc = j ? job_open(j, &err) : err.code;
+    if (rc == FSQL_OK)
+        rc = job_run(j, &err);
+    if (j) {
+        JobStats st = job_stats(j);
+        total->rows_in += st.rows_in;
+        total->rows_out += st.rows_out;
+        total->rows_skipped += st.rows_skipped;
+        total->fields_nulled += st.fields_nulled;
+        total->seconds += st.seconds;
+        total->stopped |= st.stopped;
+        job_free(j);
+    }
+    fflush(stdout);
+    if (rc < 0) {
+        fprintf(stderr, "fsql: %s\n", err.msg[0] ? err.msg : "the job failed");
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+/* "fsql: 1000 rows in, 10 rows out, 2500000 events/s" on stderr. */
+static void run_summary(const JobStats *st)
+{
+    if (opt.quiet)
+        return;
+    double secs = st->seconds > 0.0005 ? st->seconds : 0.0005;
+    fprintf(stderr, "fsql: %llu row%s in, %llu row%s out, %.0f events/s",
+            (unsigned long long)st->rows_in, st->rows_in == 1 ? "" : "s",
+            (unsigned long long)st->rows_out, st->rows_out == 1 ? "" : "s",
+            (double)st->rows_in / secs);
+    if (st->rows_skipped)
+        fprintf(stderr, ", %llu malformed row%s skipped",
+                (unsigned long long)st->rows_skipped,
+                st->rows_skipped == 1 ? "" : "s");
+    if (st->fields_nulled)
+        fprintf(stderr, ", %llu bad field%s read as NULL",
+                (unsigned long long)st->fields_nulled,
+                st->fields_nulled == 1 ? "" : "s");
+    if (st->stopped)
+        fputs(" (stopped)", stderr);
+    fputc('\n', stderr);
+}
+
 static int cmd_run(Source *inits, Source *file)
 {
     CompileCtx cc;
     ctx_start(&cc, inits, false);
     if (!cc.diags.stopped)
         compile_source(&cc, file->path, file->text, file->len);
+    /* Programs for every plan; EXPLAIN statements print their plan. */
+    Program **progs = xmalloc(sizeof(Program *) * (cc.n_plans + 1));
+    uint32_t n = 0;
+    StrBuf explained;
+    strbuf_init(&explained);
+    for (uint32_t i = 0; i < cc.n_plans && cc.diags.n_errors == 0; i++) {
+        if (cc.plans[i]->is_explain) {
+            explain_plan(&cc, cc.plans[i], &explained);
+            continue;
+        }
+        Program *p = codegen_program(&cc, cc.plans[i]);
+        if (p)
+            progs[n++] = p;
+    }
     report(&cc);
-    uint32_t n_stmts = cc.n_stmts;
     bool failed = cc.diags.n_errors > 0;
     compile_fini(&cc);
     summary();
-    if (failed)
-        return EXIT_SQL;
-    /* The runtime lands in its own issue; until then nothing runs. */
-    fprintf(stderr,
-            "fsql: the runtime is not built yet; 'fsql run' compiled %u "
-            "statement%s and ran nothing\n",
-            n_stmts, n_stmts == 1 ? "" : "s");
-    return EXIT_RUNTIME;
+    int rc = EXIT_OK;
+    if (failed) {
+        rc = EXIT_SQL;
+    } else {
+        fwrite(strbuf_cstr(&explained), 1, explained.len, stdout);
+        JobStats total;
+        memset(&total, 0, sizeof total);
+        /* Plans run together as one job (every source read once), except
+         * that a plan reading a table an earlier plan writes waits for
+         * that job to end. */
+        uint32_t start = 0;
+        for (uint32_t i = 0; i <= n && rc == EXIT_OK; i++) {
+            if (i < n && (i == start ||
+                          !reads_written_table(progs[i], progs + start,
+                                               i - start)))
+                continue;
+            if (i > start)
+                rc = run_job(progs + start, i - start, &total);
+            start = i;
+        }
+        if (n > 0)
+            run_summary(&total);
+    }
+    for (uint32_t i = 0; i < n; i++)
+        program_free(progs[i]);
+    xfree(progs);
+    strbuf_fini(&explained);
+    return rc;
 }
 
 /* Register a source with cc without compiling it (for the token dump). */

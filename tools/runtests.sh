@@ -12,7 +12,14 @@
 #   tests/errors/*.sql  fsql validate F        -> F.err
 #   tests/seed/*.sql    fsql validate F        -> F.err
 #   tests/plan/*.sql    fsql explain F         -> F.explain
+#   tests/exec/CASE/job.sql  cd CASE && fsql run [args] job.sql
+#                            -> CASE/expected.out
 #   tests/cli/*.sh, tests/kafka/*.sh: scripts; exit 0 pass, 77 skip, else fail
+#
+# Exec cases: stdout, then stderr (the summary line's events/s figure is
+# replaced by "N"), then "# exit N" when not 0, then every file the job
+# wrote under CASE/out/ ("==> out/FILE <==" and its contents).  CASE/out/
+# is removed before and after the run.
 #
 # Captured output: for tokens/parse/explain, stdout then stderr; for
 # validate, stderr.  When the exit status is not 0 a final "# exit N" line
@@ -124,6 +131,30 @@ run_golden() {
     check "$f" "$want" "$out"
 }
 
+run_exec() {
+    local f=$1 dir out rc
+    dir=$(dirname "$f")
+    out="$tmp/out"
+    local -a extra
+    read -r -a extra <<<"$(case_args "$f")"
+    rm -rf "$dir/out"
+    (cd "$dir" && "$FSQL" run "${extra[@]}" job.sql >"$out" 2>"$tmp/err")
+    rc=$?
+    sed -E 's/[0-9]+ events\/s/N events\/s/' "$tmp/err" >>"$out"
+    if [ "$rc" -ge 128 ]; then
+        echo "# crashed with signal $((rc - 128))" >>"$out"
+    fi
+    [ "$rc" != 0 ] && echo "# exit $rc" >>"$out"
+    if [ -d "$dir/out" ]; then
+        (cd "$dir" && find out -type f | LC_ALL=C sort | while read -r o; do
+            echo "==> $o <=="
+            cat "$o"
+        done) >>"$out"
+        rm -rf "$dir/out"
+    fi
+    check "$dir" "$dir/expected.out" "$out"
+}
+
 run_script() {
     local f=$1 rc
     bash "$f" >"$tmp/script.out" 2>&1
@@ -149,6 +180,7 @@ run_path() {
     tests/errors/*.sql) run_golden "$f" err validate ;;
     tests/seed/*.sql) run_golden "$f" err validate ;;
     tests/plan/*.sql) run_golden "$f" explain explain ;;
+    tests/exec/*/job.sql) run_exec "$f" ;;
     tests/cli/*.sh | tests/kafka/*.sh) run_script "$f" ;;
     *) ;; # data files, init files without an expected file, ...
     esac
@@ -157,14 +189,20 @@ run_path() {
 # Files to run: the arguments (files or directories) or every suite.
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    for d in tests/lex tests/parse tests/errors tests/seed tests/plan tests/cli tests/kafka; do
+    for d in tests/lex tests/parse tests/errors tests/seed tests/plan tests/exec tests/cli tests/kafka; do
         [ -d "$d" ] && targets+=("$d")
     done
 fi
 for t in "${targets[@]}"; do
     t=${t%/}
     t=${t#./}
-    if [ -d "$t" ]; then
+    if [ -d "$t" ] && [ -f "$t/job.sql" ]; then
+        run_path "$t/job.sql"
+    elif [ -d "$t" ] && [ "$t" = tests/exec ]; then
+        for f in "$t"/*/job.sql; do
+            [ -e "$f" ] && run_path "$f"
+        done
+    elif [ -d "$t" ]; then
         for f in "$t"/*.sql "$t"/*.sh; do
             [ -e "$f" ] || continue
             # Init files used through "-- args: -i ..." say "-- helper" in

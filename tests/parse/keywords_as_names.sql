@@ -27,4 +27,4 @@ FROM logs AS t, logs l
 WHERE type = 'x' AND date > DATE '2024-01-01' AND position IS NOT NULL;
 SELECT count, sum, status, level, name, user, result, data, hour, minute
 FROM t2 AS data;
-SELECT final, running, current, rows, range, uNkNoWn IS NULL FROM t3;
+SELECT final, running, current, `rows`, `range`, uNkNoWn IS NULL FROM t3;

@@ -109,13 +109,13 @@ static void decimal_arith_basic(void)
                             0, 38, 0, &r),
                 DEC_OVERFLOW);
     UNIT_EQ_INT(decimal_mul(I("99999999999999999999999999999999999999"), 0,
-                            I("99999999999999999999999999999999999999"), 0,
-                            38, 0, &r),
+                            I("99999999999999999999999999999999999999"), 0, 38,
+                            0, &r),
                 DEC_OVERFLOW);
     /* product of two 38-digit values, scaled back down */
     UNIT_EQ_INT(decimal_mul(I("99999999999999999999999999999999999999"), 38,
-                            I("99999999999999999999999999999999999999"), 38,
-                            38, 38, &r),
+                            I("99999999999999999999999999999999999999"), 38, 38,
+                            38, &r),
                 DEC_OK);
     UNIT_EQ_STR(fmt(r, 38), "0.99999999999999999999999999999999999998");
     UNIT_EQ_INT(decimal_mul(-15, 1, 15, 1, 10, 1, &r), DEC_OK);
@@ -298,8 +298,8 @@ static void decimal_vectors(void)
             st = (op[0] == 'f' ? decimal_floor : decimal_ceil)(
                 I(t[0]), atoi(t[1]), atoi(t[2]), atoi(t[3]), &r);
         } else if (strcmp(op, "dbl") == 0) {
-            st = decimal_from_double(strtod(t[0], NULL), atoi(t[1]),
-                                     atoi(t[2]), &r);
+            st = decimal_from_double(strtod(t[0], NULL), atoi(t[1]), atoi(t[2]),
+                                     &r);
         } else {
             DecStatus (*fn)(i128, int, i128, int, int, int, i128 *) = NULL;
             if (strcmp(op, "add") == 0)
@@ -326,8 +326,8 @@ static void decimal_vectors(void)
         if (strcmp(got, want) != 0) {
             if (++n_bad <= 20)
                 unit_fail(__FILE__, __LINE__,
-                          "decimal_vectors.txt:%d: %s: got %s, want %s",
-                          lineno, op, got, want);
+                          "decimal_vectors.txt:%d: %s: got %s, want %s", lineno,
+                          op, got, want);
         }
     }
     fclose(f);

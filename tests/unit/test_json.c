@@ -188,6 +188,17 @@ static void test_json_decimal(void)
         {"\"abc\"", 10, 2, NULL},
         {"true", 10, 2, NULL},
         {"0", 10, 2, "0.00"},
+        /* the plain-form fast path and its edges */
+        {"-0.5", 10, 2, "-0.50"},
+        {"\"00012.5\"", 10, 2, "12.50"},
+        {"12345678.90", 10, 2, "12345678.90"},
+        {"123456789.00", 10, 2, NULL},
+        {"999999999999999999", 18, 0, "999999999999999999"},
+        {"9999999999999999999", 18, 0, NULL},
+        {"9999999999999999999", 19, 0, "9999999999999999999"},
+        {"-", 10, 2, NULL},
+        {"\"1.\"", 10, 2, "1.00"},
+        {"\"-.5\"", 10, 2, "-0.50"},
     };
     for (size_t i = 0; i < FSQL_ARRAY_LEN(cases); i++) {
         Fix f;
@@ -365,6 +376,16 @@ static void test_json_temporal(void)
     UNIT_EQ_INT(int_of(T_TS, "\"1704103200123\"", &ok), t0);
     UNIT_CHECK(ok);
     UNIT_EQ_INT(int_of(T_TS, "-1000", &ok), -1000);
+    UNIT_EQ_INT(int_of(T_TS, "\"2024-02-29 00:00:00.000\"", &ok),
+                1709164800000LL);
+    UNIT_CHECK(ok);
+    int_of(T_TS, "\"2023-02-29 00:00:00.000\"", &ok);
+    UNIT_CHECK(!ok);
+    int_of(T_TS, "\"2024-01-01 24:00:00.000\"", &ok);
+    UNIT_CHECK(!ok);
+    UNIT_EQ_INT(int_of(T_TS, "\"2024-01-01T10:00:00.123\"", &ok), t0);
+    UNIT_EQ_INT(int_of(T_TS, "\" 2024-01-01 10:00:00.123 \"", &ok), t0);
+    UNIT_CHECK(ok);
     UNIT_CHECK(ok);
     /* TIMESTAMP_LTZ: an offset gives the instant */
     UNIT_EQ_INT(int_of(T_LTZ, "\"2024-01-01T18:00:00.123+08:00\"", &ok), t0);

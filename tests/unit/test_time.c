@@ -88,8 +88,8 @@ static void time_parse_format(void)
     UNIT_EQ_STR(fmt_ts(TS("0001-01-01 00:00:00")), "0001-01-01 00:00:00.000");
     UNIT_EQ_STR(fmt_ts(TS("9999-12-31 23:59:59.999")),
                 "9999-12-31 23:59:59.999");
-    UNIT_CHECK(!time_parse_timestamp("2024-01-01 10:00:00.1234567890", 30,
-                                     &ms));
+    UNIT_CHECK(
+        !time_parse_timestamp("2024-01-01 10:00:00.1234567890", 30, &ms));
     UNIT_CHECK(!time_parse_timestamp("2024-01-01 10:00:00Z", 20, &ms));
     UNIT_CHECK(!time_parse_timestamp("2024-01-01 25:00:00", 19, &ms));
     UNIT_CHECK(!time_parse_timestamp("garbage", 7, &ms));
@@ -100,8 +100,8 @@ static void time_parse_format(void)
     int32_t off;
     UNIT_CHECK(time_parse_iso("2024-01-01T10:00:00Z", 20, &ms, &ho, &off));
     UNIT_CHECK(ho && off == 0);
-    UNIT_CHECK(time_parse_iso("2024-01-01T10:00:00.250+08:00", 29, &ms, &ho,
-                              &off));
+    UNIT_CHECK(
+        time_parse_iso("2024-01-01T10:00:00.250+08:00", 29, &ms, &ho, &off));
     UNIT_CHECK(ho && off == 8 * 3600);
     UNIT_EQ_STR(fmt_ts(ms), "2024-01-01 10:00:00.250");
     UNIT_CHECK(time_parse_iso("2024-01-01 10:00:00-0330", 24, &ms, &ho, &off));
@@ -139,7 +139,8 @@ static void time_extract_fields(void)
     UNIT_EQ_INT(time_extract(RTU_HOUR, TS("1969-12-31 23:00:00")), 23);
     RtTimeUnit u;
     UNIT_CHECK(rt_time_unit_from_name("dow", 3, &u) && u == RTU_DOW);
-    UNIT_CHECK(rt_time_unit_from_name("SQL_TSI_MONTH", 13, &u) && u == RTU_MONTH);
+    UNIT_CHECK(rt_time_unit_from_name("SQL_TSI_MONTH", 13, &u) &&
+               u == RTU_MONTH);
     UNIT_CHECK(!rt_time_unit_from_name("FORTNIGHT", 9, &u));
     UNIT_EQ_STR(rt_time_unit_name(RTU_QUARTER), "QUARTER");
 }
@@ -219,9 +220,9 @@ static void time_floor_ceil(void)
     /* offset -8h: days start at 16:00 (midnight in UTC+8) */
     UNIT_EQ_STR(fmt_ts(time_window_start(t, -8 * MS_PER_HOUR, MS_PER_DAY)),
                 "2024-05-14 16:00:00.000");
-    UNIT_EQ_STR(fmt_ts(time_window_start(TS("1969-12-31 23:59:59"), 0,
-                                         MS_PER_HOUR)),
-                "1969-12-31 23:00:00.000");
+    UNIT_EQ_STR(
+        fmt_ts(time_window_start(TS("1969-12-31 23:59:59"), 0, MS_PER_HOUR)),
+        "1969-12-31 23:00:00.000");
 }
 
 static StrBuf pat_sb;
@@ -258,19 +259,19 @@ static void time_patterns(void)
 
     int64_t ms;
     const char *f = "yyyy-MM-dd HH:mm:ss";
-    UNIT_CHECK(time_parse_pattern("2024-03-05 07:08:09", 19, f, strlen(f),
-                                  &ms));
+    UNIT_CHECK(
+        time_parse_pattern("2024-03-05 07:08:09", 19, f, strlen(f), &ms));
     UNIT_EQ_STR(fmt_ts(ms), "2024-03-05 07:08:09.000");
     f = "yyyyMMdd";
     UNIT_CHECK(time_parse_pattern("20240305", 8, f, strlen(f), &ms));
     UNIT_EQ_STR(fmt_ts(ms), "2024-03-05 00:00:00.000");
     f = "dd/MM/yyyy hh:mm a";
-    UNIT_CHECK(time_parse_pattern("05/03/2024 07:08 PM", 19, f, strlen(f),
-                                  &ms));
+    UNIT_CHECK(
+        time_parse_pattern("05/03/2024 07:08 PM", 19, f, strlen(f), &ms));
     UNIT_EQ_STR(fmt_ts(ms), "2024-03-05 19:08:00.000");
     f = "dd MMM yyyy HH:mm:ss.SSS";
-    UNIT_CHECK(time_parse_pattern("05 mar 2024 07:08:09.120", 24, f,
-                                  strlen(f), &ms));
+    UNIT_CHECK(
+        time_parse_pattern("05 mar 2024 07:08:09.120", 24, f, strlen(f), &ms));
     UNIT_EQ_STR(fmt_ts(ms), "2024-03-05 07:08:09.120");
     f = "HH:mm";
     UNIT_CHECK(time_parse_pattern("07:08", 5, f, strlen(f), &ms));
@@ -291,17 +292,17 @@ static void time_unix(void)
     TimeZone *sh = tz_load("Asia/Shanghai", err, sizeof err);
     UNIT_REQUIRE(sh);
     int64_t secs;
-    UNIT_CHECK(time_unix_timestamp("2024-01-01 08:00:00", 19, NULL, 0, sh,
-                                   &secs));
+    UNIT_CHECK(
+        time_unix_timestamp("2024-01-01 08:00:00", 19, NULL, 0, sh, &secs));
     UNIT_EQ_INT(secs, 1704067200);
     UNIT_CHECK(time_unix_timestamp("2024-01-01 00:00:00.5", 21, NULL, 0,
                                    tz_utc(), &secs));
     UNIT_EQ_INT(secs, 1704067200); /* trailing text ignored, as SDF */
-    UNIT_CHECK(time_unix_timestamp("2024/01/01", 10, "yyyy/MM/dd", 10,
-                                   tz_utc(), &secs));
+    UNIT_CHECK(time_unix_timestamp("2024/01/01", 10, "yyyy/MM/dd", 10, tz_utc(),
+                                   &secs));
     UNIT_EQ_INT(secs, 1704067200);
-    UNIT_CHECK(!time_unix_timestamp("2024-01-01", 10, NULL, 0, tz_utc(),
-                                    &secs));
+    UNIT_CHECK(
+        !time_unix_timestamp("2024-01-01", 10, NULL, 0, tz_utc(), &secs));
     StrBuf sb;
     strbuf_init(&sb);
     time_from_unixtime(&sb, 1704067200, NULL, 0, sh);
@@ -322,10 +323,10 @@ static void time_zones(void)
     UNIT_EQ_INT(tz_offset_at_utc(z, 0), 8 * 3600);
     UNIT_EQ_INT(tz_local_to_utc(z, 8 * MS_PER_HOUR), 0);
     tz_free(z);
-    const char *fixed[][2] = {{"UTC", "0"},        {"GMT+8", "28800"},
-                              {"UTC-03:30", "-12600"}, {"-0530", "-19800"},
-                              {"Z", "0"},          {"GMT", "0"},
-                              {"UTC+08:00", "28800"}, {"+8", "28800"}};
+    const char *fixed[][2] = {
+        {"UTC", "0"},           {"GMT+8", "28800"}, {"UTC-03:30", "-12600"},
+        {"-0530", "-19800"},    {"Z", "0"},         {"GMT", "0"},
+        {"UTC+08:00", "28800"}, {"+8", "28800"}};
     for (size_t i = 0; i < FSQL_ARRAY_LEN(fixed); i++) {
         z = tz_load(fixed[i][0], err, sizeof err);
         UNIT_CHECK(z != NULL);
@@ -472,8 +473,8 @@ static void time_vectors(void)
         n_cases++;
         if (strcmp(got, want) != 0 && ++n_bad <= 20)
             unit_fail(__FILE__, __LINE__,
-                      "time_vectors.txt:%d: %s %s: got %s, want %s", lineno,
-                      op, t[0], got, want);
+                      "time_vectors.txt:%d: %s %s: got %s, want %s", lineno, op,
+                      t[0], got, want);
     }
     fclose(f);
     strbuf_fini(&sb);

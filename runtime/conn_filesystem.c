@@ -1,0 +1,809 @@
+/*
+ * conn_filesystem.c - the 'filesystem' connector: a bounded source over a
+ * file or a directory of files, and an appending sink.
+ *
+ * Source: 'path' names a file or a directory; a directory is read file by
+ * file in name order (hidden files, names starting with '.' or '_', and
+ * subdirectories are skipped, as Flink does; 'source.path.regex-pattern'
+ * filters by full path).  Every file must exist and be readable when the
+ * job opens, before any row is read.  Each file is one split: the reader
+ * never mixes two files in one batch and flags the last batch of each
+ * (BATCH_F_SPLIT_END), so per-split watermarks work.
+ *
+ * Reading: read(2) into a buffer that grows to hold at least one whole
+ * record; records are decoded in place (json: a line; csv: a record,
+ * which may span lines inside quotes; raw: a line), so string Values
+ * point into the buffer.  The buffer is compacted only at the next poll,
+ * after batch_done(), which keeps those views valid for the whole push
+ * cycle.  No allocation per row.
+ *
+ * Bad records: by the format's ignore-parse-errors option the job fails
+ * with "path:line: reason" or the record is skipped and counted.
+ *
+ * Metadata columns: file.path, file.name (STRING), file.size (BIGINT),
+ * file.modification-time (TIMESTAMP_LTZ(3)).
+ *
+ * Sink: rows are appended, one record per line, to 'path' when it names a
+ * file; when it names a directory (existing, or written with a trailing
+ * '/'), to "part-0.<format>" inside it (created as needed).
+ */
+#include "runtime/fsql.h"
+#include "runtime/connector.h"
+#include "runtime/csv.h"
+#include "runtime/json.h"
+#include "runtime/value_ops.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef enum FsFormat { FS_JSON, FS_CSV, FS_RAW } FsFormat;
+
+typedef enum FsMeta {
+    FSM_NONE,
+    FSM_PATH,
+    FSM_NAME,
+    FSM_SIZE,
+    FSM_MTIME
+} FsMeta;
+
+typedef struct FsFile {
+    char *path;    /* xmalloc */
+    int64_t size;
+    int64_t mtime_ms;
+} FsFile;
+
+typedef struct FsReader {
+    SourceReader base;
+    FsFormat fmt;
+    FsFile *files;
+    uint32_t n_files;
+    uint32_t cur;          /* index of the file being read */
+    int fd;                /* -1 when no file is open */
+    bool eof;              /* fd reached its end */
+    char *buf;             /* read buffer */
+    size_t cap, start, end;/* unread data is buf[start, end) */
+    uint64_t line;         /* lines consumed in the current file */
+    uint64_t *row_line;    /* first line of each row of the last batch */
+    uint32_t *row_file;
+    uint32_t row_cap;
+    JsonDecoder *jd;
+    CsvDecoder *cd;
+    CsvOptions copt;
+    bool ignore_errors;
+    bool has_meta;
+    FsMeta *meta;          /* per schema column */
+    RtSchema phys;         /* the physical columns (decoder schema) */
+    uint32_t *phys_col;    /* phys column i is schema column phys_col[i] */
+    Value *tmp;            /* decode row when there are metadata columns */
+    bool has_pending;      /* an error to report at the next poll, after the
+                              rows before it have been pushed */
+    FsqlErr pending;
+} FsReader;
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static int parse_char_opt(const TableDef *t, const char *key, char def,
+                          char *out, FsqlErr *err)
+{
+    const char *v = table_def_option(t, key);
+    *out = def;
+    if (!v)
+        return FSQL_OK;
+    if (strcmp(v, "\\t") == 0)
+        *out = '\t';
+    else if (strlen(v) == 1)
+        *out = v[0];
+    else
+        return fsql_err_set(err, FSQL_E_CONFIG,
+                            "table \"%s\": option '%s' must be a single "
+                            "character, not \"%s\"",
+                            t->name, key, v);
+    return FSQL_OK;
+}
+
+static int fs_format_of(const TableDef *t, FsFormat *f, FsqlErr *err)
+{
+    const char *fmt = t->format ? t->format : table_def_option(t, "format");
+    if (fmt && strcasecmp(fmt, "json") == 0)
+        *f = FS_JSON;
+    else if (fmt && strcasecmp(fmt, "csv") == 0)
+        *f = FS_CSV;
+    else if (fmt && strcasecmp(fmt, "raw") == 0)
+        *f = FS_RAW;
+    else
+        return fsql_err_set(err, FSQL_E_UNSUPPORTED,
+                            "table \"%s\": the filesystem connector cannot "
+                            "use format \"%s\" yet",
+                            t->name, fmt ? fmt : "");
+    return FSQL_OK;
+}
+
+static int csv_opts_of(const TableDef *t, CsvOptions *o, FsqlErr *err)
+{
+    csv_options_init(o);
+    int rc;
+    bool b;
+    if ((rc = parse_char_opt(t, "csv.field-delimiter", ',',
+                             &o->field_delimiter, err)) < 0 ||
+        (rc = parse_char_opt(t, "csv.quote-character", '"', &o->quote_char,
+                             err)) < 0 ||
+        (rc = parse_char_opt(t, "csv.escape-character", '\0',
+                             &o->escape_char, err)) < 0)
+        return rc;
+    if ((rc = table_opt_bool(t, "csv.disable-quote-character", false, &b,
+                             err)) < 0)
+        return rc;
+    o->disable_quote_char = b;
+    if ((rc = table_opt_bool(t, "csv.allow-comments", false, &b, err)) < 0)
+        return rc;
+    o->allow_comments = b;
+    if ((rc = table_opt_bool(t, "csv.ignore-parse-errors", false, &b, err)) <
+        0)
+        return rc;
+    o->ignore_parse_errors = b;
+    o->null_literal = table_def_option(t, "csv.null-literal");
+    return FSQL_OK;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_file(FsReader *r, uint32_t *cap, const char *path,
+                     const struct stat *st)
+{
+    if (r->n_files == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        r->files = xrealloc(r->files, sizeof(FsFile) * *cap);
+    }
+    FsFile *f = &r->files[r->n_files++];
+    f->path = xstrdup(path);
+    f->size = (int64_t)st->st_size;
+    f->mtime_ms = (int64_t)st->st_mtim.tv_sec * 1000 +
+                  st->st_mtim.tv_nsec / 1000000;
+}
+
+/* The files of 'path' (a file, or a directory's files in name order). */
+static int list_files(FsReader *r, const TableDef *t, const char *path,
+                      FsqlErr *err)
+{
+    struct stat st;
+    uint32_t cap = 0;
+    if (stat(path, &st) != 0)
+        return fsql_err_set(err, FSQL_E_IO,
+                            "could not read table \"%s\": path \"%s\": %s",
+                            t->name, path, strerror(errno));
+    regex_t re;
+    const char *pat = table_def_option(t, "source.path.regex-pattern");
+    if (pat) {
+        int e = regcomp(&re, pat, REG_EXTENDED | REG_NOSUB);
+        if (e != 0) {
+            char m[128];
+            regerror(e, &re, m, sizeof m);
+            return fsql_err_set(err, FSQL_E_CONFIG,
+                                "table \"%s\": option "
+                                "'source.path.regex-pattern' is not a "
+                                "regular expression: %s",
+                                t->name, m);
+        }
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        if (!pat || regexec(&re, path, 0, NULL, 0) == 0)
+            add_file(r, &cap, path, &st);
+    } else {
+        DIR *d = opendir(path);
+        if (!d) {
+            if (pat)
+                regfree(&re);
+            return fsql_err_set(err, FSQL_E_IO,
+                                "could not read table \"%s\": directory "
+                                "\"%s\": %s",
+                                t->name, path, strerror(errno));
+        }
+        char **names = NULL;
+        size_t n = 0, ncap = 0;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (e->d_name[0] == '.' || e->d_name[0] == '_')
+                continue;
+            if (n == ncap) {
+                ncap = ncap ? ncap * 2 : 16;
+                names = xrealloc(names, sizeof(char *) * ncap);
+            }
+            names[n++] = xstrdup(e->d_name);
+        }
+        closedir(d);
+        if (n)
+            qsort(names, n, sizeof(char *), cmp_names);
+        size_t plen = strlen(path);
+        bool slash = plen && path[plen - 1] == '/';
+        for (size_t i = 0; i < n; i++) {
+            size_t need = plen + strlen(names[i]) + 2;
+            char *full = xmalloc(need);
+            snprintf(full, need, "%s%s%s", path, slash ? "" : "/", names[i]);
+            struct stat fst;
+            if (stat(full, &fst) == 0 && S_ISREG(fst.st_mode) &&
+                (!pat || regexec(&re, full, 0, NULL, 0) == 0))
+                add_file(r, &cap, full, &fst);
+            xfree(full);
+            xfree(names[i]);
+        }
+        xfree(names);
+    }
+    if (pat)
+        regfree(&re);
+    /* Every file must be readable now, before any row is read. */
+    for (uint32_t i = 0; i < r->n_files; i++) {
+        if (access(r->files[i].path, R_OK) != 0)
+            return fsql_err_set(err, FSQL_E_IO,
+                                "could not read table \"%s\": file \"%s\": "
+                                "%s",
+                                t->name, r->files[i].path, strerror(errno));
+    }
+    return FSQL_OK;
+}
+
+/* ---- source ------------------------------------------------------------- */
+
+static int open_next_file(FsReader *r, FsqlErr *err)
+{
+    const FsFile *f = &r->files[r->cur];
+    r->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+    if (r->fd < 0)
+        return fsql_err_set(err, FSQL_E_IO, "could not open file \"%s\": %s",
+                            f->path, strerror(errno));
+    r->eof = false;
+    r->start = r->end = 0;
+    r->line = 0;
+    return FSQL_OK;
+}
+
+/* Read more of the current file; the data in [start, end) is kept. */
+static int fill(FsReader *r, FsqlErr *err)
+{
+    if (r->start > 0) {
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->start = 0;
+    }
+    if (r->end == r->cap) {
+        r->cap *= 2;
+        r->buf = xrealloc(r->buf, r->cap);
+    }
+    for (;;) {
+        ssize_t got = read(r->fd, r->buf + r->end, r->cap - r->end);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return fsql_err_set(err, FSQL_E_IO,
+                                "could not read file \"%s\": %s",
+                                r->files[r->cur].path, strerror(errno));
+        if (got == 0)
+            r->eof = true;
+        r->end += (size_t)got;
+        return FSQL_OK;
+    }
+}
+
+/* The next record in the buffer: sets *len (without the terminator) and
+ * *adv (with it), *lines (line breaks consumed).  false: need more data
+ * (or, at eof, no data left). */
+static bool next_record(FsReader *r, size_t *len, size_t *adv,
+                        uint32_t *lines)
+{
+    const char *p = r->buf + r->start;
+    size_t n = r->end - r->start;
+    if (n == 0)
+        return false;
+    if (r->fmt == FS_CSV) {
+        bool complete;
+        size_t e = csv_record_end(&r->copt, p, n, &complete);
+        if (!complete && !r->eof)
+            return false;
+        if (!complete)
+            e = n;
+        *adv = e;
+        size_t l = e;
+        uint32_t nl = 0;
+        for (size_t i = 0; i < e; i++)
+            nl += p[i] == '\n';
+        if (l && p[l - 1] == '\n')
+            l--;
+        if (l && p[l - 1] == '\r')
+            l--;
+        *len = l;
+        *lines = nl ? nl : 1;
+        return true;
+    }
+    const char *nl = memchr(p, '\n', n);
+    if (!nl) {
+        if (!r->eof)
+            return false;
+        *len = n;
+        *adv = n;
+    } else {
+        *len = (size_t)(nl - p);
+        *adv = *len + 1;
+    }
+    if (*len && p[*len - 1] == '\r')
+        (*len)--;
+    *lines = 1;
+    return true;
+}
+
+static void fill_meta(FsReader *r, Value *row, Arena *a)
+{
+    const FsFile *f = &r->files[r->cur];
+    const RtSchema *s = &r->base.table->schema;
+    for (uint32_t c = 0; c < s->n_cols; c++) {
+        Value *v = &row[c];
+        switch (r->meta[c]) {
+        case FSM_NONE:
+            break;
+        case FSM_PATH:
+        case FSM_NAME: {
+            const char *p = f->path;
+            if (r->meta[c] == FSM_NAME) {
+                const char *sl = strrchr(p, '/');
+                if (sl)
+                    p = sl + 1;
+            }
+            v->kind = VK_STRING;
+            v->is_null = false;
+            v->u.s.ptr = p;
+            v->u.s.len = (uint32_t)strlen(p);
+            break;
+        }
+        case FSM_SIZE:
+            v->kind = VK_INT;
+            v->is_null = false;
+            v->u.i = f->size;
+            break;
+        case FSM_MTIME:
+            v->kind = VK_TIMESTAMP_LTZ;
+            v->is_null = false;
+            v->u.i = f->mtime_ms;
+            break;
+        }
+    }
+    (void)a;
+}
+
+/* Decode one record into row; returns JSON_OK-style codes. */
+static int decode(FsReader *r, const char *rec, size_t len, Arena *a,
+                  Value *row, char *why, size_t why_n)
+{
+    Value *dst = r->has_meta ? r->tmp : row;
+    int rc;
+    if (r->fmt == FS_JSON) {
+        JsonError e;
+        e.msg[0] = '\0';
+        rc = json_decode(r->jd, rec, len, a, dst, &e);
+        if (rc == JSON_ERROR || rc == JSON_SKIP)
+            snprintf(why, why_n, "%s", e.msg);
+        rc = rc == JSON_ERROR ? -1 : rc == JSON_SKIP ? 1 : rc == JSON_BLANK ? 2 : 0;
+    } else if (r->fmt == FS_CSV) {
+        CsvError e;
+        e.msg[0] = '\0';
+        rc = csv_decode(r->cd, rec, len, a, dst, &e);
+        if (rc == CSV_ERROR || rc == CSV_SKIP)
+            snprintf(why, why_n, "%s", e.msg);
+        rc = rc == CSV_ERROR ? -1 : rc == CSV_SKIP ? 1 : rc == CSV_BLANK ? 2 : 0;
+    } else {
+        dst[0].kind = VK_STRING;
+        dst[0].is_null = false;
+        dst[0].u.s.ptr = rec;
+        dst[0].u.s.len = (uint32_t)len;
+        rc = 0;
+    }
+    if (rc == 0 && r->has_meta) {
+        for (uint32_t i = 0; i < r->phys.n_cols; i++)
+            row[r->phys_col[i]] = r->tmp[i];
+        fill_meta(r, row, a);
+    }
+    return rc;
+}
+
+static int fs_poll_rows(SourceReader *base, Batch *b, FsqlErr *err)
+{
+    FsReader *r = (FsReader *)base;
+    if (r->has_pending) {
+        if (err)
+            *err = r->pending;
+        return SRC_ERROR;
+    }
+    for (;;) {
+        if (r->cur >= r->n_files)
+            return SRC_END;
+        if (r->fd < 0) {
+            int rc = open_next_file(r, err);
+            if (rc < 0)
+                return SRC_ERROR;
+        }
+        b->split = r->cur;
+        while (!batch_is_full(b)) {
+            size_t len, adv;
+            uint32_t lines;
+            if (!next_record(r, &len, &adv, &lines)) {
+                if (r->eof)
+                    break;
+                /* Only compact when no row of this batch points into the
+                 * buffer: then the previous batch is done as well. */
+                if (b->n_rows > 0)
+                    return SRC_OK;
+                if (fill(r, err) < 0)
+                    return SRC_ERROR;
+                continue;
+            }
+            const char *rec = r->buf + r->start;
+            uint64_t line = r->line + 1;
+            r->start += adv;
+            r->line += lines;
+            Value *row = batch_row(b, b->n_rows);
+            char why[200];
+            int rc = decode(r, rec, len, b->a, row, why, sizeof why);
+            if (rc == 2)
+                continue; /* blank line or comment */
+            if (rc == 1) {
+                base->rows_skipped++;
+                continue;
+            }
+            if (rc < 0) {
+                /* The rows before the bad one still go through. */
+                FsqlErr *e = b->n_rows ? &r->pending : err;
+                fsql_err_set(e, FSQL_E_DATA, "%s:%llu: %s",
+                             r->files[r->cur].path, (unsigned long long)line,
+                             why);
+                if (!b->n_rows)
+                    return SRC_ERROR;
+                r->has_pending = true;
+                return SRC_OK;
+            }
+            r->row_line[b->n_rows] = line;
+            r->row_file[b->n_rows] = r->cur;
+            batch_add(b, ROW_INSERT, WM_NONE);
+            base->rows_read++;
+        }
+        if (r->eof && r->start >= r->end) {
+            /* End of this file: close it and flag its last batch. */
+            close(r->fd);
+            r->fd = -1;
+            r->cur++;
+            b->flags |= BATCH_F_SPLIT_END;
+            return r->cur >= r->n_files ? SRC_END : SRC_OK;
+        }
+        return SRC_OK;
+    }
+}
+
+static int fs_poll(SourceReader *base, Batch *b, int64_t *wait_ms,
+                   FsqlErr *err)
+{
+    FsReader *r = (FsReader *)base;
+    (void)wait_ms;
+    int rc = fs_poll_rows(base, b, err);
+    if (r->jd)
+        base->fields_nulled = json_decoder_stats(r->jd).fields_nulled;
+    else if (r->cd)
+        base->fields_nulled = csv_decoder_stats(r->cd).fields_nulled;
+    return rc;
+}
+
+static void fs_batch_done(SourceReader *base)
+{
+    (void)base; /* the buffer is compacted lazily by the next fill() */
+}
+
+static void fs_describe(SourceReader *base, uint32_t row, char *buf, size_t n)
+{
+    FsReader *r = (FsReader *)base;
+    if (row >= r->row_cap) {
+        buf[0] = '\0';
+        return;
+    }
+    uint32_t f = r->row_file[row];
+    if (f >= r->n_files) {
+        buf[0] = '\0';
+        return;
+    }
+    snprintf(buf, n, "%s:%llu", r->files[f].path,
+             (unsigned long long)r->row_line[row]);
+}
+
+static void fs_close(SourceReader *base)
+{
+    FsReader *r = (FsReader *)base;
+    if (r->fd >= 0)
+        close(r->fd);
+    for (uint32_t i = 0; i < r->n_files; i++)
+        xfree(r->files[i].path);
+    xfree(r->files);
+    xfree(r->buf);
+    xfree(r->row_line);
+    xfree(r->row_file);
+    if (r->jd)
+        json_decoder_free(r->jd);
+    if (r->cd)
+        csv_decoder_free(r->cd);
+    xfree(r->meta);
+    xfree(r->phys.cols);
+    xfree(r->phys_col);
+    xfree(r->tmp);
+    xfree(r);
+}
+
+static const SourceVtbl fs_source_vtbl = {
+    .poll = fs_poll,
+    .batch_done = fs_batch_done,
+    .describe = fs_describe,
+    .close = fs_close,
+};
+
+static FsMeta meta_kind(const char *key)
+{
+    if (!key)
+        return FSM_NONE;
+    if (strcmp(key, "file.path") == 0)
+        return FSM_PATH;
+    if (strcmp(key, "file.name") == 0)
+        return FSM_NAME;
+    if (strcmp(key, "file.size") == 0)
+        return FSM_SIZE;
+    if (strcmp(key, "file.modification-time") == 0)
+        return FSM_MTIME;
+    return FSM_NONE;
+}
+
+static int fs_open_source(const TableDef *t, const RunCtx *ctx,
+                          SourceReader **out, FsqlErr *err)
+{
+    FsReader *r = xcalloc(1, sizeof *r);
+    r->base.v = &fs_source_vtbl;
+    r->base.table = t;
+    r->fd = -1;
+    int rc = fs_format_of(t, &r->fmt, err);
+    const char *path = table_def_option(t, "path");
+    if (rc == FSQL_OK && !path)
+        rc = fsql_err_set(err, FSQL_E_CONFIG, "table \"%s\" has no 'path'",
+                          t->name);
+    if (rc == FSQL_OK && table_def_option(t, "source.monitor-interval"))
+        rc = fsql_err_set(err, FSQL_E_UNSUPPORTED,
+                          "table \"%s\": 'source.monitor-interval' "
+                          "(watching a directory) is not supported yet",
+                          t->name);
+    if (rc == FSQL_OK)
+        rc = list_files(r, t, path, err);
+    if (rc < 0) {
+        fs_close(&r->base);
+        return rc;
+    }
+    r->base.n_splits = r->n_files;
+    r->cap = 1 << 20;
+    r->buf = xmalloc(r->cap);
+    r->row_cap = BATCH_ROWS;
+    r->row_line = xcalloc(r->row_cap, sizeof(uint64_t));
+    r->row_file = xcalloc(r->row_cap, sizeof(uint32_t));
+
+    /* Physical columns vs metadata columns. */
+    const RtSchema *s = &t->schema;
+    r->meta = xcalloc(s->n_cols + 1, sizeof(FsMeta));
+    r->phys.cols = xcalloc(s->n_cols + 1, sizeof(RtColumn));
+    r->phys_col = xcalloc(s->n_cols + 1, sizeof(uint32_t));
+    for (uint32_t c = 0; c < s->n_cols; c++) {
+        const char *mk = t->metadata_keys ? t->metadata_keys[c] : NULL;
+        if (mk) {
+            r->meta[c] = meta_kind(mk);
+            r->has_meta = true;
+            if (r->meta[c] == FSM_NONE) {
+                fsql_err_set(err, FSQL_E_CONFIG,
+                             "table \"%s\": the filesystem connector has no "
+                             "metadata key \"%s\" (it has file.path, "
+                             "file.name, file.size and "
+                             "file.modification-time)",
+                             t->name, mk);
+                fs_close(&r->base);
+                return FSQL_E_CONFIG;
+            }
+            continue;
+        }
+        r->phys_col[r->phys.n_cols] = c;
+        r->phys.cols[r->phys.n_cols++] = s->cols[c];
+    }
+    r->tmp = xcalloc(s->n_cols + 1, sizeof(Value));
+    const RtSchema *ds = r->has_meta ? &r->phys : s;
+    if (r->fmt == FS_JSON) {
+        JsonOptions jo;
+        bool b;
+        memset(&jo, 0, sizeof jo);
+        if ((rc = table_opt_bool(t, "json.fail-on-missing-field", false, &b,
+                                 err)) == FSQL_OK) {
+            jo.fail_on_missing_field = b;
+            rc = table_opt_bool(t, "json.ignore-parse-errors", false, &b, err);
+            jo.ignore_parse_errors = b;
+        }
+        jo.tz = ctx->tz;
+        r->ignore_errors = jo.ignore_parse_errors;
+        if (rc == FSQL_OK)
+            r->jd = json_decoder_new(ds, &jo);
+    } else if (r->fmt == FS_CSV) {
+        rc = csv_opts_of(t, &r->copt, err);
+        r->copt.tz = ctx->tz;
+        r->ignore_errors = r->copt.ignore_parse_errors;
+        if (rc == FSQL_OK)
+            r->cd = csv_decoder_new(ds, &r->copt);
+    } else if (ds->n_cols != 1 || ds->cols[0].type.kind != VK_STRING) {
+        rc = fsql_err_set(err, FSQL_E_CONFIG,
+                          "table \"%s\": the raw format needs exactly one "
+                          "STRING column",
+                          t->name);
+    }
+    if (rc < 0) {
+        fs_close(&r->base);
+        return rc;
+    }
+    *out = &r->base;
+    return FSQL_OK;
+}
+
+/* ---- sink --------------------------------------------------------------- */
+
+typedef struct FsWriter {
+    SinkWriter base;
+    FILE *f;
+    char *path;
+    FsFormat fmt;
+    JsonEncoder *je;
+    CsvEncoder *ce;
+    CsvOptions copt;
+    StrBuf buf;
+} FsWriter;
+
+static int fs_write(SinkWriter *w, const Batch *b, FsqlErr *err)
+{
+    FsWriter *fw = (FsWriter *)w;
+    strbuf_clear(&fw->buf);
+    for (uint32_t r = 0; r < b->n_rows; r++) {
+        RowKind k = (RowKind)b->kinds[r];
+        if (k == ROW_UPDATE_BEFORE || k == ROW_DELETE)
+            continue; /* an append-only file keeps the latest images */
+        const Value *row = batch_row(b, r);
+        if (fw->fmt == FS_JSON) {
+            json_encoder_row(fw->je, &fw->buf, row);
+        } else if (fw->fmt == FS_CSV) {
+            csv_encoder_row(fw->ce, &fw->buf, row);
+        } else if (!row[0].is_null) {
+            strbuf_append(&fw->buf, row[0].u.s.ptr, row[0].u.s.len);
+        }
+        strbuf_putc(&fw->buf, '\n');
+    }
+    if (fw->buf.len &&
+        fwrite(fw->buf.ptr, 1, fw->buf.len, fw->f) != fw->buf.len)
+        return fsql_err_set(err, FSQL_E_IO, "could not write file \"%s\": %s",
+                            fw->path, strerror(errno));
+    return FSQL_OK;
+}
+
+static int fs_flush(SinkWriter *w, FsqlErr *err)
+{
+    FsWriter *fw = (FsWriter *)w;
+    if (fflush(fw->f) != 0)
+        return fsql_err_set(err, FSQL_E_IO, "could not write file \"%s\": %s",
+                            fw->path, strerror(errno));
+    return FSQL_OK;
+}
+
+static void fs_wclose(SinkWriter *w)
+{
+    FsWriter *fw = (FsWriter *)w;
+    if (fw->f)
+        fclose(fw->f);
+    if (fw->je)
+        json_encoder_free(fw->je);
+    if (fw->ce)
+        csv_encoder_free(fw->ce);
+    strbuf_fini(&fw->buf);
+    xfree(fw->path);
+    xfree(fw);
+}
+
+static const SinkVtbl fs_sink_vtbl = {
+    .write = fs_write,
+    .flush = fs_flush,
+    .close = fs_wclose,
+};
+
+static int mkdirs(char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        int rc = mkdir(path, 0777);
+        *p = '/';
+        if (rc != 0 && errno != EEXIST)
+            return -1;
+    }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+static int fs_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
+                        FsqlErr *err)
+{
+    FsWriter *w = xcalloc(1, sizeof *w);
+    w->base.v = &fs_sink_vtbl;
+    w->base.table = t;
+    strbuf_init(&w->buf);
+    int rc = fs_format_of(t, &w->fmt, err);
+    const char *path = table_def_option(t, "path");
+    if (rc == FSQL_OK && !path)
+        rc = fsql_err_set(err, FSQL_E_CONFIG, "table \"%s\" has no 'path'",
+                          t->name);
+    if (rc < 0) {
+        fs_wclose(&w->base);
+        return rc;
+    }
+    struct stat st;
+    size_t n = strlen(path);
+    bool is_dir = (n && path[n - 1] == '/') ||
+                  (stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+    if (is_dir) {
+        char *dir = xstrdup(path);
+        if (n > 1 && dir[n - 1] == '/')
+            dir[n - 1] = '\0';
+        if (mkdirs(dir) != 0) {
+            fsql_err_set(err, FSQL_E_IO,
+                         "could not create directory \"%s\" for table "
+                         "\"%s\": %s",
+                         dir, t->name, strerror(errno));
+            xfree(dir);
+            fs_wclose(&w->base);
+            return FSQL_E_IO;
+        }
+        const char *ext = w->fmt == FS_JSON  ? "json"
+                          : w->fmt == FS_CSV ? "csv"
+                                             : "txt";
+        size_t need = strlen(dir) + 16;
+        w->path = xmalloc(need);
+        snprintf(w->path, need, "%s/part-0.%s", dir, ext);
+        xfree(dir);
+    } else {
+        w->path = xstrdup(path);
+    }
+    w->f = fopen(w->path, "ab");
+    if (!w->f) {
+        fsql_err_set(err, FSQL_E_IO,
+                     "could not open file \"%s\" for table \"%s\": %s",
+                     w->path, t->name, strerror(errno));
+        fs_wclose(&w->base);
+        return FSQL_E_IO;
+    }
+    ValueFmt vf = {ctx->tz, VALUE_STYLE_SQL, NULL};
+    if (w->fmt == FS_JSON) {
+        w->je = json_encoder_new(&t->schema, &vf);
+    } else if (w->fmt == FS_CSV) {
+        if ((rc = csv_opts_of(t, &w->copt, err)) < 0) {
+            fs_wclose(&w->base);
+            return rc;
+        }
+        w->ce = csv_encoder_new(&t->schema, &w->copt, &vf);
+    }
+    *out = &w->base;
+    return FSQL_OK;
+}
+
+const ConnectorImpl conn_filesystem_impl = {
+    .name = "filesystem",
+    .open_source = fs_open_source,
+    .open_sink = fs_open_sink,
+};

@@ -1,0 +1,177 @@
+/*
+ * connector.h - the interfaces between operators and the outside world:
+ * SourceReader (scan a table), SinkWriter (write a table), LookupReader
+ * (look rows of a dimension table up by key), and the registry that finds
+ * a connector implementation by its 'connector' option.
+ *
+ * Each connector lives in runtime/conn_<name>.c and exports one
+ * `const ConnectorImpl conn_<name>_impl`; adding a connector is one line
+ * in CONNECTOR_IMPLS below.  A connector leaves the open functions it
+ * does not support NULL.
+ *
+ * Threading: every call happens on the job's loop thread.
+ *
+ * Memory: a reader's rows go into the Batch the source operator passes in
+ * (Values in b->rows, strings in the batch arena b->a or in the reader's
+ * own read buffer, which must stay valid until batch_done()).  A writer
+ * must encode or copy what it keeps before write() returns.  Lookup rows
+ * stay valid until the next get() on the same reader or the end of the
+ * current batch, whichever comes first.
+ *
+ * Errors: int results are FSQL_OK or a negative FSQL_E_* with err filled
+ * (runtime/err.h).  Open errors (missing file, unreadable database,
+ * missing table) are reported before any row is read.
+ */
+#ifndef FSQL_RUNTIME_CONNECTOR_H
+#define FSQL_RUNTIME_CONNECTOR_H
+
+#include "runtime/fsql.h"
+#include "runtime/batch.h"
+#include "runtime/err.h"
+#include "runtime/mem.h"
+#include "runtime/program.h"
+#include "runtime/timeutil.h"
+#include "runtime/value.h"
+
+#include <stdio.h>
+
+/* What a connector gets to know about the job. */
+typedef struct RunCtx {
+    const TimeZone *tz;      /* session zone; never NULL (UTC) */
+    const Program *prog;     /* settings, source path */
+    FILE *out;               /* standard output of the job (print) */
+    FILE *err_out;           /* standard error (print standard-error) */
+} RunCtx;
+
+/* ---- sources ---------------------------------------------------------- */
+
+/* poll() results. */
+enum {
+    SRC_OK = 0,   /* rows were produced (maybe none: see wait_ms) */
+    SRC_END = 1,  /* no more rows ever; b may still hold final rows */
+    SRC_ERROR = -1
+};
+
+typedef struct SourceReader SourceReader;
+
+typedef struct SourceVtbl {
+    /* Append up to b->cap rows to the (cleared) batch b, in the table
+     * def's schema, with kinds (ROW_INSERT for append-only sources), wm =
+     * WM_NONE, and b->split / b->flags set.  When no row is ready but more
+     * may come, return SRC_OK with no rows and set *wait_ms to how long
+     * the loop may sleep before polling again. */
+    int (*poll)(SourceReader *r, Batch *b, int64_t *wait_ms, FsqlErr *err);
+    /* The last batch is fully processed: its strings may be released. */
+    void (*batch_done)(SourceReader *r);
+    /* Where row `row` of the last batch came from ("data/t.json:12",
+     * "topic orders, partition 3, offset 18211"), for error messages. */
+    void (*describe)(SourceReader *r, uint32_t row, char *buf, size_t n);
+    /* Release everything (the reader itself included). */
+    void (*close)(SourceReader *r);
+} SourceVtbl;
+
+struct SourceReader {
+    const SourceVtbl *v;
+    const TableDef *table;
+    uint32_t n_splits;      /* splits known so far (1 for a plain file) */
+    uint64_t rows_read;     /* rows produced */
+    uint64_t rows_skipped;  /* malformed records dropped (ignore-parse-errors) */
+    uint64_t fields_nulled; /* bad values read as NULL (ignore-parse-errors) */
+};
+
+/* ---- sinks ------------------------------------------------------------ */
+
+typedef struct SinkWriter SinkWriter;
+
+typedef struct SinkVtbl {
+    /* Write the rows of b (b->n_cols == table schema width, in schema
+     * order; kinds say +I/-U/+U/-D). */
+    int (*write)(SinkWriter *w, const Batch *b, FsqlErr *err);
+    /* Make what was written durable/visible (end of input, checkpoint). */
+    int (*flush)(SinkWriter *w, FsqlErr *err);
+    /* Release everything (the writer itself included); flushes first. */
+    void (*close)(SinkWriter *w);
+} SinkVtbl;
+
+struct SinkWriter {
+    const SinkVtbl *v;
+    const TableDef *table;  /* NULL for the Collect output */
+    uint64_t rows_written;
+};
+
+/* ---- lookups ---------------------------------------------------------- */
+
+/* What a lookup join asks of a table: rows whose key_cols equal the key
+ * values, returning the columns fields[] (indexes into the TableDef
+ * schema).  Keys are compared with SQL '=' (a NULL key matches nothing). */
+typedef struct LookupSpec {
+    uint32_t n_keys;
+    const uint32_t *key_cols;
+    const RtType *key_types; /* types of the probe key values */
+    uint32_t n_fields;
+    const uint32_t *fields;
+} LookupSpec;
+
+typedef struct LookupRows {
+    uint32_t n_rows;
+    const Value *rows; /* n_rows * spec.n_fields, row-major */
+} LookupRows;
+
+typedef struct LookupReader LookupReader;
+
+typedef struct LookupVtbl {
+    /* Every row matching key[0..n_keys) into *out (0 rows: a miss).
+     * Strings may be built in arena a (the batch arena). */
+    int (*get)(LookupReader *r, const Value *key, Arena *a, LookupRows *out,
+               FsqlErr *err);
+    void (*close)(LookupReader *r);
+} LookupVtbl;
+
+struct LookupReader {
+    const LookupVtbl *v;
+    const TableDef *table;
+    LookupSpec spec;        /* copied by the opener into its own memory */
+};
+
+/* ---- the registry ----------------------------------------------------- */
+
+typedef struct ConnectorImpl {
+    const char *name; /* the 'connector' option value */
+    int (*open_source)(const TableDef *t, const RunCtx *ctx,
+                       SourceReader **out, FsqlErr *err);
+    int (*open_sink)(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
+                     FsqlErr *err);
+    int (*open_lookup)(const TableDef *t, const LookupSpec *spec,
+                       const RunCtx *ctx, LookupReader **out, FsqlErr *err);
+} ConnectorImpl;
+
+/* X(c_identifier): runtime/conn_<c_identifier>.c exports
+ * conn_<c_identifier>_impl. */
+#define CONNECTOR_IMPLS(X) \
+    X(blackhole)           \
+    X(datagen)             \
+    X(filesystem)          \
+    X(jdbc)                \
+    X(print)
+
+/* The implementation for a 'connector' value (case-insensitive), or NULL. */
+const ConnectorImpl *connector_impl_find(const char *name);
+
+/* Open helpers that report a missing implementation in house style
+ * ("the 'kafka' connector cannot be read yet"). */
+int connector_open_source(const TableDef *t, const RunCtx *ctx,
+                          SourceReader **out, FsqlErr *err);
+int connector_open_sink(const TableDef *t, const RunCtx *ctx,
+                        SinkWriter **out, FsqlErr *err);
+int connector_open_lookup(const TableDef *t, const LookupSpec *spec,
+                          const RunCtx *ctx, LookupReader **out,
+                          FsqlErr *err);
+
+/* Option helpers for connectors: parse a boolean / integer / duration
+ * option of t (default when missing); a bad value is FSQL_E_CONFIG. */
+int table_opt_bool(const TableDef *t, const char *key, bool def, bool *out,
+                   FsqlErr *err);
+int table_opt_int(const TableDef *t, const char *key, int64_t def,
+                  int64_t *out, FsqlErr *err);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * job_int.h - the inside of a Job, shared by job.c (building, opening,
+ * closing) and loop.c (running).  Private to those two files.
+ */
+#ifndef FSQL_RUNTIME_JOB_INT_H
+#define FSQL_RUNTIME_JOB_INT_H
+
+#include "runtime/fsql.h"
+#include "runtime/batch.h"
+#include "runtime/connector.h"
+#include "runtime/job.h"
+#include "runtime/op.h"
+
+/* One reader feeding every TableSourceScan of the same table. */
+typedef struct SharedSource {
+    TableDef table;        /* merged: schema = union of the scans' columns */
+    SourceReader *reader;
+    uint32_t n_members;
+    OpState **members;
+    SourceBinding *bindings; /* per member */
+    Batch batch;           /* the read batch (reused) */
+    bool ended;
+    int64_t next_poll_ms;  /* monotonic; 0: now */
+} SharedSource;
+
+struct Job {
+    JobConfig cfg;
+    uint32_t n_progs;
+    const Program *const *progs;
+    Arena a;               /* job lifetime: OpStates, tables, arrays */
+    Arena batch_arena;     /* reset after every push cycle */
+    uint32_t n_ops, cap_ops;
+    OpState **ops;         /* every operator, program by program, in
+                              topological order */
+    uint32_t *op_prog;     /* program index of ops[i] */
+    uint32_t n_srcs;
+    SharedSource *srcs;
+    RunCtx rctx;           /* job-wide (prog = the first program) */
+    RunCtx *rctxs;         /* per program */
+    TimeZone *tz;          /* owned; NULL when UTC */
+    bool is_open;
+    bool failed;
+    FsqlErr err;
+    /* the row being pushed, for error context */
+    SourceReader *cur_reader;
+    const Batch *cur_batch;
+    uint32_t cur_row;
+    JobStats stats;
+};
+
+#endif

@@ -1,0 +1,220 @@
+/*
+ * loop.c - the single-threaded loop that runs a Job (see job.h).
+ *
+ * One push cycle: a source reader fills its batch; the batch is pushed to
+ * every scan operator it feeds, and from there synchronously through the
+ * graph to the sinks; then every operator gets batch_end(), the reader
+ * gets batch_done() and the batch arena is reset.  Nothing of the cycle
+ * survives it except what operators copied into their state.
+ *
+ * End of a bounded source: watermark +inf, then finish, into each of its
+ * scans; operators flush what they hold and pass both on, so by the time
+ * the last source has ended every sink has been flushed.
+ *
+ * Sleeping: when no source produced rows, the loop sleeps until the
+ * earliest of the readers' wait hints and the next timer, at most 100 ms.
+ */
+#include "runtime/fsql.h"
+#include "runtime/job_int.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+static volatile sig_atomic_t stop_requested;
+
+void job_request_stop(void)
+{
+    stop_requested = 1;
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (stop_requested) {
+        /* A second signal: give up at once. */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        raise(sig);
+    }
+    stop_requested = 1;
+}
+
+static void sleep_ms(int64_t ms)
+{
+    if (ms <= 0)
+        return;
+    struct timespec ts;
+    ts.tv_sec = (time_t)(ms / 1000);
+    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !stop_requested) {
+    }
+}
+
+/* After a push cycle: tell operators and the reader, reset the arena. */
+static void cycle_end(Job *j, SourceReader *r)
+{
+    for (uint32_t i = 0; i < j->n_ops; i++) {
+        OpState *s = j->ops[i];
+        if (s->v->batch_end)
+            s->v->batch_end(s);
+    }
+    if (r && r->v->batch_done)
+        r->v->batch_done(r);
+    j->cur_reader = NULL;
+    j->cur_batch = NULL;
+    arena_reset(&j->batch_arena);
+}
+
+/* End of a source: +inf watermark and finish into every scan it feeds. */
+static int source_end(Job *j, SharedSource *ss)
+{
+    ss->ended = true;
+    for (uint32_t m = 0; m < ss->n_members && !j->failed; m++) {
+        op_call_watermark(ss->members[m], WM_END, 0);
+        if (!j->failed)
+            op_call_finish(ss->members[m], 0);
+    }
+    return j->failed ? j->err.code : FSQL_OK;
+}
+
+/* Poll one source once; *rows receives the rows pushed. */
+static int source_step(Job *j, SharedSource *ss, int64_t *wait, uint32_t *rows)
+{
+    FsqlErr err;
+    fsql_err_clear(&err);
+    batch_clear(&ss->batch);
+    int64_t w = 100;
+    int rc = ss->reader->v->poll(ss->reader, &ss->batch, &w, &err);
+    if (rc < 0) {
+        job_fail(j, err.code ? err.code : FSQL_E_IO,
+                 err.msg[0] ? err.msg : "a source failed");
+        return j->err.code;
+    }
+    /* Progress: rows, a flag, or the end (the loop must not sleep). */
+    *rows = ss->batch.n_rows + (ss->batch.flags != 0) + (rc == SRC_END);
+    if (ss->batch.n_rows || ss->batch.flags) {
+        j->cur_reader = ss->reader;
+        j->cur_batch = &ss->batch;
+        j->cur_row = 0;
+        for (uint32_t m = 0; m < ss->n_members && !j->failed; m++)
+            op_call_push(ss->members[m], &ss->batch, 0);
+    }
+    if (rc == SRC_END && !j->failed)
+        source_end(j, ss);
+    cycle_end(j, ss->reader);
+    if (rc == SRC_OK && ss->batch.n_rows == 0 && w < *wait)
+        *wait = w;
+    return j->failed ? j->err.code : FSQL_OK;
+}
+
+static int run_timers(Job *j, int64_t *next)
+{
+    int64_t now = job_now_mono_ms();
+    for (uint32_t i = 0; i < j->n_ops && !j->failed; i++) {
+        OpState *s = j->ops[i];
+        if (s->timer_ms == INT64_MAX)
+            continue;
+        if (s->timer_ms <= now) {
+            s->timer_ms = INT64_MAX;
+            if (s->v->timer)
+                s->v->timer(s, now);
+            cycle_end(j, NULL);
+        }
+        if (s->timer_ms != INT64_MAX && s->timer_ms - now < *next)
+            *next = s->timer_ms - now;
+    }
+    return j->failed ? j->err.code : FSQL_OK;
+}
+
+/* Constant sources (VALUES) produce everything at the start. */
+static void start_values(Job *j)
+{
+    for (uint32_t i = 0; i < j->n_ops && !j->failed; i++) {
+        OpState *s = j->ops[i];
+        if (s->def->kind == OP_KIND_VALUES) {
+            op_call_finish(s, 0);
+            cycle_end(j, NULL);
+        }
+    }
+}
+
+/* A stop request: sinks still write out what they have. */
+static void flush_sinks(Job *j)
+{
+    for (uint32_t i = 0; i < j->n_ops && !j->failed; i++) {
+        OpState *s = j->ops[i];
+        OpKind k = s->def->kind;
+        if ((k == OP_KIND_SINK || k == OP_KIND_COLLECT) && !s->is_finished) {
+            for (uint32_t p = 0; p < s->def->n_inputs; p++)
+                op_call_finish(s, p);
+        }
+    }
+}
+
+int job_run(Job *j, FsqlErr *err)
+{
+    struct sigaction sa, old_int, old_term;
+    if (j->cfg.install_signals) {
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &old_int);
+        sigaction(SIGTERM, &sa, &old_term);
+    }
+    stop_requested = 0;
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_MONOTONIC, &c0);
+
+    start_values(j);
+    while (!j->failed) {
+        if (stop_requested) {
+            j->stats.stopped = true;
+            flush_sinks(j);
+            break;
+        }
+        uint32_t active = 0, produced = 0;
+        int64_t wait = 100;
+        for (uint32_t i = 0; i < j->n_srcs && !j->failed; i++) {
+            SharedSource *ss = &j->srcs[i];
+            if (ss->ended)
+                continue;
+            active++;
+            uint32_t rows = 0;
+            source_step(j, ss, &wait, &rows);
+            produced += rows;
+        }
+        if (j->failed)
+            break;
+        run_timers(j, &wait);
+        if (active == 0) {
+            /* Every source ended; operators without inputs that are not
+             * sources (none today) would be finished here. */
+            bool pending = false;
+            for (uint32_t i = 0; i < j->n_ops; i++)
+                pending |= j->ops[i]->timer_ms != INT64_MAX;
+            if (!pending)
+                break;
+        }
+        if (produced == 0 && !j->failed)
+            sleep_ms(wait < 0 ? 0 : wait);
+    }
+    /* A finished job flushes every sink (sinks with no input at all). */
+    if (!j->failed && !j->stats.stopped)
+        flush_sinks(j);
+
+    clock_gettime(CLOCK_MONOTONIC, &c1);
+    j->stats.seconds = (double)(c1.tv_sec - c0.tv_sec) +
+                       (double)(c1.tv_nsec - c0.tv_nsec) / 1e9;
+    if (j->cfg.install_signals) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+    }
+    if (j->failed) {
+        if (err)
+            *err = j->err;
+        return j->err.code;
+    }
+    return FSQL_OK;
+}

@@ -1,0 +1,2 @@
+-- args: -i tests/errors/tables.sql
+INSERT OVERWRITE totals SELECT user_id, amount, status FROM orders;

@@ -1,0 +1,2 @@
+-- args: -i tests/errors/tables.sql
+SELECT UPPER(TABLE orders) FROM orders;
