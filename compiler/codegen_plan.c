@@ -230,8 +230,25 @@ static void gen_node(Gen *g, const PNode *n, OpDef *d)
         const Code **rows =
             ARENA_NEW_ARRAY(g->pa, const Code *, v->n_rows + 1);
         RelSchema *empty = ARENA_NEW(&g->cc->a, RelSchema);
-        for (uint32_t r = 0; r < v->n_rows; r++)
-            rows[r] = gen_exprs(g, v->rows[r], n->out->n_cols, empty);
+        uint32_t nc = n->out->n_cols;
+        for (uint32_t r = 0; r < v->n_rows; r++) {
+            /* Each row's values become the column's type (a row may say
+             * 2 where the column is DECIMAL(5, 2)). */
+            PExpr **cells = ARENA_NEW_ARRAY(&g->cc->a, PExpr *, nc + 1);
+            for (uint32_t c = 0; c < nc; c++) {
+                PExpr *e = v->rows[r][c];
+                SqlType *want = n->out->cols[c].type;
+                if (e && want && e->type && !type_equal(e->type, want)) {
+                    PExpr *cast = pexpr_new(g->cc, PE_CAST, want, e->at);
+                    cast->n_args = 1;
+                    cast->args = ARENA_NEW_ARRAY(&g->cc->a, PExpr *, 1);
+                    cast->args[0] = e;
+                    e = cast;
+                }
+                cells[c] = e;
+            }
+            rows[r] = gen_exprs(g, cells, nc, empty);
+        }
         d->u.values.rows = rows;
         break;
     }

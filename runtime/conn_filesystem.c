@@ -779,6 +779,20 @@ static int fs_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
         xfree(dir);
     } else {
         w->path = xstrdup(path);
+        char *sl = strrchr(w->path, '/');
+        if (sl && sl != w->path) {
+            *sl = '\0';
+            int mrc = mkdirs(w->path);
+            *sl = '/';
+            if (mrc != 0) {
+                fsql_err_set(err, FSQL_E_IO,
+                             "could not create the directory of \"%s\" for "
+                             "table \"%s\": %s",
+                             w->path, t->name, strerror(errno));
+                fs_wclose(&w->base);
+                return FSQL_E_IO;
+            }
+        }
     }
     w->f = fopen(w->path, "ab");
     if (!w->f) {

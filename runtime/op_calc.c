@@ -39,6 +39,15 @@ static int calc_open(OpState *s)
     return FSQL_OK;
 }
 
+/* An expression failed on row r: the rows before it still go on. */
+static int calc_fail(OpState *s, const Batch *in, uint32_t r)
+{
+    VmCtx saved = s->vm;
+    op_flush(s);
+    s->vm = saved;
+    return op_fail_eval(s, in, r);
+}
+
 static int calc_push(OpState *s, Batch *in, uint32_t port)
 {
     CalcState *st = s->priv;
@@ -56,7 +65,7 @@ static int calc_push(OpState *s, Batch *in, uint32_t port)
         if (f) {
             bool keep;
             if (unlikely(!vm_eval_filter(f, st->fregs, row, &keep, x)))
-                return op_fail_eval(s, in, r);
+                return calc_fail(s, in, r);
             if (!keep)
                 continue;
         }
@@ -67,7 +76,8 @@ static int calc_push(OpState *s, Batch *in, uint32_t port)
             for (uint32_t c = 0; c < nout; c++)
                 o[c] = row[st->trivial_cols[c]];
         } else if (unlikely(!vm_eval_into(p, st->pregs, row, o, x))) {
-            return op_fail_eval(s, in, r);
+            s->out.n_rows--; /* the row being built */
+            return calc_fail(s, in, r);
         }
     }
     s->out.flags = in->flags;

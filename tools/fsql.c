@@ -477,6 +477,8 @@ static bool reads_written_table(const Program *p, Program *const *progs,
     return false;
 }
 
+static uint32_t jobs_started; /* jobs that opened (run_summary) */
+
 /* Run progs[0..n) as one job; adds to *total.  Returns an exit status. */
 static int run_job(Program *const *progs, uint32_t n, JobStats *total)
 {
@@ -492,9 +494,11 @@ static int run_job(Program *const *progs, uint32_t n, JobStats *total)
     fsql_err_clear(&err);
     Job *j = job_new((const Program *const *)progs, n, &cfg, &err);
     int rc = j ? job_open(j, &err) : err.code;
+    bool started = rc == FSQL_OK;
     if (rc == FSQL_OK)
         rc = job_run(j, &err);
-    if (j) {
+    if (j && started) {
+        jobs_started++;
         JobStats st = job_stats(j);
         total->rows_in += st.rows_in;
         total->rows_out += st.rows_out;
@@ -502,8 +506,8 @@ static int run_job(Program *const *progs, uint32_t n, JobStats *total)
         total->fields_nulled += st.fields_nulled;
         total->seconds += st.seconds;
         total->stopped |= st.stopped;
-        job_free(j);
     }
+    job_free(j);
     fflush(stdout);
     if (rc < 0) {
         fprintf(stderr, "fsql: %s\n", err.msg[0] ? err.msg : "the job failed");
@@ -579,7 +583,7 @@ static int cmd_run(Source *inits, Source *file)
                 rc = run_job(progs + start, i - start, &total);
             start = i;
         }
-        if (n > 0)
+        if (jobs_started > 0)
             run_summary(&total);
     }
     for (uint32_t i = 0; i < n; i++)

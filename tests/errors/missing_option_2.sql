@@ -1,0 +1,2 @@
+-- A table without any connector.
+CREATE TABLE tx (id BIGINT) WITH ('format' = 'json');

@@ -1,0 +1,2 @@
+-- A misspelled connector name.
+CREATE TABLE tx (id BIGINT) WITH ('connector' = 'kafak', 'topic' = 't');

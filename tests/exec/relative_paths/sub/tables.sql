@@ -1,0 +1,2 @@
+CREATE TABLE t (id INT, name STRING)
+WITH ('connector' = 'filesystem', 'path' = 'data.jsonl', 'format' = 'json');
