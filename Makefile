@@ -113,7 +113,7 @@ test-quick: all $(BUILD)/bin/unit
 	$(Q)$(BUILD)/bin/unit
 	$(Q)FSQL=$(FSQL_BIN) tools/runtests.sh
 	$(Q)FSQL=$(FSQL_BIN) tools/roundtrip.sh
-	$(Q)$(MAKE) --no-print-directory fuzz-smoke
+	$(Q)$(MAKE) --no-print-directory fuzz-smoke fuzz-json-smoke
 
 asan: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 OPT=-O1 \
@@ -128,6 +128,7 @@ demo: deps
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=undefined \
               -I. -Ibuild/fuzz/gen -D_GNU_SOURCE -DFSQL_ARENA_DEBUG \
               $(PKG_CFLAGS)
 
@@ -207,7 +208,7 @@ fuzz-json-smoke: build/fuzz/fuzz_json
 
 fuzz: fuzz-parser fuzz-json
 
-bench: all $(BUILD)/bin/bench_json
+bench: all $(BUILD)/bin/bench_json $(BUILD)/bin/bench_readlines
 	$(Q)tools/bench.sh
 
 # JSON decoder beside yajl (tools/bench_json.c); yajl's columns are left
@@ -225,6 +226,24 @@ $(BUILD)/bin/bench_json: $(BUILD)/obj/tools/bench_json.o $(BUILD)/libfsql.a
 	@mkdir -p $(dir $@)
 	@echo "LINK $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(YAJL_LIBS)
+
+# Expression VM micro-benchmark (tools/bench_vm.c): seed 002's scoring
+# Calcs through the VM beside the same computation written in C.
+$(BUILD)/bin/bench_vm: $(BUILD)/obj/tools/bench_vm.o $(BUILD)/libfsql.a
+	@mkdir -p $(dir $@)
+	@echo "LINK $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Baseline of the run benchmark: a plain getline() loop (tools/bench.sh).
+$(BUILD)/obj/tools/bench_readlines.o: tools/bench_readlines.c
+	@mkdir -p $(dir $@)
+	@echo "CC $<"
+	$(Q)$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(WARN) -c -o $@ $<
+
+$(BUILD)/bin/bench_readlines: $(BUILD)/obj/tools/bench_readlines.o
+	@mkdir -p $(dir $@)
+	@echo "LINK $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
 check-style:
 	$(Q)tools/check-style.sh

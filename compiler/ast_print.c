@@ -758,11 +758,10 @@ static void pr_expr(Printer *p, const AstNode *n)
             put(p, "NOT ");
             pr_operand(p, u->arg);
         } else {
-            /* always "-(x)": "- -1" must never become a comment, and a
-             * parser that folds "-1" into a literal keeps the unary */
-            put(p, u->op == UOP_NEG ? "-(" : "+(");
-            pr_expr(p, u->arg);
-            putc_(p, ')');
+            /* "-x" for a primary; anything else in parentheses, so that
+             * "- -x" can never become a "--" comment */
+            putc_(p, u->op == UOP_NEG ? '-' : '+');
+            pr_operand(p, u->arg);
         }
         break;
     }
@@ -1294,8 +1293,7 @@ static void pr_from(Printer *p, const AstNode *n)
         const char *kw = join_text(j);
         pr_from(p, j->left);
         if (!kw) {
-            putc_(p, ',');
-            newline(p);
+            put(p, ", ");
             pr_from(p, j->right);
             break;
         }

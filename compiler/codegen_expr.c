@@ -247,10 +247,51 @@ static RtTimeUnit rt_unit(TimeUnit u)
 
 /* ---- conversions --------------------------------------------------------- */
 
+static uint16_t convert_reg(Gen *g, uint16_t r, const RtType *f,
+                            const RtType *t, bool explicit_cast, bool is_try,
+                            const PExpr *at_e);
+
+static void gen_init(Gen *g, CompileCtx *cc, Arena *out,
+                     const RelSchema *in);
+
 /* Convert register r from type f to type t; explicit for CAST (strings
- * are cut/padded to CHAR(n)/VARCHAR(n), timestamps cut to precision). */
+ * are cut/padded to CHAR(n)/VARCHAR(n), timestamps cut to precision).  A
+ * constant is converted at compile time when that succeeds. */
 static uint16_t convert(Gen *g, uint16_t r, const RtType *f, const RtType *t,
                         bool explicit_cast, bool is_try, const PExpr *at_e)
+{
+    Value cv;
+    RtType ct;
+    if (r != BAD && !g->no_fold && t->kind != VK_NULLTYPE &&
+        code_builder_const_value(g->b, r, &cv, &ct)) {
+        Gen sub;
+        gen_init(&sub, g->cc, &g->cc->a, NULL);
+        sub.no_fold = true;
+        sub.tz = g->tz;
+        uint16_t k = code_builder_const(sub.b, &cv, &ct);
+        uint16_t d = convert_reg(&sub, k, f, t, explicit_cast, is_try, at_e);
+        if (!sub.failed && d != BAD) {
+            code_builder_result(sub.b, d, t);
+            Code *c = code_builder_finish(sub.b);
+            Value *regs = code_regs_new(&g->cc->a, c);
+            VmCtx x;
+            memset(&x, 0, sizeof(x));
+            x.a = &g->cc->a;
+            x.tz = g->tz;
+            if (vm_eval(c, regs, NULL, &x)) {
+                Value v = regs[c->results[0]];
+                code_regs_fini(c, regs);
+                return code_builder_const(g->b, &v, t);
+            }
+            code_regs_fini(c, regs);
+        }
+    }
+    return convert_reg(g, r, f, t, explicit_cast, is_try, at_e);
+}
+
+static uint16_t convert_reg(Gen *g, uint16_t r, const RtType *f,
+                            const RtType *t, bool explicit_cast, bool is_try,
+                            const PExpr *at_e)
 {
     SrcSpan at = at_e->at;
     if (r == BAD)
@@ -454,9 +495,6 @@ static bool is_const(const PExpr *e)
             return false;
     return true;
 }
-
-static void gen_init(Gen *g, CompileCtx *cc, Arena *out,
-                     const RelSchema *in);
 
 /* Evaluate constant expression e (converted to type t) with the VM.
  * Returns false when it fails at run time (left to the runtime then). */
@@ -1399,10 +1437,7 @@ static void load_cols(Gen *g, PExpr **exprs, uint32_t n)
     for (uint32_t c = 0; c < g->n_cols; c++) {
         if (!used[c] || g->col_reg[c] != BAD)
             continue;
-        uint16_t r = code_builder_reg(g->b);
-        SrcSpan none = {0, 0};
-        code_builder_emit(g->b, OP_LOADCOL, r, (uint16_t)c, 0, 0, none);
-        g->col_reg[c] = r;
+        g->col_reg[c] = code_builder_col(g->b, c);
     }
 }
 

@@ -125,6 +125,10 @@ typedef struct LookupVtbl {
     int (*get)(LookupReader *r, const Value *key, Arena *a, LookupRows *out,
                FsqlErr *err);
     void (*close)(LookupReader *r);
+    /* The push cycle is over: release what get() kept open for the batch
+     * (the SQLite reader's read transaction).  May be NULL.  (Added by
+     * the lookup helper; called from op_lookup_join.c's batch_end.) */
+    void (*batch_end)(LookupReader *r);
 } LookupVtbl;
 
 struct LookupReader {

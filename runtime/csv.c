@@ -115,8 +115,8 @@ static const char *type_label(const RtType *t)
 
 /* Copy a field body [s, e) into dst dropping doubled quotes (when quoted)
  * and escape characters; returns the length (never more than e - s). */
-static size_t unescape_field(const CsvOptions *o, const char *s,
-                             const char *e, bool quoted, char *dst)
+static size_t unescape_field(const CsvOptions *o, const char *s, const char *e,
+                             bool quoted, char *dst)
 {
     size_t n = 0;
     while (s < e) {
@@ -218,8 +218,8 @@ int csv_decode(CsvDecoder *d, const char *rec, size_t len, Arena *a,
                         p++;
                 }
             } else {
-                const char *q = memchr(p, o->field_delimiter,
-                                       (size_t)(end - p));
+                const char *q =
+                    memchr(p, o->field_delimiter, (size_t)(end - p));
                 p = q ? q : end;
             }
             e = p;
@@ -326,7 +326,7 @@ struct CsvEncoder {
     const RtSchema *schema; /* borrowed */
     CsvOptions opt;         /* null_literal borrowed */
     ValueFmt fmt;
-    StrBuf tmp;             /* scratch for fields that need quoting */
+    StrBuf tmp; /* scratch for fields that need quoting */
 };
 
 CsvEncoder *csv_encoder_new(const RtSchema *schema, const CsvOptions *opt,
@@ -378,8 +378,7 @@ static bool needs_quotes(const CsvOptions *o, const char *s, size_t n)
 
 /* Append s as one field, quoted (or escaped, without a quote character)
  * when needed. */
-static void put_field(const CsvOptions *o, StrBuf *out, const char *s,
-                      size_t n)
+static void put_field(const CsvOptions *o, StrBuf *out, const char *s, size_t n)
 {
     if (!needs_quotes(o, s, n)) {
         strbuf_append(out, s, n);
@@ -389,9 +388,8 @@ static void put_field(const CsvOptions *o, StrBuf *out, const char *s,
         /* only an escape character can protect special bytes */
         for (size_t i = 0; i < n; i++) {
             char c = s[i];
-            if (o->escape_char &&
-                (c == o->field_delimiter || c == '\n' || c == '\r' ||
-                 c == o->escape_char))
+            if (o->escape_char && (c == o->field_delimiter || c == '\n' ||
+                                   c == '\r' || c == o->escape_char))
                 strbuf_putc(out, o->escape_char);
             strbuf_putc(out, c);
         }

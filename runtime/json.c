@@ -41,14 +41,14 @@ struct JsonDecoder {
     /* Field lookup.  With a perfect seed, a key's slot holds the only
      * column that can match it; otherwise slots are probed linearly with
      * a full-key hash. */
-    int32_t *slots;      /* column index or -1; mask + 1 entries */
-    uint32_t *name_len;  /* byte length of each column name */
-    uint64_t seed;       /* odd multiplier; 0 means "probe" */
-    uint32_t mask;       /* slot count - 1 */
-    uint32_t shift;      /* 64 - log2(slot count) */
+    int32_t *slots;     /* column index or -1; mask + 1 entries */
+    uint32_t *name_len; /* byte length of each column name */
+    uint64_t seed;      /* odd multiplier; 0 means "probe" */
+    uint32_t mask;      /* slot count - 1 */
+    uint32_t shift;     /* 64 - log2(slot count) */
     /* Per row. */
-    uint32_t *seen;      /* stamp of the last row that set each column */
-    uint32_t stamp;      /* current row's stamp */
+    uint32_t *seen; /* stamp of the last row that set each column */
+    uint32_t stamp; /* current row's stamp */
     JsonStats stats;
 };
 
@@ -132,8 +132,7 @@ static void build_lookup(JsonDecoder *d)
     }
 }
 
-static inline int32_t lookup_key(const JsonDecoder *d, const char *k,
-                                 size_t n)
+static inline int32_t lookup_key(const JsonDecoder *d, const char *k, size_t n)
 {
     if (likely(d->seed)) {
         int32_t c = d->slots[(key_fp(k, n) * d->seed) >> d->shift];
@@ -207,8 +206,7 @@ static inline const char *skip_ws(const char *p, const char *end)
 {
     if (likely(p < end && (unsigned char)*p > ' '))
         return p; /* compact JSON: no blank at all */
-    while (p < end &&
-           (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
         p++;
     return p;
 }
@@ -287,7 +285,8 @@ static const char *scan_string(const char *p, const char *end, StrScan *ss,
             case 'u':
                 if (end - p < 6 || hexval(p[2]) < 0 || hexval(p[3]) < 0 ||
                     hexval(p[4]) < 0 || hexval(p[5]) < 0) {
-                    e->at = p, e->why = "bad \\u escape (four hex digits expected)";
+                    e->at = p,
+                    e->why = "bad \\u escape (four hex digits expected)";
                     return NULL;
                 }
                 p += 6;
@@ -298,7 +297,8 @@ static const char *scan_string(const char *p, const char *end, StrScan *ss,
             }
         }
         if (c < 0x20) {
-            e->at = p, e->why = "control character in a string (it must be escaped)";
+            e->at = p,
+            e->why = "control character in a string (it must be escaped)";
             return NULL;
         }
         hi |= c;
@@ -434,8 +434,7 @@ static inline bool match_lit(const char *p, const char *end, const char *lit,
 
 /* Skip one JSON value starting at p (no leading blanks).  Returns the
  * position after it, or NULL with *e set. */
-static const char *skip_value(const char *p, const char *end,
-                              ScanErr *e)
+static const char *skip_value(const char *p, const char *end, ScanErr *e)
 {
     uint64_t stack[JSON_MAX_DEPTH / 64]; /* bit set: object, clear: array */
     int depth = 0;
@@ -505,7 +504,8 @@ static const char *skip_value(const char *p, const char *end,
             bool in_obj = (stack[(depth - 1) >> 6] >> ((depth - 1) & 63)) & 1;
             p = skip_ws(p, end);
             if (p >= end) {
-                e->at = p, e->why = in_obj ? "unterminated object" : "unterminated array";
+                e->at = p,
+                e->why = in_obj ? "unterminated object" : "unterminated array";
                 return NULL;
             }
             if (*p == ',') {
@@ -520,7 +520,7 @@ static const char *skip_value(const char *p, const char *end,
                 continue;
             }
             e->at = p, e->why = in_obj ? "',' or '}' expected in an object"
-                          : "',' or ']' expected in an array";
+                                       : "',' or ']' expected in an array";
             return NULL;
         }
         continue;
@@ -540,8 +540,9 @@ static const char *skip_value(const char *p, const char *end,
         p = skip_ws(p + 1, end);
     }
 bad_value:
-    e->at = p, e->why = "invalid value (expected a string, number, object, array, true, "
-           "false or null)";
+    e->at = p,
+    e->why = "invalid value (expected a string, number, object, array, true, "
+             "false or null)";
     return NULL;
 }
 
@@ -586,9 +587,9 @@ static const char *type_name(const RtType *t)
 
 /* Outcome of decoding one field. */
 typedef struct FieldRes {
-    ScanErr malformed;     /* JSON syntax error (why != NULL): bad line */
-    const char *conv;      /* conversion error: the field is bad */
-    bool wrong_kind;       /* conv names a JSON kind the type cannot take */
+    ScanErr malformed; /* JSON syntax error (why != NULL): bad line */
+    const char *conv;  /* conversion error: the field is bad */
+    bool wrong_kind;   /* conv names a JSON kind the type cannot take */
 } FieldRes;
 
 static inline const char *field_string(const char *p, const char *end,
@@ -637,9 +638,9 @@ static inline const char *field_string(const char *p, const char *end,
  * position after the value; NULL when the JSON is malformed
  * (r->malformed), and the position after the value with r->conv set when
  * it does not convert. */
-static const char *decode_field(const char *p, const char *end,
-                                const RtType *t, Arena *a,
-                                const TimeZone *tz, Value *v, FieldRes *r)
+static const char *decode_field(const char *p, const char *end, const RtType *t,
+                                Arena *a, const TimeZone *tz, Value *v,
+                                FieldRes *r)
 {
     const char *q;
     switch (*p) {
@@ -867,16 +868,15 @@ int json_decode(JsonDecoder *d, const char *line, size_t len, Arena *a,
         } else {
             FieldRes r = {{NULL, NULL}, NULL, false};
             const char *vstart = p;
-            p = decode_field(p, end, &cols[c].type, a, d->opt.tz,
-                             &out_row[c], &r);
+            p = decode_field(p, end, &cols[c].type, a, d->opt.tz, &out_row[c],
+                             &r);
             if (!p) {
                 why = r.malformed.why;
                 p = r.malformed.at;
                 goto malformed;
             }
             if (unlikely(r.conv != NULL)) {
-                if (!conv_failed(d, c, &r, line, vstart, p, &out_row[c],
-                                 err))
+                if (!conv_failed(d, c, &r, line, vstart, p, &out_row[c], err))
                     return JSON_ERROR;
             }
             d->seen[c] = d->stamp;
@@ -1030,8 +1030,8 @@ void json_encode_row(StrBuf *out, const RtSchema *s, const Value *row)
 struct JsonEncoder {
     const RtSchema *schema; /* borrowed */
     ValueFmt fmt;
-    StrBuf keys;            /* '{"a":' ',"b":' ... concatenated */
-    size_t *key_off;        /* n_cols + 1 offsets into keys */
+    StrBuf keys;     /* '{"a":' ',"b":' ... concatenated */
+    size_t *key_off; /* n_cols + 1 offsets into keys */
 };
 
 JsonEncoder *json_encoder_new(const RtSchema *s, const ValueFmt *f)
@@ -1045,8 +1045,7 @@ JsonEncoder *json_encoder_new(const RtSchema *s, const ValueFmt *f)
     for (uint32_t c = 0; c < s->n_cols; c++) {
         e->key_off[c] = e->keys.len;
         strbuf_putc(&e->keys, c ? ',' : '{');
-        json_encode_string(&e->keys, s->cols[c].name,
-                           strlen(s->cols[c].name));
+        json_encode_string(&e->keys, s->cols[c].name, strlen(s->cols[c].name));
         strbuf_putc(&e->keys, ':');
     }
     e->key_off[s->n_cols] = e->keys.len;

@@ -64,9 +64,9 @@ typedef struct JsonError {
 } JsonError;
 
 typedef struct JsonStats {
-    uint64_t rows_ok;        /* rows produced */
-    uint64_t rows_skipped;   /* malformed rows dropped (ignore-parse-errors) */
-    uint64_t fields_nulled;  /* bad values set to NULL (ignore-parse-errors) */
+    uint64_t rows_ok;       /* rows produced */
+    uint64_t rows_skipped;  /* malformed rows dropped (ignore-parse-errors) */
+    uint64_t fields_nulled; /* bad values set to NULL (ignore-parse-errors) */
 } JsonStats;
 
 typedef struct JsonDecoder JsonDecoder;

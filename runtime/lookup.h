@@ -72,6 +72,8 @@ void lookup_cache_free(LookupCache *c);
 uint64_t lookup_cache_hash(const LookupCache *c, const Value *key);
 /* Start loading the hash bucket of h into the CPU cache (batch probing). */
 void lookup_cache_prefetch(const LookupCache *c, uint64_t h);
+/* Then (some rows later) start loading the first entry of that bucket. */
+void lookup_cache_prefetch_entry(const LookupCache *c, uint64_t h);
 
 /* Look key up at time now_ms.  On a hit *out holds the cached rows
  * (possibly zero rows: a cached miss) and true is returned; an expired

@@ -181,6 +181,20 @@ void lookup_cache_prefetch(const LookupCache *c, uint64_t h)
 #endif
 }
 
+void lookup_cache_prefetch_entry(const LookupCache *c, uint64_t h)
+{
+#if defined(__GNUC__)
+    const CacheEntry *e = c->buckets[h & c->mask];
+    if (e) {
+        __builtin_prefetch(e);
+        __builtin_prefetch((const char *)e + 64);
+    }
+#else
+    (void)c;
+    (void)h;
+#endif
+}
+
 static bool keys_equal(const LookupCache *c, const CacheEntry *e,
                        const Value *key)
 {

@@ -78,6 +78,12 @@ int jdbc_sqlite_open(const TableDef *t, bool is_write, sqlite3 **db,
         sqlite3_close(h);
         return FSQL_E_IO;
     }
+    /* "name" must be an identifier, never a string literal: a misspelt
+     * column is then an error, not a constant. */
+#ifdef SQLITE_DBCONFIG_DQS_DML
+    sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+    sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
+#endif
     /* Another writer (a make_profiles job) may hold the file briefly. */
     sqlite3_busy_timeout(h, 5000);
     *db = h;
@@ -193,9 +199,28 @@ static const char *bad(char *why, size_t whylen, const char *txt, size_t n,
     return why;
 }
 
+static const char *column_value(sqlite3_stmt *st, int i, const RtType *t,
+                                Arena *a, const TimeZone *tz, Value *v,
+                                char *why, size_t whylen);
+
 const char *jdbc_sqlite_column(sqlite3_stmt *st, int i, const RtType *t,
                                Arena *a, const TimeZone *tz, Value *v,
                                char *why, size_t whylen)
+{
+    const char *r = column_value(st, i, t, a, tz, v, why, whylen);
+    /* TIME(p) / TIMESTAMP(p) with p < 3 keep p fraction digits. */
+    if (!r && !v->is_null && t->precision >= 0 && t->precision < 3 &&
+        (t->kind == VK_TIME || t->kind == VK_TIMESTAMP ||
+         t->kind == VK_TIMESTAMP_LTZ)) {
+        int64_t unit = t->precision == 0 ? 1000 : t->precision == 1 ? 100 : 10;
+        v->u.i -= time_floor_mod(v->u.i, unit);
+    }
+    return r;
+}
+
+static const char *column_value(sqlite3_stmt *st, int i, const RtType *t,
+                                Arena *a, const TimeZone *tz, Value *v,
+                                char *why, size_t whylen)
 {
     int sc = sqlite3_column_type(st, i);
     v->kind = (uint8_t)t->kind;
@@ -296,6 +321,9 @@ typedef struct SqliteLookup {
     LookupReader base;
     sqlite3 *db;
     sqlite3_stmt *st;       /* SELECT fields FROM t WHERE k1 = ?1 AND ... */
+    sqlite3_stmt *begin;    /* BEGIN: one read transaction per batch */
+    sqlite3_stmt *commit;   /* COMMIT at batch end */
+    bool in_txn;
     const TimeZone *tz;     /* borrowed from the RunCtx */
     const char *url;        /* borrowed (Program arena) */
     const char *table_name; /* borrowed */
@@ -308,9 +336,23 @@ typedef struct SqliteLookup {
     int64_t max_retries;    /* lookup.max-retries */
 } SqliteLookup;
 
+/* End the batch's read transaction (so writers can commit). */
+static void sqlite_lookup_batch_end(LookupReader *r)
+{
+    SqliteLookup *s = (SqliteLookup *)r;
+    if (!s->in_txn)
+        return;
+    sqlite3_step(s->commit);
+    sqlite3_reset(s->commit);
+    s->in_txn = false;
+}
+
 static void sqlite_lookup_close(LookupReader *r)
 {
     SqliteLookup *s = (SqliteLookup *)r;
+    sqlite_lookup_batch_end(r);
+    sqlite3_finalize(s->begin);
+    sqlite3_finalize(s->commit);
     sqlite3_finalize(s->st);
     sqlite3_close(s->db);
     xfree(s->field_types);
@@ -334,6 +376,14 @@ static int sqlite_lookup_get(LookupReader *r, const Value *key, Arena *a,
             return FSQL_OK; /* SQL '=': NULL matches nothing */
         jdbc_sqlite_bind(s->st, (int)i + 1, &key[i], &sp->key_types[i],
                          s->tz);
+    }
+    /* All lookups of one batch share a read transaction: SQLite then
+     * takes its file lock and checks the file once per batch instead of
+     * once per key. */
+    if (!s->in_txn) {
+        if (sqlite3_step(s->begin) == SQLITE_DONE)
+            s->in_txn = true;
+        sqlite3_reset(s->begin);
     }
     uint32_t n = 0;
     int rc;
@@ -369,6 +419,7 @@ static int sqlite_lookup_get(LookupReader *r, const Value *key, Arena *a,
             break;
         /* BUSY/LOCKED: another process writes; retry with backoff. */
         sqlite3_reset(s->st);
+        sqlite_lookup_batch_end(r);
         if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) &&
             tries++ < s->max_retries) {
             usleep((useconds_t)(10000 << (tries < 6 ? tries : 6)));
@@ -388,6 +439,7 @@ static int sqlite_lookup_get(LookupReader *r, const Value *key, Arena *a,
 static const LookupVtbl sqlite_lookup_vtbl = {
     sqlite_lookup_get,
     sqlite_lookup_close,
+    sqlite_lookup_batch_end,
 };
 
 /* Prepare sql on db; on failure a message naming the URL. */
@@ -428,15 +480,25 @@ int jdbc_sqlite_open_lookup(const TableDef *t, const LookupSpec *spec,
         jdbc_sqlite_quote_ident(&sql, t->schema.cols[spec->key_cols[i]].name);
         strbuf_printf(&sql, " = ?%u", i + 1);
     }
-    sqlite3_stmt *st = NULL;
-    rc = prepare(db, table_def_option_or(t, "url", ""), strbuf_cstr(&sql), &st,
-                 err);
+    sqlite3_stmt *st = NULL, *begin = NULL, *commit = NULL;
+    const char *url = table_def_option_or(t, "url", "");
+    rc = prepare(db, url, strbuf_cstr(&sql), &st, err);
+    if (rc == FSQL_OK)
+        rc = prepare(db, url, "BEGIN", &begin, err);
+    if (rc == FSQL_OK)
+        rc = prepare(db, url, "COMMIT", &commit, err);
     strbuf_fini(&sql);
     if (rc < 0) {
+        sqlite3_finalize(st);
+        sqlite3_finalize(begin);
         sqlite3_close(db);
         return rc;
     }
+    /* Read pages through a memory map: no pread per page. */
+    sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
     SqliteLookup *s = xcalloc(1, sizeof *s);
+    s->begin = begin;
+    s->commit = commit;
     s->base.v = &sqlite_lookup_vtbl;
     s->base.table = t;
     s->db = db;

@@ -392,6 +392,10 @@ static int lj_push(OpState *s, Batch *in, uint32_t port)
                 }
             }
         }
+        if (st->cache && nk <= 8)
+            for (uint32_t i = 0; i < n; i++)
+                if (!st->has_null[i])
+                    lookup_cache_prefetch_entry(st->cache, st->hashes[i]);
         /* Pass 2: look up and emit. */
         for (uint32_t i = 0; i < n; i++) {
             uint32_t r = r0 + i;
@@ -431,6 +435,8 @@ static int lj_push(OpState *s, Batch *in, uint32_t port)
 static void lj_batch_end(OpState *s)
 {
     LookupJoinState *st = s->priv;
+    if (st && st->reader && st->reader->v->batch_end)
+        st->reader->v->batch_end(st->reader);
     if (st && st->cache)
         lookup_cache_release(st->cache);
 }

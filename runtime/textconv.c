@@ -114,8 +114,7 @@ static const char *parse_i64(const char *p, size_t n, int64_t *out,
     return NULL;
 }
 
-const char *textconv_int(const RtType *t, const char *p, size_t n,
-                         int64_t *out)
+const char *textconv_int(const RtType *t, const char *p, size_t n, int64_t *out)
 {
     trim(&p, &n);
     int64_t v, min, max;
@@ -178,10 +177,10 @@ const char *textconv_double(const char *p, size_t n, double *out)
         return NULL;
     }
     uint64_t mant = 0;
-    int sig = 0;        /* significant digits taken into mant */
-    int dropped = 0;    /* integer digits beyond 19, not in mant */
+    int sig = 0;            /* significant digits taken into mant */
+    int dropped = 0;        /* integer digits beyond 19, not in mant */
     bool truncated = false; /* fraction digits beyond 19 were dropped */
-    int frac = 0;       /* fraction digits taken into mant */
+    int frac = 0;           /* fraction digits taken into mant */
     int n_digits = 0;
     for (; i < n && is_digit(p[i]); i++, n_digits++) {
         if (sig < 19) {
@@ -226,7 +225,8 @@ const char *textconv_double(const char *p, size_t n, double *out)
     if (i != n)
         return "not a number";
     long e10 = exp - frac;
-    if (dropped == 0 && !truncated && mant <= (1ULL << 53) && e10 >= -22 && e10 <= 22) {
+    if (dropped == 0 && !truncated && mant <= (1ULL << 53) && e10 >= -22 &&
+        e10 <= 22) {
         double d = (double)mant;
         d = e10 < 0 ? d / exact_pow10[-e10] : d * exact_pow10[e10];
         *out = neg ? -d : d;
@@ -256,26 +256,25 @@ const char *textconv_bool(const char *p, size_t n, bool *out)
     return "not a boolean (true or false)";
 }
 
-static const int64_t pow10_i64[19] = {
-    1LL,
-    10LL,
-    100LL,
-    1000LL,
-    10000LL,
-    100000LL,
-    1000000LL,
-    10000000LL,
-    100000000LL,
-    1000000000LL,
-    10000000000LL,
-    100000000000LL,
-    1000000000000LL,
-    10000000000000LL,
-    100000000000000LL,
-    1000000000000000LL,
-    10000000000000000LL,
-    100000000000000000LL,
-    1000000000000000000LL};
+static const int64_t pow10_i64[19] = {1LL,
+                                      10LL,
+                                      100LL,
+                                      1000LL,
+                                      10000LL,
+                                      100000LL,
+                                      1000000LL,
+                                      10000000LL,
+                                      100000000LL,
+                                      1000000000LL,
+                                      10000000000LL,
+                                      100000000000LL,
+                                      1000000000000LL,
+                                      10000000000000LL,
+                                      100000000000000LL,
+                                      1000000000000000LL,
+                                      10000000000000000LL,
+                                      100000000000000000LL,
+                                      1000000000000000000LL};
 
 /* Fast path for the common plain form [-]ddd[.dd] with no more fraction
  * digits than the scale and at most 18 digits in all: the unscaled value
@@ -293,7 +292,7 @@ static bool decimal_fast(const char *p, size_t n, int prec, int scale,
     }
     int64_t v = 0;
     int ni = 0, nf = 0;
-    while (i < n && is_digit(p[i]) && ni < 19) {
+    while (i < n && is_digit(p[i]) && ni < 18) {
         v = v * 10 + (p[i++] - '0');
         ni++;
     }
@@ -301,7 +300,7 @@ static bool decimal_fast(const char *p, size_t n, int prec, int scale,
         return false;
     if (i < n && p[i] == '.') {
         i++;
-        while (i < n && is_digit(p[i]) && nf < 19) {
+        while (i < n && is_digit(p[i]) && ni + nf < 18) {
             v = v * 10 + (p[i++] - '0');
             nf++;
         }
@@ -373,8 +372,8 @@ static bool timestamp_fast(const char *p, size_t n, int64_t *out)
     int y = dig2(p) * 100 + dig2(p + 2), mo = dig2(p + 5), d = dig2(p + 8);
     int h = dig2(p + 11), mi = dig2(p + 14), s = dig2(p + 17);
     int ms = dig2(p + 20) * 10 + (p[22] - '0');
-    if (mo < 1 || mo > 12 || d < 1 || d > time_days_in_month(y, mo) ||
-        h > 23 || mi > 59 || s > 59)
+    if (mo < 1 || mo > 12 || d < 1 || d > time_days_in_month(y, mo) || h > 23 ||
+        mi > 59 || s > 59)
         return false;
     *out = time_days_from_civil(y, mo, d) * MS_PER_DAY + h * MS_PER_HOUR +
            mi * MS_PER_MINUTE + s * MS_PER_SECOND + ms;
@@ -414,27 +413,24 @@ static const char *parse_timestamp(const RtType *t, const char *p, size_t n,
 
 static const signed char b64_val[256] = {
 #define N -1
-    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
-    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
-    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  62, N,  62, N,  63,
-    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, N,  N,  N,  N,  N,  N,
-    N,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14,
-    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, N,  N,  N,  N,  63,
-    N,  26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
-    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, N,  N,  N,  N,  N,
-    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
-    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
-    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
-    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
-    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
-    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
-    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
-    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
+    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
+    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
+    N,  N,  N,  N,  N,  62, N,  62, N,  63, 52, 53, 54, 55, 56, 57, 58, 59, 60,
+    61, N,  N,  N,  N,  N,  N,  N,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10,
+    11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, N,  N,  N,  N,
+    63, N,  26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42,
+    43, 44, 45, 46, 47, 48, 49, 50, 51, N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
+    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
+    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
+    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
+    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
+    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
+    N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,  N,
+    N,  N,  N,  N,  N,  N,  N,  N,  N,
 #undef N
 };
 
-bool textconv_base64_decode(const char *p, size_t n, char *dst,
-                            size_t *dst_len)
+bool textconv_base64_decode(const char *p, size_t n, char *dst, size_t *dst_len)
 {
     /* '-' and '_' (URL-safe alphabet) are accepted as well. */
     while (n && p[n - 1] == '=')
@@ -459,8 +455,8 @@ bool textconv_base64_decode(const char *p, size_t n, char *dst,
     return true;
 }
 
-const char *textconv_value(const RtType *t, const char *p, size_t n,
-                           Arena *a, const TimeZone *tz, Value *v)
+const char *textconv_value(const RtType *t, const char *p, size_t n, Arena *a,
+                           const TimeZone *tz, Value *v)
 {
     const char *why = NULL;
     v->kind = (uint8_t)t->kind;

@@ -48,8 +48,8 @@ const char *textconv_decimal(const RtType *t, const char *p, size_t n,
 /* Convert text to a value of type t (any kind).  STRING values become a
  * view of p (the caller decides about lifetime); BYTES are decoded into
  * arena a.  tz (may be NULL: UTC) reads zone-less TIMESTAMP_LTZ text. */
-const char *textconv_value(const RtType *t, const char *p, size_t n,
-                           Arena *a, const TimeZone *tz, Value *v);
+const char *textconv_value(const RtType *t, const char *p, size_t n, Arena *a,
+                           const TimeZone *tz, Value *v);
 
 /* Base64 helpers (BYTES in JSON and CSV).  decode writes at most
  * n / 4 * 3 + 2 bytes to dst; returns false on bad input. */

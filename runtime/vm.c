@@ -108,6 +108,8 @@ struct CodeBuilder {
     uint16_t *results;
     RtType *rtypes;
     uint32_t n_results, cap_results, cap_rtypes;
+    VmColRun *runs;       /* column copies, in request order */
+    uint32_t n_runs, cap_runs;
     uint16_t *cache_regs;
     uint32_t *cache_site; /* site index per cache register */
     uint32_t n_cache, cap_cache, cap_cache_site;
@@ -147,6 +149,40 @@ static bool rttype_same(const RtType *x, const RtType *y)
 {
     return x->kind == y->kind && x->sql_kind == y->sql_kind &&
            x->precision == y->precision && x->scale == y->scale;
+}
+
+uint16_t code_builder_col(CodeBuilder *b, uint32_t col)
+{
+    for (uint32_t i = 0; i < b->n_runs; i++)
+        if (col >= b->runs[i].col && col < (uint32_t)b->runs[i].col +
+                                               b->runs[i].n)
+            return (uint16_t)(b->runs[i].reg + (col - b->runs[i].col));
+    uint16_t r = code_builder_reg(b);
+    if (b->n_runs) {
+        VmColRun *last = &b->runs[b->n_runs - 1];
+        if ((uint32_t)last->reg + last->n == r &&
+            (uint32_t)last->col + last->n == col) {
+            last->n++;
+            return r;
+        }
+    }
+    GROW(b, b->runs, b->n_runs, b->cap_runs);
+    b->runs[b->n_runs].reg = r;
+    b->runs[b->n_runs].col = (uint16_t)col;
+    b->runs[b->n_runs++].n = 1;
+    return r;
+}
+
+bool code_builder_const_value(const CodeBuilder *b, uint16_t reg, Value *v,
+                              RtType *t)
+{
+    for (uint32_t i = 0; i < b->n_consts; i++)
+        if (b->cregs[i] == reg) {
+            *v = b->consts[i];
+            *t = b->ctypes[i];
+            return true;
+        }
+    return false;
 }
 
 uint16_t code_builder_const(CodeBuilder *b, const Value *v, const RtType *t)
@@ -554,6 +590,8 @@ Code *code_builder_finish(CodeBuilder *b)
     c->likes = COPY_OUT(b, VmLike, b->likes, b->n_likes);
     c->n_sets = b->n_sets;
     c->sets = COPY_OUT(b, VmSet, b->sets, b->n_sets);
+    c->n_col_runs = b->n_runs;
+    c->col_runs = COPY_OUT(b, VmColRun, b->runs, b->n_runs);
     c->n_cache_regs = b->n_cache;
     c->cache_regs = COPY_OUT(b, uint16_t, b->cache_regs, b->n_cache);
     if (b->n_cache) {
@@ -564,18 +602,16 @@ Code *code_builder_finish(CodeBuilder *b)
         c->cache_sites = (const FuncSite *const *)cs;
     }
     /* Fast-path data: which results are plain columns or constants, and
-     * whether the program only copies columns. */
+     * whether the program computes nothing. */
     int32_t *rc = arena_alloc(b->out, sizeof(int32_t) * (b->n_results + 1));
     int32_t *rk = arena_alloc(b->out, sizeof(int32_t) * (b->n_results + 1));
-    bool trivial = true;
     uint32_t max_col = 0;
-    for (uint32_t i = 0; i + 1 < b->n_ins; i++) {
-        const Instr *in = &b->ins[i];
-        if (in->op != OP_LOADCOL)
-            trivial = false;
-        else if ((uint32_t)in->a + 1 > max_col)
-            max_col = (uint32_t)in->a + 1;
-    }
+    for (uint32_t i = 0; i < b->n_runs; i++)
+        if ((uint32_t)b->runs[i].col + b->runs[i].n > max_col)
+            max_col = (uint32_t)b->runs[i].col + b->runs[i].n;
+    for (uint32_t i = 0; i + 1 < b->n_ins; i++)
+        if (b->ins[i].op == OP_LOADCOL && (uint32_t)b->ins[i].a + 1 > max_col)
+            max_col = (uint32_t)b->ins[i].a + 1;
     for (uint32_t r = 0; r < b->n_results; r++) {
         rc[r] = -1;
         rk[r] = -1;
@@ -583,22 +619,14 @@ Code *code_builder_finish(CodeBuilder *b)
         for (uint32_t k = 0; k < b->n_consts; k++)
             if (b->cregs[k] == reg)
                 rk[r] = (int32_t)k;
-        uint32_t writers = 0;
-        int32_t col = -1;
-        for (uint32_t i = 0; i + 1 < b->n_ins; i++) {
-            const Instr *in = &b->ins[i];
-            const char *ops = op_operands[in->op];
-            if (ops[0] == 'd' && in->dst == reg) {
-                writers++;
-                col = in->op == OP_LOADCOL ? (int32_t)in->a : -1;
-            }
-        }
-        if (writers == 1 && col >= 0)
-            rc[r] = col;
+        for (uint32_t i = 0; i < b->n_runs; i++)
+            if (reg >= b->runs[i].reg &&
+                reg < (uint32_t)b->runs[i].reg + b->runs[i].n)
+                rc[r] = (int32_t)(b->runs[i].col + (reg - b->runs[i].reg));
     }
     c->result_cols = rc;
     c->result_consts = rk;
-    c->is_trivial = trivial;
+    c->is_trivial = b->n_ins == 1;
     c->n_cols_used = max_col;
     FSQL_ASSERT(code_validate(c) == NULL);
     return c;
@@ -939,6 +967,47 @@ static void trace_check(void)
     vm_trace_checked = true;
 }
 
+/* DECIMAL fast paths: operands already at the result scale (or whose
+ * product is), with the exact result in range; otherwise decimal.c. */
+static inline DecStatus dec_add(i128 a, int as, i128 b, int bs, int p, int s,
+                                i128 *out)
+{
+    i128 r;
+    if (as == s && bs == s && !__builtin_add_overflow(a, b, &r)) {
+        if (!decimal_fits(r, p))
+            return DEC_OVERFLOW;
+        *out = r;
+        return DEC_OK;
+    }
+    return decimal_add(a, as, b, bs, p, s, out);
+}
+
+static inline DecStatus dec_sub(i128 a, int as, i128 b, int bs, int p, int s,
+                                i128 *out)
+{
+    i128 r;
+    if (as == s && bs == s && !__builtin_sub_overflow(a, b, &r)) {
+        if (!decimal_fits(r, p))
+            return DEC_OVERFLOW;
+        *out = r;
+        return DEC_OK;
+    }
+    return decimal_sub(a, as, b, bs, p, s, out);
+}
+
+static inline DecStatus dec_mul(i128 a, int as, i128 b, int bs, int p, int s,
+                                i128 *out)
+{
+    i128 r;
+    if (as + bs == s && !__builtin_mul_overflow(a, b, &r)) {
+        if (!decimal_fits(r, p))
+            return DEC_OVERFLOW;
+        *out = r;
+        return DEC_OK;
+    }
+    return decimal_mul(a, as, b, bs, p, s, out);
+}
+
 #if defined(__GNUC__) && !defined(FSQL_VM_NO_GOTO)
 #define VM_HAVE_GOTO 1
 #else
@@ -979,11 +1048,15 @@ static void trace_check(void)
 bool vm_eval(const Code *c, Value *regs, const Value *row, VmCtx *x)
 {
     x->has_err = false;
-    if (c->is_trivial) {
-        for (uint32_t i = 0; i + 1 < c->n_instrs; i++)
-            regs[c->instrs[i].dst] = row[c->instrs[i].a];
-        return true;
+    for (uint32_t i = 0; i < c->n_col_runs; i++) {
+        const VmColRun *r = &c->col_runs[i];
+        if (r->n == 1)
+            regs[r->reg] = row[r->col];
+        else
+            memcpy(&regs[r->reg], &row[r->col], sizeof(Value) * r->n);
     }
+    if (c->is_trivial)
+        return true;
 #ifndef NDEBUG
     if (unlikely(!vm_trace_checked))
         trace_check();
@@ -1002,6 +1075,10 @@ bool vm_eval(const Code *c, Value *regs, const Value *row, VmCtx *x)
 bool vm_eval_switch(const Code *c, Value *regs, const Value *row, VmCtx *x)
 {
     x->has_err = false;
+    for (uint32_t i = 0; i < c->n_col_runs; i++) {
+        const VmColRun *r = &c->col_runs[i];
+        memcpy(&regs[r->reg], &row[r->col], sizeof(Value) * r->n);
+    }
     return vm_run_switch(c, regs, row, x);
 }
 
@@ -1122,6 +1199,14 @@ static void put_type(StrBuf *out, const RtType *t)
 
 void code_disasm(const Code *c, StrBuf *out)
 {
+    for (uint32_t i = 0; i < c->n_col_runs; i++) {
+        const VmColRun *r = &c->col_runs[i];
+        if (r->n == 1)
+            strbuf_printf(out, "   entry: r%u = row[%u]\n", r->reg, r->col);
+        else
+            strbuf_printf(out, "   entry: r%u..r%u = row[%u..%u]\n", r->reg,
+                          r->reg + r->n - 1, r->col, r->col + r->n - 1);
+    }
     for (uint32_t i = 0; i < c->n_instrs; i++) {
         const Instr *in = &c->instrs[i];
         strbuf_printf(out, "%4u  %-16s %5u %5u %5u %5u  ; ", i,
@@ -1248,5 +1333,8 @@ const char *code_validate(const Code *c)
     for (uint32_t r = 0; r < c->n_results; r++)
         if (c->results[r] >= c->n_regs)
             return "result register out of range";
+    for (uint32_t i = 0; i < c->n_col_runs; i++)
+        if ((uint32_t)c->col_runs[i].reg + c->col_runs[i].n > c->n_regs)
+            return "column registers out of range";
     return NULL;
 }

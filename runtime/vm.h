@@ -74,6 +74,15 @@ _Static_assert(sizeof(Instr) <= 24, "Instr must stay within 24 bytes");
 
 struct FuncSite;
 struct VmLike;
+
+/* A run of input columns copied into consecutive registers on entry:
+ * regs[reg .. reg+n) = row[col .. col+n). */
+typedef struct VmColRun {
+    uint16_t reg;
+    uint16_t col;
+    uint16_t n;
+} VmColRun;
+
 struct VmSet;
 struct VmCast;
 
@@ -91,8 +100,12 @@ typedef struct Code {
                                    column reference, else -1 */
     const int32_t *result_consts; /* constant index when result i is a
                                      constant, else -1 */
-    bool is_trivial;            /* only LOADCOLs: no computation at all */
+    bool is_trivial;            /* no instructions but HALT: only column
+                                   copies and constants */
     uint32_t n_cols_used;       /* 1 + highest input column read (0: none) */
+    uint32_t n_col_runs;        /* input columns copied into registers
+                                   before the first instruction */
+    const struct VmColRun *col_runs;
     /* tables referenced by aux operands */
     uint32_t n_consts;
     const Value *consts;        /* constant pool (strings in Program arena) */
@@ -182,6 +195,12 @@ typedef struct CodeBuilder CodeBuilder;
 CodeBuilder *code_builder_new(Arena *scratch, Arena *out);
 /* A fresh temporary register. */
 uint16_t code_builder_reg(CodeBuilder *b);
+/* The register that holds input column col on entry (copied by
+ * vm_eval before the first instruction; one register per column). */
+uint16_t code_builder_col(CodeBuilder *b, uint32_t col);
+/* If reg is a constant register, its value and type. */
+bool code_builder_const_value(const CodeBuilder *b, uint16_t reg, Value *v,
+                              RtType *t);
 /* A constant register holding v (strings copied into the out arena;
  * equal constants share a register). */
 uint16_t code_builder_const(CodeBuilder *b, const Value *v, const RtType *t);

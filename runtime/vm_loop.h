@@ -368,9 +368,9 @@ dispatch:
     }
 
     /* ---- decimals ---- */
-    VM_DEC_ARITH(ADD_DEC, decimal_add)
-    VM_DEC_ARITH(SUB_DEC, decimal_sub)
-    VM_DEC_ARITH(MUL_DEC, decimal_mul)
+    VM_DEC_ARITH(ADD_DEC, dec_add)
+    VM_DEC_ARITH(SUB_DEC, dec_sub)
+    VM_DEC_ARITH(MUL_DEC, dec_mul)
     VM_DEC_ARITH(DIV_DEC, decimal_div)
     VM_DEC_ARITH(MOD_DEC, decimal_mod)
     VM_CASE(NEG_DEC)

@@ -56,7 +56,7 @@ static void generate(StrBuf *sb, long n)
 {
     static const char *types[] = {"PAYMENT", "TRANSFER", "WITHDRAWAL",
                                   "DEPOSIT", "REFUND"};
-    static const char *cities[] = {"Shanghai", "Beijing", "Shenzhen",
+    static const char *cities[] = {"Shanghai",  "Beijing",  "Shenzhen",
                                    "Guangzhou", "Hangzhou", "Chengdu"};
     long long t0 = 1704103200000LL; /* 2024-01-01 10:00:00 */
     for (long i = 0; i < n; i++) {
@@ -201,10 +201,9 @@ static int cb_end_map(void *ctx)
 
 static long run_yajl_cb(const char *buf, size_t len)
 {
-    static const yajl_callbacks cbs = {cb_null,      cb_bool,  cb_int,
-                                       cb_double,    NULL,     cb_str,
-                                       cb_start_map, cb_str,   cb_end_map,
-                                       cb_start_map, cb_end_map};
+    static const yajl_callbacks cbs = {
+        cb_null,      cb_bool, cb_int,     cb_double,    NULL,      cb_str,
+        cb_start_map, cb_str,  cb_end_map, cb_start_map, cb_end_map};
     yajl_handle h = yajl_alloc(&cbs, NULL, NULL);
     yajl_config(h, yajl_allow_multiple_values, 1);
     const char *p = buf, *end = buf + len;
@@ -274,8 +273,7 @@ int main(int argc, char **argv)
         const char *p = sb.ptr;
         for (int i = 0; i < SAMPLE && i < n; i++) {
             const char *nl = memchr(p, '\n', sb.len - (size_t)(p - sb.ptr));
-            json_decode(d_full, p, (size_t)(nl - p), &keep, rows + 9 * i,
-                        NULL);
+            json_decode(d_full, p, (size_t)(nl - p), &keep, rows + 9 * i, NULL);
             p = nl + 1;
         }
     }
@@ -285,8 +283,7 @@ int main(int argc, char **argv)
     for (int m = 0; m < M_COUNT; m++) {
 #ifndef HAVE_YAJL
         if (m == M_YTREE || m == M_YCB) {
-            printf("%-32s  skipped: libyajl-dev is not installed\n",
-                   names[m]);
+            printf("%-32s  skipped: libyajl-dev is not installed\n", names[m]);
             continue;
         }
 #endif

@@ -39,6 +39,7 @@ need_pc sqlite3 libsqlite3-dev
 need_pc libpcre2-8 libpcre2-dev
 need_pc nettle nettle-dev
 need_file /usr/include/librdkafka/rdkafka_mock.h librdkafka-dev
+need_file /usr/include/yajl/yajl_tree.h libyajl-dev  # bench baseline only
 
 # libFuzzer ships in compiler-rt, a separate package from clang itself.
 if command -v clang >/dev/null 2>&1; then

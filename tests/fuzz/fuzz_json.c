@@ -35,9 +35,9 @@ static RtSchema plain = {6, plain_cols};
 
 static void schemas_init(void)
 {
-    static const char *names[12] = {"id", "user_id", "amount", "score",
-                                    "type", "ok", "d", "t",
-                                    "ts", "ltz", "b", "n"};
+    static const char *names[12] = {"id",   "user_id", "amount", "score",
+                                    "type", "ok",      "d",      "t",
+                                    "ts",   "ltz",     "b",      "n"};
     RtType types[12] = {
         fty(VK_INT, RT_SQL_BIGINT, -1, 0), fty(VK_INT, RT_SQL_INT, -1, 0),
         fty(VK_DECIMAL, 8, 10, 2),         fty(VK_DOUBLE, RT_SQL_DOUBLE, -1, 0),

@@ -31,9 +31,8 @@ static void cfix(CFix *f, const CsvOptions *opt)
     memset(f, 0, sizeof *f);
     static const char *names[] = {"id", "name", "amount", "ok", "ts"};
     RtType types[5] = {cty(VK_INT, RT_SQL_BIGINT, -1, 0),
-                       cty(VK_STRING, 10, -1, 0),
-                       cty(VK_DECIMAL, 8, 10, 2), cty(VK_BOOL, 1, -1, 0),
-                       cty(VK_TIMESTAMP, 15, 3, 0)};
+                       cty(VK_STRING, 10, -1, 0), cty(VK_DECIMAL, 8, 10, 2),
+                       cty(VK_BOOL, 1, -1, 0), cty(VK_TIMESTAMP, 15, 3, 0)};
     for (int i = 0; i < 5; i++) {
         f->cols[i].name = names[i];
         f->cols[i].type = types[i];
@@ -286,12 +285,9 @@ static void test_csv_encode(void)
 }
 
 static const UnitTest csv_tests[] = {
-    {"csv_basic", test_csv_basic},
-    {"csv_options", test_csv_options},
-    {"csv_errors", test_csv_errors},
-    {"csv_record_end", test_csv_record_end},
-    {"csv_encode", test_csv_encode},
-    {NULL, NULL},
+    {"csv_basic", test_csv_basic},   {"csv_options", test_csv_options},
+    {"csv_errors", test_csv_errors}, {"csv_record_end", test_csv_record_end},
+    {"csv_encode", test_csv_encode}, {NULL, NULL},
 };
 
 UNIT_REGISTER(csv_tests)

@@ -115,8 +115,7 @@ static void test_json_int(void)
     UNIT_EQ_INT(int_of(T_BIGINT, "0", &ok), 0);
     UNIT_CHECK(ok);
     UNIT_EQ_INT(int_of(T_BIGINT, "-0", &ok), 0);
-    UNIT_EQ_INT(int_of(T_BIGINT, "9007199254740993", &ok),
-                9007199254740993LL);
+    UNIT_EQ_INT(int_of(T_BIGINT, "9007199254740993", &ok), 9007199254740993LL);
     UNIT_CHECK(ok);
     UNIT_EQ_INT(int_of(T_BIGINT, "9223372036854775807", &ok), INT64_MAX);
     UNIT_CHECK(ok);
@@ -224,12 +223,26 @@ static void test_json_decimal(void)
 
 static void test_json_double(void)
 {
-    static const char *nums[] = {
-        "1234.56", "0.1", "-0.0", "1e308", "1.7976931348623157e308",
-        "5e-324", "2.2250738585072014e-308", "123456789012345678901234567890",
-        "0.30000000000000004441", "9007199254740993", "1e23", "3.14159",
-        "-1.5E+10", "0.000001", "8.98846567431158e307", "1e-400", "1e400",
-        "4.9406564584124654e-324", "100", "0"};
+    static const char *nums[] = {"1234.56",
+                                 "0.1",
+                                 "-0.0",
+                                 "1e308",
+                                 "1.7976931348623157e308",
+                                 "5e-324",
+                                 "2.2250738585072014e-308",
+                                 "123456789012345678901234567890",
+                                 "0.30000000000000004441",
+                                 "9007199254740993",
+                                 "1e23",
+                                 "3.14159",
+                                 "-1.5E+10",
+                                 "0.000001",
+                                 "8.98846567431158e307",
+                                 "1e-400",
+                                 "1e400",
+                                 "4.9406564584124654e-324",
+                                 "100",
+                                 "0"};
     for (size_t i = 0; i < FSQL_ARRAY_LEN(nums); i++) {
         Fix f;
         int rc = dec1(&f, T_DOUBLE, nums[i]);
@@ -306,10 +319,11 @@ static void test_json_string(void)
         {"\"caf\\u00e9\"", "caf\xc3\xa9"},
         {"\"\\u20AC\"", "\xe2\x82\xac"},
         {"\"\\ud83d\\ude00!\"", "\xf0\x9f\x98\x80!"},
-        {"\"\\ud83d x\"", "\xef\xbf\xbd x"},       /* lone high surrogate */
-        {"\"\\ude00\"", "\xef\xbf\xbd"},           /* lone low surrogate */
-        {"\"\\ud83d\\u0041\"", "\xef\xbf\xbd" "A"}, /* high + non-low */
-        {"\"\\u0000\"", ""},                       /* NUL: length 1 */
+        {"\"\\ud83d x\"", "\xef\xbf\xbd x"}, /* lone high surrogate */
+        {"\"\\ude00\"", "\xef\xbf\xbd"},     /* lone low surrogate */
+        {"\"\\ud83d\\u0041\"", "\xef\xbf\xbd"
+                               "A"}, /* high + non-low */
+        {"\"\\u0000\"", ""},         /* NUL: length 1 */
         {"\"h\xc3\xa9llo w\xc3\xb6rld, long enough for SWAR\"",
          "h\xc3\xa9llo w\xc3\xb6rld, long enough for SWAR"},
         {"123.50", "123.50"}, /* numbers keep their text */
@@ -418,8 +432,8 @@ static void fix_txn(Fix *f, const JsonOptions *opt)
 {
     memset(f, 0, sizeof *f);
     static const char *names[] = {"id", "user", "amount", "type", "ts", "ok"};
-    RtType types[6] = {T_BIGINT, T_STRING, T_DEC(10, 2), T_STRING, T_TS,
-                       T_BOOL};
+    RtType types[6] = {T_BIGINT, T_STRING, T_DEC(10, 2),
+                       T_STRING, T_TS,     T_BOOL};
     for (int i = 0; i < 6; i++) {
         f->cols[i].name = names[i];
         f->cols[i].type = types[i];
@@ -693,8 +707,7 @@ static void test_json_many_columns(void)
     JsonDecoder *d = json_decoder_new(&empty, NULL);
     Arena a;
     arena_init(&a, 1024);
-    UNIT_EQ_INT(json_decode(d, "{\"a\":[1,{}]}", 12, &a, NULL, NULL),
-                JSON_OK);
+    UNIT_EQ_INT(json_decode(d, "{\"a\":[1,{}]}", 12, &a, NULL, NULL), JSON_OK);
     arena_fini(&a);
     json_decoder_free(d);
 }
@@ -783,10 +796,8 @@ static void test_json_textconv(void)
     UNIT_CHECK(textconv_double("5.", 2, &dd) == NULL && dd == 5.0);
     UNIT_CHECK(textconv_double(".", 1, &dd) != NULL);
     UNIT_CHECK(textconv_double("+Infinity", 9, &dd) == NULL && isinf(dd));
-    UNIT_CHECK(textconv_double("1e99999999999", 13, &dd) == NULL &&
-               isinf(dd));
-    UNIT_CHECK(textconv_double("1e-99999999999", 14, &dd) == NULL &&
-               dd == 0.0);
+    UNIT_CHECK(textconv_double("1e99999999999", 13, &dd) == NULL && isinf(dd));
+    UNIT_CHECK(textconv_double("1e-99999999999", 14, &dd) == NULL && dd == 0.0);
     char out[8];
     size_t n;
     UNIT_CHECK(textconv_base64_decode("", 0, out, &n) && n == 0);

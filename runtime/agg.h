@@ -1,0 +1,170 @@
+/*
+ * agg.h - the aggregate-function library: AggDef registry, per-call
+ * AggSpec, the counted string pool that aggregate state keeps strings in.
+ *
+ * Pipeline position: the compiler types every aggregate call (PAggCall:
+ * name, argument and result types); codegen copies name and types into
+ * the Program; an operator (OverAggregate today, window and group
+ * aggregates later) looks the name up once with agg_def_find(), fills an
+ * AggSpec and then drives the state per row:
+ *
+ *     agg_init(sp, st)                  st: agg_state_size(sp) bytes
+ *     agg_step(sp, st, args)            a row enters the frame / group
+ *     agg_inverse(sp, st, args)         a row leaves it (sliding frames)
+ *     agg_final(sp, st, &out, a)        the current result
+ *     agg_fini(sp, st)                  release what the state owns
+ *
+ * The agg_* wrappers add DISTINCT (a counted multiset in front of the
+ * function: a value reaches the function when its count goes 0 -> 1 and
+ * leaves it when it goes 1 -> 0) and FILTER-free NULL handling is the
+ * function's own business (COUNT(x) skips NULL, COUNT(*) does not).
+ *
+ * Retraction contract: `inverse` must be called with the rows in the order
+ * they were stepped (first in, first out), which is what sliding OVER
+ * frames and hopping windows do.  MIN/MAX (a monotonic deque),
+ * FIRST_VALUE/LAST_VALUE, LISTAGG and the percentiles rely on it; the
+ * sums, counts, averages, variances and DISTINCT sets accept any order.
+ * An AggDef whose `inverse` is NULL cannot be used in a sliding frame.
+ *
+ * Result types: the compiler's (Flink's) types, passed in AggSpec.res:
+ * SUM(INT) is INT (wrapping as Java int arithmetic does), SUM(DECIMAL(p,
+ * s)) DECIMAL(38, s), AVG(DECIMAL(p, s)) DECIMAL(38, max(6, s)) computed
+ * exactly with runtime/decimal.h (HALF_UP), COUNT BIGINT NOT NULL, AVG and
+ * the variance family of an integer type that integer type (truncated).
+ *
+ * Memory: a state is a flat block of state_size bytes the caller owns
+ * (keyed operator state); what grows with the data (deques, DISTINCT
+ * sets, value lists) is xmalloc'd by the state and released by
+ * agg_fini().  Strings kept in state are references into a StrPool
+ * (AggSpec.pool): interned once per distinct value, counted, freed when
+ * the last reference goes.  agg_final() copies string results into the
+ * arena it is given (the batch arena), so results outlive retraction.
+ *
+ * Errors: none at run time; an overflowing DECIMAL sum gives NULL (as
+ * Flink does).  agg_def_find() returns NULL for a name it does not know.
+ */
+#ifndef FSQL_RUNTIME_AGG_H
+#define FSQL_RUNTIME_AGG_H
+
+#include "runtime/fsql.h"
+#include "runtime/mem.h"
+#include "runtime/value.h"
+
+/* ---- counted string pool ---------------------------------------------- */
+
+/* Interned strings with reference counts: equal byte strings share one
+ * copy; the copy is freed when its count drops to zero.  Used for every
+ * string an operator keeps in state (retained rows, DISTINCT keys,
+ * MIN/MAX candidates).  Not thread-safe (one per operator instance). */
+typedef struct StrPool StrPool;
+
+StrPool *strpool_new(void);
+void strpool_free(StrPool *p);
+/* A reference to the interned copy of s[0..n) (count + 1).  n == 0 gives
+ * a static empty string that needs no release. */
+const char *strpool_ref(StrPool *p, const char *s, uint32_t n);
+/* Another reference to a pointer strpool_ref returned (count + 1). */
+void strpool_addref(StrPool *p, const char *interned, uint32_t n);
+/* Drop one reference to a pointer strpool_ref returned. */
+void strpool_unref(StrPool *p, const char *interned, uint32_t n);
+/* Distinct strings held, and their bytes including overhead. */
+size_t strpool_count(const StrPool *p);
+size_t strpool_bytes(const StrPool *p);
+
+/* Promote a Value into state: strings and bytes become pool references
+ * (other kinds are copied as they are).  value_unkeep releases one. */
+void value_keep(StrPool *p, Value *dst, const Value *src);
+void value_unkeep(StrPool *p, const Value *v);
+
+/* ---- aggregate definitions -------------------------------------------- */
+
+typedef enum AggKind {
+    AGG_COUNT,
+    AGG_SUM,
+    AGG_SUM0,
+    AGG_AVG,
+    AGG_MIN,
+    AGG_MAX,
+    AGG_VAR_POP,
+    AGG_VAR_SAMP,
+    AGG_STDDEV_POP,
+    AGG_STDDEV_SAMP,
+    AGG_FIRST_VALUE,
+    AGG_LAST_VALUE,
+    AGG_LISTAGG,
+    AGG_PERCENTILE_CONT,
+    AGG_PERCENTILE_DISC,
+    /* positional window functions: the operator computes them from its
+     * row buffer (no step/final) */
+    AGG_LAG,
+    AGG_LEAD,
+    AGG_ROW_NUMBER,
+    AGG_RANK,
+    AGG_DENSE_RANK
+} AggKind;
+
+/* AggDef.flags */
+#define AGG_F_POSITIONAL 0x01u /* computed by the operator from positions */
+#define AGG_F_FIFO 0x02u       /* inverse must follow step order */
+#define AGG_F_STAR_OK 0x04u    /* accepts no argument (COUNT(*)) */
+
+typedef struct AggSpec AggSpec;
+
+typedef struct AggDef {
+    const char *name; /* upper case, as the compiler names it */
+    AggKind kind;
+    unsigned flags;   /* AGG_F_* */
+    uint32_t state_size; /* bytes of the flat state (8-byte aligned) */
+    void (*init)(const AggSpec *sp, void *st);
+    /* args: the call's argument Values (sp->n_args of them) */
+    void (*step)(const AggSpec *sp, void *st, const Value *args);
+    void (*inverse)(const AggSpec *sp, void *st, const Value *args);
+    /* Combine other into st (partial/pane states); NULL when not
+     * supported.  other is left as it was. */
+    void (*merge)(const AggSpec *sp, void *st, const void *other);
+    void (*final)(const AggSpec *sp, const void *st, Value *out, Arena *a);
+    void (*fini)(const AggSpec *sp, void *st); /* NULL: owns nothing */
+} AggDef;
+
+/* One aggregate call as an operator runs it (operator arena; read-only
+ * once agg_spec_init has run). */
+struct AggSpec {
+    const AggDef *def;
+    uint32_t n_args;     /* 0 for COUNT(*) */
+    RtType arg;          /* type of args[0] (the value for percentiles) */
+    RtType res;          /* result type from the compiler */
+    bool is_distinct;
+    StrPool *pool;       /* where state keeps strings (borrowed) */
+    uint32_t value_arg;  /* which argument is the value (1 for
+                            PERCENTILE_*(f, x) as operators pass them) */
+    uint32_t state_size; /* agg_state_size() */
+};
+
+/* The definition for a name (case-insensitive), or NULL. */
+const AggDef *agg_def_find(const char *name, size_t len);
+/* Every definition, for docs and tests; *n receives the count. */
+const AggDef *agg_defs(uint32_t *n);
+
+/* Fill sp for def with the given types.  Returns false when the function
+ * cannot run on that argument type (the compiler normally prevents it). */
+bool agg_spec_init(AggSpec *sp, const AggDef *def, uint32_t n_args,
+                   const RtType *arg, const RtType *res, bool is_distinct,
+                   StrPool *pool);
+
+/* Bytes of state for sp (the function's, plus the DISTINCT set). */
+uint32_t agg_state_size(const AggSpec *sp);
+void agg_init(const AggSpec *sp, void *st);
+void agg_step(const AggSpec *sp, void *st, const Value *args);
+void agg_inverse(const AggSpec *sp, void *st, const Value *args);
+/* Whether sp can retract rows (inverse), i.e. run in a sliding frame. */
+bool agg_has_inverse(const AggSpec *sp);
+/* Combine other into st; false when the function has no merge. */
+bool agg_merge(const AggSpec *sp, void *st, const void *other);
+/* The current result; strings copied into a (which may be NULL only when
+ * the result type is not a string type). */
+void agg_final(const AggSpec *sp, const void *st, Value *out, Arena *a);
+void agg_fini(const AggSpec *sp, void *st);
+/* Bytes the state holds outside its flat block (deques, sets). */
+size_t agg_heap_bytes(const AggSpec *sp, const void *st);
+
+#endif
