@@ -120,8 +120,8 @@ typedef struct Gen {
     uint16_t *col_reg; /* register of input column i, VM_NO_REG if none */
     uint32_t n_cols;
     bool failed;
-    bool no_fold;      /* inside constant folding itself */
-    int depth;         /* > 0 inside a conditionally executed part */
+    bool no_fold; /* inside constant folding itself */
+    int depth;    /* > 0 inside a conditionally executed part */
     Memo *memo;
     uint32_t n_memo, cap_memo;
     const TimeZone *tz;
@@ -251,8 +251,7 @@ static uint16_t convert_reg(Gen *g, uint16_t r, const RtType *f,
                             const RtType *t, bool explicit_cast, bool is_try,
                             const PExpr *at_e);
 
-static void gen_init(Gen *g, CompileCtx *cc, Arena *out,
-                     const RelSchema *in);
+static void gen_init(Gen *g, CompileCtx *cc, Arena *out, const RelSchema *in);
 
 /* Convert register r from type f to type t; explicit for CAST (strings
  * are cut/padded to CHAR(n)/VARCHAR(n), timestamps cut to precision).  A
@@ -346,8 +345,8 @@ static uint16_t convert_reg(Gen *g, uint16_t r, const RtType *f,
             break;
         case VK_DOUBLE:
             if (t->kind == VK_INT)
-                return emit(g, OP_CAST_F64_I64, r, 0,
-                            (uint32_t)int_bits(t), at);
+                return emit(g, OP_CAST_F64_I64, r, 0, (uint32_t)int_bits(t),
+                            at);
             if (t->kind == VK_DECIMAL)
                 return emit(g, OP_CAST_F64_DEC, r, 0,
                             ints2(g, t->precision, t->scale), at);
@@ -699,8 +698,7 @@ static uint16_t gen_arith(Gen *g, const PExpr *e)
         static const VmOp dop[] = {OP_ADD_DEC, OP_SUB_DEC, OP_MUL_DEC,
                                    OP_DIV_DEC, OP_MOD_DEC};
         return emit(g, dop[op - PO_ADD], a, b,
-                    ints4(g, L.scale, Rt.scale, R.precision, R.scale),
-                    e->at);
+                    ints4(g, L.scale, Rt.scale, R.precision, R.scale), e->at);
     }
     case VK_INTERVAL_MS:
     case VK_INTERVAL_MONTHS: {
@@ -713,21 +711,20 @@ static uint16_t gen_arith(Gen *g, const PExpr *e)
         uint16_t iv = li ? a : b, num = li ? b : a;
         RtType nt = li ? Rt : L;
         if (nt.kind == VK_INT)
-            return emit(g, op == PO_DIV ? OP_DIV_I64 : OP_MUL_I64, iv, num,
-                        0, e->at);
+            return emit(g, op == PO_DIV ? OP_DIV_I64 : OP_MUL_I64, iv, num, 0,
+                        e->at);
         RtType dbl = rt_make(VK_DOUBLE, T_DOUBLE, -1, 0);
         uint16_t fi = emit(g, OP_CAST_I64_F64, iv, 0, 0, e->at);
         uint16_t fn = convert(g, num, &nt, &dbl, false, false, e);
-        uint16_t p = emit(g, op == PO_DIV ? OP_DIV_F64 : OP_MUL_F64, fi, fn,
-                          0, e->at);
+        uint16_t p =
+            emit(g, op == PO_DIV ? OP_DIV_F64 : OP_MUL_F64, fi, fn, 0, e->at);
         return emit(g, OP_CAST_F64_I64, p, 0, 64, e->at);
     }
     case VK_DATE:
     case VK_TIME:
     case VK_TIMESTAMP:
     case VK_TIMESTAMP_LTZ: {
-        bool left_dt = L.kind != VK_INTERVAL_MS &&
-                       L.kind != VK_INTERVAL_MONTHS;
+        bool left_dt = L.kind != VK_INTERVAL_MS && L.kind != VK_INTERVAL_MONTHS;
         uint16_t dt = left_dt ? a : b, iv = left_dt ? b : a;
         RtType dtt = left_dt ? L : Rt, ivt = left_dt ? Rt : L;
         if (op == PO_SUB)
@@ -735,8 +732,8 @@ static uint16_t gen_arith(Gen *g, const PExpr *e)
         if (dtt.kind != R.kind)
             dt = convert(g, dt, &dtt, &R, false, false, e);
         if (ivt.kind == VK_INTERVAL_MONTHS) {
-            VmOp o = R.kind == VK_DATE        ? OP_ADD_MONTHS_DATE
-                     : R.kind == VK_TIMESTAMP ? OP_ADD_MONTHS_TS
+            VmOp o = R.kind == VK_DATE            ? OP_ADD_MONTHS_DATE
+                     : R.kind == VK_TIMESTAMP     ? OP_ADD_MONTHS_TS
                      : R.kind == VK_TIMESTAMP_LTZ ? OP_ADD_MONTHS_LTZ
                                                   : OP__COUNT;
             if (o == OP__COUNT) {
@@ -796,8 +793,8 @@ static uint16_t gen_block(Gen *g, const PExpr *const *args, uint32_t n,
     uint16_t *r = arena_alloc(&g->cc->a, sizeof(uint16_t) * (n ? n : 1));
     for (uint32_t i = 0; i < n; i++) {
         RtType at = rt_of(args[i]);
-        r[i] = convert(g, gen(g, args[i]), &at, &types[i], false, false,
-                       args[i]);
+        r[i] =
+            convert(g, gen(g, args[i]), &at, &types[i], false, false, args[i]);
         if (r[i] == BAD)
             return BAD;
     }
@@ -826,8 +823,7 @@ static uint16_t gen_andor(Gen *g, const PExpr *e)
         if (i == 0)
             code_builder_emit(g->b, OP_MOVE, t, r, 0, 0, e->at);
         else
-            code_builder_emit(g->b, is_and ? OP_AND : OP_OR, t, t, r, 0,
-                              e->at);
+            code_builder_emit(g->b, is_and ? OP_AND : OP_OR, t, t, r, 0, e->at);
         if (i + 1 < e->n_args)
             jumps[nj++] = code_builder_emit(
                 g->b, is_and ? OP_JMP_IF_FALSE : OP_JMP_IF_TRUE, 0, t, 0, 0,
@@ -898,14 +894,14 @@ static uint16_t gen_coalesce(Gen *g, const PExpr *e)
         if (i > 0)
             g->depth++;
         RtType at = rt_of(e->args[i]);
-        uint16_t v = convert(g, gen(g, e->args[i]), &at, &R, false, false,
-                             e->args[i]);
+        uint16_t v =
+            convert(g, gen(g, e->args[i]), &at, &R, false, false, e->args[i]);
         if (v == BAD)
             return BAD;
         code_builder_emit(g->b, OP_MOVE, t, v, 0, 0, e->at);
         if (i + 1 < e->n_args)
-            jumps[nj++] = code_builder_emit(g->b, OP_JMP_IF_NOT_NULL, 0, t,
-                                            0, 0, e->at);
+            jumps[nj++] =
+                code_builder_emit(g->b, OP_JMP_IF_NOT_NULL, 0, t, 0, 0, e->at);
     }
     for (uint32_t i = 1; i < e->n_args; i++)
         g->depth--;
@@ -928,8 +924,8 @@ static uint16_t gen_nullif(Gen *g, const PExpr *e)
     RtType R = rt_of(e), A = rt_of(e->args[0]);
     uint16_t a = gen(g, e->args[0]);
     uint16_t b = gen(g, e->args[1]);
-    uint16_t c = gen_cmp_regs(g, CMP_EQ, a, e->args[0]->type, b,
-                              e->args[1]->type, e);
+    uint16_t c =
+        gen_cmp_regs(g, CMP_EQ, a, e->args[0]->type, b, e->args[1]->type, e);
     a = convert(g, a, &A, &R, false, false, e);
     if (c == BAD || a == BAD)
         return BAD;
@@ -982,11 +978,10 @@ static const struct {
     const char *name;
     RtTimeUnit unit;
 } extract_funcs[] = {
-    {"YEAR", RTU_YEAR},         {"QUARTER", RTU_QUARTER},
-    {"MONTH", RTU_MONTH},       {"WEEK", RTU_WEEK},
-    {"DAYOFYEAR", RTU_DOY},     {"DAYOFMONTH", RTU_DAY},
-    {"DAYOFWEEK", RTU_DOW},     {"HOUR", RTU_HOUR},
-    {"MINUTE", RTU_MINUTE},     {"SECOND", RTU_SECOND},
+    {"YEAR", RTU_YEAR},     {"QUARTER", RTU_QUARTER}, {"MONTH", RTU_MONTH},
+    {"WEEK", RTU_WEEK},     {"DAYOFYEAR", RTU_DOY},   {"DAYOFMONTH", RTU_DAY},
+    {"DAYOFWEEK", RTU_DOW}, {"HOUR", RTU_HOUR},       {"MINUTE", RTU_MINUTE},
+    {"SECOND", RTU_SECOND},
 };
 
 static uint16_t gen_like(Gen *g, const PExpr *e, bool similar)
@@ -1012,8 +1007,8 @@ static uint16_t gen_like(Gen *g, const PExpr *e, bool similar)
         r = emit(g, OP_CALL_STRICT, first, (uint16_t)e->n_args, site, e->at);
     } else {
         RtType at = rt_of(e->args[0]);
-        uint16_t a = convert(g, gen(g, e->args[0]), &at, &str, false, false,
-                             e->args[0]);
+        uint16_t a =
+            convert(g, gen(g, e->args[0]), &at, &str, false, false, e->args[0]);
         if (a == BAD)
             return BAD;
         const PExpr *pe = e->args[1];
@@ -1046,8 +1041,7 @@ static uint16_t gen_like(Gen *g, const PExpr *e, bool similar)
             r = emit(g, OP_LIKE, a, 0, k, e->at);
         } else {
             RtType pt = rt_of(pe);
-            uint16_t p =
-                convert(g, gen(g, pe), &pt, &str, false, false, pe);
+            uint16_t p = convert(g, gen(g, pe), &pt, &str, false, false, pe);
             uint32_t er = VM_NO_REG;
             if (ee) {
                 RtType et = rt_of(ee);
@@ -1111,8 +1105,8 @@ static uint16_t gen_in_list(Gen *g, const PExpr *e)
         if (i > 1)
             g->depth++;
         uint16_t b = gen(g, e->args[i]);
-        uint16_t c = gen_cmp_regs(g, CMP_EQ, a, x->type, b, e->args[i]->type,
-                                  e);
+        uint16_t c =
+            gen_cmp_regs(g, CMP_EQ, a, x->type, b, e->args[i]->type, e);
         if (c == BAD)
             return BAD;
         if (i == 1)
@@ -1136,8 +1130,8 @@ static uint16_t gen_bound_call(Gen *g, const PExpr *e, const char *name)
 {
     uint32_t n = 0;
     int64_t iarg = -1;
-    const PExpr **args = arena_alloc(&g->cc->a,
-                                     sizeof(PExpr *) * (e->n_args + 1));
+    const PExpr **args =
+        arena_alloc(&g->cc->a, sizeof(PExpr *) * (e->n_args + 1));
     for (uint32_t i = 0; i < e->n_args; i++) {
         const PExpr *a = e->args[i];
         if (a->kind == PE_LITERAL && a->lit.kind == PL_SYMBOL)
@@ -1172,8 +1166,8 @@ static uint16_t gen_bound_call(Gen *g, const PExpr *e, const char *name)
         return BAD;
     fs.at = e->at;
     uint32_t site = code_builder_site(g->b, &fs);
-    return emit(g, fs.is_strict ? OP_CALL_STRICT : OP_CALL, first,
-                (uint16_t)n, site, e->at);
+    return emit(g, fs.is_strict ? OP_CALL_STRICT : OP_CALL, first, (uint16_t)n,
+                site, e->at);
 }
 
 static uint16_t gen_func(Gen *g, const PExpr *e)
@@ -1193,9 +1187,8 @@ static uint16_t gen_func(Gen *g, const PExpr *e)
         return gen_greatest(g, e, name[0] == 'G');
     if (!strcmp(name, "TYPEOF")) {
         RtType st = rt_make(VK_STRING, T_VARCHAR, VARCHAR_MAX, 0);
-        const char *ts = e->n_args ? type_to_string(&g->cc->a,
-                                                    e->args[0]->type)
-                                   : "NULL";
+        const char *ts =
+            e->n_args ? type_to_string(&g->cc->a, e->args[0]->type) : "NULL";
         Value v;
         memset(&v, 0, sizeof(v));
         v.kind = VK_STRING;
@@ -1230,8 +1223,7 @@ static uint16_t gen_call(Gen *g, const PExpr *e)
     case PO_CONCAT: {
         RtType str = rt_make(VK_STRING, T_VARCHAR, VARCHAR_MAX, 0);
         RtType types[2] = {str, str};
-        uint16_t first =
-            gen_block(g, (const PExpr *const *)e->args, 2, types);
+        uint16_t first = gen_block(g, (const PExpr *const *)e->args, 2, types);
         if (first == BAD)
             return BAD;
         return emit(g, OP_CONCAT, first, 2, 0, e->at);
@@ -1263,9 +1255,9 @@ static uint16_t gen_call(Gen *g, const PExpr *e)
     case PO_IS_NOT_TRUE:
     case PO_IS_FALSE:
     case PO_IS_NOT_FALSE: {
-        static const VmOp ops[] = {OP_IS_NULL, OP_IS_NOT_NULL, OP_IS_TRUE,
-                                   OP_IS_NOT_TRUE, OP_IS_FALSE,
-                                   OP_IS_NOT_FALSE};
+        static const VmOp ops[] = {OP_IS_NULL,  OP_IS_NOT_NULL,
+                                   OP_IS_TRUE,  OP_IS_NOT_TRUE,
+                                   OP_IS_FALSE, OP_IS_NOT_FALSE};
         uint16_t a = gen(g, e->args[0]);
         return a == BAD ? BAD
                         : emit(g, ops[e->op - PO_IS_NULL], a, 0, 0, e->at);

@@ -16,6 +16,7 @@
 #include "runtime/fsql.h"
 #include "compiler/catalog.h"
 #include "compiler/codegen.h"
+#include "compiler/codegen_over.h"
 #include "compiler/compile.h"
 #include "compiler/plan.h"
 #include "runtime/program.h"
@@ -319,6 +320,10 @@ static void gen_node(Gen *g, const PNode *n, OpDef *d)
         d->u.sink.is_updating = n->inputs[0]->changelog != CL_INSERT_ONLY;
         break;
     }
+    case PN_OVER_AGGREGATE: /* compiler/codegen_over.c */
+        if (!codegen_over(g->cc, g->pa, n, d))
+            g->failed = true;
+        break;
     case PN_COLLECT:
         d->kind = OP_KIND_COLLECT;
         d->u.sink.table = UINT32_MAX;

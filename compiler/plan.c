@@ -1319,6 +1319,12 @@ static PExpr *tx(Planner *P, Scope *sc, AstNode *e)
         x->op = PO_FUNC;
         x->func = fc->func;
         x->name = func_name(P, e);
+        /* TRIM(LEADING|TRAILING [c] FROM s): the run-time function
+         * names carry the side (runtime/func.c). */
+        if (fc->has_trim_mode && fc->trim_mode == 1)
+            x->name = STR_LIT("$TRIM_LEADING");
+        else if (fc->has_trim_mode && fc->trim_mode == 2)
+            x->name = STR_LIT("$TRIM_TRAILING");
         return tx_args(P, sc, x, &fc->args);
     }
     case AST_ROW_CTOR:

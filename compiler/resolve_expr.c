@@ -22,7 +22,9 @@
 #include "compiler/functions.h"
 #include "compiler/spell.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The type of an expression that already produced an error.  It is a NULL
@@ -352,10 +354,24 @@ static SqlType *type_literal(ExprCtx *x, AstNode *e)
         t->is_nullable = false;
         return t;
     }
-    case LIT_DOUBLE:
+    case LIT_DOUBLE: {
+        char buf[64];
+        if (len < sizeof(buf)) {
+            memcpy(buf, s, len);
+            buf[len] = '\0';
+            if (isinf(strtod(buf, NULL))) {
+                diag_error(r->cc, DIAG_E_BAD_NUMBER, e->at,
+                           "floating-point literal %.*s is out of range",
+                           (int)len, s);
+                diag_hint(r->cc, "A DOUBLE holds magnitudes up to about "
+                                 "1.8e308.");
+                return rx_err();
+            }
+        }
         t = type_new(r->a, T_DOUBLE);
         t->is_nullable = false;
         return t;
+    }
     case LIT_STRING:
         t = type_new(r->a, T_CHAR);
         t->precision = (int32_t)utf8_count(s, len);

@@ -56,6 +56,13 @@ typedef struct ParseState {
                             "expected" list of a syntax error is computed
                             from it, before default reductions */
     int snap_n;          /* its depth; 0 if unknown */
+    int cur_tk;          /* code of cur_tok */
+    Token prev_tok;      /* the token fed before cur_tok (prev_tk 0: none) */
+    int prev_tk;
+    uint32_t prev_snap[520]; /* parser state stack before prev_tok */
+    int prev_snap_n;
+    uint32_t parens[64]; /* offsets of the '(' not yet closed */
+    int n_parens;        /* open '(' count (may exceed the array) */
 } ParseState;
 
 /* Called from the grammar's %syntax_error and %stack_overflow. */

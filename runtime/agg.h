@@ -110,6 +110,7 @@ typedef enum AggKind {
 
 typedef struct AggSpec AggSpec;
 
+/* A state block is 16-byte aligned (it may hold 128-bit integers). */
 typedef struct AggDef {
     const char *name; /* upper case, as the compiler names it */
     AggKind kind;
@@ -136,7 +137,8 @@ struct AggSpec {
     bool is_distinct;
     StrPool *pool;       /* where state keeps strings (borrowed) */
     uint32_t value_arg;  /* which argument is the value (1 for
-                            PERCENTILE_*(f, x) as operators pass them) */
+                            PERCENTILE_*(f, x) as operators pass them;
+                            the fraction f must be a DOUBLE) */
     uint32_t state_size; /* agg_state_size() */
 };
 
@@ -164,6 +166,10 @@ bool agg_merge(const AggSpec *sp, void *st, const void *other);
  * the result type is not a string type). */
 void agg_final(const AggSpec *sp, const void *st, Value *out, Arena *a);
 void agg_fini(const AggSpec *sp, void *st);
+/* Declare that this state will never see agg_inverse (an UNBOUNDED
+ * PRECEDING frame, a tumbling window): MIN/MAX/FIRST_VALUE/LAST_VALUE
+ * then keep one value instead of a deque.  Call right after agg_init. */
+void agg_set_append_only(const AggSpec *sp, void *st);
 /* Bytes the state holds outside its flat block (deques, sets). */
 size_t agg_heap_bytes(const AggSpec *sp, const void *st);
 

@@ -330,8 +330,14 @@ static void sqlite_type_name(StrBuf *sb, const RtType *t)
         strbuf_puts(sb, t->sql_kind == RT_SQL_FLOAT ? "FLOAT" : "DOUBLE");
         return;
     case VK_DECIMAL:
-        strbuf_printf(sb, "DECIMAL(%d, %d)", (int)t->precision,
-                      (int)t->scale);
+        /* NUMERIC affinity keeps only 15 significant digits of a real
+         * literal; wider decimals are kept as exact text. */
+        if (t->precision > 15)
+            strbuf_printf(sb, "TEXT /* DECIMAL(%d, %d), exact text */",
+                          (int)t->precision, (int)t->scale);
+        else
+            strbuf_printf(sb, "DECIMAL(%d, %d)", (int)t->precision,
+                          (int)t->scale);
         return;
     case VK_STRING:
         strbuf_puts(sb, "TEXT");

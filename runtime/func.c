@@ -133,9 +133,9 @@ static int64_t wrap(int64_t v, int bits)
     }
 }
 
-#define UNUSED3                                                              \
-    (void)fs;                                                                \
-    (void)x;                                                                 \
+#define UNUSED3                                                                \
+    (void)fs;                                                                  \
+    (void)x;                                                                   \
     (void)regs
 
 /* ---- math ------------------------------------------------------------------ */
@@ -240,14 +240,12 @@ static FUNC_DECL(fn_round_d)
     if (n < -38)
         n = -38;
     i128 q;
-    DecStatus st = fs->iarg ? decimal_truncate(value_get_dec(&a[0]),
-                                               fs->arg_types[0].scale,
-                                               (int)n, fs->ret.precision,
-                                               fs->ret.scale, &q)
-                            : decimal_round(value_get_dec(&a[0]),
-                                            fs->arg_types[0].scale, (int)n,
-                                            fs->ret.precision, fs->ret.scale,
-                                            &q);
+    DecStatus st =
+        fs->iarg
+            ? decimal_truncate(value_get_dec(&a[0]), fs->arg_types[0].scale,
+                               (int)n, fs->ret.precision, fs->ret.scale, &q)
+            : decimal_round(value_get_dec(&a[0]), fs->arg_types[0].scale,
+                            (int)n, fs->ret.precision, fs->ret.scale, &q);
     if (st != DEC_OK)
         d->is_null = true;
     else
@@ -502,8 +500,8 @@ static FUNC_DECL(fn_to_timestamp)
     UNUSED3;
     int64_t ms;
     bool ok = fs->n_args > 1
-                  ? time_parse_pattern(a[0].u.s.ptr, a[0].u.s.len,
-                                       a[1].u.s.ptr, a[1].u.s.len, &ms)
+                  ? time_parse_pattern(a[0].u.s.ptr, a[0].u.s.len, a[1].u.s.ptr,
+                                       a[1].u.s.len, &ms)
                   : time_to_timestamp(a[0].u.s.ptr, a[0].u.s.len, &ms);
     if (!ok)
         d->is_null = true;
@@ -602,8 +600,7 @@ static FUNC_DECL(fn_unix_str)
     int64_t s;
     const char *f = fs->n_args > 1 ? a[1].u.s.ptr : NULL;
     size_t fl = fs->n_args > 1 ? a[1].u.s.len : 0;
-    if (!time_unix_timestamp(a[0].u.s.ptr, a[0].u.s.len, f, fl, zone(x),
-                             &s))
+    if (!time_unix_timestamp(a[0].u.s.ptr, a[0].u.s.len, f, fl, zone(x), &s))
         d->is_null = true;
     else
         d->u.i = s;
@@ -678,12 +675,12 @@ static FUNC_DECL(fn_now)
         d->u.i = tz_utc_to_local(zone(x), x->now_ms);
         break;
     case 2: /* CURRENT_DATE */
-        d->u.i = time_floor_div(tz_utc_to_local(zone(x), x->now_ms),
-                                MS_PER_DAY);
+        d->u.i =
+            time_floor_div(tz_utc_to_local(zone(x), x->now_ms), MS_PER_DAY);
         break;
     default: { /* CURRENT_TIME, LOCALTIME: TIME(0) */
-        int64_t t = time_floor_mod(tz_utc_to_local(zone(x), x->now_ms),
-                                   MS_PER_DAY);
+        int64_t t =
+            time_floor_mod(tz_utc_to_local(zone(x), x->now_ms), MS_PER_DAY);
         d->u.i = t - t % 1000;
         break;
     }
@@ -1092,9 +1089,9 @@ const char *func_bind(const char *name, uint32_t n, const RtType *args,
             for (uint32_t k = 0; k < n && ok; k++) {
                 bool has;
                 char l = sig_letter(f->sig, k, &has);
-                ok = has && (pass == 0 ? exact_kind(l, args[k].kind)
-                                       : convertible(l, args[k].kind,
-                                                     f->flags));
+                ok =
+                    has && (pass == 0 ? exact_kind(l, args[k].kind)
+                                      : convertible(l, args[k].kind, f->flags));
             }
             if (ok)
                 hit = f;

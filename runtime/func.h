@@ -42,11 +42,11 @@ struct FuncSite {
     void (*fini)(void *cache); /* frees regs[cache_reg]'s pointer */
     const char *name;          /* upper case, static */
     uint16_t n_args;
-    bool is_strict;            /* NULL argument -> NULL without a call */
-    bool has_cache;            /* wants a cache register */
-    uint16_t cache_reg;        /* set by code_builder_site */
-    int64_t iarg;              /* bind-time constant: time unit, bits, ... */
-    RtType arg_types[8];       /* types of the first 8 arguments, after
+    bool is_strict;      /* NULL argument -> NULL without a call */
+    bool has_cache;      /* wants a cache register */
+    uint16_t cache_reg;  /* set by code_builder_site */
+    int64_t iarg;        /* bind-time constant: time unit, bits, ... */
+    RtType arg_types[8]; /* types of the first 8 arguments, after
                                   conversion (variadic functions take
                                   arguments of one type) */
     RtType ret;

@@ -13,8 +13,8 @@
 #include "runtime/value.h"
 #include "runtime/vm.h"
 
-#define FUNC_DECL(name)                                                      \
-    void name(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,        \
+#define FUNC_DECL(name)                                                        \
+    void name(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,          \
               Value *regs)
 
 /* func_str.c */

@@ -225,9 +225,8 @@ void fn_right(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
  * do not. */
 static uint32_t cp_upper(uint32_t c)
 {
-    if ((c >= 0xE0 && c <= 0xFE && c != 0xF7) || (c >= 0x3B1 && c <= 0x3C9 &&
-                                                  c != 0x3C2) ||
-        (c >= 0x430 && c <= 0x44F))
+    if ((c >= 0xE0 && c <= 0xFE && c != 0xF7) ||
+        (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2) || (c >= 0x430 && c <= 0x44F))
         return c - 0x20;
     if (c >= 0x450 && c <= 0x45F)
         return c - 0x50;
@@ -241,9 +240,8 @@ static uint32_t cp_upper(uint32_t c)
 
 static uint32_t cp_lower(uint32_t c)
 {
-    if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3A9 &&
-                                                  c != 0x3A2) ||
-        (c >= 0x410 && c <= 0x42F))
+    if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
+        (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) || (c >= 0x410 && c <= 0x42F))
         return c + 0x20;
     if (c >= 0x400 && c <= 0x40F)
         return c + 0x50;
@@ -412,8 +410,7 @@ void fn_replace(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
         return;
     }
     size_t count = 0;
-    for (const char *q = p; (q = find(q, n - (size_t)(q - p), s, sn));
-         q += sn)
+    for (const char *q = p; (q = find(q, n - (size_t)(q - p), s, sn)); q += sn)
         count++;
     if (!count) {
         *d = a[0];
@@ -469,8 +466,7 @@ void fn_char_length(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
 
 /* LPAD/RPAD(s, len, pad); iarg 0 left, 1 right.  NULL when len < 0 or
  * pad is empty (Flink); s longer than len is cut to len characters. */
-void fn_pad(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
-            Value *regs)
+void fn_pad(const FuncSite *fs, Value *d, const Value *a, VmCtx *x, Value *regs)
 {
     (void)regs;
     int64_t len = a[1].u.i;
@@ -546,8 +542,7 @@ void fn_ascii(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
     d->u.i = SN(&a[0]) ? (unsigned char)SP(&a[0])[0] : 0;
 }
 
-void fn_chr(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
-            Value *regs)
+void fn_chr(const FuncSite *fs, Value *d, const Value *a, VmCtx *x, Value *regs)
 {
     (void)fs;
     (void)regs;
@@ -598,8 +593,7 @@ void fn_split_index(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
 static const char hexd[] = "0123456789abcdef";
 static const char hexu[] = "0123456789ABCDEF";
 
-void fn_hex(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
-            Value *regs)
+void fn_hex(const FuncSite *fs, Value *d, const Value *a, VmCtx *x, Value *regs)
 {
     (void)regs;
     if (fs->arg_types[0].kind == VK_INT) {
@@ -624,8 +618,7 @@ void fn_hex(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
     }
 }
 
-void fn_bin(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
-            Value *regs)
+void fn_bin(const FuncSite *fs, Value *d, const Value *a, VmCtx *x, Value *regs)
 {
     (void)fs;
     (void)regs;
@@ -725,9 +718,9 @@ void fn_hash(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
 /* ---- regular expressions (PCRE2) ------------------------------------------ */
 
 typedef struct FuncRegex {
-    char *pat;       /* xmalloc copy of the pattern text */
+    char *pat; /* xmalloc copy of the pattern text */
     size_t n_pat;
-    pcre2_code *re;  /* NULL when the pattern does not compile */
+    pcre2_code *re; /* NULL when the pattern does not compile */
     pcre2_match_data *md;
     char err[128];
 } FuncRegex;
@@ -794,8 +787,8 @@ void fn_regexp(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
 /* REGEXP_EXTRACT(s, re [, group]): group of the first match (default 0,
  * the whole match, as Flink); NULL when nothing matches, the pattern is
  * invalid or the group does not exist or did not take part. */
-void fn_regexp_extract(const FuncSite *fs, Value *d, const Value *a,
-                       VmCtx *x, Value *regs)
+void fn_regexp_extract(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
+                       Value *regs)
 {
     (void)x;
     FuncRegex *r = regex_get(fs, regs, SP(&a[1]), SN(&a[1]));
@@ -826,8 +819,8 @@ void fn_regexp_extract(const FuncSite *fs, Value *d, const Value *a,
 
 /* REGEXP_REPLACE(s, re, repl): every match replaced; $n refers to group
  * n.  NULL for an invalid pattern or replacement. */
-void fn_regexp_replace(const FuncSite *fs, Value *d, const Value *a,
-                       VmCtx *x, Value *regs)
+void fn_regexp_replace(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
+                       Value *regs)
 {
     FuncRegex *r = regex_get(fs, regs, SP(&a[1]), SN(&a[1]));
     if (!r->re) {
@@ -842,8 +835,8 @@ void fn_regexp_replace(const FuncSite *fs, Value *d, const Value *a,
             r->re, (PCRE2_SPTR)(SP(&a[0]) ? SP(&a[0]) : ""), SN(&a[0]), 0,
             PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH |
                 PCRE2_SUBSTITUTE_UNSET_EMPTY,
-            r->md, NULL, (PCRE2_SPTR)(SP(&a[2]) ? SP(&a[2]) : ""), SN(&a[2]),
-            o, &on);
+            r->md, NULL, (PCRE2_SPTR)(SP(&a[2]) ? SP(&a[2]) : ""), SN(&a[2]), o,
+            &on);
         if (rc >= 0) {
             func_set_str(d, (const char *)o, on);
             return;
@@ -891,8 +884,8 @@ void fn_similar(const FuncSite *fs, Value *d, const Value *a, VmCtx *x,
     t[k++] = '$';
     FuncRegex *r = regex_get(fs, regs, t, k);
     if (!r->re) {
-        vm_error(x, fs->at, "invalid SIMILAR TO pattern '%.*s': %s", (int)n,
-                 p, r->err);
+        vm_error(x, fs->at, "invalid SIMILAR TO pattern '%.*s': %s", (int)n, p,
+                 r->err);
         return;
     }
     int rc = pcre2_match(r->re, (PCRE2_SPTR)(SP(&a[0]) ? SP(&a[0]) : ""),

@@ -137,8 +137,10 @@ JobStats job_stats(const Job *j)
         st.fields_nulled += j->srcs[i].reader->fields_nulled;
     }
     st.rows_out = 0;
+    st.rows_late = 0;
     for (uint32_t i = 0; i < j->n_ops; i++) {
         OpKind k = j->ops[i]->def->kind;
+        st.rows_late += j->ops[i]->rows_late;
         if (k == OP_KIND_SINK || k == OP_KIND_COLLECT)
             st.rows_out += j->ops[i]->rows_in;
     }

@@ -52,6 +52,8 @@ typedef struct JobStats {
     uint64_t rows_out;      /* rows written by sinks and Collect */
     uint64_t rows_skipped;  /* malformed rows skipped */
     uint64_t fields_nulled; /* bad fields read as NULL */
+    uint64_t rows_late;     /* rows event-time operators dropped as late
+                               (sum of OpState.rows_late) */
     double seconds;         /* wall time of the loop */
     bool stopped;           /* ended by a signal, not by end of input */
 } JobStats;

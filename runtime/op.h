@@ -71,7 +71,12 @@ typedef struct OpVtbl {
     X(UNION, op_union_vtbl)             \
     X(LOOKUP_JOIN, op_lookup_join_vtbl) \
     X(SINK, op_sink_vtbl)               \
-    X(COLLECT, op_sink_vtbl)
+    X(COLLECT, op_sink_vtbl)            \
+    X(OVER_AGGREGATE, op_over_vtbl)     \
+    X(GROUP_WINDOW_AGGREGATE, op_window_agg_vtbl) \
+    X(WINDOW_AGGREGATE, op_window_agg_vtbl) \
+    X(WINDOW_TABLE_FUNCTION, op_window_tvf_vtbl) \
+    X(GROUP_AGGREGATE, op_group_agg_vtbl)
 
 #define X(k, v) extern const OpVtbl v;
 OP_IMPLS(X)
@@ -103,6 +108,8 @@ struct OpState {
     int64_t timer_ms;      /* next processing-time timer; INT64_MAX none */
     uint64_t rows_in;
     uint64_t rows_out;
+    uint64_t rows_late;    /* rows dropped as late (behind the watermark
+                              on arrival); summed into JobStats */
     VmCtx vm;              /* evaluation context (a = batch arena, tz) */
 };
 

@@ -36,6 +36,11 @@
     X(LOOKUP_JOIN, "LookupJoin")           \
     X(SINK, "Sink")                        \
     X(COLLECT, "Collect")                  \
+    X(OVER_AGGREGATE, "OverAggregate")     \
+    X(GROUP_WINDOW_AGGREGATE, "GroupWindowAggregate") /* op_window.c */ \
+    X(WINDOW_AGGREGATE, "WindowAggregate")             /* op_window.c */ \
+    X(WINDOW_TABLE_FUNCTION, "WindowTableFunction")    /* op_window.c */ \
+    X(GROUP_AGGREGATE, "GroupAggregate")               /* op_group_agg.c */ \
     X(UNSUPPORTED, "Unsupported")
 
 typedef enum OpKind {
@@ -167,6 +172,139 @@ typedef struct OpLookupJoinDef {
     bool is_bounded_table;    /* a filesystem table: loaded once */
 } OpLookupJoinDef;
 
+/* OverAggregate (runtime/op_over.c; built by compiler/codegen_over.c).
+ * Output: input columns ++ one column per call.  Calls with equal frames
+ * share a frame (frames[]); every frame ends at CURRENT ROW. */
+typedef struct OpOverFrame {
+    bool is_rows;          /* ROWS (else RANGE over the time attribute) */
+    bool is_unbounded;     /* UNBOUNDED PRECEDING */
+    int64_t preceding;     /* ROWS: rows; RANGE: milliseconds */
+} OpOverFrame;
+
+typedef struct OpOverCall {
+    const char *name;      /* upper case: COUNT, SUM, LAG, ROW_NUMBER, ... */
+    RtType type;           /* result type (the compiler's) */
+    uint32_t n_args;       /* argument values passed (0: COUNT(*)) */
+    uint32_t arg;          /* index of the first among OpOverDef.args
+                              results; LAG/LEAD: value [, default] */
+    bool is_distinct;
+    int32_t filter;        /* FILTER (WHERE): BOOLEAN result index in
+                              args, or -1 */
+    uint32_t frame;        /* index in frames */
+    int64_t offset;        /* LAG/LEAD offset (rows, default 1) */
+    bool has_default;      /* LAG/LEAD: args[arg + 1] is the default */
+} OpOverCall;
+
+typedef struct OpOverDef {
+    const Code *keys;      /* PARTITION BY values; NULL: one partition */
+    const Code *args;      /* every call's arguments; NULL: none */
+    int32_t time_col;      /* ORDER BY time attribute (input column) */
+    bool is_proctime;      /* processing time: rows are emitted at once */
+    uint32_t n_frames;
+    const OpOverFrame *frames;
+    uint32_t n_calls;
+    const OpOverCall *calls;
+} OpOverDef;
+
+/* ---- group windows and group aggregates (issue 4; runtime/op_window.c,
+ * runtime/op_group_agg.c; built by compiler/codegen_window.c) ---------- */
+
+typedef enum OpWinKind {
+    OPW_TUMBLE,
+    OPW_HOP,
+    OPW_CUMULATE,
+    OPW_SESSION
+} OpWinKind;
+
+/* How rows are assigned to windows (all durations in milliseconds). */
+typedef struct OpWindowSpec {
+    OpWinKind kind;
+    int32_t time_col;      /* input column of the time attribute */
+    bool is_proctime;      /* processing time: windows close on timers */
+    int64_t size_ms;       /* TUMBLE/HOP size, CUMULATE max size */
+    int64_t slide_ms;      /* HOP slide */
+    int64_t step_ms;       /* CUMULATE step */
+    int64_t gap_ms;        /* SESSION gap */
+    int64_t offset_ms;     /* window offset */
+} OpWindowSpec;
+
+/* One aggregate call of a window or group aggregate.  Its argument
+ * values are results arg .. arg + n_args - 1 of the operator's args Code
+ * (for PERCENTILE_CONT/DISC: the fraction, then the ORDER BY value). */
+typedef struct OpAggCall {
+    const char *name;      /* upper case: COUNT, SUM, PERCENTILE_CONT, ... */
+    RtType type;           /* result type (the compiler's) */
+    RtType arg_type;       /* type of the value argument (VK_NULLTYPE for
+                              COUNT(*)) */
+    uint32_t n_args;       /* 0 for COUNT(*) */
+    uint32_t arg;
+    bool is_distinct;
+    int32_t filter;        /* FILTER (WHERE): BOOLEAN result index in args,
+                              or -1 */
+} OpAggCall;
+
+/* Window properties in the output (after keys and aggregates). */
+typedef enum OpWinProp {
+    OPWP_START,
+    OPWP_END,
+    OPWP_ROWTIME,          /* end - 1 ms */
+    OPWP_PROCTIME          /* wall clock when the window fired */
+} OpWinProp;
+
+/* What happens to rows that arrive for a window that has already fired
+ * ('table.exec.late-data'). */
+typedef enum OpLatePolicy {
+    LATE_DROP,             /* counted and dropped (default) */
+    LATE_EMIT              /* fired windows are kept for allow_lateness_ms;
+                              a late row re-fires its window: one more +I
+                              row with the complete updated result */
+} OpLatePolicy;
+
+typedef struct OpLateDef {
+    OpLatePolicy policy;
+    int64_t allow_lateness_ms; /* LATE_EMIT: how long fired windows are
+                                  kept (-1: until end of input) */
+    uint32_t sink_table;   /* 'table.exec.late-data.sink': index in
+                              Program.tables, UINT32_MAX: none */
+} OpLateDef;
+
+/* GroupWindowAggregate (legacy GROUP BY TUMBLE(...)) and WindowAggregate
+ * (over a window TVF: start_col/end_col are the TVF's window_start and
+ * window_end columns, -1 for the legacy form).  Output: keys, then one
+ * column per call, then props. */
+typedef struct OpWindowAggDef {
+    OpWindowSpec win;
+    const Code *keys;      /* GROUP BY values; NULL: no keys */
+    uint32_t n_keys;
+    const Code *args;      /* every call's arguments; NULL: none */
+    uint32_t n_aggs;
+    const OpAggCall *aggs;
+    uint32_t n_props;
+    const uint8_t *props;  /* OpWinProp per property column */
+    int32_t start_col, end_col;
+    OpLateDef late;
+} OpWindowAggDef;
+
+/* WindowTableFunction: input row ++ window_start, window_end,
+ * window_time, one row per window the row belongs to. */
+typedef struct OpWindowTvfDef {
+    OpWindowSpec win;
+    OpLateDef late;
+} OpWindowTvfDef;
+
+/* GroupAggregate: unbounded GROUP BY with an updating output.  Output:
+ * keys, then one column per call. */
+typedef struct OpGroupAggDef {
+    const Code *keys;      /* NULL: one global group */
+    uint32_t n_keys;
+    const Code *args;
+    uint32_t n_aggs;
+    const OpAggCall *aggs;
+    int64_t state_ttl_ms;  /* table.exec.state.ttl; -1: forever */
+    bool is_distinct_only; /* SELECT DISTINCT: no aggregates */
+    bool is_input_updating; /* input carries -U/+U/-D */
+} OpGroupAggDef;
+
 typedef struct OpDef {
     OpKind kind;
     uint32_t id;            /* index in Program.ops */
@@ -187,6 +325,10 @@ typedef struct OpDef {
         OpValuesDef values;
         OpSinkDef sink;
         OpLookupJoinDef lookup;
+        OpOverDef over;        /* OVER_AGGREGATE */
+        OpWindowAggDef wagg;   /* GROUP_WINDOW_AGGREGATE, WINDOW_AGGREGATE */
+        OpWindowTvfDef tvf;    /* WINDOW_TABLE_FUNCTION */
+        OpGroupAggDef gagg;    /* GROUP_AGGREGATE */
     } u;
 } OpDef;
 

@@ -108,7 +108,7 @@ struct CodeBuilder {
     uint16_t *results;
     RtType *rtypes;
     uint32_t n_results, cap_results, cap_rtypes;
-    VmColRun *runs;       /* column copies, in request order */
+    VmColRun *runs; /* column copies, in request order */
     uint32_t n_runs, cap_runs;
     uint16_t *cache_regs;
     uint32_t *cache_site; /* site index per cache register */
@@ -128,7 +128,7 @@ static void *grow(Arena *a, void *p, uint32_t n, uint32_t *cap, size_t elem)
     return np;
 }
 
-#define GROW(b, arr, n, cap)                                                 \
+#define GROW(b, arr, n, cap)                                                   \
     ((arr) = grow((b)->scratch, (arr), (n), &(cap), sizeof(*(arr))))
 
 CodeBuilder *code_builder_new(Arena *scratch, Arena *out)
@@ -154,8 +154,8 @@ static bool rttype_same(const RtType *x, const RtType *y)
 uint16_t code_builder_col(CodeBuilder *b, uint32_t col)
 {
     for (uint32_t i = 0; i < b->n_runs; i++)
-        if (col >= b->runs[i].col && col < (uint32_t)b->runs[i].col +
-                                               b->runs[i].n)
+        if (col >= b->runs[i].col &&
+            col < (uint32_t)b->runs[i].col + b->runs[i].n)
             return (uint16_t)(b->runs[i].reg + (col - b->runs[i].col));
     uint16_t r = code_builder_reg(b);
     if (b->n_runs) {
@@ -259,8 +259,8 @@ uint32_t code_builder_type(CodeBuilder *b, const RtType *t)
     return b->n_types++;
 }
 
-uint32_t code_builder_cast(CodeBuilder *b, const RtType *from,
-                           const RtType *to, bool is_try)
+uint32_t code_builder_cast(CodeBuilder *b, const RtType *from, const RtType *to,
+                           bool is_try)
 {
     GROW(b, b->casts, b->n_casts, b->cap_casts);
     VmCast *k = &b->casts[b->n_casts];
@@ -490,11 +490,10 @@ bool vm_like_eval(const VmLike *l, const Value *s)
     case VLIKE_PREFIX:
         return n >= l->n_lit && memcmp(p, l->lit, l->n_lit) == 0;
     case VLIKE_SUFFIX:
-        return n >= l->n_lit &&
-               memcmp(p + n - l->n_lit, l->lit, l->n_lit) == 0;
+        return n >= l->n_lit && memcmp(p + n - l->n_lit, l->lit, l->n_lit) == 0;
     case VLIKE_CONTAINS:
-        return l->n_lit == 0 || (n >= l->n_lit &&
-                                 memmem(p, n, l->lit, l->n_lit) != NULL);
+        return l->n_lit == 0 ||
+               (n >= l->n_lit && memmem(p, n, l->lit, l->n_lit) != NULL);
     case VLIKE_ANY:
         return true;
     case VLIKE_GENERAL:
@@ -557,9 +556,9 @@ uint32_t code_builder_n_results(const CodeBuilder *b)
     return b->n_results;
 }
 
-#define COPY_OUT(b, T, src, n)                                               \
-    ((n) ? (T *)memcpy(arena_alloc((b)->out, sizeof(T) * (n)), (src),        \
-                       sizeof(T) * (n))                                      \
+#define COPY_OUT(b, T, src, n)                                                 \
+    ((n) ? (T *)memcpy(arena_alloc((b)->out, sizeof(T) * (n)), (src),          \
+                       sizeof(T) * (n))                                        \
          : NULL)
 
 Code *code_builder_finish(CodeBuilder *b)
@@ -820,8 +819,8 @@ bool vm_cast_value(const VmCast *k, const Value *v, Value *dst, VmCtx *x,
         return true;
     }
     if (f->kind == VK_STRING || (f->kind == VK_BYTES && t->kind != VK_BYTES)) {
-        const char *why = textconv_value(t, v->u.s.ptr, v->u.s.len, x->a,
-                                         x->tz, &r);
+        const char *why =
+            textconv_value(t, v->u.s.ptr, v->u.s.len, x->a, x->tz, &r);
         if (why) {
             if (k->is_try) {
                 *dst = value_null(t->kind);
@@ -829,13 +828,13 @@ bool vm_cast_value(const VmCast *k, const Value *v, Value *dst, VmCtx *x,
             }
             vm_error(x, at, "cannot cast '%.*s' to %s: %s",
                      (int)(v->u.s.len > 60 ? 60 : v->u.s.len), v->u.s.ptr,
-                     t->kind == VK_INT        ? "an integer"
-                     : t->kind == VK_DECIMAL  ? "DECIMAL"
-                     : t->kind == VK_DOUBLE   ? "DOUBLE"
-                     : t->kind == VK_BOOL     ? "BOOLEAN"
-                     : t->kind == VK_DATE     ? "DATE"
-                     : t->kind == VK_TIME     ? "TIME"
-                     : t->kind == VK_TIMESTAMP ? "TIMESTAMP"
+                     t->kind == VK_INT             ? "an integer"
+                     : t->kind == VK_DECIMAL       ? "DECIMAL"
+                     : t->kind == VK_DOUBLE        ? "DOUBLE"
+                     : t->kind == VK_BOOL          ? "BOOLEAN"
+                     : t->kind == VK_DATE          ? "DATE"
+                     : t->kind == VK_TIME          ? "TIME"
+                     : t->kind == VK_TIMESTAMP     ? "TIMESTAMP"
                      : t->kind == VK_TIMESTAMP_LTZ ? "TIMESTAMP_LTZ"
                                                    : "the target type",
                      why);
@@ -905,8 +904,7 @@ bool vm_cast_value(const VmCast *k, const Value *v, Value *dst, VmCtx *x,
             r.u.i = time_floor_div(v->u.i, MS_PER_DAY);
         else
             r.u.i = time_floor_div(
-                tz_utc_to_local(x->tz ? x->tz : tz_utc(), v->u.i),
-                MS_PER_DAY);
+                tz_utc_to_local(x->tz ? x->tz : tz_utc(), v->u.i), MS_PER_DAY);
         break;
     case VK_TIME:
         if (f->kind == VK_TIME)
@@ -915,8 +913,7 @@ bool vm_cast_value(const VmCast *k, const Value *v, Value *dst, VmCtx *x,
             r.u.i = time_floor_mod(v->u.i, MS_PER_DAY);
         else
             r.u.i = time_floor_mod(
-                tz_utc_to_local(x->tz ? x->tz : tz_utc(), v->u.i),
-                MS_PER_DAY);
+                tz_utc_to_local(x->tz ? x->tz : tz_utc(), v->u.i), MS_PER_DAY);
         if (t->precision >= 0 && t->precision < 3)
             r.u.i = trunc_ms(r.u.i, t->precision);
         break;
@@ -933,8 +930,8 @@ bool vm_cast_value(const VmCast *k, const Value *v, Value *dst, VmCtx *x,
         break;
     case VK_TIMESTAMP_LTZ:
         if (f->kind == VK_DATE)
-            r.u.i = tz_local_to_utc(x->tz ? x->tz : tz_utc(),
-                                    v->u.i * MS_PER_DAY);
+            r.u.i =
+                tz_local_to_utc(x->tz ? x->tz : tz_utc(), v->u.i * MS_PER_DAY);
         else if (f->kind == VK_TIMESTAMP || f->kind == VK_TIME)
             r.u.i = tz_local_to_utc(x->tz ? x->tz : tz_utc(), v->u.i);
         else if (f->kind == VK_INT)
@@ -1092,8 +1089,8 @@ bool vm_eval_into(const Code *c, Value *regs, const Value *row, Value *out,
     return true;
 }
 
-bool vm_eval_filter(const Code *c, Value *regs, const Value *row,
-                    bool *keep, VmCtx *x)
+bool vm_eval_filter(const Code *c, Value *regs, const Value *row, bool *keep,
+                    VmCtx *x)
 {
     if (!vm_eval(c, regs, row, x))
         return false;
@@ -1188,11 +1185,12 @@ static void put_synopsis(StrBuf *out, const Instr *in)
 static void put_type(StrBuf *out, const RtType *t)
 {
     static const char *const kn[] = {
-        "NULL", "BOOLEAN", "INT", "DOUBLE", "DECIMAL", "STRING", "BYTES",
-        "DATE", "TIME", "TIMESTAMP", "TIMESTAMP_LTZ", "INTERVAL_MS",
+        "NULL",           "BOOLEAN",   "INT",           "DOUBLE",
+        "DECIMAL",        "STRING",    "BYTES",         "DATE",
+        "TIME",           "TIMESTAMP", "TIMESTAMP_LTZ", "INTERVAL_MS",
         "INTERVAL_MONTHS"};
-    strbuf_puts(out, (unsigned)t->kind < FSQL_ARRAY_LEN(kn) ? kn[t->kind]
-                                                            : "?");
+    strbuf_puts(out,
+                (unsigned)t->kind < FSQL_ARRAY_LEN(kn) ? kn[t->kind] : "?");
     if (t->kind == VK_DECIMAL)
         strbuf_printf(out, "(%d, %d)", t->precision, t->scale);
 }
@@ -1232,20 +1230,19 @@ void code_disasm(const Code *c, StrBuf *out)
 
 void code_doc_markdown(StrBuf *out)
 {
-    strbuf_puts(out,
-                "# Expression VM opcodes\n\n"
-                "<!-- generated from runtime/opcodes.def by "
-                "code_doc_markdown(); do not edit -->\n\n"
-                "Each instruction is `op dst a b aux` (see runtime/vm.h). "
-                "Operand letters: d destination register, a/b source "
-                "registers, c input column, n register count, k constant, "
-                "j jump target, i int parameters, f function call site, "
-                "t type, x cast descriptor, p LIKE pattern, s IN set, "
-                "u time unit, w bit width, e escape register. Flags: J "
-                "jump, E may raise a run-time error, S strict (NULL in, "
-                "NULL out).\n\n"
-                "| Opcode | Operands | Flags | Synopsis |\n"
-                "|---|---|---|---|\n");
+    strbuf_puts(out, "# Expression VM opcodes\n\n"
+                     "<!-- generated from runtime/opcodes.def by "
+                     "code_doc_markdown(); do not edit -->\n\n"
+                     "Each instruction is `op dst a b aux` (see runtime/vm.h). "
+                     "Operand letters: d destination register, a/b source "
+                     "registers, c input column, n register count, k constant, "
+                     "j jump target, i int parameters, f function call site, "
+                     "t type, x cast descriptor, p LIKE pattern, s IN set, "
+                     "u time unit, w bit width, e escape register. Flags: J "
+                     "jump, E may raise a run-time error, S strict (NULL in, "
+                     "NULL out).\n\n"
+                     "| Opcode | Operands | Flags | Synopsis |\n"
+                     "|---|---|---|---|\n");
     for (unsigned i = 0; i < OP__COUNT; i++) {
         strbuf_printf(out, "| `%s` | %s | %s%s%s | ", op_names[i],
                       op_operands[i][0] ? op_operands[i] : "-",
@@ -1253,6 +1250,8 @@ void code_doc_markdown(StrBuf *out)
                       op_flags[i] & VMF_ERR ? "E" : "",
                       op_flags[i] & VMF_STRICT ? "S" : "");
         for (const char *s = op_synopses[i]; *s; s++) {
+            if (*s == '$')
+                continue;
             if (*s == '|')
                 strbuf_puts(out, "\\|");
             else

@@ -62,7 +62,7 @@ typedef enum VmOp {
  * jump target, parameter or table index; at is the SQL the instruction
  * was compiled from, for run-time error messages. */
 typedef struct Instr {
-    uint16_t op;  /* VmOp */
+    uint16_t op; /* VmOp */
     uint16_t dst;
     uint16_t a;
     uint16_t b;
@@ -91,28 +91,28 @@ struct VmCast;
  * paths; only the builder writes them. */
 typedef struct Code {
     uint32_t n_instrs;
-    const Instr *instrs;        /* ends with HALT */
-    uint32_t n_regs;            /* size of the register file */
+    const Instr *instrs; /* ends with HALT */
+    uint32_t n_regs;     /* size of the register file */
     uint32_t n_results;
-    const uint16_t *results;    /* register of result i */
-    const RtType *result_types; /* type of result i */
-    const int32_t *result_cols; /* input column when result i is a plain
+    const uint16_t *results;      /* register of result i */
+    const RtType *result_types;   /* type of result i */
+    const int32_t *result_cols;   /* input column when result i is a plain
                                    column reference, else -1 */
     const int32_t *result_consts; /* constant index when result i is a
                                      constant, else -1 */
-    bool is_trivial;            /* no instructions but HALT: only column
+    bool is_trivial;              /* no instructions but HALT: only column
                                    copies and constants */
-    uint32_t n_cols_used;       /* 1 + highest input column read (0: none) */
-    uint32_t n_col_runs;        /* input columns copied into registers
+    uint32_t n_cols_used;         /* 1 + highest input column read (0: none) */
+    uint32_t n_col_runs;          /* input columns copied into registers
                                    before the first instruction */
     const struct VmColRun *col_runs;
     /* tables referenced by aux operands */
     uint32_t n_consts;
-    const Value *consts;        /* constant pool (strings in Program arena) */
+    const Value *consts; /* constant pool (strings in Program arena) */
     const RtType *const_types;
     const uint16_t *const_regs; /* register holding constant k */
     uint32_t n_ints;
-    const int32_t *ints;        /* int parameters (DECIMAL scales, ...) */
+    const int32_t *ints; /* int parameters (DECIMAL scales, ...) */
     uint32_t n_types;
     const RtType *types;
     uint32_t n_sites;
@@ -123,21 +123,21 @@ typedef struct Code {
     const struct VmLike *likes;
     uint32_t n_sets;
     const struct VmSet *sets;
-    uint32_t n_cache_regs;      /* registers holding per-instance caches */
+    uint32_t n_cache_regs; /* registers holding per-instance caches */
     const uint16_t *cache_regs;
     const struct FuncSite *const *cache_sites; /* owner of cache_regs[i] */
 } Code;
 
 /* Run-time context of one evaluation. */
 typedef struct VmCtx {
-    Arena *a;            /* per-batch arena: string results live here */
-    const TimeZone *tz;  /* session time zone ('table.local-time-zone');
+    Arena *a;           /* per-batch arena: string results live here */
+    const TimeZone *tz; /* session time zone ('table.local-time-zone');
                             NULL means UTC */
-    int64_t now_ms;      /* CURRENT_TIMESTAMP / NOW() for this record,
+    int64_t now_ms;     /* CURRENT_TIMESTAMP / NOW() for this record,
                             epoch millis (Flink streaming: per record) */
-    bool has_err;        /* set by a failing instruction */
-    SrcSpan err_at;      /* the failing expression's source span */
-    char err_msg[256];   /* "division by zero", house style, no position */
+    bool has_err;       /* set by a failing instruction */
+    SrcSpan err_at;     /* the failing expression's source span */
+    char err_msg[256];  /* "division by zero", house style, no position */
 } VmCtx;
 
 /* ---- evaluation -------------------------------------------------------- */
@@ -159,12 +159,11 @@ bool vm_eval_into(const Code *c, Value *regs, const Value *row, Value *out,
                   VmCtx *x);
 /* Filter helper: evaluate a one-result BOOLEAN Code; *keep is true only
  * for TRUE (FALSE and NULL drop the row). */
-bool vm_eval_filter(const Code *c, Value *regs, const Value *row,
-                    bool *keep, VmCtx *x);
+bool vm_eval_filter(const Code *c, Value *regs, const Value *row, bool *keep,
+                    VmCtx *x);
 /* The same interpreter built with a plain switch (the computed-goto build
  * is the default under GCC/Clang); for tests and comparisons. */
-bool vm_eval_switch(const Code *c, Value *regs, const Value *row,
-                    VmCtx *x);
+bool vm_eval_switch(const Code *c, Value *regs, const Value *row, VmCtx *x);
 
 /* Record a run-time error (first one wins). */
 void vm_error(VmCtx *x, SrcSpan at, const char *fmt, ...) FSQL_PRINTF(3, 4);
@@ -214,8 +213,8 @@ void code_builder_patch(CodeBuilder *b, uint32_t i, uint32_t target);
 /* Parameter tables; each returns the index to put in aux. */
 uint32_t code_builder_ints(CodeBuilder *b, const int32_t *v, uint32_t n);
 uint32_t code_builder_type(CodeBuilder *b, const RtType *t);
-uint32_t code_builder_cast(CodeBuilder *b, const RtType *from,
-                           const RtType *to, bool is_try);
+uint32_t code_builder_cast(CodeBuilder *b, const RtType *from, const RtType *to,
+                           bool is_try);
 /* A function call site (copied); allocates its cache register when
  * fs->has_cache. */
 uint32_t code_builder_site(CodeBuilder *b, const struct FuncSite *fs);

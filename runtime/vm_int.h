@@ -31,7 +31,7 @@ typedef struct VmLike {
     uint32_t n_lit;
     const char *pat; /* raw pattern, for VLIKE_GENERAL (Program arena) */
     uint32_t n_pat;
-    int32_t esc;     /* escape code point, -1 for none */
+    int32_t esc; /* escape code point, -1 for none */
 } VmLike;
 
 /* A constant IN list of more than a few items: open addressing over

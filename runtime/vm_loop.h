@@ -30,118 +30,118 @@ static bool VM_FN(const Code *c, Value *regs, const Value *row, VmCtx *x)
 #define VM_CASE(name) case OP_##name:
 #define VM_DISPATCH() goto dispatch
 #endif
-#define VM_NEXT()                                                            \
-    do {                                                                     \
-        ip++;                                                                \
-        VM_DISPATCH();                                                       \
+#define VM_NEXT()                                                              \
+    do {                                                                       \
+        ip++;                                                                  \
+        VM_DISPATCH();                                                         \
     } while (0)
-#define VM_JUMP(t)                                                           \
-    do {                                                                     \
-        ip = c->instrs + (t);                                                \
-        VM_DISPATCH();                                                       \
+#define VM_JUMP(t)                                                             \
+    do {                                                                       \
+        ip = c->instrs + (t);                                                  \
+        VM_DISPATCH();                                                         \
     } while (0)
 #define RA (&regs[ip->a])
 #define RB (&regs[ip->b])
 #define RD (&regs[ip->dst])
 
 /* Binary strict operation on int64 payloads producing kind K. */
-#define VM_BIN_I64(name, K, expr)                                            \
-    VM_CASE(name)                                                            \
-    {                                                                        \
-        const Value *va = RA, *vb = RB;                                      \
-        int64_t l = va->u.i, r = vb->u.i;                                    \
-        bool nul = va->is_null | vb->is_null;                                \
-        Value *d = RD;                                                       \
-        d->u.i = (expr);                                                     \
-        d->is_null = nul;                                                    \
-        d->kind = K;                                                         \
-        VM_NEXT();                                                           \
+#define VM_BIN_I64(name, K, expr)                                              \
+    VM_CASE(name)                                                              \
+    {                                                                          \
+        const Value *va = RA, *vb = RB;                                        \
+        int64_t l = va->u.i, r = vb->u.i;                                      \
+        bool nul = va->is_null | vb->is_null;                                  \
+        Value *d = RD;                                                         \
+        d->u.i = (expr);                                                       \
+        d->is_null = nul;                                                      \
+        d->kind = K;                                                           \
+        VM_NEXT();                                                             \
     }
-#define VM_BIN_F64(name, expr)                                               \
-    VM_CASE(name)                                                            \
-    {                                                                        \
-        const Value *va = RA, *vb = RB;                                      \
-        double l = va->u.f, r = vb->u.f;                                     \
-        bool nul = va->is_null | vb->is_null;                                \
-        Value *d = RD;                                                       \
-        d->u.f = (expr);                                                     \
-        d->is_null = nul;                                                    \
-        d->kind = VK_DOUBLE;                                                 \
-        VM_NEXT();                                                           \
+#define VM_BIN_F64(name, expr)                                                 \
+    VM_CASE(name)                                                              \
+    {                                                                          \
+        const Value *va = RA, *vb = RB;                                        \
+        double l = va->u.f, r = vb->u.f;                                       \
+        bool nul = va->is_null | vb->is_null;                                  \
+        Value *d = RD;                                                         \
+        d->u.f = (expr);                                                       \
+        d->is_null = nul;                                                      \
+        d->kind = VK_DOUBLE;                                                   \
+        VM_NEXT();                                                             \
     }
-#define VM_CMP_F64(name, expr)                                               \
-    VM_CASE(name)                                                            \
-    {                                                                        \
-        const Value *va = RA, *vb = RB;                                      \
-        double l = va->u.f, r = vb->u.f;                                     \
-        bool nul = va->is_null | vb->is_null;                                \
-        Value *d = RD;                                                       \
-        d->u.i = (expr);                                                     \
-        d->is_null = nul;                                                    \
-        d->kind = VK_BOOL;                                                   \
-        VM_NEXT();                                                           \
+#define VM_CMP_F64(name, expr)                                                 \
+    VM_CASE(name)                                                              \
+    {                                                                          \
+        const Value *va = RA, *vb = RB;                                        \
+        double l = va->u.f, r = vb->u.f;                                       \
+        bool nul = va->is_null | vb->is_null;                                  \
+        Value *d = RD;                                                         \
+        d->u.i = (expr);                                                       \
+        d->is_null = nul;                                                      \
+        d->kind = VK_BOOL;                                                     \
+        VM_NEXT();                                                             \
     }
-#define VM_CMP_STR(name, expr)                                               \
-    VM_CASE(name)                                                            \
-    {                                                                        \
-        const Value *va = RA, *vb = RB;                                      \
-        Value *d = RD;                                                       \
-        if (va->is_null | vb->is_null) {                                     \
-            d->is_null = true;                                               \
-        } else {                                                             \
-            d->u.i = (expr);                                                 \
-            d->is_null = false;                                              \
-        }                                                                    \
-        d->kind = VK_BOOL;                                                   \
-        VM_NEXT();                                                           \
+#define VM_CMP_STR(name, expr)                                                 \
+    VM_CASE(name)                                                              \
+    {                                                                          \
+        const Value *va = RA, *vb = RB;                                        \
+        Value *d = RD;                                                         \
+        if (va->is_null | vb->is_null) {                                       \
+            d->is_null = true;                                                 \
+        } else {                                                               \
+            d->u.i = (expr);                                                   \
+            d->is_null = false;                                                \
+        }                                                                      \
+        d->kind = VK_BOOL;                                                     \
+        VM_NEXT();                                                             \
     }
-#define VM_CMP_DEC(name, cmpop)                                              \
-    VM_CASE(name)                                                            \
-    {                                                                        \
-        const Value *va = RA, *vb = RB;                                      \
-        Value *d = RD;                                                       \
-        if (va->is_null | vb->is_null) {                                     \
-            d->is_null = true;                                               \
-        } else {                                                             \
-            const int32_t *pa = ints + ip->aux;                              \
-            int cr;                                                          \
-            if (pa[0] == pa[1]) {                                            \
-                i128 l = value_get_dec(va), r = value_get_dec(vb);           \
-                cr = (l > r) - (l < r);                                      \
-            } else {                                                         \
-                cr = decimal_cmp(value_get_dec(va), pa[0],                   \
-                                 value_get_dec(vb), pa[1]);                  \
-            }                                                                \
-            d->u.i = cr cmpop 0;                                             \
-            d->is_null = false;                                              \
-        }                                                                    \
-        d->kind = VK_BOOL;                                                   \
-        VM_NEXT();                                                           \
+#define VM_CMP_DEC(name, cmpop)                                                \
+    VM_CASE(name)                                                              \
+    {                                                                          \
+        const Value *va = RA, *vb = RB;                                        \
+        Value *d = RD;                                                         \
+        if (va->is_null | vb->is_null) {                                       \
+            d->is_null = true;                                                 \
+        } else {                                                               \
+            const int32_t *pa = ints + ip->aux;                                \
+            int cr;                                                            \
+            if (pa[0] == pa[1]) {                                              \
+                i128 l = value_get_dec(va), r = value_get_dec(vb);             \
+                cr = (l > r) - (l < r);                                        \
+            } else {                                                           \
+                cr = decimal_cmp(value_get_dec(va), pa[0], value_get_dec(vb),  \
+                                 pa[1]);                                       \
+            }                                                                  \
+            d->u.i = cr cmpop 0;                                               \
+            d->is_null = false;                                                \
+        }                                                                      \
+        d->kind = VK_BOOL;                                                     \
+        VM_NEXT();                                                             \
     }
-#define VM_DEC_ARITH(name, fn)                                               \
-    VM_CASE(name)                                                            \
-    {                                                                        \
-        const Value *va = RA, *vb = RB;                                      \
-        Value *d = RD;                                                       \
-        if (va->is_null | vb->is_null) {                                     \
-            d->is_null = true;                                               \
-            d->kind = VK_DECIMAL;                                            \
-            VM_NEXT();                                                       \
-        }                                                                    \
-        const int32_t *pa = ints + ip->aux;                                  \
-        i128 res;                                                            \
-        DecStatus st = fn(value_get_dec(va), pa[0], value_get_dec(vb),       \
-                          pa[1], pa[2], pa[3], &res);                        \
-        if (likely(st == DEC_OK)) {                                          \
-            value_set_dec(d, res);                                           \
-        } else if (st == DEC_DIVZERO) {                                      \
-            vm_error(x, ip->at, "division by zero");                         \
-            return false;                                                    \
-        } else {                                                             \
-            d->is_null = true; /* overflow: NULL, as Flink */                \
-            d->kind = VK_DECIMAL;                                            \
-        }                                                                    \
-        VM_NEXT();                                                           \
+#define VM_DEC_ARITH(name, fn)                                                 \
+    VM_CASE(name)                                                              \
+    {                                                                          \
+        const Value *va = RA, *vb = RB;                                        \
+        Value *d = RD;                                                         \
+        if (va->is_null | vb->is_null) {                                       \
+            d->is_null = true;                                                 \
+            d->kind = VK_DECIMAL;                                              \
+            VM_NEXT();                                                         \
+        }                                                                      \
+        const int32_t *pa = ints + ip->aux;                                    \
+        i128 res;                                                              \
+        DecStatus st = fn(value_get_dec(va), pa[0], value_get_dec(vb), pa[1],  \
+                          pa[2], pa[3], &res);                                 \
+        if (likely(st == DEC_OK)) {                                            \
+            value_set_dec(d, res);                                             \
+        } else if (st == DEC_DIVZERO) {                                        \
+            vm_error(x, ip->at, "division by zero");                           \
+            return false;                                                      \
+        } else {                                                               \
+            d->is_null = true; /* overflow: NULL, as Flink */                  \
+            d->kind = VK_DECIMAL;                                              \
+        }                                                                      \
+        VM_NEXT();                                                             \
     }
 
 #if VM_GOTO
@@ -250,17 +250,17 @@ dispatch:
         d->kind = VK_BOOL;
         VM_NEXT();
     }
-#define VM_IS(name, expr)                                                    \
-    VM_CASE(name)                                                            \
-    {                                                                        \
-        const Value *va = RA;                                                \
-        bool n = va->is_null, t = !n && va->u.i;                             \
-        Value *d = RD;                                                       \
-        (void)t;                                                             \
-        d->u.i = (expr);                                                     \
-        d->is_null = false;                                                  \
-        d->kind = VK_BOOL;                                                   \
-        VM_NEXT();                                                           \
+#define VM_IS(name, expr)                                                      \
+    VM_CASE(name)                                                              \
+    {                                                                          \
+        const Value *va = RA;                                                  \
+        bool n = va->is_null, t = !n && va->u.i;                               \
+        Value *d = RD;                                                         \
+        (void)t;                                                               \
+        d->u.i = (expr);                                                       \
+        d->is_null = false;                                                    \
+        d->kind = VK_BOOL;                                                     \
+        VM_NEXT();                                                             \
     }
     VM_IS(IS_NULL, n)
     VM_IS(IS_NOT_NULL, !n)
@@ -473,8 +473,8 @@ dispatch:
         Value *d = RD;
         i128 res;
         if (va->is_null ||
-            decimal_from_i64(va->u.i, ints[ip->aux], ints[ip->aux + 1],
-                             &res) != DEC_OK) {
+            decimal_from_i64(va->u.i, ints[ip->aux], ints[ip->aux + 1], &res) !=
+                DEC_OK) {
             d->is_null = true;
             d->kind = VK_DECIMAL;
         } else {
@@ -579,8 +579,8 @@ dispatch:
         const Value *va = RA;
         Value *d = RD;
         bool nul = va->is_null;
-        int64_t v = nul ? 0 : tz_utc_to_local(x->tz ? x->tz : tz_utc(),
-                                              va->u.i);
+        int64_t v =
+            nul ? 0 : tz_utc_to_local(x->tz ? x->tz : tz_utc(), va->u.i);
         d->u.i = v;
         d->is_null = nul;
         d->kind = VK_TIMESTAMP;
@@ -591,8 +591,8 @@ dispatch:
         const Value *va = RA;
         Value *d = RD;
         bool nul = va->is_null;
-        int64_t v = nul ? 0 : tz_local_to_utc(x->tz ? x->tz : tz_utc(),
-                                              va->u.i);
+        int64_t v =
+            nul ? 0 : tz_local_to_utc(x->tz ? x->tz : tz_utc(), va->u.i);
         d->u.i = v;
         d->is_null = nul;
         d->kind = VK_TIMESTAMP_LTZ;
@@ -632,8 +632,7 @@ dispatch:
         const Value *va = RA, *vb = RB;
         Value *d = RD;
         bool nul = va->is_null | vb->is_null;
-        int64_t v = nul ? 0
-                        : time_date_add_months((int32_t)va->u.i, vb->u.i);
+        int64_t v = nul ? 0 : time_date_add_months((int32_t)va->u.i, vb->u.i);
         d->u.i = v;
         d->is_null = nul;
         d->kind = VK_DATE;
@@ -691,8 +690,8 @@ dispatch:
         const Value *va = RA;
         Value *d = RD;
         bool nul = va->is_null;
-        d->u.i = nul ? 0
-                     : time_extract((RtTimeUnit)ip->aux, va->u.i * MS_PER_DAY);
+        d->u.i =
+            nul ? 0 : time_extract((RtTimeUnit)ip->aux, va->u.i * MS_PER_DAY);
         d->is_null = nul;
         d->kind = VK_INT;
         VM_NEXT();
@@ -750,8 +749,9 @@ dispatch:
             nul |= ve->is_null;
             if (!ve->is_null) {
                 if (ve->u.s.len != 1) {
-                    vm_error(x, ip->at, "the ESCAPE of LIKE must be one "
-                                        "character, not '%.*s'",
+                    vm_error(x, ip->at,
+                             "the ESCAPE of LIKE must be one "
+                             "character, not '%.*s'",
                              (int)ve->u.s.len, ve->u.s.ptr);
                     return false;
                 }
@@ -765,8 +765,9 @@ dispatch:
         int m = vm_like_match(va->u.s.ptr, va->u.s.len, vb->u.s.ptr,
                               vb->u.s.len, esc);
         if (m < 0) {
-            vm_error(x, ip->at, "invalid escape sequence in LIKE pattern "
-                                "'%.*s'",
+            vm_error(x, ip->at,
+                     "invalid escape sequence in LIKE pattern "
+                     "'%.*s'",
                      (int)vb->u.s.len, vb->u.s.ptr);
             return false;
         }
@@ -831,12 +832,12 @@ dispatch:
     }
 
 #if !VM_GOTO
-    default:
-        break;
-    }
-    FSQL_ASSERT(!"bad opcode");
+default:
+    break;
+}
+FSQL_ASSERT(!"bad opcode");
 #endif
-    return false;
+return false;
 
 #undef VM_CASE
 #undef VM_DISPATCH

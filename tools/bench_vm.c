@@ -172,12 +172,10 @@ int main(int argc, char **argv)
     arena_init(&batch, 1 << 20);
     arena_init(&data, 1 << 20);
     bool f1, f2;
-    Code *c1 = codegen_calc(&cc, &prog, lower->u.calc.where,
-                            lower->u.calc.proj, lower->u.calc.n_proj,
-                            lower->inputs[0]->out, &f1);
-    Code *c2 = codegen_calc(&cc, &prog, upper->u.calc.where,
-                            upper->u.calc.proj, upper->u.calc.n_proj,
-                            lower->out, &f2);
+    Code *c1 = codegen_calc(&cc, &prog, lower->u.calc.where, lower->u.calc.proj,
+                            lower->u.calc.n_proj, lower->inputs[0]->out, &f1);
+    Code *c2 = codegen_calc(&cc, &prog, upper->u.calc.where, upper->u.calc.proj,
+                            upper->u.calc.n_proj, lower->out, &f2);
     if (!c1 || !c2) {
         diag_render(&cc.diags, stderr, false);
         return 1;
@@ -232,8 +230,8 @@ int main(int argc, char **argv)
         set_dec(&row[c.max_single], (int64_t)(next_rand() % 800000));
         row[c.risk_score].u.i = (int64_t)(next_rand() % 60);
         row[c.ts].is_null = false;
-        row[c.ts].u.i = 1710460800000LL +
-                        (int64_t)(next_rand() % (uint64_t)MS_PER_DAY);
+        row[c.ts].u.i =
+            1710460800000LL + (int64_t)(next_rand() % (uint64_t)MS_PER_DAY);
         row[c.bh_start].is_null = false;
         row[c.bh_start].u.i = 9 * MS_PER_HOUR;
         row[c.bh_end].is_null = false;

@@ -368,6 +368,17 @@ static Source read_source(const char *path)
     return s;
 }
 
+/* The buffers of the sources read, kept reachable until exit (the
+ * diagnostics borrow them; leak checkers should not report them). */
+static Source *kept_sources[8];
+static size_t n_kept;
+
+static void keep_source_text(Source *v)
+{
+    if (n_kept < FSQL_ARRAY_LEN(kept_sources))
+        kept_sources[n_kept++] = v;
+}
+
 static Source *sources_read(const char **paths, int n)
 {
     Source *v = xmalloc(sizeof(Source) * (size_t)(n ? n : 1));
@@ -504,6 +515,7 @@ static int run_job(Program *const *progs, uint32_t n, JobStats *total)
         total->rows_out += st.rows_out;
         total->rows_skipped += st.rows_skipped;
         total->fields_nulled += st.fields_nulled;
+        total->rows_late += st.rows_late;
         total->seconds += st.seconds;
         total->stopped |= st.stopped;
     }
@@ -534,6 +546,10 @@ static void run_summary(const JobStats *st)
         fprintf(stderr, ", %llu bad field%s read as NULL",
                 (unsigned long long)st->fields_nulled,
                 st->fields_nulled == 1 ? "" : "s");
+    if (st->rows_late)
+        fprintf(stderr, ", %llu late row%s dropped",
+                (unsigned long long)st->rows_late,
+                st->rows_late == 1 ? "" : "s");
     if (st->stopped)
         fputs(" (stopped)", stderr);
     fputc('\n', stderr);
@@ -713,6 +729,7 @@ int main(int argc, char **argv)
         usage_error("'-i' does not apply to 'fsql %s'",
                     opt.cmd == CMD_TOKENS ? "tokens" : "parse");
     Source *inits = sources_read(opt.inits, opt.n_inits);
+    keep_source_text(inits);
 
     switch (opt.cmd) {
     case CMD_VALIDATE: {
@@ -720,18 +737,21 @@ int main(int argc, char **argv)
         const char **paths = opt.n_files ? opt.files : stdin_only;
         int n = opt.n_files ? opt.n_files : 1;
         Source *files = sources_read(paths, n);
+        keep_source_text(files);
         return cmd_validate(inits, files, n);
     }
     case CMD_EXPLAIN: {
-        Source s = read_source(single);
+        static Source s;
+        s = read_source(single);
         return cmd_explain(inits, &s);
     }
     case CMD_RUN: {
-        Source s = read_source(single);
+        static Source s;
+        s = read_source(single);
         return cmd_run(inits, &s);
     }
     case CMD_EVAL: {
-        Source s;
+        static Source s;
         s.path = "<command line>";
         s.len = strlen(opt.eval_sql);
         s.text = xmalloc(s.len + 1);

@@ -46,34 +46,35 @@ static const char *const table_ddl =
 
 /* The fixed row, as text per column (NULL for NULL). */
 static const char *const row_text[] = {
-    "7",                       /* i */
-    "-3000000000",             /* b */
-    "300",                     /* si */
-    "100",                     /* ti */
-    "12.34",                   /* d */
-    "-5.0625",                 /* d4 */
-    "2.5",                     /* f */
-    "0.1",                     /* fl */
-    "Hello World",             /* s */
-    "  padded  ",              /* s2 */
-    "\xc3\x84" "b\xc3\x87\xe6\x97\xa5\xe6\x9c\xac", /* u: ÄbÇ日本 */
-    "",                        /* e */
-    "2024-03-15 10:20:30.123", /* ts */
-    "2024-02-29",              /* dt */
-    "2024-03-15 02:20:30.123Z", /* ltz */
-    "23:59:58",                /* tm */
-    "true",                    /* bo */
-    "false",                   /* bf */
-    NULL,                      /* n */
-    NULL,                      /* ns */
-    NULL,                      /* nd */
-    NULL,                      /* nb */
-    NULL,                      /* nts */
-    "0",                       /* z */
-    "0.00",                    /* zd */
-    "9223372036854775807",     /* big */
-    "2147483647",              /* imax */
-    "-2147483648",             /* imin */
+    "7",           /* i */
+    "-3000000000", /* b */
+    "300",         /* si */
+    "100",         /* ti */
+    "12.34",       /* d */
+    "-5.0625",     /* d4 */
+    "2.5",         /* f */
+    "0.1",         /* fl */
+    "Hello World", /* s */
+    "  padded  ",  /* s2 */
+    "\xc3\x84"
+    "b\xc3\x87\xe6\x97\xa5\xe6\x9c\xac", /* u: ÄbÇ日本 */
+    "",                                  /* e */
+    "2024-03-15 10:20:30.123",           /* ts */
+    "2024-02-29",                        /* dt */
+    "2024-03-15 02:20:30.123Z",          /* ltz */
+    "23:59:58",                          /* tm */
+    "true",                              /* bo */
+    "false",                             /* bf */
+    NULL,                                /* n */
+    NULL,                                /* ns */
+    NULL,                                /* nd */
+    NULL,                                /* nb */
+    NULL,                                /* nts */
+    "0",                                 /* z */
+    "0.00",                              /* zd */
+    "9223372036854775807",               /* big */
+    "2147483647",                        /* imax */
+    "-2147483648",                       /* imin */
 };
 
 #define NOW_MS 1710496800000LL /* 2024-03-15 10:00:00 UTC */
@@ -138,11 +139,9 @@ static void eval_expr(const char *expr, const char *zone, StrBuf *out)
                 row[k] = value_null(t.kind);
                 continue;
             }
-            const char *why = textconv_value(t.kind == VK_TIMESTAMP_LTZ
-                                                 ? &t
-                                                 : &t,
-                                             row_text[c], strlen(row_text[c]),
-                                             &batch, NULL, &row[k]);
+            const char *why = textconv_value(
+                t.kind == VK_TIMESTAMP_LTZ ? &t : &t, row_text[c],
+                strlen(row_text[c]), &batch, NULL, &row[k]);
             FSQL_ASSERT(!why);
         }
         PExpr *pe;
@@ -271,8 +270,8 @@ static void test_expr_cases(void)
         if (update)
             printf("%s ==> %s\n", expr, strbuf_cstr(&got));
         if (strcmp(strbuf_cstr(&got), want) != 0)
-            unit_fail(path, line_no, "%s\n      got:  %s\n      want: %s",
-                      expr, strbuf_cstr(&got), want);
+            unit_fail(path, line_no, "%s\n      got:  %s\n      want: %s", expr,
+                      strbuf_cstr(&got), want);
         strbuf_fini(&got);
     }
     UNIT_CHECK(n_cases > 100);

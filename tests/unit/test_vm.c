@@ -210,16 +210,23 @@ static void test_vm_like(void)
         const char *s, *p;
         int esc, want;
     } cases[] = {
-        {"abc", "abc", -1, 1},     {"abc", "a%", -1, 1},
-        {"abc", "%c", -1, 1},      {"abc", "%b%", -1, 1},
-        {"abc", "a_c", -1, 1},     {"abc", "a_", -1, 0},
-        {"", "%", -1, 1},          {"", "_", -1, 0},
-        {"a%c", "a!%c", '!', 1},   {"abc", "a!%c", '!', 0},
-        {"a!c", "a!!c", '!', 1},   {"abc", "a!c", '!', -1},
+        {"abc", "abc", -1, 1},
+        {"abc", "a%", -1, 1},
+        {"abc", "%c", -1, 1},
+        {"abc", "%b%", -1, 1},
+        {"abc", "a_c", -1, 1},
+        {"abc", "a_", -1, 0},
+        {"", "%", -1, 1},
+        {"", "_", -1, 0},
+        {"a%c", "a!%c", '!', 1},
+        {"abc", "a!%c", '!', 0},
+        {"a!c", "a!!c", '!', 1},
+        {"abc", "a!c", '!', -1},
         {"mississippi", "%iss%ppi", -1, 1},
         {"mississippi", "m%s_s%i", -1, 1},
         {"\xc3\xa4x", "_x", -1, 1}, /* _ is one character, not one byte */
-        {"aaa", "%a%a%a%", -1, 1}, {"aa", "%a%a%a%", -1, 0},
+        {"aaa", "%a%a%a%", -1, 1},
+        {"aa", "%a%a%a%", -1, 0},
     };
     for (size_t i = 0; i < FSQL_ARRAY_LEN(cases); i++) {
         int got = vm_like_match(cases[i].s, strlen(cases[i].s), cases[i].p,
@@ -236,8 +243,8 @@ static void test_vm_like(void)
             continue;
         CodeBuilder *b = code_builder_new(&a, &a);
         uint16_t c0 = code_builder_col(b, 0);
-        uint32_t k = code_builder_like(b, cases[i].p, strlen(cases[i].p),
-                                       cases[i].esc);
+        uint32_t k =
+            code_builder_like(b, cases[i].p, strlen(cases[i].p), cases[i].esc);
         UNIT_REQUIRE(k != UINT32_MAX);
         uint16_t d = code_builder_reg(b);
         code_builder_emit(b, OP_LIKE, d, c0, 0, k, none);
@@ -249,8 +256,8 @@ static void test_vm_like(void)
         Value v = run(c, row, &a, &ok);
         UNIT_CHECK(ok && !v.is_null);
         if (v.u.i != cases[i].want)
-            unit_fail(__FILE__, __LINE__, "compiled '%s' LIKE '%s'",
-                      cases[i].s, cases[i].p);
+            unit_fail(__FILE__, __LINE__, "compiled '%s' LIKE '%s'", cases[i].s,
+                      cases[i].p);
     }
     arena_fini(&a);
 }
@@ -302,8 +309,7 @@ static void test_vm_disasm(void)
     strbuf_init(&sb);
     code_disasm(c, &sb);
     UNIT_CHECK(strstr(strbuf_cstr(&sb), "ADD_I64") != NULL);
-    UNIT_CHECK(strstr(strbuf_cstr(&sb), "r[2] = r[0] + r[1] (BIGINT)") !=
-               NULL);
+    UNIT_CHECK(strstr(strbuf_cstr(&sb), "r[2] = r[0] + r[1] (BIGINT)") != NULL);
     UNIT_CHECK(strstr(strbuf_cstr(&sb), "entry: r0 = row[0]") != NULL);
     UNIT_CHECK(strstr(strbuf_cstr(&sb), "K[0] = r1 = 1 : INT") != NULL);
     strbuf_clear(&sb);

@@ -1,0 +1,1326 @@
+/*
+ * agg.c - the aggregate functions (see agg.h): the counted string pool,
+ * the two containers aggregate state grows into (a FIFO/deque of Values
+ * and a counted multiset), and one AggDef per function.
+ *
+ * Numerics:
+ *  - integer SUM/AVG keep an exact 128-bit sum and wrap to the result
+ *    width at the end, which equals Java's step-by-step wrapping (modular
+ *    arithmetic is associative);
+ *  - DECIMAL sums are exact unscaled 128-bit integers at the argument's
+ *    scale; AVG divides with decimal_div (Flink's division, HALF_UP);
+ *  - DOUBLE sums use Neumaier's compensated summation, so adding and
+ *    retracting the same rows returns to the exact start;
+ *  - the variance family keeps exact sums of x and x*x for integers and
+ *    DECIMAL (variance = (n*S2 - S1^2) / (n*(n-1)), divided exactly, the
+ *    square root through long double) and Welford's running mean and M2,
+ *    with the inverse update, for DOUBLE.
+ */
+#include "runtime/fsql.h"
+#include "runtime/agg.h"
+#include "runtime/decimal.h"
+#include "runtime/str.h"
+#include "runtime/value_ops.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- counted string pool ------------------------------------------------ */
+
+typedef struct StrEnt {
+    struct StrEnt *next; /* hash chain */
+    uint64_t hash;
+    uint32_t len;
+    uint32_t refs;
+    char bytes[];
+} StrEnt;
+
+struct StrPool {
+    StrEnt **buckets;
+    size_t mask;  /* n_buckets - 1 */
+    size_t count; /* entries */
+    size_t bytes; /* allocated for entries */
+};
+
+static const char empty_str[1] = "";
+
+StrPool *strpool_new(void)
+{
+    StrPool *p = xcalloc(1, sizeof *p);
+    p->mask = 255;
+    p->buckets = xcalloc(p->mask + 1, sizeof(StrEnt *));
+    return p;
+}
+
+void strpool_free(StrPool *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i <= p->mask; i++) {
+        StrEnt *e = p->buckets[i];
+        while (e) {
+            StrEnt *n = e->next;
+            xfree(e);
+            e = n;
+        }
+    }
+    xfree(p->buckets);
+    xfree(p);
+}
+
+static uint64_t bytes_hash(const char *s, uint32_t n)
+{
+    Str x = {s, n};
+    return str_hash(x);
+}
+
+static void strpool_grow(StrPool *p)
+{
+    size_t n = (p->mask + 1) * 2;
+    StrEnt **nb = xcalloc(n, sizeof(StrEnt *));
+    for (size_t i = 0; i <= p->mask; i++) {
+        StrEnt *e = p->buckets[i];
+        while (e) {
+            StrEnt *next = e->next;
+            size_t b = e->hash & (n - 1);
+            e->next = nb[b];
+            nb[b] = e;
+            e = next;
+        }
+    }
+    xfree(p->buckets);
+    p->buckets = nb;
+    p->mask = n - 1;
+}
+
+const char *strpool_ref(StrPool *p, const char *s, uint32_t n)
+{
+    if (n == 0)
+        return empty_str;
+    uint64_t h = bytes_hash(s, n);
+    StrEnt **b = &p->buckets[h & p->mask];
+    for (StrEnt *e = *b; e; e = e->next) {
+        if (e->hash == h && e->len == n && memcmp(e->bytes, s, n) == 0) {
+            e->refs++;
+            return e->bytes;
+        }
+    }
+    StrEnt *e = xmalloc(sizeof(StrEnt) + n);
+    e->hash = h;
+    e->len = n;
+    e->refs = 1;
+    memcpy(e->bytes, s, n);
+    e->next = *b;
+    *b = e;
+    p->count++;
+    p->bytes += sizeof(StrEnt) + n;
+    if (p->count > p->mask + 1)
+        strpool_grow(p);
+    return e->bytes;
+}
+
+static StrEnt *ent_of(const char *interned)
+{
+    return (StrEnt *)(void *)((char *)(uintptr_t)interned -
+                              offsetof(StrEnt, bytes));
+}
+
+void strpool_addref(StrPool *p, const char *interned, uint32_t n)
+{
+    (void)p;
+    if (n == 0)
+        return;
+    ent_of(interned)->refs++;
+}
+
+void strpool_unref(StrPool *p, const char *interned, uint32_t n)
+{
+    if (n == 0)
+        return;
+    StrEnt *e = ent_of(interned);
+    FSQL_ASSERT(e->refs > 0 && e->len == n);
+    if (--e->refs > 0)
+        return;
+    StrEnt **pp = &p->buckets[e->hash & p->mask];
+    while (*pp != e)
+        pp = &(*pp)->next;
+    *pp = e->next;
+    p->count--;
+    p->bytes -= sizeof(StrEnt) + e->len;
+    xfree(e);
+}
+
+size_t strpool_count(const StrPool *p)
+{
+    return p ? p->count : 0;
+}
+
+size_t strpool_bytes(const StrPool *p)
+{
+    return p ? p->bytes + (p->mask + 1) * sizeof(StrEnt *) : 0;
+}
+
+static inline bool is_strkind(const Value *v)
+{
+    return !v->is_null && (v->kind == VK_STRING || v->kind == VK_BYTES);
+}
+
+void value_keep(StrPool *p, Value *dst, const Value *src)
+{
+    *dst = *src;
+    if (is_strkind(src))
+        dst->u.s.ptr = strpool_ref(p, src->u.s.ptr, src->u.s.len);
+}
+
+void value_unkeep(StrPool *p, const Value *v)
+{
+    if (is_strkind(v))
+        strpool_unref(p, v->u.s.ptr, v->u.s.len);
+}
+
+/* Copy a kept value out for a result (strings into the arena). */
+static void value_out(Value *out, const Value *v, Arena *a)
+{
+    if (is_strkind(v) && a)
+        value_copy_to(a, out, v);
+    else
+        *out = *v;
+}
+
+/* ---- a ring of Values with their step index (FIFO and deque) ---------- */
+
+typedef struct QEnt {
+    Value v;
+    uint64_t idx; /* step number of the row the value came from */
+} QEnt;
+
+typedef struct VQueue {
+    QEnt *buf;
+    uint32_t head, n, cap; /* cap: power of two (or 0) */
+} VQueue;
+
+static void vq_grow(VQueue *q)
+{
+    uint32_t ncap = q->cap ? q->cap * 2 : 4;
+    QEnt *nb = xmalloc(sizeof(QEnt) * ncap);
+    for (uint32_t i = 0; i < q->n; i++)
+        nb[i] = q->buf[(q->head + i) & (q->cap - 1)];
+    xfree(q->buf);
+    q->buf = nb;
+    q->cap = ncap;
+    q->head = 0;
+}
+
+static inline QEnt *vq_at(const VQueue *q, uint32_t i)
+{
+    return &q->buf[(q->head + i) & (q->cap - 1)];
+}
+
+static inline void vq_push(VQueue *q, const Value *v, uint64_t idx)
+{
+    if (q->n == q->cap)
+        vq_grow(q);
+    QEnt *e = &q->buf[(q->head + q->n) & (q->cap - 1)];
+    e->v = *v;
+    e->idx = idx;
+    q->n++;
+}
+
+static inline void vq_pop_front(VQueue *q)
+{
+    q->head = (q->head + 1) & (q->cap - 1);
+    q->n--;
+}
+
+static void vq_clear(StrPool *p, VQueue *q)
+{
+    for (uint32_t i = 0; i < q->n; i++)
+        value_unkeep(p, &vq_at(q, i)->v);
+    xfree(q->buf);
+    memset(q, 0, sizeof *q);
+}
+
+/* ---- counted multiset (DISTINCT) --------------------------------------- */
+
+typedef struct MEnt {
+    Value key;     /* kept (pool reference for strings) */
+    uint64_t hash;
+    int64_t count; /* 0: empty slot */
+} MEnt;
+
+typedef struct MultiSet {
+    MEnt *slots;
+    uint32_t cap;  /* power of two */
+    uint32_t n;    /* distinct keys */
+} MultiSet;
+
+static MultiSet *mset_new(void)
+{
+    MultiSet *m = xmalloc(sizeof *m);
+    m->cap = 4;
+    m->n = 0;
+    m->slots = xcalloc(m->cap, sizeof(MEnt));
+    return m;
+}
+
+static void mset_free(StrPool *p, MultiSet *m)
+{
+    if (!m)
+        return;
+    for (uint32_t i = 0; i < m->cap; i++)
+        if (m->slots[i].count)
+            value_unkeep(p, &m->slots[i].key);
+    xfree(m->slots);
+    xfree(m);
+}
+
+static void mset_grow(MultiSet *m)
+{
+    uint32_t ncap = m->cap * 2;
+    MEnt *ns = xcalloc(ncap, sizeof(MEnt));
+    for (uint32_t i = 0; i < m->cap; i++) {
+        MEnt *e = &m->slots[i];
+        if (!e->count)
+            continue;
+        uint32_t j = (uint32_t)e->hash & (ncap - 1);
+        while (ns[j].count)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = *e;
+    }
+    xfree(m->slots);
+    m->slots = ns;
+    m->cap = ncap;
+}
+
+/* Slot of key, or of the empty slot where it would go. */
+static uint32_t mset_find(const MultiSet *m, const Value *k, uint64_t h,
+                          const RtType *t)
+{
+    uint32_t j = (uint32_t)h & (m->cap - 1);
+    for (;;) {
+        const MEnt *e = &m->slots[j];
+        if (!e->count)
+            return j;
+        if (e->hash == h && value_equal(&e->key, k, t))
+            return j;
+        j = (j + 1) & (m->cap - 1);
+    }
+}
+
+/* Add one k; returns the new count. */
+static int64_t mset_add(StrPool *p, MultiSet *m, const Value *k,
+                        const RtType *t)
+{
+    uint64_t h = value_hash(k, t);
+    uint32_t j = mset_find(m, k, h, t);
+    MEnt *e = &m->slots[j];
+    if (e->count)
+        return ++e->count;
+    value_keep(p, &e->key, k);
+    e->hash = h;
+    e->count = 1;
+    m->n++;
+    if (m->n * 4 > m->cap * 3)
+        mset_grow(m);
+    return 1;
+}
+
+/* Remove one k; returns the remaining count (-1 if k was absent). */
+static int64_t mset_remove(StrPool *p, MultiSet *m, const Value *k,
+                           const RtType *t)
+{
+    uint64_t h = value_hash(k, t);
+    uint32_t j = mset_find(m, k, h, t);
+    MEnt *e = &m->slots[j];
+    if (!e->count)
+        return -1;
+    if (--e->count > 0)
+        return e->count;
+    value_unkeep(p, &e->key);
+    m->n--;
+    /* Backward-shift deletion keeps probe chains unbroken. */
+    uint32_t mask = m->cap - 1, hole = j, i = j;
+    for (;;) {
+        i = (i + 1) & mask;
+        MEnt *x = &m->slots[i];
+        if (!x->count)
+            break;
+        uint32_t home = (uint32_t)x->hash & mask;
+        /* x may move into the hole if its home is not in (hole, i]. */
+        bool between = hole <= i ? (home > hole && home <= i)
+                                 : (home > hole || home <= i);
+        if (!between) {
+            m->slots[hole] = *x;
+            hole = i;
+        }
+    }
+    m->slots[hole].count = 0;
+    return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static inline Value val_null(const AggSpec *sp)
+{
+    return value_null(sp->res.kind);
+}
+
+static inline Value val_i64(int64_t x)
+{
+    Value v;
+    memset(&v, 0, sizeof v);
+    v.kind = VK_INT;
+    v.u.i = x;
+    return v;
+}
+
+static inline Value val_f64(double x)
+{
+    Value v;
+    memset(&v, 0, sizeof v);
+    v.kind = VK_DOUBLE;
+    v.u.f = x;
+    return v;
+}
+
+static inline Value val_dec(i128 x)
+{
+    Value v;
+    memset(&v, 0, sizeof v);
+    value_set_dec(&v, x);
+    return v;
+}
+
+/* Wrap an integer to the width of an integral SQL type (Java arithmetic). */
+static int64_t wrap_int(i128 x, uint8_t sql_kind)
+{
+    uint64_t u = (uint64_t)(u128)x;
+    switch (sql_kind) {
+    case RT_SQL_TINYINT:
+        return (int8_t)(uint8_t)u;
+    case RT_SQL_SMALLINT:
+        return (int16_t)(uint16_t)u;
+    case RT_SQL_INT:
+        return (int32_t)(uint32_t)u;
+    default:
+        return (int64_t)u;
+    }
+}
+
+static bool is_integral(ValueKind k)
+{
+    return k == VK_INT || k == VK_INTERVAL_MS || k == VK_INTERVAL_MONTHS;
+}
+
+/* The numeric value of an argument as a double (percentiles, fallbacks). */
+static double num_to_double(const Value *v, const RtType *t)
+{
+    switch (t->kind) {
+    case VK_DOUBLE:
+        return v->u.f;
+    case VK_DECIMAL:
+        return decimal_to_double(value_get_dec(v), t->scale);
+    default:
+        return (double)v->u.i;
+    }
+}
+
+/* The value argument (PERCENTILE_*(f, x) takes x second). */
+static inline const Value *val_arg(const AggSpec *sp, const Value *args)
+{
+    return &args[sp->value_arg];
+}
+
+/* A result of a floating or DECIMAL type from a double. */
+static Value res_from_double(const AggSpec *sp, double d)
+{
+    switch (sp->res.kind) {
+    case VK_DOUBLE:
+        if (sp->res.sql_kind == RT_SQL_FLOAT)
+            d = (double)(float)d;
+        return val_f64(d);
+    case VK_DECIMAL: {
+        i128 x;
+        if (decimal_from_double(d, sp->res.precision, sp->res.scale, &x) !=
+            DEC_OK)
+            return val_null(sp);
+        return val_dec(x);
+    }
+    default:
+        if (isnan(d))
+            return val_null(sp);
+        return val_i64(wrap_int((i128)(int64_t)d, sp->res.sql_kind));
+    }
+}
+
+/* ---- COUNT ---------------------------------------------------------------- */
+
+typedef struct CountSt {
+    int64_t n;
+} CountSt;
+
+static void count_init(const AggSpec *sp, void *st)
+{
+    (void)sp;
+    ((CountSt *)st)->n = 0;
+}
+
+static bool count_counts(const AggSpec *sp, const Value *args)
+{
+    for (uint32_t i = 0; i < sp->n_args; i++)
+        if (args[i].is_null)
+            return false;
+    return true;
+}
+
+static void count_step(const AggSpec *sp, void *st, const Value *args)
+{
+    if (count_counts(sp, args))
+        ((CountSt *)st)->n++;
+}
+
+static void count_inverse(const AggSpec *sp, void *st, const Value *args)
+{
+    if (count_counts(sp, args))
+        ((CountSt *)st)->n--;
+}
+
+static void count_merge(const AggSpec *sp, void *st, const void *o)
+{
+    (void)sp;
+    ((CountSt *)st)->n += ((const CountSt *)o)->n;
+}
+
+static void count_final(const AggSpec *sp, const void *st, Value *out,
+                        Arena *a)
+{
+    (void)sp;
+    (void)a;
+    *out = val_i64(((const CountSt *)st)->n);
+}
+
+/* ---- SUM, SUM0, AVG --------------------------------------------------------- */
+
+typedef struct SumSt {
+    i128 s;      /* integers and DECIMAL (unscaled, argument scale) */
+    double f, c; /* DOUBLE: Neumaier sum and compensation */
+    int64_t n;   /* non-NULL values */
+    int64_t ovf; /* DECIMAL overflows folded in (sticky; NULL result) */
+} SumSt;
+
+static void sum_init(const AggSpec *sp, void *st)
+{
+    (void)sp;
+    memset(st, 0, sizeof(SumSt));
+}
+
+static inline void neumaier_add(double *sum, double *comp, double x)
+{
+    double t = *sum + x;
+    if (fabs(*sum) >= fabs(x))
+        *comp += (*sum - t) + x;
+    else
+        *comp += (x - t) + *sum;
+    *sum = t;
+}
+
+static void sum_add(const AggSpec *sp, SumSt *s, const Value *v, int sign)
+{
+    switch (sp->arg.kind) {
+    case VK_DOUBLE:
+        neumaier_add(&s->f, &s->c, sign > 0 ? v->u.f : -v->u.f);
+        break;
+    case VK_DECIMAL: {
+        i128 x = value_get_dec(v), r;
+        if (sign < 0)
+            x = -x;
+        if (__builtin_add_overflow(s->s, x, &r))
+            s->ovf++;
+        else
+            s->s = r;
+        break;
+    }
+    default:
+        s->s += sign > 0 ? (i128)v->u.i : -(i128)v->u.i;
+        break;
+    }
+    s->n += sign;
+    if (s->n == 0) {
+        /* Empty again: drop rounding residue of the double sum. */
+        s->f = 0;
+        s->c = 0;
+    }
+}
+
+static void sum_step(const AggSpec *sp, void *st, const Value *args)
+{
+    if (!args[0].is_null)
+        sum_add(sp, st, &args[0], 1);
+}
+
+static void sum_inverse(const AggSpec *sp, void *st, const Value *args)
+{
+    if (!args[0].is_null)
+        sum_add(sp, st, &args[0], -1);
+}
+
+static void sum_merge(const AggSpec *sp, void *st, const void *o)
+{
+    SumSt *s = st;
+    const SumSt *x = o;
+    (void)sp;
+    if (__builtin_add_overflow(s->s, x->s, &s->s))
+        s->ovf++;
+    neumaier_add(&s->f, &s->c, x->f);
+    neumaier_add(&s->f, &s->c, x->c);
+    s->n += x->n;
+    s->ovf += x->ovf;
+}
+
+static void sum_result(const AggSpec *sp, const SumSt *s, Value *out,
+                       bool zero_if_empty)
+{
+    if (s->n == 0 && !zero_if_empty) {
+        *out = val_null(sp);
+        return;
+    }
+    switch (sp->res.kind) {
+    case VK_DOUBLE: {
+        double d = s->f + s->c;
+        if (sp->res.sql_kind == RT_SQL_FLOAT)
+            d = (double)(float)d;
+        *out = val_f64(d);
+        break;
+    }
+    case VK_DECIMAL: {
+        i128 r;
+        if (s->ovf ||
+            decimal_rescale(s->s, sp->arg.kind == VK_DECIMAL ? sp->arg.scale
+                                                             : 0,
+                            sp->res.precision, sp->res.scale,
+                            &r) != DEC_OK) {
+            *out = val_null(sp);
+            return;
+        }
+        *out = val_dec(r);
+        break;
+    }
+    default:
+        *out = val_i64(wrap_int(s->s, sp->res.sql_kind));
+        out->kind = (uint8_t)sp->res.kind;
+        break;
+    }
+}
+
+static void sum_final(const AggSpec *sp, const void *st, Value *out, Arena *a)
+{
+    (void)a;
+    sum_result(sp, st, out, false);
+}
+
+static void sum0_final(const AggSpec *sp, const void *st, Value *out,
+                       Arena *a)
+{
+    (void)a;
+    sum_result(sp, st, out, true);
+}
+
+static void avg_final(const AggSpec *sp, const void *st, Value *out, Arena *a)
+{
+    const SumSt *s = st;
+    (void)a;
+    if (s->n == 0) {
+        *out = val_null(sp);
+        return;
+    }
+    switch (sp->res.kind) {
+    case VK_DOUBLE: {
+        double d = (s->f + s->c) / (double)s->n;
+        if (sp->res.sql_kind == RT_SQL_FLOAT)
+            d = (double)(float)d;
+        *out = val_f64(d);
+        break;
+    }
+    case VK_DECIMAL: {
+        i128 r;
+        int as = sp->arg.kind == VK_DECIMAL ? sp->arg.scale : 0;
+        if (s->ovf || decimal_div(s->s, as, (i128)s->n, 0, sp->res.precision,
+                                  sp->res.scale, &r) != DEC_OK) {
+            *out = val_null(sp);
+            return;
+        }
+        *out = val_dec(r);
+        break;
+    }
+    default:
+        /* Java: long sum / count, truncated, then narrowed. */
+        *out = val_i64(wrap_int(s->s / s->n, sp->res.sql_kind));
+        out->kind = (uint8_t)sp->res.kind;
+        break;
+    }
+}
+
+/* ---- variance family -------------------------------------------------------- */
+
+typedef struct VarSt {
+    i128 s1, s2;       /* exact sums of x and x*x (integer / DECIMAL) */
+    double mean, m2;   /* Welford (DOUBLE) */
+    int64_t n;
+    int64_t ovf;       /* exact sums overflowed (use the doubles) */
+    double f1, f2;     /* double sums of x and x*x (overflow fallback) */
+} VarSt;
+
+static void var_init(const AggSpec *sp, void *st)
+{
+    (void)sp;
+    memset(st, 0, sizeof(VarSt));
+}
+
+static void var_add(const AggSpec *sp, VarSt *s, const Value *v, int sign)
+{
+    if (v->is_null)
+        return;
+    if (sp->arg.kind == VK_DOUBLE) {
+        double x = v->u.f;
+        if (sign > 0) {
+            s->n++;
+            double d = x - s->mean;
+            s->mean += d / (double)s->n;
+            s->m2 += d * (x - s->mean);
+        } else if (s->n <= 1) {
+            s->n = 0;
+            s->mean = 0;
+            s->m2 = 0;
+        } else {
+            s->n--;
+            double d = x - s->mean;
+            s->mean -= d / (double)s->n;
+            s->m2 -= d * (x - s->mean);
+            if (s->m2 < 0)
+                s->m2 = 0;
+        }
+        return;
+    }
+    i128 x = sp->arg.kind == VK_DECIMAL ? value_get_dec(v) : (i128)v->u.i;
+    double xd = num_to_double(v, &sp->arg);
+    i128 sq;
+    if (__builtin_mul_overflow(x, x, &sq))
+        s->ovf++;
+    if (sign > 0) {
+        if (__builtin_add_overflow(s->s1, x, &s->s1) ||
+            __builtin_add_overflow(s->s2, sq, &s->s2))
+            s->ovf++;
+        s->f1 += xd;
+        s->f2 += xd * xd;
+        s->n++;
+    } else {
+        if (__builtin_sub_overflow(s->s1, x, &s->s1) ||
+            __builtin_sub_overflow(s->s2, sq, &s->s2))
+            s->ovf++;
+        s->f1 -= xd;
+        s->f2 -= xd * xd;
+        s->n--;
+        if (s->n == 0)
+            memset(s, 0, sizeof *s);
+    }
+}
+
+static void var_step(const AggSpec *sp, void *st, const Value *args)
+{
+    var_add(sp, st, val_arg(sp, args), 1);
+}
+
+static void var_inverse(const AggSpec *sp, void *st, const Value *args)
+{
+    var_add(sp, st, val_arg(sp, args), -1);
+}
+
+static void var_merge(const AggSpec *sp, void *st, const void *o)
+{
+    VarSt *s = st;
+    const VarSt *x = o;
+    (void)sp;
+    if (x->n == 0)
+        return;
+    if (s->n == 0) {
+        *s = *x;
+        return;
+    }
+    /* Chan et al.: combine two Welford states. */
+    double n1 = (double)s->n, n2 = (double)x->n, n = n1 + n2;
+    double d = x->mean - s->mean;
+    s->m2 += x->m2 + d * d * n1 * n2 / n;
+    s->mean += d * n2 / n;
+    if (__builtin_add_overflow(s->s1, x->s1, &s->s1) ||
+        __builtin_add_overflow(s->s2, x->s2, &s->s2))
+        s->ovf++;
+    s->ovf += x->ovf;
+    s->f1 += x->f1;
+    s->f2 += x->f2;
+    s->n += x->n;
+}
+
+static void var_final(const AggSpec *sp, const void *st, Value *out, Arena *a)
+{
+    const VarSt *s = st;
+    AggKind k = sp->def->kind;
+    bool samp = k == AGG_VAR_SAMP || k == AGG_STDDEV_SAMP;
+    bool root = k == AGG_STDDEV_POP || k == AGG_STDDEV_SAMP;
+    (void)a;
+    if (s->n == 0 || (samp && s->n < 2)) {
+        *out = val_null(sp);
+        return;
+    }
+    i128 den_n = samp ? (i128)s->n - 1 : (i128)s->n;
+    if (sp->arg.kind == VK_DOUBLE) {
+        double var = s->m2 / (double)den_n;
+        *out = res_from_double(sp, root ? sqrt(var) : var);
+        return;
+    }
+    if (is_integral(sp->arg.kind)) {
+        /* Flink reduces VAR to (S2 - S1*S1/n) / (n - 1) in the argument's
+         * integer type (truncating divisions), then POWER(.., 0.5). */
+        i128 q, num;
+        if (!s->ovf && !__builtin_mul_overflow(s->s1, s->s1, &q)) {
+            num = s->s2 - q / s->n;
+            i128 var = num / den_n;
+            if (!root) {
+                *out = val_i64(wrap_int(var, sp->res.sql_kind));
+                out->kind = (uint8_t)sp->res.kind;
+            } else {
+                *out = res_from_double(sp, sqrt((double)var));
+            }
+            return;
+        }
+        double var = (s->f2 - s->f1 * s->f1 / (double)s->n) / (double)den_n;
+        *out = res_from_double(sp, root ? sqrt(var < 0 ? 0 : var) : var);
+        return;
+    }
+    /* DECIMAL: (n*S2 - S1^2) / (n * den) at scale 2s, exact when it fits. */
+    int sc = sp->arg.scale;
+    i128 ns2, s1sq, num, den;
+    bool exact = !s->ovf && !__builtin_mul_overflow((i128)s->n, s->s2, &ns2) &&
+                 !__builtin_mul_overflow(s->s1, s->s1, &s1sq) &&
+                 !__builtin_sub_overflow(ns2, s1sq, &num) &&
+                 !__builtin_mul_overflow((i128)s->n, den_n, &den) &&
+                 decimal_fits(num, 38) && 2 * sc <= 38;
+    if (exact && !root && sp->res.kind == VK_DECIMAL) {
+        i128 r;
+        if (decimal_div(num, 2 * sc, den, 0, sp->res.precision, sp->res.scale,
+                        &r) == DEC_OK) {
+            *out = val_dec(r);
+            return;
+        }
+    }
+    long double var;
+    if (exact) {
+        var = (long double)num / (long double)den;
+        for (int i = 0; i < 2 * sc; i++)
+            var /= 10.0L;
+    } else {
+        double m = s->f1 / (double)s->n;
+        var = (long double)((s->f2 - m * s->f1) / (double)den_n);
+    }
+    if (var < 0)
+        var = 0;
+    *out = res_from_double(sp, root ? (double)sqrtl(var) : (double)var);
+}
+
+/* ---- MIN, MAX (monotonic deque), FIRST_VALUE, LAST_VALUE, LISTAGG,
+ *      percentiles (FIFO of values) --------------------------------------- */
+
+typedef struct QSt {
+    VQueue q;       /* MIN/MAX: monotonic deque; others: FIFO of values */
+    uint64_t n_in;  /* rows stepped */
+    uint64_t n_out; /* rows retracted */
+    Value one;      /* append-only MIN/MAX/FIRST/LAST: the value */
+    Value extra;    /* LISTAGG separator / percentile fraction */
+    bool has_one;
+    bool has_extra;
+    bool append_only; /* no inverse will come: keep just `one` */
+} QSt;
+
+static void q_init(const AggSpec *sp, void *st)
+{
+    (void)sp;
+    memset(st, 0, sizeof(QSt));
+}
+
+static void q_fini(const AggSpec *sp, void *st)
+{
+    QSt *s = st;
+    vq_clear(sp->pool, &s->q);
+    if (s->has_one)
+        value_unkeep(sp->pool, &s->one);
+    if (s->has_extra)
+        value_unkeep(sp->pool, &s->extra);
+    s->has_one = s->has_extra = false;
+}
+
+static size_t q_heap(const void *st)
+{
+    const QSt *s = st;
+    return (size_t)s->q.cap * sizeof(QEnt);
+}
+
+/* MIN/MAX deque: keep candidates in order; for MIN the values ascend from
+ * front to back (a later smaller value makes earlier larger ones
+ * useless). */
+static void minmax_step(const AggSpec *sp, void *st, const Value *args)
+{
+    QSt *s = st;
+    const Value *v = &args[0];
+    uint64_t idx = s->n_in++;
+    if (v->is_null)
+        return;
+    int want = sp->def->kind == AGG_MIN ? 1 : -1; /* pop while cmp == want */
+    if (s->append_only) {
+        if (!s->has_one || value_compare(&s->one, v, &sp->arg) == want) {
+            if (s->has_one)
+                value_unkeep(sp->pool, &s->one);
+            value_keep(sp->pool, &s->one, v);
+            s->has_one = true;
+        }
+        return;
+    }
+    VQueue *q = &s->q;
+    while (q->n > 0) {
+        QEnt *back = vq_at(q, q->n - 1);
+        if (value_compare(&back->v, v, &sp->arg) != want)
+            break;
+        value_unkeep(sp->pool, &back->v);
+        q->n--;
+    }
+    Value k;
+    value_keep(sp->pool, &k, v);
+    vq_push(q, &k, idx);
+}
+
+/* FIFO inverse shared by the queue-based functions: the row being
+ * retracted is the oldest; drop its entry if it is at the front. */
+static void fifo_inverse(const AggSpec *sp, void *st, const Value *args)
+{
+    QSt *s = st;
+    uint64_t idx = s->n_out++;
+    (void)args;
+    VQueue *q = &s->q;
+    if (q->n > 0 && vq_at(q, 0)->idx == idx) {
+        value_unkeep(sp->pool, &vq_at(q, 0)->v);
+        vq_pop_front(q);
+    }
+}
+
+static void q_final_front(const AggSpec *sp, const void *st, Value *out,
+                          Arena *a)
+{
+    const QSt *s = st;
+    if (s->append_only) {
+        if (s->has_one)
+            value_out(out, &s->one, a);
+        else
+            *out = val_null(sp);
+        return;
+    }
+    if (s->q.n == 0)
+        *out = val_null(sp);
+    else
+        value_out(out, &vq_at(&s->q, 0)->v, a);
+}
+
+static void minmax_merge(const AggSpec *sp, void *st, const void *o)
+{
+    const QSt *x = o;
+    QSt *s = st;
+    int want = sp->def->kind == AGG_MIN ? 1 : -1;
+    if (!x->has_one)
+        return;
+    if (!s->has_one || value_compare(&s->one, &x->one, &sp->arg) == want) {
+        if (s->has_one)
+            value_unkeep(sp->pool, &s->one);
+        value_keep(sp->pool, &s->one, &x->one);
+        s->has_one = true;
+    }
+}
+
+/* FIRST_VALUE / LAST_VALUE ignore NULLs, as Flink's do. */
+static void fl_step(const AggSpec *sp, void *st, const Value *args)
+{
+    QSt *s = st;
+    const Value *v = &args[0];
+    uint64_t idx = s->n_in++;
+    if (v->is_null)
+        return;
+    if (s->append_only) {
+        if (sp->def->kind == AGG_FIRST_VALUE && s->has_one)
+            return;
+        if (s->has_one)
+            value_unkeep(sp->pool, &s->one);
+        value_keep(sp->pool, &s->one, v);
+        s->has_one = true;
+        return;
+    }
+    Value k;
+    value_keep(sp->pool, &k, v);
+    vq_push(&s->q, &k, idx);
+}
+
+static void last_final(const AggSpec *sp, const void *st, Value *out,
+                       Arena *a)
+{
+    const QSt *s = st;
+    if (s->append_only) {
+        q_final_front(sp, st, out, a);
+        return;
+    }
+    if (s->q.n == 0)
+        *out = val_null(sp);
+    else
+        value_out(out, &vq_at(&s->q, s->q.n - 1)->v, a);
+}
+
+static void first_merge(const AggSpec *sp, void *st, const void *o)
+{
+    QSt *s = st;
+    const QSt *x = o;
+    if (!x->has_one)
+        return;
+    if (sp->def->kind == AGG_FIRST_VALUE && s->has_one)
+        return;
+    if (s->has_one)
+        value_unkeep(sp->pool, &s->one);
+    value_keep(sp->pool, &s->one, &x->one);
+    s->has_one = true;
+}
+
+/* LISTAGG(s [, sep]) and the percentiles keep every non-NULL value. */
+static void list_step(const AggSpec *sp, void *st, const Value *args)
+{
+    QSt *s = st;
+    uint64_t idx = s->n_in++;
+    const Value *v = val_arg(sp, args);
+    if (!s->has_extra && sp->n_args > 1) {
+        /* the separator / fraction: a constant argument */
+        const Value *e = sp->def->kind == AGG_LISTAGG ? &args[1] : &args[0];
+        value_keep(sp->pool, &s->extra, e);
+        s->has_extra = true;
+    }
+    if (v->is_null)
+        return;
+    Value k;
+    value_keep(sp->pool, &k, v);
+    vq_push(&s->q, &k, idx);
+}
+
+static void listagg_final(const AggSpec *sp, const void *st, Value *out,
+                          Arena *a)
+{
+    const QSt *s = st;
+    if (s->q.n == 0) {
+        *out = val_null(sp);
+        return;
+    }
+    const char *sep = ",";
+    uint32_t seplen = 1;
+    if (s->has_extra) {
+        if (s->extra.is_null) {
+            *out = val_null(sp);
+            return;
+        }
+        sep = s->extra.u.s.ptr;
+        seplen = s->extra.u.s.len;
+    }
+    size_t len = 0;
+    for (uint32_t i = 0; i < s->q.n; i++)
+        len += vq_at(&s->q, i)->v.u.s.len + (i ? seplen : 0);
+    char *p = arena_alloc(a, len ? len : 1), *w = p;
+    for (uint32_t i = 0; i < s->q.n; i++) {
+        const Value *v = &vq_at(&s->q, i)->v;
+        if (i) {
+            memcpy(w, sep, seplen);
+            w += seplen;
+        }
+        if (v->u.s.len)
+            memcpy(w, v->u.s.ptr, v->u.s.len);
+        w += v->u.s.len;
+    }
+    memset(out, 0, sizeof *out);
+    out->kind = VK_STRING;
+    out->u.s.ptr = p;
+    out->u.s.len = (uint32_t)len;
+}
+
+static const RtType *sort_type; /* for cmp_values (single-threaded) */
+
+static int cmp_values(const void *a, const void *b)
+{
+    return value_compare(a, b, sort_type);
+}
+
+static void percentile_final(const AggSpec *sp, const void *st, Value *out,
+                             Arena *a)
+{
+    const QSt *s = st;
+    uint32_t n = s->q.n;
+    if (n == 0 || !s->has_extra || s->extra.is_null) {
+        *out = val_null(sp);
+        return;
+    }
+    /* The fraction arrives as DOUBLE (codegen casts the literal). */
+    double f = s->extra.kind == VK_DOUBLE ? s->extra.u.f
+                                          : (double)s->extra.u.i;
+    if (f < 0)
+        f = 0;
+    if (f > 1)
+        f = 1;
+    Value *vals = xmalloc(sizeof(Value) * n);
+    for (uint32_t i = 0; i < n; i++)
+        vals[i] = vq_at(&s->q, i)->v;
+    sort_type = &sp->arg;
+    qsort(vals, n, sizeof(Value), cmp_values);
+    if (sp->def->kind == AGG_PERCENTILE_DISC) {
+        double pos = ceil(f * (double)n) - 1;
+        uint32_t i = pos < 0 ? 0 : (uint32_t)pos;
+        if (i >= n)
+            i = n - 1;
+        value_out(out, &vals[i], a);
+    } else {
+        double pos = f * (double)(n - 1);
+        uint32_t lo = (uint32_t)floor(pos), hi = (uint32_t)ceil(pos);
+        double x = num_to_double(&vals[lo], &sp->arg);
+        double y = num_to_double(&vals[hi], &sp->arg);
+        *out = res_from_double(sp, x + (pos - (double)lo) * (y - x));
+    }
+    xfree(vals);
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+#define SZ(t) ((uint32_t)((sizeof(t) + 15) & ~(size_t)15))
+
+static const AggDef agg_table[] = {
+    {"COUNT", AGG_COUNT, AGG_F_STAR_OK, SZ(CountSt), count_init, count_step,
+     count_inverse, count_merge, count_final, NULL},
+    {"SUM", AGG_SUM, 0, SZ(SumSt), sum_init, sum_step, sum_inverse, sum_merge,
+     sum_final, NULL},
+    {"SUM0", AGG_SUM0, 0, SZ(SumSt), sum_init, sum_step, sum_inverse,
+     sum_merge, sum0_final, NULL},
+    {"AVG", AGG_AVG, 0, SZ(SumSt), sum_init, sum_step, sum_inverse, sum_merge,
+     avg_final, NULL},
+    {"MIN", AGG_MIN, AGG_F_FIFO, SZ(QSt), q_init, minmax_step, fifo_inverse,
+     minmax_merge, q_final_front, q_fini},
+    {"MAX", AGG_MAX, AGG_F_FIFO, SZ(QSt), q_init, minmax_step, fifo_inverse,
+     minmax_merge, q_final_front, q_fini},
+    {"VAR_POP", AGG_VAR_POP, 0, SZ(VarSt), var_init, var_step, var_inverse,
+     var_merge, var_final, NULL},
+    {"VAR_SAMP", AGG_VAR_SAMP, 0, SZ(VarSt), var_init, var_step, var_inverse,
+     var_merge, var_final, NULL},
+    {"VARIANCE", AGG_VAR_SAMP, 0, SZ(VarSt), var_init, var_step, var_inverse,
+     var_merge, var_final, NULL},
+    {"STDDEV_POP", AGG_STDDEV_POP, 0, SZ(VarSt), var_init, var_step,
+     var_inverse, var_merge, var_final, NULL},
+    {"STDDEV_SAMP", AGG_STDDEV_SAMP, 0, SZ(VarSt), var_init, var_step,
+     var_inverse, var_merge, var_final, NULL},
+    {"STDDEV", AGG_STDDEV_SAMP, 0, SZ(VarSt), var_init, var_step, var_inverse,
+     var_merge, var_final, NULL},
+    {"FIRST_VALUE", AGG_FIRST_VALUE, AGG_F_FIFO, SZ(QSt), q_init, fl_step,
+     fifo_inverse, first_merge, q_final_front, q_fini},
+    {"LAST_VALUE", AGG_LAST_VALUE, AGG_F_FIFO, SZ(QSt), q_init, fl_step,
+     fifo_inverse, first_merge, last_final, q_fini},
+    {"LISTAGG", AGG_LISTAGG, AGG_F_FIFO, SZ(QSt), q_init, list_step,
+     fifo_inverse, NULL, listagg_final, q_fini},
+    {"PERCENTILE_CONT", AGG_PERCENTILE_CONT, AGG_F_FIFO, SZ(QSt), q_init,
+     list_step, fifo_inverse, NULL, percentile_final, q_fini},
+    {"PERCENTILE_DISC", AGG_PERCENTILE_DISC, AGG_F_FIFO, SZ(QSt), q_init,
+     list_step, fifo_inverse, NULL, percentile_final, q_fini},
+    {"LAG", AGG_LAG, AGG_F_POSITIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"LEAD", AGG_LEAD, AGG_F_POSITIONAL, 0, NULL, NULL, NULL, NULL, NULL,
+     NULL},
+    {"ROW_NUMBER", AGG_ROW_NUMBER, AGG_F_POSITIONAL | AGG_F_STAR_OK, 0, NULL,
+     NULL, NULL, NULL, NULL, NULL},
+    {"RANK", AGG_RANK, AGG_F_POSITIONAL | AGG_F_STAR_OK, 0, NULL, NULL, NULL,
+     NULL, NULL, NULL},
+    {"DENSE_RANK", AGG_DENSE_RANK, AGG_F_POSITIONAL | AGG_F_STAR_OK, 0, NULL,
+     NULL, NULL, NULL, NULL, NULL},
+};
+
+const AggDef *agg_defs(uint32_t *n)
+{
+    *n = (uint32_t)FSQL_ARRAY_LEN(agg_table);
+    return agg_table;
+}
+
+const AggDef *agg_def_find(const char *name, size_t len)
+{
+    Str want = {name, len};
+    for (size_t i = 0; i < FSQL_ARRAY_LEN(agg_table); i++)
+        if (str_ieq_cstr(want, agg_table[i].name))
+            return &agg_table[i];
+    return NULL;
+}
+
+/* ---- the wrappers: DISTINCT and dispatch ----------------------------------- */
+
+/* With DISTINCT the state starts with the multiset pointer (16 bytes, to
+ * keep the function's state 16-byte aligned). */
+#define DHDR 16u
+
+static inline MultiSet **dset_of(void *st)
+{
+    return (MultiSet **)st;
+}
+
+static inline void *inner_of(const AggSpec *sp, void *st)
+{
+    return sp->is_distinct ? (char *)st + DHDR : st;
+}
+
+bool agg_spec_init(AggSpec *sp, const AggDef *def, uint32_t n_args,
+                   const RtType *arg, const RtType *res, bool is_distinct,
+                   StrPool *pool)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->def = def;
+    sp->n_args = n_args;
+    if (arg)
+        sp->arg = *arg;
+    else
+        sp->arg.kind = VK_NULLTYPE;
+    sp->res = *res;
+    sp->pool = pool;
+    sp->is_distinct = is_distinct && !(def->flags & AGG_F_POSITIONAL);
+    if (def->kind == AGG_PERCENTILE_CONT || def->kind == AGG_PERCENTILE_DISC)
+        sp->value_arg = n_args > 1 ? 1 : 0;
+    sp->state_size = def->state_size + (sp->is_distinct ? DHDR : 0);
+    if (n_args == 0 && !(def->flags & (AGG_F_STAR_OK | AGG_F_POSITIONAL)))
+        return false;
+    if (sp->is_distinct && n_args != 1)
+        return false;
+    switch (def->kind) {
+    case AGG_SUM:
+    case AGG_SUM0:
+    case AGG_AVG:
+    case AGG_VAR_POP:
+    case AGG_VAR_SAMP:
+    case AGG_STDDEV_POP:
+    case AGG_STDDEV_SAMP:
+        return sp->arg.kind == VK_INT || sp->arg.kind == VK_DOUBLE ||
+               sp->arg.kind == VK_DECIMAL ||
+               ((def->kind == AGG_SUM || def->kind == AGG_SUM0) &&
+                (sp->arg.kind == VK_INTERVAL_MS ||
+                 sp->arg.kind == VK_INTERVAL_MONTHS));
+    case AGG_LISTAGG:
+        return sp->arg.kind == VK_STRING;
+    default:
+        return true;
+    }
+}
+
+uint32_t agg_state_size(const AggSpec *sp)
+{
+    return sp->state_size;
+}
+
+void agg_init(const AggSpec *sp, void *st)
+{
+    if (sp->is_distinct)
+        *dset_of(st) = NULL;
+    if (sp->def->init)
+        sp->def->init(sp, inner_of(sp, st));
+}
+
+/* Append-only mode is decided by the caller per state: MIN/MAX/FIRST/LAST
+ * keep one value when no inverse will ever come.  The flag lives in the
+ * state so one AggSpec can serve both kinds of frames. */
+static void q_mark_append_only(const AggSpec *sp, void *st)
+{
+    (void)sp;
+    ((QSt *)st)->append_only = true;
+}
+
+void agg_step(const AggSpec *sp, void *st, const Value *args)
+{
+    if (sp->is_distinct) {
+        const Value *k = &args[0];
+        if (k->is_null)
+            return;
+        MultiSet **m = dset_of(st);
+        if (!*m)
+            *m = mset_new();
+        if (mset_add(sp->pool, *m, k, &sp->arg) != 1)
+            return;
+    }
+    sp->def->step(sp, inner_of(sp, st), args);
+}
+
+void agg_inverse(const AggSpec *sp, void *st, const Value *args)
+{
+    if (sp->is_distinct) {
+        const Value *k = &args[0];
+        if (k->is_null)
+            return;
+        MultiSet **m = dset_of(st);
+        if (!*m || mset_remove(sp->pool, *m, k, &sp->arg) != 0)
+            return;
+        /* MIN/MAX etc. with DISTINCT would need the value's position; the
+         * order-independent functions are fine. */
+    }
+    sp->def->inverse(sp, inner_of(sp, st), args);
+}
+
+bool agg_has_inverse(const AggSpec *sp)
+{
+    if (!sp->def->inverse)
+        return false;
+    /* A FIFO inverse cannot follow DISTINCT (the value that leaves the
+     * set is not the oldest one stepped). */
+    return !(sp->is_distinct && (sp->def->flags & AGG_F_FIFO));
+}
+
+bool agg_merge(const AggSpec *sp, void *st, const void *other)
+{
+    if (!sp->def->merge || sp->is_distinct)
+        return false;
+    sp->def->merge(sp, st, other);
+    return true;
+}
+
+void agg_final(const AggSpec *sp, const void *st, Value *out, Arena *a)
+{
+    const void *in = sp->is_distinct ? (const char *)st + DHDR : st;
+    sp->def->final(sp, in, out, a);
+    if (!out->is_null && out->kind != VK_STRING && out->kind != VK_BYTES)
+        out->kind = (uint8_t)sp->res.kind;
+}
+
+void agg_fini(const AggSpec *sp, void *st)
+{
+    if (sp->is_distinct) {
+        mset_free(sp->pool, *dset_of(st));
+        *dset_of(st) = NULL;
+    }
+    if (sp->def->fini)
+        sp->def->fini(sp, inner_of(sp, st));
+}
+
+size_t agg_heap_bytes(const AggSpec *sp, const void *st)
+{
+    size_t n = 0;
+    const void *in = st;
+    if (sp->is_distinct) {
+        const MultiSet *m = *(MultiSet *const *)st;
+        if (m)
+            n += sizeof *m + (size_t)m->cap * sizeof(MEnt);
+        in = (const char *)st + DHDR;
+    }
+    if (sp->def->fini == q_fini)
+        n += q_heap(in);
+    return n;
+}
+
+void agg_set_append_only(const AggSpec *sp, void *st)
+{
+    if (sp->def->fini == q_fini)
+        q_mark_append_only(sp, inner_of(sp, st));
+}
