@@ -6,6 +6,7 @@
 #   make demo       install what is missing, build, run the main job
 #   make asan       build with ASan+UBSan under build/asan and run the tests
 #   make fuzz-parser  run the libFuzzer parser target (FUZZ_SECONDS=60)
+#   make fuzz-compile the same target through resolve and plan as well
 #   make bench      benchmarks (figures go to docs/benchmarks.md by hand)
 #   make clean
 #
@@ -24,6 +25,7 @@ Q := @
 endif
 
 PKGS := rdkafka sqlite3 libpcre2-8 nettle
+PKGS += libmariadb  # MySQL/MariaDB client (jdbc:mysql:, issue 6)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -58,6 +60,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
 
 .PHONY: all test test-quick demo asan deps fuzz-parser fuzz bench clean \
+        fuzz-smoke fuzz-compile \
         check-style docs
 
 all: $(FSQL_BIN) $(MOCK_BIN)
@@ -163,6 +166,27 @@ build/fuzz/fuzz_parse: $(FUZZ_PARSE_OBJS)
 	@echo "FUZZ-LINK $@"
 	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ \
 	    $(FUZZ_PARSE_OBJS) $(PKG_LIBS) -lm
+
+# The same target with -DFUZZ_FULL_COMPILE: every input also goes through
+# compile_source() (resolve and plan).
+build/fuzz/obj/tests/fuzz/fuzz_compile.o: tests/fuzz/fuzz_parse.c \
+        build/fuzz/gen/parse.h
+	@mkdir -p $(dir $@)
+	@echo "FUZZ-CC $< (full compile)"
+	$(Q)$(FUZZ_CC) $(FUZZ_OBJ_FLAGS) -DFUZZ_FULL_COMPILE -c -o $@ $<
+
+build/fuzz/fuzz_compile: $(filter-out %/fuzz_parse.o,$(FUZZ_PARSE_OBJS)) \
+        build/fuzz/obj/tests/fuzz/fuzz_compile.o
+	@echo "FUZZ-LINK $@"
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ \
+	    $(PKG_LIBS) -lm
+
+fuzz-compile: build/fuzz/fuzz_compile
+	@mkdir -p build/fuzz/corpus-compile
+	$(Q)build/fuzz/fuzz_compile -max_total_time=$(FUZZ_SECONDS) \
+	    -dict=tests/fuzz/fsql.dict -max_len=4096 -timeout=10 \
+	    -artifact_prefix=build/fuzz/ build/fuzz/corpus-compile \
+	    tests/fuzz/corpus
 
 -include $(shell find build/fuzz/obj -name '*.d' 2>/dev/null)
 

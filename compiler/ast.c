@@ -231,6 +231,8 @@ int32_t ast_int(CompileCtx *cc, Token t)
         if (v > INT32_MAX) {
             diag_error(cc, DIAG_E_BAD_NUMBER, t.at,
                        "number %.*s is too large here", (int)t.n, t.z);
+            diag_hint(cc, "A length, precision or count is at most "
+                          "2147483647.");
             return INT32_MAX;
         }
     }

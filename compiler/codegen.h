@@ -65,4 +65,19 @@ struct Program;
  * dropped afterwards.  NULL after reporting an error. */
 struct Program *codegen_program(CompileCtx *cc, const Plan *plan);
 
+/* ---- group windows and group aggregates (compiler/codegen_window.c) ---- */
+
+struct OpDef;
+struct CatTable;
+
+/* Adds a sink TableDef for t to the Program being built; returns its
+ * index in Program.tables. */
+typedef uint32_t (*CodegenAddTableFn)(void *arg, const struct CatTable *t);
+
+/* Fill d for a WindowTableFunction, GroupWindowAggregate, WindowAggregate
+ * or GroupAggregate node (Code in pa).  False after reporting an error. */
+bool codegen_window_node(CompileCtx *cc, Arena *pa, const PNode *n,
+                         struct OpDef *d, CodegenAddTableFn add_table,
+                         void *add_arg);
+
 #endif

@@ -29,6 +29,10 @@ typedef struct ExprList {
     uint32_t n, cap;
 } ExprList;
 
+/* Index of e in l, appending it unless an equal expression is there
+ * (SUM(amount) and LAG(amount) share one argument value per row). */
+static uint32_t list_add_shared(CompileCtx *cc, ExprList *l, PExpr *e);
+
 static uint32_t list_add(CompileCtx *cc, ExprList *l, PExpr *e)
 {
     if (l->n == l->cap) {
@@ -41,6 +45,14 @@ static uint32_t list_add(CompileCtx *cc, ExprList *l, PExpr *e)
     }
     l->v[l->n] = e;
     return l->n++;
+}
+
+static uint32_t list_add_shared(CompileCtx *cc, ExprList *l, PExpr *e)
+{
+    for (uint32_t i = 0; i < l->n; i++)
+        if (pexpr_equal(l->v[i], e) && type_equal(l->v[i]->type, e->type))
+            return i;
+    return list_add(cc, l, e);
 }
 
 static PExpr *cast_to(CompileCtx *cc, PExpr *e, SqlType *t)
@@ -138,12 +150,14 @@ bool codegen_over(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d)
                 }
                 c->offset = e->lit.v.i;
             }
-            list_add(cc, &args, pc->args[0]);
-            c->n_args = 1;
             if (pc->n_args > 2) {
+                list_add(cc, &args, pc->args[0]);
                 list_add(cc, &args, cast_to(cc, pc->args[2], pc->type));
                 c->has_default = true;
                 c->n_args = 2;
+            } else {
+                c->arg = list_add_shared(cc, &args, pc->args[0]);
+                c->n_args = 1;
             }
         } else if (def->kind == AGG_PERCENTILE_CONT ||
                    def->kind == AGG_PERCENTILE_DISC) {
@@ -158,13 +172,16 @@ bool codegen_over(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d)
                      cast_to(cc, pc->args[0], type_new(&cc->a, T_DOUBLE)));
             list_add(cc, &args, pc->order[0]);
             c->n_args = 2;
+        } else if (pc->n_args == 1 && !pc->is_star) {
+            c->arg = list_add_shared(cc, &args, pc->args[0]);
+            c->n_args = 1;
         } else if (!pc->is_star) {
             for (uint32_t k = 0; k < pc->n_args; k++)
                 list_add(cc, &args, pc->args[k]);
             c->n_args = pc->n_args;
         }
         if (pc->filter)
-            c->filter = (int32_t)list_add(cc, &args, pc->filter);
+            c->filter = (int32_t)list_add_shared(cc, &args, pc->filter);
         /* frame: share equal ones */
         OpOverFrame fr;
         memset(&fr, 0, sizeof fr);

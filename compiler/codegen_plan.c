@@ -35,7 +35,7 @@ typedef struct Gen {
     CompileCtx *cc;
     const Plan *plan;
     Program *p;
-    Arena *pa;                /* p->a */
+    Arena *pa; /* p->a */
     uint32_t n_tables, cap_tables;
     TableDef *tables;
     const CatTable **table_src; /* CatTable of each TableDef */
@@ -142,8 +142,7 @@ static uint32_t table_def(Gen *g, const CatTable *t, const uint32_t *cols,
     return id;
 }
 
-static const Code *gen_exprs(Gen *g, PExpr **e, uint32_t n,
-                             const RelSchema *in)
+static const Code *gen_exprs(Gen *g, PExpr **e, uint32_t n, const RelSchema *in)
 {
     if (n == 0)
         return NULL;
@@ -181,6 +180,20 @@ static int64_t setting_ms(Gen *g, const char *key, int64_t def)
     return def;
 }
 
+/* Issue 4 (codegen_window.c): a sink TableDef for the late-data sink
+ * table, with the columns an INSERT would write. */
+static uint32_t add_late_sink(void *arg, const CatTable *t)
+{
+    Gen *g = arg;
+    uint32_t *wc = ARENA_NEW_ARRAY(&g->cc->a, uint32_t, t->n_cols + 1);
+    uint32_t nw = 0;
+    for (uint32_t c = 0; c < t->n_cols; c++)
+        if (t->cols[c].kind == COL_PHYSICAL ||
+            (t->cols[c].kind == COL_METADATA && !t->cols[c].is_virtual))
+            wc[nw++] = c;
+    return table_def(g, t, wc, nw, TABLE_SINK, false);
+}
+
 static void gen_node(Gen *g, const PNode *n, OpDef *d)
 {
     switch (n->kind) {
@@ -196,6 +209,14 @@ static void gen_node(Gen *g, const PNode *n, OpDef *d)
         d->kind = OP_KIND_WATERMARK;
         d->u.wm.rowtime_col = w->rowtime_col;
         d->u.wm.delay_ms = w->delay_ms;
+        /* The operator's fast path reads rowtime_col; make sure the
+         * `col - INTERVAL` form is about that column. */
+        int32_t ref;
+        if (w->delay_ms >= 0 &&
+            !(w->expr && w->expr->kind == PE_CALL && w->expr->n_args == 2 &&
+              pexpr_is_ref(w->expr->args[0], &ref) &&
+              ref == w->rowtime_col))
+            d->u.wm.delay_ms = -1;
         PExpr *e = w->expr;
         d->u.wm.expr = gen_exprs(g, &e, 1, input_schema(n, 0));
         d->u.wm.idle_timeout_ms =
@@ -228,8 +249,7 @@ static void gen_node(Gen *g, const PNode *n, OpDef *d)
         const PValues *v = &n->u.values;
         d->kind = OP_KIND_VALUES;
         d->u.values.n_rows = v->n_rows;
-        const Code **rows =
-            ARENA_NEW_ARRAY(g->pa, const Code *, v->n_rows + 1);
+        const Code **rows = ARENA_NEW_ARRAY(g->pa, const Code *, v->n_rows + 1);
         RelSchema *empty = ARENA_NEW(&g->cc->a, RelSchema);
         uint32_t nc = n->out->n_cols;
         for (uint32_t r = 0; r < v->n_rows; r++) {
@@ -327,8 +347,15 @@ static void gen_node(Gen *g, const PNode *n, OpDef *d)
     case PN_COLLECT:
         d->kind = OP_KIND_COLLECT;
         d->u.sink.table = UINT32_MAX;
-        d->u.sink.is_updating = n->n_inputs &&
-                                n->inputs[0]->changelog != CL_INSERT_ONLY;
+        d->u.sink.is_updating =
+            n->n_inputs && n->inputs[0]->changelog != CL_INSERT_ONLY;
+        break;
+    case PN_WINDOW_TABLE_FUNCTION: /* issue 4: codegen_window.c */
+    case PN_GROUP_WINDOW_AGGREGATE:
+    case PN_WINDOW_AGGREGATE:
+    case PN_GROUP_AGGREGATE:
+        if (!codegen_window_node(g->cc, g->pa, n, d, add_late_sink, g))
+            g->failed = true;
         break;
     default:
         d->kind = OP_KIND_UNSUPPORTED;

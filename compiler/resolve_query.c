@@ -160,6 +160,28 @@ static const char *suggest_column(Res *r, Scope *s, Str name,
     return spell_suggest_n(name.ptr, name.len, c, n);
 }
 
+/* Whether name is a misspelling of a column that itself failed to
+ * resolve (a view selecting "amout" has a column of that name with the
+ * error type): the mistake was reported where the view is defined, and a
+ * reader that spells the name right gets no second error. */
+static bool near_broken_column(Res *r, Scope *s, Str name,
+                               const ScopeRel *only)
+{
+    const char *sug = suggest_column(r, s, name, only);
+    if (!sug)
+        return false;
+    Str sn = str_from_cstr(sug);
+    for (uint32_t i = 0; i < s->n_rels; i++) {
+        const ScopeRel *sr = &s->rels[i];
+        if ((only && only != sr) || !sr->rel)
+            continue;
+        int32_t j = rq_rel_find(sr->rel, sn);
+        if (j >= 0 && rx_is_err(col_type(sr->rel, j)))
+            return true;
+    }
+    return false;
+}
+
 static int32_t find_alias(Scope *s, Str name)
 {
     if (!s->select)
@@ -222,6 +244,8 @@ static void report_unknown_in(Res *r, Scope *s, Ident col, ScopeRel *sr)
             return;
         }
     }
+    if (near_broken_column(r, s, col.name, sr))
+        return;
     diag_error(r->cc, DIAG_E_UNKNOWN_COLUMN, col.at,
                "column '%.*s' not found in %s", (int)col.name.len, col.name.ptr,
                sr->desc);
@@ -389,7 +413,7 @@ SqlType *rq_column_ref(ExprCtx *x, AstNode *e)
         }
         if (scope->n_rels == 1) {
             report_unknown_in(r, scope, id, &scope->rels[0]);
-        } else {
+        } else if (!near_broken_column(r, scope, id.name, NULL)) {
             StrBuf sb;
             strbuf_init(&sb);
             for (uint32_t i = 0; i < scope->n_rels; i++) {

@@ -25,11 +25,13 @@
 #include "compiler/tokenize.h"
 #include "compiler/ast.h"
 #include "compiler/diag.h"
+#include "compiler/spell.h"
 #include "parse.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The lemon parser (build/gen/parse.c). */
 void *fsqlParseAlloc(void *(*alloc)(size_t), CompileCtx *cc);
@@ -439,6 +441,53 @@ static void expected_list(ParseState *ps, StrBuf *sb)
         strbuf_printf(sb, " (and %d more)", more);
 }
 
+/* The keyword accepted from parser state stack stk[0..n) that the plain
+ * word w is a misspelling of ("SELCT" -> SELECT), or NULL. */
+static const char *keyword_near(const uint32_t *stk, int n, Token w)
+{
+    if (n == 0 || w.n < 3 || w.z[0] == '`')
+        return NULL;
+    const char *cands[FSQL_ARRAY_LEN(keywords)];
+    size_t n_cands = 0;
+    for (size_t i = 0; i < FSQL_ARRAY_LEN(keywords); i++)
+        if (fsqlParseAcceptsFrom(stk, n, keywords[i].tk, 1))
+            cands[n_cands++] = keywords[i].name;
+    const char *k = spell_suggest_n(w.z, w.n, cands, n_cands);
+    /* only a real misspelling, not spell_suggest's prefix rule */
+    size_t limit = w.n / 3 > 1 ? w.n / 3 : 1;
+    if (k && spell_distance(w.z, w.n, k, strlen(k)) > limit)
+        k = NULL;
+    /* a plural of a keyword is a name ("orders", "tables") */
+    if (k && strlen(k) + 1 == w.n && (w.z[w.n - 1] | 0x20) == 's' &&
+        strncasecmp(w.z, k, strlen(k)) == 0)
+        k = NULL;
+    return k;
+}
+
+/* Hints for a syntax error at tok (major): a misspelled keyword (the
+ * token itself, or the word before it that was taken as a name) and
+ * unbalanced parentheses. */
+static void syntax_hints(CompileCtx *cc, ParseState *ps, int major, Token tok)
+{
+    const char *k = NULL;
+    if (ps->prev_tk == TK_ID)
+        k = keyword_near(ps->prev_snap, ps->prev_snap_n, ps->prev_tok);
+    if (k) {
+        diag_hint(cc, "\"%.*s\" was read as a name; did you mean %s?",
+                  (int)ps->prev_tok.n, ps->prev_tok.z, k);
+    } else if (major == TK_ID &&
+               (k = keyword_near(ps->snap, ps->snap_n, tok)) != NULL) {
+        diag_hint(cc, "Did you mean %s?", k);
+    }
+    if (major == TK_RP && ps->n_parens == 0) {
+        diag_hint(cc, "This ')' has no matching '('.");
+    } else if (ps->n_parens > 0 && (major == TK_SEMI || major == 0) &&
+               ps->n_parens <= (int)FSQL_ARRAY_LEN(ps->parens)) {
+        SrcSpan at = {ps->parens[ps->n_parens - 1], 1};
+        diag_note(cc, at, "this '(' is not closed");
+    }
+}
+
 void tokenize_syntax_error(CompileCtx *cc, int major, Token tok)
 {
     ParseState *ps = cc->ps;
@@ -461,6 +510,7 @@ void tokenize_syntax_error(CompileCtx *cc, int major, Token tok)
     if (sb.len)
         diag_detail(cc, "Expected one of: %s.", strbuf_cstr(&sb));
     strbuf_fini(&sb);
+    syntax_hints(cc, ps, ps->at_eof ? 0 : major, tok);
 }
 
 void tokenize_stack_overflow(CompileCtx *cc)
@@ -488,16 +538,33 @@ static void parser_reset(ParseState *ps, CompileCtx *cc)
     ps->has_error = false;
     ps->at_eof = false;
     ps->last_end = 0;
+    ps->snap_n = 0;
+    ps->cur_tk = ps->prev_tk = 0;
+    ps->n_parens = 0;
 }
 
 static void feed(ParseState *ps, int tk, Token t)
 {
+    if (ps->cur_tk != 0) {
+        ps->prev_tok = ps->cur_tok;
+        ps->prev_tk = ps->cur_tk;
+        ps->prev_snap_n = ps->snap_n;
+        memcpy(ps->prev_snap, ps->snap, (size_t)ps->snap_n * sizeof(uint32_t));
+    }
     ps->cur_tok = t;
+    ps->cur_tk = tk;
     ps->snap_n =
         fsqlParseStack(ps->parser, ps->snap, (int)FSQL_ARRAY_LEN(ps->snap));
     fsqlParse(ps->parser, tk, t);
     if (tk != 0)
         ps->last_end = t.at.off + t.at.len;
+    if (tk == TK_LP) {
+        if (ps->n_parens < (int)FSQL_ARRAY_LEN(ps->parens))
+            ps->parens[ps->n_parens] = t.at.off;
+        ps->n_parens++;
+    } else if (tk == TK_RP && ps->n_parens > 0) {
+        ps->n_parens--;
+    }
 }
 
 void tokenize_parse(CompileCtx *cc)

@@ -57,15 +57,15 @@ const char *row_kind_short(RowKind k);
 
 typedef struct Batch {
     uint32_t n_rows;
-    uint32_t cap;     /* rows allocated */
+    uint32_t cap; /* rows allocated */
     uint32_t n_cols;
-    Value *rows;      /* n_rows * n_cols, row-major */
-    uint8_t *kinds;   /* RowKind per row */
-    int64_t *wm;      /* watermark before row r (see the header comment) */
-    uint32_t split;   /* source split every row of the batch comes from
+    Value *rows;    /* n_rows * n_cols, row-major */
+    uint8_t *kinds; /* RowKind per row */
+    int64_t *wm;    /* watermark before row r (see the header comment) */
+    uint32_t split; /* source split every row of the batch comes from
                          (a file, a partition); 0 when there is one */
-    uint32_t flags;   /* BATCH_F_* */
-    Arena *a;         /* batch arena (borrowed; see the header comment) */
+    uint32_t flags; /* BATCH_F_* */
+    Arena *a;       /* batch arena (borrowed; see the header comment) */
 } Batch;
 
 /* Allocate the arrays for cap rows of n_cols columns (xmalloc); a is the

@@ -55,7 +55,7 @@ typedef enum FsMeta {
 } FsMeta;
 
 typedef struct FsFile {
-    char *path;    /* xmalloc */
+    char *path; /* xmalloc */
     int64_t size;
     int64_t mtime_ms;
 } FsFile;
@@ -65,13 +65,13 @@ typedef struct FsReader {
     FsFormat fmt;
     FsFile *files;
     uint32_t n_files;
-    uint32_t cur;          /* index of the file being read */
-    int fd;                /* -1 when no file is open */
-    bool eof;              /* fd reached its end */
-    char *buf;             /* read buffer */
-    size_t cap, start, end;/* unread data is buf[start, end) */
-    uint64_t line;         /* lines consumed in the current file */
-    uint64_t *row_line;    /* first line of each row of the last batch */
+    uint32_t cur;           /* index of the file being read */
+    int fd;                 /* -1 when no file is open */
+    bool eof;               /* fd reached its end */
+    char *buf;              /* read buffer */
+    size_t cap, start, end; /* unread data is buf[start, end) */
+    uint64_t line;          /* lines consumed in the current file */
+    uint64_t *row_line;     /* first line of each row of the last batch */
     uint32_t *row_file;
     uint32_t row_cap;
     JsonDecoder *jd;
@@ -79,11 +79,11 @@ typedef struct FsReader {
     CsvOptions copt;
     bool ignore_errors;
     bool has_meta;
-    FsMeta *meta;          /* per schema column */
-    RtSchema phys;         /* the physical columns (decoder schema) */
-    uint32_t *phys_col;    /* phys column i is schema column phys_col[i] */
-    Value *tmp;            /* decode row when there are metadata columns */
-    bool has_pending;      /* an error to report at the next poll, after the
+    FsMeta *meta;       /* per schema column */
+    RtSchema phys;      /* the physical columns (decoder schema) */
+    uint32_t *phys_col; /* phys column i is schema column phys_col[i] */
+    Value *tmp;         /* decode row when there are metadata columns */
+    bool has_pending;   /* an error to report at the next poll, after the
                               rows before it have been pushed */
     FsqlErr pending;
 } FsReader;
@@ -131,12 +131,12 @@ static int csv_opts_of(const TableDef *t, CsvOptions *o, FsqlErr *err)
     csv_options_init(o);
     int rc;
     bool b;
-    if ((rc = parse_char_opt(t, "csv.field-delimiter", ',',
-                             &o->field_delimiter, err)) < 0 ||
+    if ((rc = parse_char_opt(t, "csv.field-delimiter", ',', &o->field_delimiter,
+                             err)) < 0 ||
         (rc = parse_char_opt(t, "csv.quote-character", '"', &o->quote_char,
                              err)) < 0 ||
-        (rc = parse_char_opt(t, "csv.escape-character", '\0',
-                             &o->escape_char, err)) < 0)
+        (rc = parse_char_opt(t, "csv.escape-character", '\0', &o->escape_char,
+                             err)) < 0)
         return rc;
     if ((rc = table_opt_bool(t, "csv.disable-quote-character", false, &b,
                              err)) < 0)
@@ -145,8 +145,7 @@ static int csv_opts_of(const TableDef *t, CsvOptions *o, FsqlErr *err)
     if ((rc = table_opt_bool(t, "csv.allow-comments", false, &b, err)) < 0)
         return rc;
     o->allow_comments = b;
-    if ((rc = table_opt_bool(t, "csv.ignore-parse-errors", false, &b, err)) <
-        0)
+    if ((rc = table_opt_bool(t, "csv.ignore-parse-errors", false, &b, err)) < 0)
         return rc;
     o->ignore_parse_errors = b;
     o->null_literal = table_def_option(t, "csv.null-literal");
@@ -168,8 +167,8 @@ static void add_file(FsReader *r, uint32_t *cap, const char *path,
     FsFile *f = &r->files[r->n_files++];
     f->path = xstrdup(path);
     f->size = (int64_t)st->st_size;
-    f->mtime_ms = (int64_t)st->st_mtim.tv_sec * 1000 +
-                  st->st_mtim.tv_nsec / 1000000;
+    f->mtime_ms =
+        (int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000;
 }
 
 /* The files of 'path' (a file, or a directory's files in name order). */
@@ -297,8 +296,7 @@ static int fill(FsReader *r, FsqlErr *err)
 /* The next record in the buffer: sets *len (without the terminator) and
  * *adv (with it), *lines (line breaks consumed).  false: need more data
  * (or, at eof, no data left). */
-static bool next_record(FsReader *r, size_t *len, size_t *adv,
-                        uint32_t *lines)
+static bool next_record(FsReader *r, size_t *len, size_t *adv, uint32_t *lines)
 {
     const char *p = r->buf + r->start;
     size_t n = r->end - r->start;
@@ -390,14 +388,20 @@ static int decode(FsReader *r, const char *rec, size_t len, Arena *a,
         rc = json_decode(r->jd, rec, len, a, dst, &e);
         if (rc == JSON_ERROR || rc == JSON_SKIP)
             snprintf(why, why_n, "%s", e.msg);
-        rc = rc == JSON_ERROR ? -1 : rc == JSON_SKIP ? 1 : rc == JSON_BLANK ? 2 : 0;
+        rc = rc == JSON_ERROR   ? -1
+             : rc == JSON_SKIP  ? 1
+             : rc == JSON_BLANK ? 2
+                                : 0;
     } else if (r->fmt == FS_CSV) {
         CsvError e;
         e.msg[0] = '\0';
         rc = csv_decode(r->cd, rec, len, a, dst, &e);
         if (rc == CSV_ERROR || rc == CSV_SKIP)
             snprintf(why, why_n, "%s", e.msg);
-        rc = rc == CSV_ERROR ? -1 : rc == CSV_SKIP ? 1 : rc == CSV_BLANK ? 2 : 0;
+        rc = rc == CSV_ERROR   ? -1
+             : rc == CSV_SKIP  ? 1
+             : rc == CSV_BLANK ? 2
+                               : 0;
     } else {
         dst[0].kind = VK_STRING;
         dst[0].is_null = false;
@@ -485,8 +489,7 @@ static int fs_poll_rows(SourceReader *base, Batch *b, FsqlErr *err)
     }
 }
 
-static int fs_poll(SourceReader *base, Batch *b, int64_t *wait_ms,
-                   FsqlErr *err)
+static int fs_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
 {
     FsReader *r = (FsReader *)base;
     (void)wait_ms;
@@ -797,8 +800,8 @@ static int fs_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
     w->f = fopen(w->path, "ab");
     if (!w->f) {
         fsql_err_set(err, FSQL_E_IO,
-                     "could not open file \"%s\" for table \"%s\": %s",
-                     w->path, t->name, strerror(errno));
+                     "could not open file \"%s\" for table \"%s\": %s", w->path,
+                     t->name, strerror(errno));
         fs_wclose(&w->base);
         return FSQL_E_IO;
     }

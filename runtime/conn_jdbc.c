@@ -26,6 +26,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/connector.h"
+#include "runtime/jdbc_mysql.h"
 #include "runtime/lookup.h"
 #include "runtime/timeutil.h"
 #include "runtime/value_ops.h"
@@ -601,6 +602,8 @@ static int jdbc_open_sink(const TableDef *t, const RunCtx *ctx,
                           SinkWriter **out, FsqlErr *err)
 {
     *out = NULL;
+    if (jdbc_kind(t) == JDBC_MYSQL) /* lookup_mysql.c, sink_mysql.c */
+        return jdbc_mysql_open_sink(t, ctx, out, err);
     if (jdbc_kind(t) != JDBC_SQLITE)
         return not_yet(t, "write to", err);
     return jdbc_sqlite_open_sink(t, ctx, out, err);
@@ -611,6 +614,8 @@ static int jdbc_open_lookup(const TableDef *t, const LookupSpec *spec,
                             FsqlErr *err)
 {
     *out = NULL;
+    if (jdbc_kind(t) == JDBC_MYSQL) /* lookup_mysql.c */
+        return jdbc_mysql_open_lookup(t, spec, ctx, out, err);
     if (jdbc_kind(t) != JDBC_SQLITE)
         return not_yet(t, "look up rows in", err);
     return jdbc_sqlite_open_lookup(t, spec, ctx, out, err);

@@ -43,8 +43,8 @@ int connector_open_source(const TableDef *t, const RunCtx *ctx,
     return c->open_source(t, ctx, out, err);
 }
 
-int connector_open_sink(const TableDef *t, const RunCtx *ctx,
-                        SinkWriter **out, FsqlErr *err)
+int connector_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
+                        FsqlErr *err)
 {
     const ConnectorImpl *c = connector_impl_find(t->connector);
     *out = NULL;
@@ -57,8 +57,7 @@ int connector_open_sink(const TableDef *t, const RunCtx *ctx,
 }
 
 int connector_open_lookup(const TableDef *t, const LookupSpec *spec,
-                          const RunCtx *ctx, LookupReader **out,
-                          FsqlErr *err)
+                          const RunCtx *ctx, LookupReader **out, FsqlErr *err)
 {
     const ConnectorImpl *c = connector_impl_find(t->connector);
     *out = NULL;
@@ -89,8 +88,8 @@ int table_opt_bool(const TableDef *t, const char *key, bool def, bool *out,
     return FSQL_OK;
 }
 
-int table_opt_int(const TableDef *t, const char *key, int64_t def,
-                  int64_t *out, FsqlErr *err)
+int table_opt_int(const TableDef *t, const char *key, int64_t def, int64_t *out,
+                  FsqlErr *err)
 {
     const char *v = table_def_option(t, key);
     *out = def;

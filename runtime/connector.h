@@ -129,7 +129,22 @@ typedef struct LookupVtbl {
      * (the SQLite reader's read transaction).  May be NULL.  (Added by
      * the lookup helper; called from op_lookup_join.c's batch_end.) */
     void (*batch_end)(LookupReader *r);
+    /* Optional (NULL: the operator calls get() once per key).  Look n
+     * distinct, non-NULL keys up at once (the cache misses of a probe
+     * chunk): keys holds n * n_keys values, out[i] receives the rows of
+     * key i.  Rows stay valid until the next get/get_many on r or the end
+     * of the batch.  Returns FSQL_OK, an error, or LOOKUP_DEGRADED: some
+     * keys could not be looked up (the source is unreachable after its
+     * retries and its failure mode lets rows pass); those keys have
+     * out[i].rows == NULL and zero rows, and must not be cached.  get()
+     * may return LOOKUP_DEGRADED too.  (Added for the MySQL back end,
+     * issue 6; op_lookup_join.c uses it when present.) */
+    int (*get_many)(LookupReader *r, uint32_t n, const Value *keys,
+                    Arena *a, LookupRows *out, FsqlErr *err);
 } LookupVtbl;
+
+/* get/get_many result: the lookup failed, the rows pass unmatched. */
+#define LOOKUP_DEGRADED 1
 
 struct LookupReader {
     const LookupVtbl *v;
@@ -156,7 +171,9 @@ typedef struct ConnectorImpl {
     X(datagen)             \
     X(filesystem)          \
     X(jdbc)                \
-    X(print)
+    X(kafka)               \
+    X(print)               \
+    X(upsert_kafka)
 
 /* The implementation for a 'connector' value (case-insensitive), or NULL. */
 const ConnectorImpl *connector_impl_find(const char *name);

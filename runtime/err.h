@@ -24,10 +24,10 @@ enum {
 };
 
 typedef struct FsqlErr {
-    int code;        /* FSQL_E_* (0 when no error) */
-    bool retriable;  /* may succeed when tried again */
-    bool fatal;      /* the job must stop */
-    char msg[512];   /* house style, see above */
+    int code;       /* FSQL_E_* (0 when no error) */
+    bool retriable; /* may succeed when tried again */
+    bool fatal;     /* the job must stop */
+    char msg[512];  /* house style, see above */
 } FsqlErr;
 
 /* Set err (may be NULL) to code with a formatted message; returns code, so

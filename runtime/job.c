@@ -96,8 +96,7 @@ void job_set_row_source(Job *j, SourceReader *r, uint32_t row)
     j->cur_row = row;
 }
 
-void job_row_context(Job *j, const Batch *b, uint32_t row, char *buf,
-                     size_t n)
+void job_row_context(Job *j, const Batch *b, uint32_t row, char *buf, size_t n)
 {
     buf[0] = '\0';
     if (!j->cur_reader || !j->cur_reader->v->describe || !j->cur_batch)
@@ -138,9 +137,11 @@ JobStats job_stats(const Job *j)
     }
     st.rows_out = 0;
     st.rows_late = 0;
+    st.lookups_failed = 0;
     for (uint32_t i = 0; i < j->n_ops; i++) {
         OpKind k = j->ops[i]->def->kind;
         st.rows_late += j->ops[i]->rows_late;
+        st.lookups_failed += j->ops[i]->lookups_failed;
         if (k == OP_KIND_SINK || k == OP_KIND_COLLECT)
             st.rows_out += j->ops[i]->rows_in;
     }
@@ -188,8 +189,8 @@ static void share_source(Job *j, OpState *s, const TableDef *t)
             if (ta <= tb) {
                 cols[n] = x->cols[a];
                 tcols[n] = ta;
-                meta[n] = ss->table.metadata_keys ? ss->table.metadata_keys[a]
-                                                  : NULL;
+                meta[n] =
+                    ss->table.metadata_keys ? ss->table.metadata_keys[a] : NULL;
                 a++;
                 if (ta == tb)
                     b++;
@@ -220,8 +221,8 @@ static void bind_sources(Job *j)
             const Program *p = job_program_of(j, s->def);
             const TableDef *t = &p->tables[s->def->u.source.table];
             bool same = t->schema.n_cols == ss->table.schema.n_cols;
-            uint32_t *map = ARENA_NEW_ARRAY(&j->a, uint32_t,
-                                            t->schema.n_cols + 1);
+            uint32_t *map =
+                ARENA_NEW_ARRAY(&j->a, uint32_t, t->schema.n_cols + 1);
             for (uint32_t c = 0; c < t->schema.n_cols; c++) {
                 for (uint32_t k = 0; k < ss->table.schema.n_cols; k++)
                     if (ss->table.table_cols[k] == t->table_cols[c])
@@ -290,8 +291,7 @@ Job *job_new(const Program *const *progs, uint32_t n_progs,
                 char pos[256];
                 program_span_pos(prog, d->at, pos, sizeof pos);
                 fsql_err_set(err, FSQL_E_UNSUPPORTED,
-                             "%s: the runtime cannot run %s operators yet",
-                             pos,
+                             "%s: the runtime cannot run %s operators yet", pos,
                              d->kind == OP_KIND_UNSUPPORTED && d->unsupported
                                  ? d->unsupported
                                  : op_kind_name(d->kind));

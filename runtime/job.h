@@ -42,8 +42,8 @@ bool output_format_parse(const char *name, OutputFormat *out);
 
 typedef struct JobConfig {
     OutputFormat output;
-    FILE *out;         /* results and print sinks (stdout) */
-    FILE *err_out;     /* print 'standard-error' and warnings (stderr) */
+    FILE *out;            /* results and print sinks (stdout) */
+    FILE *err_out;        /* print 'standard-error' and warnings (stderr) */
     bool install_signals; /* SIGINT/SIGTERM stop the loop */
 } JobConfig;
 
@@ -54,6 +54,8 @@ typedef struct JobStats {
     uint64_t fields_nulled; /* bad fields read as NULL */
     uint64_t rows_late;     /* rows event-time operators dropped as late
                                (sum of OpState.rows_late) */
+    uint64_t lookups_failed; /* rows whose lookup failed and passed with
+                                NULL dimension columns (issue 6) */
     double seconds;         /* wall time of the loop */
     bool stopped;           /* ended by a signal, not by end of input */
 } JobStats;

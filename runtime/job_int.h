@@ -13,31 +13,31 @@
 
 /* One reader feeding every TableSourceScan of the same table. */
 typedef struct SharedSource {
-    TableDef table;        /* merged: schema = union of the scans' columns */
+    TableDef table; /* merged: schema = union of the scans' columns */
     SourceReader *reader;
     uint32_t n_members;
     OpState **members;
     SourceBinding *bindings; /* per member */
-    Batch batch;           /* the read batch (reused) */
+    Batch batch;             /* the read batch (reused) */
     bool ended;
-    int64_t next_poll_ms;  /* monotonic; 0: now */
+    int64_t next_poll_ms; /* monotonic; 0: now */
 } SharedSource;
 
 struct Job {
     JobConfig cfg;
     uint32_t n_progs;
     const Program *const *progs;
-    Arena a;               /* job lifetime: OpStates, tables, arrays */
-    Arena batch_arena;     /* reset after every push cycle */
+    Arena a;           /* job lifetime: OpStates, tables, arrays */
+    Arena batch_arena; /* reset after every push cycle */
     uint32_t n_ops, cap_ops;
-    OpState **ops;         /* every operator, program by program, in
+    OpState **ops;     /* every operator, program by program, in
                               topological order */
-    uint32_t *op_prog;     /* program index of ops[i] */
+    uint32_t *op_prog; /* program index of ops[i] */
     uint32_t n_srcs;
     SharedSource *srcs;
-    RunCtx rctx;           /* job-wide (prog = the first program) */
-    RunCtx *rctxs;         /* per program */
-    TimeZone *tz;          /* owned; NULL when UTC */
+    RunCtx rctx;   /* job-wide (prog = the first program) */
+    RunCtx *rctxs; /* per program */
+    TimeZone *tz;  /* owned; NULL when UTC */
     bool is_open;
     bool failed;
     FsqlErr err;

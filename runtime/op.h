@@ -110,6 +110,10 @@ struct OpState {
     uint64_t rows_out;
     uint64_t rows_late;    /* rows dropped as late (behind the watermark
                               on arrival); summed into JobStats */
+    uint64_t lookups_failed; /* lookup joins: probe rows whose lookup
+                              failed and passed unmatched
+                              (lookup.failure-mode NULL); summed into
+                              JobStats (issue 6) */
     VmCtx vm;              /* evaluation context (a = batch arena, tz) */
 };
 

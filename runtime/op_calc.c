@@ -16,8 +16,8 @@
 #include <string.h>
 
 typedef struct CalcState {
-    Value *fregs;  /* filter registers */
-    Value *pregs;  /* projection registers */
+    Value *fregs;                /* filter registers */
+    Value *pregs;                /* projection registers */
     const int32_t *trivial_cols; /* projection of column refs, else NULL */
 } CalcState;
 

@@ -10,7 +10,7 @@
  * nothing (SQL '=').  Kinds and per-row watermarks are carried over.
  *
  * Where rows come from:
- *   - jdbc (SQLite; MySQL later): a LookupReader opened at job open, with
+ *   - jdbc (SQLite, MySQL): a LookupReader opened at job open, with
  *     the shared LookupCache (lookup.h) in front when the table asks for
  *     one (PARTIAL); a batch is probed in two passes - keys are evaluated
  *     and hashed and their buckets prefetched first, then looked up - so
@@ -29,6 +29,12 @@
  * at 0 and advances that many milliseconds per probe row, so that tests
  * of cache expiry are deterministic.  FSQL_LOOKUP_STATS=1 prints the
  * cache counters to standard error when the operator closes.
+ *
+ * Batched misses (issue 6): when the reader has get_many (MySQL), each
+ * chunk's cache misses - equal keys once - are fetched in one call, then
+ * cached; a LOOKUP_DEGRADED result (source unreachable, failure mode
+ * NULL) lets the rows pass unmatched, uncached, counted in
+ * OpState.lookups_failed (the job summary).
  */
 #include "runtime/fsql.h"
 #include "runtime/connector.h"
@@ -60,11 +66,22 @@ typedef struct LookupJoinState {
     bool has_null[PROBE_CHUNK];
     int64_t clock_step;     /* test clock step, 0: monotonic clock */
     int64_t clock_ms;       /* test clock */
+    int64_t batch_now_ms;   /* monotonic clock at the start of the push */
     bool print_stats;
     uint64_t lookups;       /* reader calls */
     uint64_t rows_matched;  /* dim rows joined */
+    /* Batched misses (readers with get_many, e.g. MySQL; issue 6): the
+     * distinct cache misses of a chunk, and each probe row's result. */
+    Value miss_keys[PROBE_CHUNK * 8];
+    uint64_t miss_hash[PROBE_CHUNK];
+    LookupRows miss_rows[PROBE_CHUNK];
+    int32_t miss_of[PROBE_CHUNK];   /* probe row -> miss index, or -1 */
+    LookupRows res[PROBE_CHUNK];    /* probe row -> rows (cache hits) */
 } LookupJoinState;
 
+/* The cache clock for the next probe row: the test clock advances per
+ * row; the real one is read once per pushed batch (lj_push sets
+ * batch_now_ms), which is all the precision a TTL needs. */
 static int64_t lj_now(LookupJoinState *st)
 {
     if (st->clock_step) {
@@ -72,7 +89,7 @@ static int64_t lj_now(LookupJoinState *st)
         st->clock_ms += st->clock_step;
         return t;
     }
-    return job_now_mono_ms();
+    return st->batch_now_ms;
 }
 
 /* ---- bounded filesystem tables ------------------------------------------ */
@@ -352,8 +369,90 @@ static int lookup_one(OpState *s, LookupJoinState *st, const Value *key,
     int rc = st->reader->v->get(st->reader, key, a, out, &err);
     if (rc < 0)
         return op_fail(s, rc, "%s", err.msg);
+    if (rc == LOOKUP_DEGRADED) { /* failed, passes unmatched, not cached */
+        s->lookups_failed++;
+        out->n_rows = 0;
+        return FSQL_OK;
+    }
     if (st->cache)
         lookup_cache_put(st->cache, key, h, out, now, out);
+    return FSQL_OK;
+}
+
+/* The batched path (issue 6): rows r0..r0+n of in, whose keys, NULL
+ * flags and hashes pass 1 computed.  Misses of equal keys within the chunk
+ * are fetched once. */
+static int lookup_chunk(OpState *s, LookupJoinState *st, Batch *in,
+                        uint32_t r0, uint32_t n)
+{
+    const OpLookupJoinDef *d = &s->def->u.lookup;
+    uint32_t nk = d->n_keys;
+    uint32_t nmiss = 0;
+    int64_t now = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        st->miss_of[i] = -1;
+        st->res[i].n_rows = 0;
+        st->res[i].rows = NULL;
+        if (st->has_null[i])
+            continue;
+        const Value *key = st->keys + (size_t)i * nk;
+        uint64_t h = st->hashes[i];
+        if (st->cache) {
+            now = lj_now(st);
+            if (lookup_cache_get(st->cache, key, h, now, &st->res[i]))
+                continue;
+        } else {
+            h = 0;
+            for (uint32_t k = 0; k < nk; k++)
+                h = h * 31 + value_hash(&key[k], &st->key_types[k]);
+        }
+        int32_t m = -1;
+        for (uint32_t j = 0; j < nmiss && m < 0; j++) {
+            if (st->miss_hash[j] != h)
+                continue;
+            bool eq = true;
+            for (uint32_t k = 0; k < nk && eq; k++)
+                eq = value_equal(&st->miss_keys[j * nk + k], &key[k],
+                                 &st->key_types[k]);
+            if (eq)
+                m = (int32_t)j;
+        }
+        if (m < 0) {
+            m = (int32_t)nmiss++;
+            memcpy(&st->miss_keys[(size_t)m * nk], key, sizeof(Value) * nk);
+            st->miss_hash[m] = h;
+        }
+        st->miss_of[i] = m;
+    }
+    if (nmiss > 0) {
+        FsqlErr err = {0};
+        st->lookups += nmiss;
+        int rc = st->reader->v->get_many(st->reader, nmiss, st->miss_keys,
+                                         in->a, st->miss_rows, &err);
+        if (rc < 0)
+            return op_fail(s, rc, "%s", err.msg);
+        if (st->cache) {
+            if (!st->clock_step)
+                now = lj_now(st);
+            for (uint32_t j = 0; j < nmiss; j++)
+                if (st->miss_rows[j].rows || rc != LOOKUP_DEGRADED)
+                    lookup_cache_put(st->cache, &st->miss_keys[j * nk],
+                                     st->miss_hash[j], &st->miss_rows[j], now,
+                                     &st->miss_rows[j]);
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            if (st->miss_of[i] < 0)
+                continue;
+            st->res[i] = st->miss_rows[st->miss_of[i]];
+            if (rc == LOOKUP_DEGRADED && !st->res[i].rows)
+                s->lookups_failed++;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        int rc = emit_matches(s, st, in, r0 + i, &st->res[i]);
+        if (rc < 0)
+            return rc;
+    }
     return FSQL_OK;
 }
 
@@ -365,6 +464,8 @@ static int lj_push(OpState *s, Batch *in, uint32_t port)
     uint32_t nk = d->n_keys, nin = in->n_cols;
     (void)port;
     s->vm.now_ms = job_now_wall_ms();
+    if (st->cache && !st->clock_step)
+        st->batch_now_ms = job_now_mono_ms();
     s->out.split = in->split;
     for (uint32_t r0 = 0; r0 < in->n_rows; r0 += PROBE_CHUNK) {
         uint32_t n = in->n_rows - r0;
@@ -396,6 +497,15 @@ static int lj_push(OpState *s, Batch *in, uint32_t port)
             for (uint32_t i = 0; i < n; i++)
                 if (!st->has_null[i])
                     lookup_cache_prefetch_entry(st->cache, st->hashes[i]);
+        /* Readers that fetch many keys at once (get_many): probe the
+         * cache for the whole chunk, fetch the distinct misses in one
+         * call, cache them, then emit. */
+        if (st->reader && st->reader->v->get_many && nk <= 8) {
+            int rc = lookup_chunk(s, st, in, r0, n);
+            if (rc < 0)
+                return rc;
+            continue;
+        }
         /* Pass 2: look up and emit. */
         for (uint32_t i = 0; i < n; i++) {
             uint32_t r = r0 + i;

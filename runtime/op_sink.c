@@ -21,7 +21,7 @@ typedef struct SinkState {
     SinkWriter *w;
     const TableDef *table; /* NULL for Collect */
     bool identity;
-    Batch mapped;          /* rows rearranged to the table schema */
+    Batch mapped; /* rows rearranged to the table schema */
 } SinkState;
 
 static int sink_open(OpState *s)

@@ -18,12 +18,12 @@
 #include "runtime/op.h"
 
 typedef struct WmState {
-    Value *regs;       /* register file of the expression */
-    int64_t *split_max;/* per split: max expr value (WM_NONE: none yet) */
+    Value *regs;        /* register file of the expression */
+    int64_t *split_max; /* per split: max expr value (WM_NONE: none yet) */
     bool *split_open;
     uint32_t n_splits, cap_splits;
-    int64_t cur;       /* current combined watermark */
-    int64_t *wm;       /* per-row watermarks of the pushed view */
+    int64_t cur; /* current combined watermark */
+    int64_t *wm; /* per-row watermarks of the pushed view */
 } WmState;
 
 static int wm_open(OpState *s)

@@ -44,8 +44,8 @@ typedef struct OutWriter {
     bool header_done;
     /* table form */
     Arena a;
-    Cell *cells;        /* n_rows * n_cols */
-    bool *live;         /* row not retracted */
+    Cell *cells; /* n_rows * n_cols */
+    bool *live;  /* row not retracted */
     uint32_t n_rows, cap_rows;
     StrBuf cell;
 } OutWriter;

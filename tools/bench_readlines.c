@@ -30,7 +30,7 @@ int main(int argc, char **argv)
         lines++;
         bytes += (unsigned long long)n;
     }
-    free(line); /* getline's buffer: not an fsql allocation */
+    free(line); /* libc-owned: getline's buffer */
     fclose(f);
     printf("%llu %llu\n", lines, bytes);
     return 0;

@@ -34,6 +34,7 @@ need_cmd clang clang
 need_cmd sqlite3 sqlite3
 need_cmd kcat kcat
 need_cmd python3 python3
+need_file /usr/bin/time time  # peak RSS in make bench
 need_pc rdkafka librdkafka-dev
 need_pc sqlite3 libsqlite3-dev
 need_pc libpcre2-8 libpcre2-dev

@@ -60,6 +60,7 @@ typedef struct Source {
     const char *path; /* as given, "<stdin>" or "<command line>" */
     char *text;       /* xmalloc'd, NUL-terminated; lives until exit */
     size_t len;
+    char *buf;        /* the allocation text points into (after a BOM) */
 } Source;
 
 typedef struct KeyValue {
@@ -360,6 +361,7 @@ static Source read_source(const char *path)
     buf[len] = '\0';
     s.text = buf;
     s.len = len;
+    s.buf = buf;
     /* A UTF-8 byte order mark is not part of the SQL. */
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
         s.text = buf + 3;
@@ -368,15 +370,42 @@ static Source read_source(const char *path)
     return s;
 }
 
-/* The buffers of the sources read, kept reachable until exit (the
- * diagnostics borrow them; leak checkers should not report them). */
-static Source *kept_sources[8];
+/* Arrays of sources read, freed at exit (the diagnostics borrow their
+ * text until then). */
+static struct {
+    Source *v;
+    int n;
+} kept_sources[4];
 static size_t n_kept;
 
-static void keep_source_text(Source *v)
+static void free_kept_sources(void)
 {
-    if (n_kept < FSQL_ARRAY_LEN(kept_sources))
-        kept_sources[n_kept++] = v;
+    for (size_t i = 0; i < n_kept; i++) {
+        for (int k = 0; k < kept_sources[i].n; k++)
+            xfree(kept_sources[i].v[k].buf);
+        xfree(kept_sources[i].v);
+    }
+    n_kept = 0;
+}
+
+static void keep_source_text(Source *v, int n)
+{
+    if (n_kept == 0)
+        atexit(free_kept_sources);
+    if (n_kept < FSQL_ARRAY_LEN(kept_sources)) {
+        kept_sources[n_kept].v = v;
+        kept_sources[n_kept].n = n;
+        n_kept++;
+    }
+}
+
+/* A heap copy of s, freed at exit with its text. */
+static Source *source_keep(Source s)
+{
+    Source *v = xmalloc(sizeof(Source));
+    *v = s;
+    keep_source_text(v, 1);
+    return v;
 }
 
 static Source *sources_read(const char **paths, int n)
@@ -516,6 +545,7 @@ static int run_job(Program *const *progs, uint32_t n, JobStats *total)
         total->rows_skipped += st.rows_skipped;
         total->fields_nulled += st.fields_nulled;
         total->rows_late += st.rows_late;
+        total->lookups_failed += st.lookups_failed; /* issue 6 */
         total->seconds += st.seconds;
         total->stopped |= st.stopped;
     }
@@ -550,6 +580,11 @@ static void run_summary(const JobStats *st)
         fprintf(stderr, ", %llu late row%s dropped",
                 (unsigned long long)st->rows_late,
                 st->rows_late == 1 ? "" : "s");
+    if (st->lookups_failed) /* lookup.failure-mode NULL (issue 6) */
+        fprintf(stderr, ", %llu failed lookup%s passed with NULL "
+                "dimension columns",
+                (unsigned long long)st->lookups_failed,
+                st->lookups_failed == 1 ? "" : "s");
     if (st->stopped)
         fputs(" (stopped)", stderr);
     fputc('\n', stderr);
@@ -729,7 +764,7 @@ int main(int argc, char **argv)
         usage_error("'-i' does not apply to 'fsql %s'",
                     opt.cmd == CMD_TOKENS ? "tokens" : "parse");
     Source *inits = sources_read(opt.inits, opt.n_inits);
-    keep_source_text(inits);
+    keep_source_text(inits, opt.n_inits);
 
     switch (opt.cmd) {
     case CMD_VALIDATE: {
@@ -737,35 +772,26 @@ int main(int argc, char **argv)
         const char **paths = opt.n_files ? opt.files : stdin_only;
         int n = opt.n_files ? opt.n_files : 1;
         Source *files = sources_read(paths, n);
-        keep_source_text(files);
+        keep_source_text(files, n);
         return cmd_validate(inits, files, n);
     }
-    case CMD_EXPLAIN: {
-        static Source s;
-        s = read_source(single);
-        return cmd_explain(inits, &s);
-    }
-    case CMD_RUN: {
-        static Source s;
-        s = read_source(single);
-        return cmd_run(inits, &s);
-    }
+    case CMD_EXPLAIN:
+        return cmd_explain(inits, source_keep(read_source(single)));
+    case CMD_RUN:
+        return cmd_run(inits, source_keep(read_source(single)));
     case CMD_EVAL: {
-        static Source s;
+        Source s;
         s.path = "<command line>";
         s.len = strlen(opt.eval_sql);
         s.text = xmalloc(s.len + 1);
         memcpy(s.text, opt.eval_sql, s.len + 1);
-        return cmd_run(inits, &s);
+        s.buf = s.text;
+        return cmd_run(inits, source_keep(s));
     }
-    case CMD_TOKENS: {
-        Source s = read_source(single);
-        return cmd_tokens(&s);
-    }
-    case CMD_PARSE: {
-        Source s = read_source(single);
-        return cmd_parse(&s);
-    }
+    case CMD_TOKENS:
+        return cmd_tokens(source_keep(read_source(single)));
+    case CMD_PARSE:
+        return cmd_parse(source_keep(read_source(single)));
     default:
         break;
     }

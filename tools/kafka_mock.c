@@ -14,6 +14,27 @@
  * or SIGINT, or until standard input reaches end of file when --stdin-eof
  * is given (so a test script can tie the cluster's life to a pipe).
  *
+ * Control lines on standard input inject faults (one command a line; each
+ * is answered with "ok ..." on standard output, or an error on standard
+ * error):
+ *
+ *   down N              broker N stops answering (its connections close)
+ *   up N                broker N is back
+ *   rtt N MS            broker N answers with MS milliseconds of delay
+ *   err APIKEY COUNT CODE
+ *                       the next COUNT requests of APIKEY (a number, or a
+ *                       name: Produce, Fetch, ListOffsets, Metadata,
+ *                       OffsetCommit, OffsetFetch, FindCoordinator,
+ *                       JoinGroup, Heartbeat, SyncGroup, InitProducerId,
+ *                       AddPartitionsToTxn, EndTxn) fail with Kafka error
+ *                       CODE (a number, e.g. 29 TOPIC_AUTHORIZATION_FAILED,
+ *                       or -195 for a disconnect)
+ *   topic NAME PARTITIONS
+ *                       create a topic
+ *
+ * Brokers are numbered from 1.  Standard input reaching end of file ends
+ * the control channel (and, with --stdin-eof, the cluster).
+ *
  * The mock cluster speaks the Kafka protocol to any client (kcat, fsql).
  * Its known limits in librdkafka 2.0.2: read_committed consumers still see
  * aborted and open transactions, and offsets sent with
@@ -34,6 +55,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 typedef struct TopicSpec {
@@ -50,6 +72,92 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
+static const struct {
+    const char *name;
+    int16_t key;
+} api_names[] = {
+    {"Produce", 0},        {"Fetch", 1},           {"ListOffsets", 2},
+    {"Metadata", 3},       {"OffsetCommit", 8},    {"OffsetFetch", 9},
+    {"FindCoordinator", 10}, {"JoinGroup", 11},    {"Heartbeat", 12},
+    {"LeaveGroup", 13},    {"SyncGroup", 14},      {"InitProducerId", 22},
+    {"AddPartitionsToTxn", 24}, {"AddOffsetsToTxn", 25}, {"EndTxn", 26},
+    {"TxnOffsetCommit", 28},
+};
+
+static bool parse_long(const char *s, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* One control line (see the header comment). */
+static void control_line(rd_kafka_mock_cluster_t *mc, char *line)
+{
+    char *argv[8];
+    int argc = 0;
+    for (char *tok = strtok(line, " \t\r"); tok && argc < 8;
+         tok = strtok(NULL, " \t\r"))
+        argv[argc++] = tok;
+    if (argc == 0 || argv[0][0] == '#')
+        return;
+    long a = 0, b = 0, c = 0;
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    if ((strcmp(argv[0], "down") == 0 || strcmp(argv[0], "up") == 0) &&
+        argc == 2 && parse_long(argv[1], &a)) {
+        err = argv[0][0] == 'd'
+                  ? rd_kafka_mock_broker_set_down(mc, (int32_t)a)
+                  : rd_kafka_mock_broker_set_up(mc, (int32_t)a);
+    } else if (strcmp(argv[0], "rtt") == 0 && argc == 3 &&
+               parse_long(argv[1], &a) && parse_long(argv[2], &b)) {
+        err = rd_kafka_mock_broker_set_rtt(mc, (int32_t)a, (int)b);
+    } else if (strcmp(argv[0], "err") == 0 && argc == 4 &&
+               parse_long(argv[2], &b) && parse_long(argv[3], &c) && b > 0 &&
+               b <= 100000) {
+        int16_t key = -1;
+        if (parse_long(argv[1], &a))
+            key = (int16_t)a;
+        for (size_t i = 0; i < FSQL_ARRAY_LEN(api_names) && key < 0; i++)
+            if (strcasecmp(api_names[i].name, argv[1]) == 0)
+                key = api_names[i].key;
+        if (key < 0) {
+            fprintf(stderr, "fsql-kafka-mock: unrecognized API key \"%s\"\n",
+                    argv[1]);
+            return;
+        }
+        rd_kafka_resp_err_t *codes =
+            xcalloc((size_t)b, sizeof(rd_kafka_resp_err_t));
+        for (long i = 0; i < b; i++)
+            codes[i] = (rd_kafka_resp_err_t)c;
+        rd_kafka_mock_push_request_errors_array(mc, key, (size_t)b, codes);
+        xfree(codes);
+    } else if (strcmp(argv[0], "topic") == 0 && argc == 3 &&
+               parse_long(argv[2], &a) && a > 0) {
+        err = rd_kafka_mock_topic_create(mc, argv[1], (int)a, 1);
+    } else {
+        fprintf(stderr,
+                "fsql-kafka-mock: unrecognized control line \"%s\" (try "
+                "down N, up N, rtt N MS, err APIKEY COUNT CODE, topic NAME "
+                "PARTITIONS)\n",
+                argv[0]);
+        return;
+    }
+    if (err) {
+        fprintf(stderr, "fsql-kafka-mock: %s failed: %s\n", argv[0],
+                rd_kafka_err2str(err));
+        return;
+    }
+    printf("ok");
+    for (int i = 0; i < argc; i++)
+        printf(" %s", argv[i]);
+    printf("\n");
+    fflush(stdout);
+}
+
 static const char usage_text[] =
     "usage: fsql-kafka-mock [--brokers N] [--topic NAME:PARTITIONS[:REPLICAS]]...\n"
     "                       [--stdin-eof]\n"
@@ -63,7 +171,14 @@ static const char usage_text[] =
     "  --stdin-eof        also stop when standard input reaches end of file\n"
     "  -h, --help         print this help\n"
     "\n"
-    "Runs until SIGTERM or SIGINT.  The ports are chosen by the system.\n";
+    "Runs until SIGTERM or SIGINT.  The ports are chosen by the system.\n"
+    "\n"
+    "Control lines on standard input (answered with 'ok ...'):\n"
+    "  down N | up N        take broker N (from 1) down or bring it back\n"
+    "  rtt N MS             delay broker N's answers by MS milliseconds\n"
+    "  err APIKEY COUNT CODE  fail the next COUNT requests of APIKEY\n"
+    "                       (number or name, e.g. Produce) with error CODE\n"
+    "  topic NAME PARTITIONS  create a topic\n";
 
 static FSQL_NORETURN void usage_error(const char *msg, const char *arg)
 {
@@ -188,18 +303,37 @@ int main(int argc, char **argv)
     printf("bootstrap.servers=%s\n", rd_kafka_mock_cluster_bootstraps(mc));
     fflush(stdout);
 
+    /* Control lines come on stdin until it ends. */
+    bool stdin_open = true;
+    char line[1024];
+    size_t ll = 0;
     while (!stop_requested) {
-        if (stdin_eof) {
-            struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
-            int r = poll(&pfd, 1, 200);
-            if (r > 0) {
-                char buf[4096];
-                ssize_t got = read(STDIN_FILENO, buf, sizeof(buf));
-                if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN))
-                    break;
-            }
-        } else {
+        if (!stdin_open) {
             poll(NULL, 0, 200);
+            continue;
+        }
+        struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+        int r = poll(&pfd, 1, 200);
+        if (r <= 0)
+            continue;
+        char buf[4096];
+        ssize_t got = read(STDIN_FILENO, buf, sizeof(buf));
+        if (got < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (got <= 0) {
+            if (stdin_eof)
+                break;
+            stdin_open = false;
+            continue;
+        }
+        for (ssize_t i = 0; i < got; i++) {
+            if (buf[i] == '\n' || ll == sizeof(line) - 1) {
+                line[ll] = '\0';
+                control_line(mc, line);
+                ll = 0;
+            } else {
+                line[ll++] = buf[i];
+            }
         }
     }
 

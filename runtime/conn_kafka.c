@@ -1,0 +1,1525 @@
+/*
+ * conn_kafka.c - the 'kafka' connector: a source over one or more topics
+ * and a sink into one topic, on librdkafka (runtime/kafka.h).  The
+ * 'upsert-kafka' connector (conn_upsert_kafka.c) runs the same code with
+ * is_upsert set.
+ *
+ * Source.
+ *   Partitions: an unbounded source subscribes to its topics ('topic', a
+ *   ';' list, or 'topic-pattern') in the consumer group, so fsql processes
+ *   with the same group id share the partitions (DESIGN.md section 5); a
+ *   bounded source (scan.bounded.mode) assigns itself every partition of
+ *   its topics, so a backtest reads everything and ends deterministically.
+ *   Every assigned partition is one split (Batch.split): a batch holds rows
+ *   of one partition, watermarks are kept per partition, and a partition
+ *   that is revoked or reaches its stop offset ends its split
+ *   (BATCH_F_SPLIT_END).  A partition assigned again gets a new split id.
+ *   Start: scan.startup.mode on the first assignment of a partition in
+ *   this process (earliest-offset, latest-offset, group-offsets falling
+ *   back to auto.offset.reset = earliest, timestamp, specific-offsets with
+ *   unlisted partitions at the group offset); later assignments resume at
+ *   the committed offset.
+ *   Stop (bounded): the partition's end offset when the job started
+ *   (latest-offset), the committed offset (group-offsets), the first
+ *   offset at or after the timestamp (timestamp), or the listed offset
+ *   (specific-offsets); partitions without one stop at their end offset.
+ *   The source ends when every partition has reached its stop offset.
+ *   Reading: rd_kafka_consume_batch_queue fills up to a batch of messages
+ *   at once; records are decoded in place (strings point into the message
+ *   payloads), and the messages are destroyed in batch_done(), after the
+ *   push cycle.  No allocation per row.
+ *   Offsets (at-least-once): enable.auto.offset.store is off; after a
+ *   batch's push cycle the source notes (partition, next offset, ack mark)
+ *   and stores the offset with rd_kafka_offsets_store only once every
+ *   record the Kafka sinks produced up to that mark has been acknowledged
+ *   (kafka.h, the acknowledgement log).  librdkafka's auto commit commits
+ *   stored offsets every auto.commit.interval.ms; revocation and close
+ *   commit synchronously.
+ *   Bad records: fail the job naming topic, partition and offset (rows
+ *   before it in the batch are still pushed), or with the format's
+ *   ignore-parse-errors are skipped and counted.  Records with a null
+ *   value are skipped (Flink does the same).
+ *   Metadata columns: topic, partition, offset, timestamp, timestamp-type
+ *   (headers needs MAP values, which the runtime does not have yet).
+ *
+ * Sink.
+ *   One topic; key (key.fields, or the PRIMARY KEY for upsert-kafka) and
+ *   value formats; sink.partitioner default (librdkafka murmur2_random:
+ *   by key hash like the Java client, random without a key), fixed (all to
+ *   partition 0: fsql runs one sink instance) or round-robin.
+ *   sink.delivery-guarantee at-least-once: every record gets an ack
+ *   sequence number, so sources store offsets only behind acknowledged
+ *   output; flush() (end of input, stop) waits for every delivery report.
+ *   none: the same, but sources do not wait for acknowledgements.  A
+ *   failed delivery fails the job with the broker's error; it is never
+ *   dropped.  A full producer queue (QUEUE_FULL) serves delivery reports
+ *   for up to 100 ms and retries.  exactly-once needs checkpoints (issue
+ *   10): the producer would then run the transactions.c pattern, and the
+ *   source would hand its offsets to send_offsets_to_transaction instead
+ *   of storing them (the ack mark becomes the transaction boundary).
+ *   upsert-kafka: +I/+U rows are written as key -> value, -D rows as a
+ *   tombstone (key -> null), -U rows are dropped.
+ */
+#include "runtime/fsql.h"
+#include "runtime/kafka.h"
+
+#include <errno.h>
+#include <regex.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define META_TIMEOUT_MS 10000
+
+typedef enum KStart {
+    KSTART_GROUP,
+    KSTART_EARLIEST,
+    KSTART_LATEST,
+    KSTART_TIMESTAMP,
+    KSTART_SPECIFIC
+} KStart;
+
+typedef enum KStop {
+    KSTOP_NONE,
+    KSTOP_LATEST,
+    KSTOP_GROUP,
+    KSTOP_TIMESTAMP,
+    KSTOP_SPECIFIC
+} KStop;
+
+typedef enum KMeta {
+    KM_NONE,
+    KM_TOPIC,
+    KM_PARTITION,
+    KM_OFFSET,
+    KM_TIMESTAMP,
+    KM_TIMESTAMP_TYPE
+} KMeta;
+
+typedef struct KOffset {
+    int32_t partition;
+    int64_t offset;
+} KOffset;
+
+/* One assigned partition: one split. */
+typedef struct KPart {
+    char *topic;      /* xmalloc */
+    int32_t partition;
+    uint32_t split;
+    int64_t next;     /* offset after the last record seen; -1 unknown */
+    int64_t stop;     /* bounded: exclusive stop offset; -1 none */
+    bool active;      /* assigned now */
+    bool done;        /* reached stop (bounded) */
+} KPart;
+
+typedef struct KPending {
+    uint32_t part;    /* index in parts */
+    uint32_t split;   /* to notice a reassignment */
+    int64_t next;     /* offset to store */
+    uint64_t mark;    /* ack mark at the end of the push cycle */
+} KPending;
+
+typedef struct KReader {
+    SourceReader base;
+    const RunCtx *ctx;
+    rd_kafka_t *rk;
+    rd_kafka_queue_t *q;
+    bool is_upsert;
+    char **topics;
+    uint32_t n_topics;
+    char *pattern;        /* topic-pattern, or NULL */
+    regex_t re;
+    bool has_re;
+    KStart start;
+    int64_t start_ts;
+    KOffset *start_offs;
+    uint32_t n_start_offs;
+    KStop stop;
+    int64_t stop_ts;
+    KOffset *stop_offs;
+    uint32_t n_stop_offs;
+    bool bounded;
+    KPart *parts;
+    uint32_t n_parts, cap_parts;
+    uint32_t next_split;
+    uint32_t *ends;       /* split ids whose end is still to be sent */
+    uint32_t n_ends, cap_ends;
+    /* messages fetched but not yet decoded: fetched[fpos..fn) */
+    rd_kafka_message_t **fetched;
+    size_t fpos, fn;
+    /* messages of the batch being processed (destroyed at batch_done) */
+    rd_kafka_message_t **held;
+    size_t n_held;
+    int32_t batch_part;   /* part index of the current batch, -1 none */
+    int64_t batch_next;   /* offset after its last consumed record */
+    int64_t *row_off;     /* per row of the batch: its offset */
+    KafkaCodec key, val;
+    bool has_key, has_val;
+    KMeta *meta;          /* per schema column */
+    bool has_meta;
+    bool has_pending_err;
+    FsqlErr pending_err;
+    KPending *pend;
+    uint32_t n_pend, cap_pend, pend_head;
+    KafkaUpsertState *ups;
+    Value *img;           /* scratch row (upsert old image) */
+    bool warned_missing;
+    uint64_t dropped_null; /* records without value skipped */
+} KReader;
+
+/* ---- option parsing ------------------------------------------------------ */
+
+static char **split_list(const char *s, char sep, uint32_t *n_out)
+{
+    uint32_t n = 0, cap = 4;
+    char **v = xmalloc(sizeof(char *) * cap);
+    const char *p = s;
+    while (p) {
+        const char *e = strchr(p, sep);
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len && *p == ' ') {
+            p++;
+            len--;
+        }
+        while (len && p[len - 1] == ' ')
+            len--;
+        if (len) {
+            if (n == cap) {
+                cap *= 2;
+                v = xrealloc(v, sizeof(char *) * cap);
+            }
+            char *x = xmalloc(len + 1);
+            memcpy(x, p, len);
+            x[len] = '\0';
+            v[n++] = x;
+        }
+        p = e ? e + 1 : NULL;
+    }
+    *n_out = n;
+    return v;
+}
+
+static void free_list(char **v, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        xfree(v[i]);
+    xfree(v);
+}
+
+/* 'partition:0,offset:42;partition:1,offset:300' */
+static int parse_offsets(const TableDef *t, const char *key, const char *s,
+                         KOffset **out, uint32_t *n_out, FsqlErr *err)
+{
+    uint32_t n = 0;
+    char **items = split_list(s ? s : "", ';', &n);
+    KOffset *o = xcalloc(n + 1, sizeof(KOffset));
+    for (uint32_t i = 0; i < n; i++) {
+        long long p, off;
+        char tail;
+        if (sscanf(items[i], " partition : %lld , offset : %lld %c", &p, &off,
+                   &tail) != 2 ||
+            p < 0 || off < 0) {
+            fsql_err_set(err, FSQL_E_CONFIG,
+                         "table \"%s\": option '%s': cannot read \"%s\" "
+                         "(expected 'partition:N,offset:M')",
+                         t->name, key, items[i]);
+            free_list(items, n);
+            xfree(o);
+            return FSQL_E_CONFIG;
+        }
+        o[i].partition = (int32_t)p;
+        o[i].offset = off;
+    }
+    free_list(items, n);
+    *out = o;
+    *n_out = n;
+    return FSQL_OK;
+}
+
+static int64_t offset_for(const KOffset *o, uint32_t n, int32_t partition)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (o[i].partition == partition)
+            return o[i].offset;
+    return -1;
+}
+
+/* The consumer group: properties.group.id, else pipeline.name, else
+ * "fsql-" and the script's name. */
+static void default_group(const TableDef *t, const RunCtx *ctx, char *buf,
+                          size_t n)
+{
+    const char *pn = ctx && ctx->prog ? program_setting(ctx->prog,
+                                                        "pipeline.name")
+                                      : NULL;
+    if (pn) {
+        snprintf(buf, n, "%s", pn);
+        return;
+    }
+    const char *path = ctx && ctx->prog ? ctx->prog->src_path : NULL;
+    if (!path) {
+        snprintf(buf, n, "fsql-%s", t->name);
+        return;
+    }
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    size_t len = strlen(b);
+    if (len > 4 && strcmp(b + len - 4, ".sql") == 0)
+        len -= 4;
+    snprintf(buf, n, "fsql-%.*s", (int)len, b);
+}
+
+/* ---- partitions and splits ----------------------------------------------- */
+
+static int32_t part_find(KReader *r, const char *topic, int32_t partition)
+{
+    for (uint32_t i = 0; i < r->n_parts; i++)
+        if (r->parts[i].partition == partition &&
+            strcmp(r->parts[i].topic, topic) == 0)
+            return (int32_t)i;
+    return -1;
+}
+
+/* The part for (topic, partition), created if new. */
+static KPart *part_get(KReader *r, const char *topic, int32_t partition,
+                       bool *is_new)
+{
+    int32_t i = part_find(r, topic, partition);
+    *is_new = i < 0;
+    if (i >= 0)
+        return &r->parts[i];
+    if (r->n_parts == r->cap_parts) {
+        r->cap_parts = r->cap_parts ? r->cap_parts * 2 : 16;
+        r->parts = xrealloc(r->parts, sizeof(KPart) * r->cap_parts);
+    }
+    KPart *p = &r->parts[r->n_parts++];
+    memset(p, 0, sizeof *p);
+    p->topic = xstrdup(topic);
+    p->partition = partition;
+    p->next = -1;
+    p->stop = -1;
+    return p;
+}
+
+static void queue_end(KReader *r, uint32_t split)
+{
+    if (r->n_ends == r->cap_ends) {
+        r->cap_ends = r->cap_ends ? r->cap_ends * 2 : 16;
+        r->ends = xrealloc(r->ends, sizeof(uint32_t) * r->cap_ends);
+    }
+    r->ends[r->n_ends++] = split;
+}
+
+static bool topic_wanted(KReader *r, const char *topic)
+{
+    if (r->has_re) {
+        regmatch_t m;
+        return regexec(&r->re, topic, 1, &m, 0) == 0 && m.rm_so == 0 &&
+               (size_t)m.rm_eo == strlen(topic);
+    }
+    for (uint32_t i = 0; i < r->n_topics; i++)
+        if (strcmp(r->topics[i], topic) == 0)
+            return true;
+    return false;
+}
+
+/* Start offset of a partition assigned for the first time. */
+static int64_t start_offset(KReader *r, const char *topic, int32_t partition)
+{
+    switch (r->start) {
+    case KSTART_EARLIEST:
+        return RD_KAFKA_OFFSET_BEGINNING;
+    case KSTART_LATEST:
+        return RD_KAFKA_OFFSET_END;
+    case KSTART_SPECIFIC: {
+        int64_t o = offset_for(r->start_offs, r->n_start_offs, partition);
+        return o >= 0 ? o : RD_KAFKA_OFFSET_INVALID;
+    }
+    case KSTART_TIMESTAMP: {
+        rd_kafka_topic_partition_list_t *l =
+            rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(l, topic, partition)->offset =
+            r->start_ts;
+        rd_kafka_resp_err_t e =
+            rd_kafka_offsets_for_times(r->rk, l, META_TIMEOUT_MS);
+        int64_t o = RD_KAFKA_OFFSET_END;
+        if (!e && l->elems[0].err == 0 && l->elems[0].offset >= 0)
+            o = l->elems[0].offset;
+        rd_kafka_topic_partition_list_destroy(l);
+        return o;
+    }
+    case KSTART_GROUP:
+        break;
+    }
+    return RD_KAFKA_OFFSET_INVALID; /* committed, else auto.offset.reset */
+}
+
+/* Stop offset of a partition for a bounded source (-1: none). */
+static int64_t stop_offset(KReader *r, const char *topic, int32_t partition,
+                           FsqlErr *err, int *rc)
+{
+    int64_t lo = 0, hi = 0;
+    rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(
+        r->rk, topic, partition, &lo, &hi, META_TIMEOUT_MS);
+    *rc = FSQL_OK;
+    if (e) {
+        *rc = kafka_err_set(err, e,
+                            "could not read table \"%s\": could not get the "
+                            "end offset of topic \"%s\" partition %d",
+                            r->base.table->name, topic, (int)partition);
+        return -1;
+    }
+    int64_t o = -1;
+    if (r->stop == KSTOP_SPECIFIC) {
+        o = offset_for(r->stop_offs, r->n_stop_offs, partition);
+    } else if (r->stop == KSTOP_TIMESTAMP) {
+        rd_kafka_topic_partition_list_t *l =
+            rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(l, topic, partition)->offset =
+            r->stop_ts;
+        if (!rd_kafka_offsets_for_times(r->rk, l, META_TIMEOUT_MS) &&
+            l->elems[0].err == 0)
+            o = l->elems[0].offset;
+        rd_kafka_topic_partition_list_destroy(l);
+    } else if (r->stop == KSTOP_GROUP) {
+        rd_kafka_topic_partition_list_t *l =
+            rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(l, topic, partition);
+        if (!rd_kafka_committed(r->rk, l, META_TIMEOUT_MS) &&
+            l->elems[0].err == 0)
+            o = l->elems[0].offset;
+        rd_kafka_topic_partition_list_destroy(l);
+    }
+    if (o < 0 || o > hi)
+        o = hi;
+    return o;
+}
+
+/* ---- offsets: store behind acknowledged output ------------------------------ */
+
+static void pend_add(KReader *r, uint32_t part, int64_t next)
+{
+    /* Coalesce with the newest entry of the same partition. */
+    uint64_t mark = kafka_ack_mark();
+    if (r->n_pend > r->pend_head) {
+        KPending *last = &r->pend[r->n_pend - 1];
+        if (last->part == part && last->mark == mark) {
+            last->next = next;
+            return;
+        }
+    }
+    if (r->pend_head > 0 && r->n_pend == r->cap_pend) {
+        memmove(r->pend, r->pend + r->pend_head,
+                sizeof(KPending) * (r->n_pend - r->pend_head));
+        r->n_pend -= r->pend_head;
+        r->pend_head = 0;
+    }
+    if (r->n_pend == r->cap_pend) {
+        r->cap_pend = r->cap_pend ? r->cap_pend * 2 : 64;
+        r->pend = xrealloc(r->pend, sizeof(KPending) * r->cap_pend);
+    }
+    KPending *p = &r->pend[r->n_pend++];
+    p->part = part;
+    p->split = r->parts[part].split;
+    p->next = next;
+    p->mark = mark;
+}
+
+/* Store the offsets whose output has been acknowledged. */
+static void store_acked(KReader *r)
+{
+    if (r->pend_head == r->n_pend)
+        return;
+    rd_kafka_topic_partition_list_t *l = NULL;
+    while (r->pend_head < r->n_pend &&
+           kafka_ack_reached(r->pend[r->pend_head].mark)) {
+        KPending *p = &r->pend[r->pend_head++];
+        KPart *kp = &r->parts[p->part];
+        if (!kp->active || kp->split != p->split)
+            continue; /* revoked since: the new owner re-reads */
+        if (!l)
+            l = rd_kafka_topic_partition_list_new(8);
+        rd_kafka_topic_partition_t *e = NULL;
+        for (int i = 0; i < l->cnt; i++)
+            if (l->elems[i].partition == kp->partition &&
+                strcmp(l->elems[i].topic, kp->topic) == 0)
+                e = &l->elems[i];
+        if (!e)
+            e = rd_kafka_topic_partition_list_add(l, kp->topic,
+                                                  kp->partition);
+        e->offset = p->next;
+    }
+    if (r->pend_head == r->n_pend)
+        r->pend_head = r->n_pend = 0;
+    if (l) {
+        rd_kafka_offsets_store(r->rk, l);
+        rd_kafka_topic_partition_list_destroy(l);
+    }
+}
+
+/* ---- rebalancing (unbounded sources) ----------------------------------------- */
+
+static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
+                         rd_kafka_topic_partition_list_t *l, void *opaque)
+{
+    KReader *r = opaque;
+    bool coop = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    if (e == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        for (int i = 0; i < l->cnt; i++) {
+            rd_kafka_topic_partition_t *tp = &l->elems[i];
+            bool is_new;
+            KPart *kp = part_get(r, tp->topic, tp->partition, &is_new);
+            kp->active = true;
+            kp->done = false;
+            kp->split = r->next_split++;
+            tp->offset = is_new ? start_offset(r, tp->topic, tp->partition)
+                                : RD_KAFKA_OFFSET_INVALID;
+        }
+        r->base.n_splits = r->next_split;
+        if (coop) {
+            rd_kafka_error_t *x = rd_kafka_incremental_assign(rk, l);
+            if (x)
+                rd_kafka_error_destroy(x);
+        } else {
+            rd_kafka_assign(rk, l);
+        }
+        return;
+    }
+    /* Revoked (or lost): store what is acknowledged, commit, end the
+     * partitions' splits. */
+    kafka_producers_poll();
+    store_acked(r);
+    if (e == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS &&
+        !rd_kafka_assignment_lost(rk))
+        rd_kafka_commit(rk, NULL, 0);
+    for (int i = 0; i < l->cnt; i++) {
+        int32_t pi = part_find(r, l->elems[i].topic, l->elems[i].partition);
+        if (pi < 0 || !r->parts[pi].active)
+            continue;
+        r->parts[pi].active = false;
+        queue_end(r, r->parts[pi].split);
+    }
+    if (coop) {
+        rd_kafka_error_t *x = rd_kafka_incremental_unassign(rk, l);
+        if (x)
+            rd_kafka_error_destroy(x);
+    } else {
+        rd_kafka_assign(rk, NULL);
+    }
+}
+
+/* ---- bounded: assign every partition ------------------------------------------ */
+
+static int assign_all(KReader *r, FsqlErr *err)
+{
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t e =
+        rd_kafka_metadata(r->rk, 1, NULL, &md, META_TIMEOUT_MS);
+    if (e)
+        return kafka_err_set(err, e,
+                             "could not read table \"%s\": could not list "
+                             "the topics of the Kafka cluster",
+                             r->base.table->name);
+    /* Every named topic must exist. */
+    for (uint32_t i = 0; i < r->n_topics; i++) {
+        bool found = false;
+        for (int k = 0; k < md->topic_cnt; k++)
+            if (strcmp(md->topics[k].topic, r->topics[i]) == 0 &&
+                md->topics[k].err == 0)
+                found = true;
+        if (!found) {
+            rd_kafka_metadata_destroy(md);
+            return fsql_err_set(err, FSQL_E_IO,
+                                "could not read table \"%s\": topic \"%s\" "
+                                "does not exist",
+                                r->base.table->name, r->topics[i]);
+        }
+    }
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(16);
+    int rc = FSQL_OK;
+    for (int k = 0; k < md->topic_cnt && rc == FSQL_OK; k++) {
+        const struct rd_kafka_metadata_topic *mt = &md->topics[k];
+        if (mt->err || !topic_wanted(r, mt->topic))
+            continue;
+        for (int p = 0; p < mt->partition_cnt && rc == FSQL_OK; p++) {
+            int32_t pid = mt->partitions[p].id;
+            bool is_new;
+            KPart *kp = part_get(r, mt->topic, pid, &is_new);
+            kp->active = true;
+            kp->split = r->next_split++;
+            kp->stop = stop_offset(r, mt->topic, pid, err, &rc);
+            rd_kafka_topic_partition_list_add(l, mt->topic, pid)->offset =
+                start_offset(r, mt->topic, pid);
+        }
+    }
+    rd_kafka_metadata_destroy(md);
+    r->base.n_splits = r->next_split;
+    if (rc == FSQL_OK) {
+        e = rd_kafka_assign(r->rk, l);
+        if (e)
+            rc = kafka_err_set(err, e, "could not read table \"%s\"",
+                               r->base.table->name);
+    }
+    rd_kafka_topic_partition_list_destroy(l);
+    return rc;
+}
+
+/* ---- reading ------------------------------------------------------------------- */
+
+static void fill_meta(KReader *r, const rd_kafka_message_t *m, Value *row)
+{
+    const RtSchema *s = &r->base.table->schema;
+    for (uint32_t c = 0; c < s->n_cols; c++) {
+        KMeta k = r->meta[c];
+        if (k == KM_NONE)
+            continue;
+        Value *v = &row[c];
+        v->kind = (uint8_t)s->cols[c].type.kind;
+        v->is_null = false;
+        switch (k) {
+        case KM_NONE:
+            break;
+        case KM_TOPIC: {
+            const char *tn = rd_kafka_topic_name(m->rkt);
+            v->u.s.ptr = tn;
+            v->u.s.len = (uint32_t)strlen(tn);
+            break;
+        }
+        case KM_PARTITION:
+            v->u.i = m->partition;
+            break;
+        case KM_OFFSET:
+            v->u.i = m->offset;
+            break;
+        case KM_TIMESTAMP:
+        case KM_TIMESTAMP_TYPE: {
+            rd_kafka_timestamp_type_t tt;
+            int64_t ts = rd_kafka_message_timestamp(m, &tt);
+            if (k == KM_TIMESTAMP) {
+                v->is_null = tt == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+                v->u.i = ts;
+            } else {
+                const char *tx = tt == RD_KAFKA_TIMESTAMP_CREATE_TIME
+                                     ? "CreateTime"
+                                 : tt == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME
+                                     ? "LogAppendTime"
+                                     : "NoTimestampType";
+                v->u.s.ptr = tx;
+                v->u.s.len = (uint32_t)strlen(tx);
+            }
+            break;
+        }
+        }
+    }
+}
+
+/* Decode key and value of m into row.  0 ok, 1 skip (counted), 2 skip
+ * silently, -1 error (why). */
+static int decode_parts(KReader *r, const char *kp, size_t kl,
+                        const char *vp, size_t vl, Arena *a, Value *row,
+                        char *why, size_t why_n, const char **part_name)
+{
+    int rc;
+    if (r->has_key) {
+        *part_name = "key";
+        rc = kafka_codec_decode(&r->key, kp, kl, a, row, why, why_n);
+        if (rc == 2) {
+            /* no key: its columns are NULL */
+            for (uint32_t i = 0; i < r->key.n; i++)
+                row[r->key.cols[i]] = value_null(
+                    r->base.table->schema.cols[r->key.cols[i]].type.kind);
+        } else if (rc != 0) {
+            return rc;
+        }
+    }
+    if (r->has_val) {
+        *part_name = "value";
+        rc = kafka_codec_decode(&r->val, vp, vl, a, row, why, why_n);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static void set_pending_or_err(KReader *r, Batch *b, FsqlErr *err,
+                               const rd_kafka_message_t *m,
+                               const char *part, const char *why)
+{
+    FsqlErr *e = b->n_rows ? &r->pending_err : err;
+    fsql_err_set(e, FSQL_E_DATA,
+                 "topic \"%s\", partition %d, offset %lld: bad record %s: %s",
+                 rd_kafka_topic_name(m->rkt), (int)m->partition,
+                 (long long)m->offset, part, why);
+    if (b->n_rows)
+        r->has_pending_err = true;
+}
+
+/* Handle an error event from the consumer; returns <0 to fail. */
+static int consumer_event(KReader *r, rd_kafka_message_t *m, FsqlErr *err)
+{
+    const char *tn = m->rkt ? rd_kafka_topic_name(m->rkt) : NULL;
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        if (!tn)
+            return FSQL_OK;
+        int32_t pi = part_find(r, tn, m->partition);
+        if (pi < 0)
+            return FSQL_OK;
+        KPart *kp = &r->parts[pi];
+        if (r->bounded && kp->active && !kp->done && kp->stop >= 0 &&
+            m->offset >= kp->stop) {
+            kp->done = true;
+            queue_end(r, kp->split);
+        }
+        return FSQL_OK;
+    }
+    if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+        m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+        m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
+        if (!r->warned_missing)
+            fprintf(stderr,
+                    "fsql: warning: table \"%s\": topic \"%s\" does not exist "
+                    "(yet); waiting for it\n",
+                    r->base.table->name,
+                    tn ? tn : (r->n_topics ? r->topics[0] : "?"));
+        r->warned_missing = true;
+        return FSQL_OK;
+    }
+    char fe[256];
+    if (m->err == RD_KAFKA_RESP_ERR__FATAL ||
+        rd_kafka_fatal_error(r->rk, fe, sizeof fe)) {
+        return kafka_err_set(err, m->err,
+                             "could not read table \"%s\"",
+                             r->base.table->name);
+    }
+    fprintf(stderr, "fsql: kafka: table \"%s\": %s (retrying)\n",
+            r->base.table->name, rd_kafka_message_errstr(m));
+    return FSQL_OK;
+}
+
+static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms,
+                   FsqlErr *err)
+{
+    KReader *r = (KReader *)base;
+    /* Delivery reports of the job's producers, and their first failure. */
+    kafka_producers_poll();
+    if (kafka_delivery_error(err) < 0)
+        return SRC_ERROR;
+    store_acked(r);
+    if (r->has_pending_err) {
+        *err = r->pending_err;
+        return SRC_ERROR;
+    }
+    if (r->n_ends) {
+        b->split = r->ends[0];
+        b->flags |= BATCH_F_SPLIT_END;
+        memmove(r->ends, r->ends + 1, sizeof(uint32_t) * --r->n_ends);
+        return SRC_OK;
+    }
+    if (r->bounded) {
+        bool all = true;
+        for (uint32_t i = 0; i < r->n_parts && all; i++)
+            all = !r->parts[i].active || r->parts[i].done;
+        if (all)
+            return SRC_END;
+    }
+    if (r->fpos == r->fn) {
+        r->fpos = 0;
+        ssize_t n = rd_kafka_consume_batch_queue(r->q, 0, r->fetched,
+                                                 BATCH_ROWS);
+        if (n == 0)
+            n = rd_kafka_consume_batch_queue(r->q, 10, r->fetched, 1);
+        r->fn = n > 0 ? (size_t)n : 0;
+        if (r->fn == 0) {
+            *wait_ms = 0; /* we waited above */
+            return SRC_OK;
+        }
+    }
+    uint32_t need = r->is_upsert ? 2 : 1;
+    r->batch_part = -1;
+    while (r->fpos < r->fn) {
+        rd_kafka_message_t *m = r->fetched[r->fpos];
+        if (m->err) {
+            r->fpos++;
+            int rc = consumer_event(r, m, err);
+            rd_kafka_message_destroy(m);
+            if (rc < 0)
+                return SRC_ERROR;
+            if (r->n_ends)
+                break; /* send the split end before more rows */
+            continue;
+        }
+        const char *tn = rd_kafka_topic_name(m->rkt);
+        int32_t pi = r->batch_part >= 0 &&
+                             r->parts[r->batch_part].partition ==
+                                 m->partition &&
+                             strcmp(r->parts[r->batch_part].topic, tn) == 0
+                         ? r->batch_part
+                         : part_find(r, tn, m->partition);
+        if (pi < 0 || !r->parts[pi].active || r->parts[pi].done) {
+            r->fpos++;
+            rd_kafka_message_destroy(m);
+            continue;
+        }
+        KPart *kp = &r->parts[pi];
+        if (r->batch_part >= 0 && pi != r->batch_part)
+            break; /* one partition per batch */
+        if (b->n_rows + need > b->cap)
+            break;
+        if (r->bounded && kp->stop >= 0 && m->offset >= kp->stop) {
+            r->fpos++;
+            rd_kafka_message_destroy(m);
+            kp->done = true;
+            rd_kafka_topic_partition_list_t *l =
+                rd_kafka_topic_partition_list_new(1);
+            rd_kafka_topic_partition_list_add(l, kp->topic, kp->partition);
+            rd_kafka_pause_partitions(r->rk, l);
+            rd_kafka_topic_partition_list_destroy(l);
+            if (r->batch_part == pi) {
+                b->flags |= BATCH_F_SPLIT_END;
+                break;
+            }
+            queue_end(r, kp->split);
+            break;
+        }
+        r->fpos++;
+        r->batch_part = pi;
+        b->split = kp->split;
+        r->held[r->n_held++] = m;
+        r->batch_next = m->offset + 1;
+        kp->next = m->offset + 1;
+
+        /* Decode. */
+        char why[200];
+        const char *part = "value";
+        why[0] = '\0';
+        int rc;
+        uint32_t row0 = b->n_rows;
+        if (r->is_upsert) {
+            const char *old = NULL;
+            size_t old_len = 0;
+            KafkaUpsertAction act = kafka_upsert_state_apply(
+                r->ups, m->key, m->key_len,
+                m->payload, m->len, m->payload == NULL, &old, &old_len);
+            rc = 0;
+            if (act == KUP_SKIP)
+                rc = 2;
+            if (act == KUP_UPDATE || act == KUP_DELETE) {
+                Value *row = batch_row(b, b->n_rows);
+                rc = decode_parts(r, m->key, m->key_len, old, old_len, b->a,
+                                  row, why, sizeof why, &part);
+                if (rc == 0) {
+                    fill_meta(r, m, row);
+                    r->row_off[b->n_rows] = m->offset;
+                    batch_add(b, act == KUP_UPDATE ? ROW_UPDATE_BEFORE
+                                                   : ROW_DELETE,
+                              WM_NONE);
+                }
+            }
+            if (rc == 0 && (act == KUP_INSERT || act == KUP_UPDATE)) {
+                Value *row = batch_row(b, b->n_rows);
+                rc = decode_parts(r, m->key, m->key_len, m->payload, m->len,
+                                  b->a, row, why, sizeof why, &part);
+                if (rc == 0) {
+                    fill_meta(r, m, row);
+                    r->row_off[b->n_rows] = m->offset;
+                    batch_add(b,
+                              act == KUP_INSERT ? ROW_INSERT
+                                                : ROW_UPDATE_AFTER,
+                              WM_NONE);
+                }
+            }
+            if (rc != 0)
+                b->n_rows = row0; /* keep -U/+U pairs whole */
+        } else {
+            if (!m->payload) {
+                r->dropped_null++;
+                continue;
+            }
+            Value *row = batch_row(b, b->n_rows);
+            rc = decode_parts(r, m->key, m->key_len, m->payload, m->len,
+                              b->a, row, why, sizeof why, &part);
+            if (rc == 0) {
+                fill_meta(r, m, row);
+                r->row_off[b->n_rows] = m->offset;
+                batch_add(b, ROW_INSERT, WM_NONE);
+            }
+        }
+        if (rc == 1) {
+            base->rows_skipped++;
+        } else if (rc < 0) {
+            set_pending_or_err(r, b, err, m, part, why);
+            if (!b->n_rows)
+                return SRC_ERROR;
+            return SRC_OK;
+        }
+        if (rc == 0)
+            base->rows_read += b->n_rows - row0;
+        if (r->bounded && kp->stop >= 0 && kp->next >= kp->stop) {
+            kp->done = true;
+            b->flags |= BATCH_F_SPLIT_END;
+            break;
+        }
+    }
+    uint64_t nulled = 0;
+    if (r->key.jd)
+        nulled += json_decoder_stats(r->key.jd).fields_nulled;
+    if (r->val.jd)
+        nulled += json_decoder_stats(r->val.jd).fields_nulled;
+    if (r->key.cd)
+        nulled += csv_decoder_stats(r->key.cd).fields_nulled;
+    if (r->val.cd)
+        nulled += csv_decoder_stats(r->val.cd).fields_nulled;
+    base->fields_nulled = nulled;
+    *wait_ms = 0;
+    return SRC_OK;
+}
+
+static void kr_batch_done(SourceReader *base)
+{
+    KReader *r = (KReader *)base;
+    for (size_t i = 0; i < r->n_held; i++)
+        rd_kafka_message_destroy(r->held[i]);
+    r->n_held = 0;
+    if (r->batch_part >= 0) {
+        pend_add(r, (uint32_t)r->batch_part, r->batch_next);
+        r->batch_part = -1;
+    }
+    if (r->ups)
+        kafka_upsert_state_batch_done(r->ups);
+}
+
+static void kr_describe(SourceReader *base, uint32_t row, char *buf, size_t n)
+{
+    KReader *r = (KReader *)base;
+    if (r->n_held == 0 || row >= BATCH_ROWS) {
+        buf[0] = '\0';
+        return;
+    }
+    const rd_kafka_message_t *m = r->held[0];
+    snprintf(buf, n, "topic \"%s\", partition %d, offset %lld",
+             rd_kafka_topic_name(m->rkt), (int)m->partition,
+             (long long)r->row_off[row]);
+}
+
+static void kr_close(SourceReader *base)
+{
+    KReader *r = (KReader *)base;
+    for (size_t i = 0; i < r->n_held; i++)
+        rd_kafka_message_destroy(r->held[i]);
+    for (size_t i = r->fpos; i < r->fn; i++)
+        rd_kafka_message_destroy(r->fetched[i]);
+    if (r->rk) {
+        if (r->batch_part >= 0)
+            pend_add(r, (uint32_t)r->batch_part, r->batch_next);
+        kafka_producers_poll();
+        store_acked(r);
+        rd_kafka_commit(r->rk, NULL, 0);
+        if (r->q)
+            rd_kafka_queue_destroy(r->q);
+        rd_kafka_consumer_close(r->rk);
+        rd_kafka_destroy(r->rk);
+    }
+    if (r->has_re)
+        regfree(&r->re);
+    free_list(r->topics, r->n_topics);
+    xfree(r->pattern);
+    xfree(r->start_offs);
+    xfree(r->stop_offs);
+    for (uint32_t i = 0; i < r->n_parts; i++)
+        xfree(r->parts[i].topic);
+    xfree(r->parts);
+    xfree(r->ends);
+    xfree(r->fetched);
+    xfree(r->held);
+    xfree(r->row_off);
+    kafka_codec_fini(&r->key);
+    kafka_codec_fini(&r->val);
+    xfree(r->meta);
+    xfree(r->pend);
+    if (r->ups)
+        kafka_upsert_state_free(r->ups);
+    xfree(r->img);
+    xfree(r);
+}
+
+static const SourceVtbl kr_vtbl = {
+    .poll = kr_poll,
+    .batch_done = kr_batch_done,
+    .describe = kr_describe,
+    .close = kr_close,
+};
+
+static KMeta meta_kind(const char *k)
+{
+    if (strcmp(k, "topic") == 0)
+        return KM_TOPIC;
+    if (strcmp(k, "partition") == 0)
+        return KM_PARTITION;
+    if (strcmp(k, "offset") == 0)
+        return KM_OFFSET;
+    if (strcmp(k, "timestamp") == 0)
+        return KM_TIMESTAMP;
+    if (strcmp(k, "timestamp-type") == 0)
+        return KM_TIMESTAMP_TYPE;
+    return KM_NONE;
+}
+
+/* Key columns: key.fields (kafka) or the primary key (upsert-kafka). */
+static int key_columns(const TableDef *t, bool is_upsert, bool for_source,
+                       uint32_t **cols, uint32_t *n, FsqlErr *err)
+{
+    *cols = NULL;
+    *n = 0;
+    if (is_upsert) {
+        if (t->n_pk == 0 && !for_source)
+            return fsql_err_set(err, FSQL_E_CONFIG,
+                                "table \"%s\": an upsert-kafka table needs a "
+                                "PRIMARY KEY",
+                                t->name);
+        *cols = xcalloc(t->n_pk + 1, sizeof(uint32_t));
+        for (uint32_t i = 0; i < t->n_pk; i++)
+            (*cols)[i] = t->pk[i];
+        *n = t->n_pk;
+        if (t->n_pk == 0 && for_source) {
+            /* Not every key column is scanned: take the ones that are,
+             * by the key.fields-like reading of the declared key. */
+            return FSQL_OK;
+        }
+        return FSQL_OK;
+    }
+    const char *kf = table_def_option(t, "key.fields");
+    if (!kf)
+        return FSQL_OK;
+    return kafka_fields_parse(t, "key.fields", kf, NULL, cols, n, for_source,
+                              err);
+}
+
+static bool in_list(const uint32_t *v, uint32_t n, uint32_t x)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (v[i] == x)
+            return true;
+    return false;
+}
+
+/* Set up the key and value codecs over the physical columns. */
+static int setup_codecs(const TableDef *t, const RunCtx *ctx, bool is_upsert,
+                        bool for_source, KafkaCodec *key, bool *has_key,
+                        KafkaCodec *val, bool *has_val, FsqlErr *err)
+{
+    uint32_t *kc = NULL, nk = 0;
+    int rc = key_columns(t, is_upsert, for_source, &kc, &nk, err);
+    if (rc < 0)
+        return rc;
+    const char *kfmt = table_def_option(t, "key.format");
+    const char *vfmt = table_def_option(t, "value.format");
+    if (!vfmt)
+        vfmt = t->format ? t->format : table_def_option(t, "format");
+    const char *prefix = table_def_option(t, "key.fields-prefix");
+    const char *inc = table_def_option_or(t, "value.fields-include", "ALL");
+    bool except_key = strcasecmp(inc, "EXCEPT_KEY") == 0;
+    const RtSchema *s = &t->schema;
+    uint32_t *vc = xcalloc(s->n_cols + 1, sizeof(uint32_t));
+    uint32_t nv = 0;
+    for (uint32_t c = 0; c < s->n_cols; c++) {
+        if (t->metadata_keys && t->metadata_keys[c])
+            continue;
+        if (except_key && in_list(kc, nk, c))
+            continue;
+        vc[nv++] = c;
+    }
+    *has_key = false;
+    *has_val = false;
+    /* A source with value.fields-include = ALL reads the key columns from
+     * the value (the value wins in Flink too); the key is decoded only for
+     * EXCEPT_KEY.  A sink always writes the key when it has one. */
+    bool want_key = nk > 0 && kfmt && (!for_source || except_key);
+    if (want_key) {
+        rc = kafka_codec_init(key, t, ctx, kfmt, "key.", kc, nk, prefix,
+                              for_source, !for_source, err);
+        *has_key = rc == FSQL_OK;
+    }
+    if (rc == FSQL_OK && !vfmt)
+        rc = fsql_err_set(err, FSQL_E_CONFIG,
+                          "table \"%s\" has no 'format' or 'value.format'",
+                          t->name);
+    if (rc == FSQL_OK && (nv > 0 || !for_source)) {
+        const char *vpre = table_def_option(t, "value.format") ? "value."
+                                                                : NULL;
+        rc = kafka_codec_init(val, t, ctx, vfmt, vpre, vc, nv, NULL,
+                              for_source, !for_source, err);
+        *has_val = rc == FSQL_OK;
+    }
+    if (rc == FSQL_OK && for_source && except_key && nk && !kfmt)
+        rc = fsql_err_set(err, FSQL_E_CONFIG,
+                          "table \"%s\": value.fields-include = EXCEPT_KEY "
+                          "needs 'key.format'",
+                          t->name);
+    xfree(kc);
+    xfree(vc);
+    return rc;
+}
+
+int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
+                      SourceReader **out, FsqlErr *err)
+{
+    KReader *r = xcalloc(1, sizeof *r);
+    r->base.v = &kr_vtbl;
+    r->base.table = t;
+    r->ctx = ctx;
+    r->is_upsert = is_upsert;
+    r->batch_part = -1;
+    *out = NULL;
+    int rc = FSQL_OK;
+    const char *topic = table_def_option(t, "topic");
+    const char *pattern = table_def_option(t, "topic-pattern");
+    if (topic) {
+        r->topics = split_list(topic, ';', &r->n_topics);
+    } else {
+        r->topics = xmalloc(sizeof(char *));
+        r->n_topics = 0;
+    }
+    if (pattern) {
+        r->pattern = xstrdup(pattern);
+        int e = regcomp(&r->re, pattern, REG_EXTENDED);
+        if (e) {
+            char m[128];
+            regerror(e, &r->re, m, sizeof m);
+            rc = fsql_err_set(err, FSQL_E_CONFIG,
+                              "table \"%s\": 'topic-pattern' is not a regular "
+                              "expression: %s",
+                              t->name, m);
+        } else {
+            r->has_re = true;
+        }
+    }
+    if (rc == FSQL_OK && !r->n_topics && !r->has_re)
+        rc = fsql_err_set(err, FSQL_E_CONFIG,
+                          "table \"%s\" has no 'topic' or 'topic-pattern'",
+                          t->name);
+    /* Startup and bounded modes. */
+    const char *sm = table_def_option_or(t, "scan.startup.mode",
+                                         "group-offsets");
+    r->start = strcmp(sm, "earliest-offset") == 0    ? KSTART_EARLIEST
+               : strcmp(sm, "latest-offset") == 0    ? KSTART_LATEST
+               : strcmp(sm, "timestamp") == 0        ? KSTART_TIMESTAMP
+               : strcmp(sm, "specific-offsets") == 0 ? KSTART_SPECIFIC
+                                                     : KSTART_GROUP;
+    if (rc == FSQL_OK)
+        rc = table_opt_int(t, "scan.startup.timestamp-millis", 0, &r->start_ts,
+                           err);
+    if (rc == FSQL_OK && r->start == KSTART_SPECIFIC)
+        rc = parse_offsets(t, "scan.startup.specific-offsets",
+                           table_def_option(t,
+                                            "scan.startup.specific-offsets"),
+                           &r->start_offs, &r->n_start_offs, err);
+    const char *bm = table_def_option_or(t, "scan.bounded.mode", "unbounded");
+    r->stop = strcmp(bm, "latest-offset") == 0      ? KSTOP_LATEST
+              : strcmp(bm, "group-offsets") == 0    ? KSTOP_GROUP
+              : strcmp(bm, "timestamp") == 0        ? KSTOP_TIMESTAMP
+              : strcmp(bm, "specific-offsets") == 0 ? KSTOP_SPECIFIC
+                                                    : KSTOP_NONE;
+    r->bounded = r->stop != KSTOP_NONE;
+    if (rc == FSQL_OK)
+        rc = table_opt_int(t, "scan.bounded.timestamp-millis", 0, &r->stop_ts,
+                           err);
+    if (rc == FSQL_OK && r->stop == KSTOP_SPECIFIC)
+        rc = parse_offsets(t, "scan.bounded.specific-offsets",
+                           table_def_option(t,
+                                            "scan.bounded.specific-offsets"),
+                           &r->stop_offs, &r->n_stop_offs, err);
+    /* Columns. */
+    const RtSchema *s = &t->schema;
+    r->meta = xcalloc(s->n_cols + 1, sizeof(KMeta));
+    for (uint32_t c = 0; c < s->n_cols && rc == FSQL_OK; c++) {
+        const char *mk = t->metadata_keys ? t->metadata_keys[c] : NULL;
+        if (!mk)
+            continue;
+        r->meta[c] = meta_kind(mk);
+        r->has_meta = true;
+        if (strcmp(mk, "headers") == 0)
+            rc = fsql_err_set(err, FSQL_E_UNSUPPORTED,
+                              "table \"%s\": metadata column \"%s\" (headers) "
+                              "cannot be read yet: the runtime has no MAP "
+                              "values",
+                              t->name, s->cols[c].name);
+        else if (r->meta[c] == KM_NONE)
+            rc = fsql_err_set(err, FSQL_E_CONFIG,
+                              "table \"%s\": the Kafka connectors have no "
+                              "metadata key \"%s\" (they have topic, "
+                              "partition, offset, timestamp and "
+                              "timestamp-type)",
+                              t->name, mk);
+    }
+    if (rc == FSQL_OK)
+        rc = setup_codecs(t, ctx, is_upsert, true, &r->key, &r->has_key,
+                          &r->val, &r->has_val, err);
+    /* The consumer. */
+    rd_kafka_conf_t *conf = NULL;
+    if (rc == FSQL_OK)
+        rc = kafka_conf_new(t, "consumer", &conf, err);
+    if (rc == FSQL_OK) {
+        char errstr[512], grp[256];
+        const char *gid = kafka_property(t, "group.id");
+        if (!gid) {
+            default_group(t, ctx, grp, sizeof grp);
+            rd_kafka_conf_set(conf, "group.id", grp, errstr, sizeof errstr);
+        }
+        rd_kafka_conf_set(conf, "enable.auto.offset.store", "false", errstr,
+                          sizeof errstr);
+        if (!kafka_property(t, "auto.offset.reset"))
+            rd_kafka_conf_set(conf, "auto.offset.reset", "earliest", errstr,
+                              sizeof errstr);
+        rd_kafka_conf_set(conf, "enable.partition.eof",
+                          r->bounded ? "true" : "false", errstr,
+                          sizeof errstr);
+        rd_kafka_conf_set_opaque(conf, r);
+        if (!r->bounded)
+            rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+        r->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
+        if (!r->rk) {
+            rd_kafka_conf_destroy(conf);
+            rc = fsql_err_set(err, FSQL_E_CONFIG,
+                              "could not read table \"%s\": could not create "
+                              "a Kafka consumer: %s",
+                              t->name, errstr);
+        }
+    }
+    if (rc == FSQL_OK) {
+        rd_kafka_poll_set_consumer(r->rk);
+        r->q = rd_kafka_queue_get_consumer(r->rk);
+        r->fetched = xcalloc(BATCH_ROWS, sizeof(rd_kafka_message_t *));
+        r->held = xcalloc(BATCH_ROWS, sizeof(rd_kafka_message_t *));
+        r->row_off = xcalloc(BATCH_ROWS, sizeof(int64_t));
+        if (is_upsert)
+            r->ups = kafka_upsert_state_new();
+        if (r->bounded) {
+            rc = assign_all(r, err);
+        } else {
+            rd_kafka_topic_partition_list_t *l =
+                rd_kafka_topic_partition_list_new((int)r->n_topics + 1);
+            for (uint32_t i = 0; i < r->n_topics; i++)
+                rd_kafka_topic_partition_list_add(l, r->topics[i],
+                                                  RD_KAFKA_PARTITION_UA);
+            if (r->pattern) {
+                /* librdkafka treats a leading '^' as a regex. */
+                char *p = xmalloc(strlen(r->pattern) + 2);
+                sprintf(p, "%s%s", r->pattern[0] == '^' ? "" : "^",
+                        r->pattern);
+                rd_kafka_topic_partition_list_add(l, p,
+                                                  RD_KAFKA_PARTITION_UA);
+                xfree(p);
+            }
+            rd_kafka_resp_err_t e = rd_kafka_subscribe(r->rk, l);
+            rd_kafka_topic_partition_list_destroy(l);
+            if (e)
+                rc = kafka_err_set(err, e, "could not read table \"%s\"",
+                                   t->name);
+        }
+    }
+    if (rc < 0) {
+        kr_close(&r->base);
+        return rc;
+    }
+    *out = &r->base;
+    return FSQL_OK;
+}
+
+/* ---- sink ------------------------------------------------------------------------ */
+
+typedef enum KPartitioner { KP_DEFAULT, KP_FIXED, KP_ROUND_ROBIN } KPartitioner;
+
+typedef struct KWriter {
+    SinkWriter base;
+    rd_kafka_t *rk;
+    rd_kafka_topic_t *rkt;
+    char *topic;
+    bool is_upsert;
+    bool track;           /* at-least-once: sources wait for our acks */
+    KPartitioner part;
+    atomic_uint rr;       /* round-robin counter */
+    KafkaCodec key, val;
+    bool has_key, has_val;
+    StrBuf kbuf, vbuf;
+    bool registered;
+} KWriter;
+
+static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m,
+                        void *opaque)
+{
+    KWriter *w = opaque;
+    (void)rk;
+    uint64_t seq = (uint64_t)(uintptr_t)m->_private;
+    if (m->err == 0) {
+        if (w->track)
+            kafka_ack_done(seq);
+        return;
+    }
+    FsqlErr e;
+    kafka_err_set(&e, m->err,
+                  "could not write table \"%s\": delivery to topic \"%s\" "
+                  "partition %d failed",
+                  w->base.table->name, w->topic, (int)m->partition);
+    kafka_delivery_fail(&e);
+}
+
+static int32_t rr_partitioner(const rd_kafka_topic_t *rkt, const void *key,
+                              size_t keylen, int32_t partition_cnt,
+                              void *rkt_opaque, void *msg_opaque)
+{
+    KWriter *w = rkt_opaque;
+    (void)rkt;
+    (void)key;
+    (void)keylen;
+    (void)msg_opaque;
+    if (partition_cnt <= 0)
+        return RD_KAFKA_PARTITION_UA;
+    return (int32_t)(atomic_fetch_add(&w->rr, 1u) % (unsigned)partition_cnt);
+}
+
+static int kw_produce(KWriter *w, const char *k, size_t kl, const char *v,
+                      size_t vl, FsqlErr *err)
+{
+    uint64_t seq = w->track ? kafka_ack_reserve() : 0;
+    int32_t part = w->part == KP_FIXED ? 0 : RD_KAFKA_PARTITION_UA;
+    for (;;) {
+        rd_kafka_resp_err_t e = rd_kafka_producev(
+            w->rk, RD_KAFKA_V_RKT(w->rkt), RD_KAFKA_V_PARTITION(part),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_KEY((void *)k, kl), RD_KAFKA_V_VALUE((void *)v, vl),
+            RD_KAFKA_V_OPAQUE((void *)(uintptr_t)seq), RD_KAFKA_V_END);
+        if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
+            return FSQL_OK;
+        if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+            /* Backpressure: serve delivery reports, then retry. */
+            rd_kafka_poll(w->rk, 100);
+            if (kafka_delivery_error(err) < 0)
+                return err->code;
+            continue;
+        }
+        if (w->track)
+            kafka_ack_done(seq);
+        kafka_err_set(err, e,
+                      "could not write table \"%s\": could not produce to "
+                      "topic \"%s\"",
+                      w->base.table->name, w->topic);
+        kafka_delivery_fail(err);
+        return err->code;
+    }
+}
+
+static int kw_write(SinkWriter *base, const Batch *b, FsqlErr *err)
+{
+    KWriter *w = (KWriter *)base;
+    if (kafka_delivery_error(err) < 0)
+        return err->code;
+    for (uint32_t i = 0; i < b->n_rows; i++) {
+        RowKind kind = (RowKind)b->kinds[i];
+        const Value *row = batch_row(b, i);
+        bool tomb = false;
+        if (w->is_upsert) {
+            if (kind == ROW_UPDATE_BEFORE)
+                continue;
+            tomb = kind == ROW_DELETE;
+        } else if (kind == ROW_UPDATE_BEFORE || kind == ROW_DELETE) {
+            return fsql_err_set(err, FSQL_E_UNSUPPORTED,
+                                "cannot write table \"%s\": the 'kafka' sink "
+                                "is append-only and got a %s row; use "
+                                "'upsert-kafka' for updating results",
+                                base->table->name, row_kind_short(kind));
+        }
+        const char *kp = NULL, *vp = NULL;
+        size_t kl = 0, vl = 0;
+        if (w->has_key) {
+            kafka_codec_encode(&w->key, row, &w->kbuf);
+            kp = w->kbuf.ptr ? w->kbuf.ptr : "";
+            kl = w->kbuf.len;
+        }
+        if (w->has_val && !tomb) {
+            kafka_codec_encode(&w->val, row, &w->vbuf);
+            bool raw_null = w->val.fmt == KFMT_RAW && row[w->val.cols[0]].is_null;
+            if (!raw_null) {
+                vp = w->vbuf.ptr ? w->vbuf.ptr : "";
+                vl = w->vbuf.len;
+            }
+        }
+        int rc = kw_produce(w, kp, kl, vp, vl, err);
+        if (rc < 0)
+            return rc;
+    }
+    rd_kafka_poll(w->rk, 0);
+    if (kafka_delivery_error(err) < 0)
+        return err->code;
+    return FSQL_OK;
+}
+
+static int kw_flush(SinkWriter *base, FsqlErr *err)
+{
+    KWriter *w = (KWriter *)base;
+    while (rd_kafka_outq_len(w->rk) > 0) {
+        rd_kafka_flush(w->rk, 500);
+        if (kafka_delivery_error(err) < 0)
+            return err->code;
+    }
+    rd_kafka_poll(w->rk, 0);
+    if (kafka_delivery_error(err) < 0)
+        return err->code;
+    return FSQL_OK;
+}
+
+static void kw_close(SinkWriter *base)
+{
+    KWriter *w = (KWriter *)base;
+    if (w->rk) {
+        /* Deliver what is still queued unless the job already failed on
+         * delivery; what stays unacknowledged holds the source offsets
+         * back, so it is read again next time (at-least-once). */
+        if (kafka_delivery_error(NULL) == FSQL_OK)
+            rd_kafka_flush(w->rk, 10000);
+        if (w->registered)
+            kafka_producer_unregister(w->rk);
+        if (w->rkt)
+            rd_kafka_topic_destroy(w->rkt);
+        rd_kafka_purge(w->rk, RD_KAFKA_PURGE_F_QUEUE |
+                                  RD_KAFKA_PURGE_F_INFLIGHT);
+        rd_kafka_destroy(w->rk);
+    }
+    kafka_codec_fini(&w->key);
+    kafka_codec_fini(&w->val);
+    strbuf_fini(&w->kbuf);
+    strbuf_fini(&w->vbuf);
+    xfree(w->topic);
+    xfree(w);
+}
+
+static const SinkVtbl kw_vtbl = {
+    .write = kw_write,
+    .flush = kw_flush,
+    .close = kw_close,
+};
+
+/* A missing topic is an error at open when the cluster answers; an
+ * unreachable cluster only a warning (the producer keeps retrying). */
+static int check_topic(KWriter *w, FsqlErr *err)
+{
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t e = rd_kafka_metadata(w->rk, 1, NULL, &md, 5000);
+    if (e) {
+        fprintf(stderr,
+                "fsql: warning: table \"%s\": could not reach the Kafka "
+                "cluster yet (%s); retrying\n",
+                w->base.table->name, rd_kafka_err2str(e));
+        return FSQL_OK;
+    }
+    bool found = false;
+    for (int k = 0; k < md->topic_cnt; k++)
+        if (strcmp(md->topics[k].topic, w->topic) == 0 &&
+            md->topics[k].err == 0)
+            found = true;
+    rd_kafka_metadata_destroy(md);
+    if (!found)
+        return fsql_err_set(err, FSQL_E_IO,
+                            "could not write table \"%s\": topic \"%s\" does "
+                            "not exist",
+                            w->base.table->name, w->topic);
+    return FSQL_OK;
+}
+
+int kafka_sink_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
+                    SinkWriter **out, FsqlErr *err)
+{
+    KWriter *w = xcalloc(1, sizeof *w);
+    w->base.v = &kw_vtbl;
+    w->base.table = t;
+    w->is_upsert = is_upsert;
+    atomic_init(&w->rr, 0u);
+    strbuf_init(&w->kbuf);
+    strbuf_init(&w->vbuf);
+    *out = NULL;
+    int rc = FSQL_OK;
+    const char *topic = table_def_option(t, "topic");
+    if (!topic || strchr(topic, ';'))
+        rc = fsql_err_set(err, FSQL_E_CONFIG,
+                          "cannot write table \"%s\": a Kafka sink needs "
+                          "exactly one 'topic'",
+                          t->name);
+    else
+        w->topic = xstrdup(topic);
+    const char *dg = table_def_option(t, "sink.delivery-guarantee");
+    if (!dg)
+        dg = table_def_option_or(t, "sink.semantic", "at-least-once");
+    if (rc == FSQL_OK && strcasecmp(dg, "exactly-once") == 0)
+        rc = fsql_err_set(err, FSQL_E_UNSUPPORTED,
+                          "cannot write table \"%s\": "
+                          "sink.delivery-guarantee 'exactly-once' needs "
+                          "checkpoints, which fsql does not have yet; use "
+                          "'at-least-once'",
+                          t->name);
+    w->track = strcasecmp(dg, "none") != 0;
+    const char *pt = table_def_option_or(t, "sink.partitioner", "default");
+    w->part = strcmp(pt, "fixed") == 0         ? KP_FIXED
+              : strcmp(pt, "round-robin") == 0 ? KP_ROUND_ROBIN
+                                               : KP_DEFAULT;
+    if (rc == FSQL_OK)
+        rc = setup_codecs(t, ctx, is_upsert, false, &w->key, &w->has_key,
+                          &w->val, &w->has_val, err);
+    rd_kafka_conf_t *conf = NULL;
+    if (rc == FSQL_OK)
+        rc = kafka_conf_new(t, "producer", &conf, err);
+    if (rc == FSQL_OK) {
+        char errstr[512];
+        if (!kafka_property(t, "partitioner"))
+            rd_kafka_conf_set(conf, "partitioner", "murmur2_random", errstr,
+                              sizeof errstr);
+        rd_kafka_conf_set_opaque(conf, w);
+        rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+        w->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+        if (!w->rk) {
+            rd_kafka_conf_destroy(conf);
+            rc = fsql_err_set(err, FSQL_E_CONFIG,
+                              "could not write table \"%s\": could not "
+                              "create a Kafka producer: %s",
+                              t->name, errstr);
+        }
+    }
+    if (rc == FSQL_OK) {
+        rd_kafka_topic_conf_t *tc = rd_kafka_topic_conf_new();
+        rd_kafka_topic_conf_set_opaque(tc, w);
+        if (w->part == KP_ROUND_ROBIN)
+            rd_kafka_topic_conf_set_partitioner_cb(tc, rr_partitioner);
+        w->rkt = rd_kafka_topic_new(w->rk, w->topic, tc);
+        if (!w->rkt)
+            rc = kafka_err_set(err, rd_kafka_last_error(),
+                               "could not write table \"%s\"", t->name);
+    }
+    if (rc == FSQL_OK)
+        rc = check_topic(w, err);
+    if (rc < 0) {
+        kw_close(&w->base);
+        return rc;
+    }
+    kafka_producer_register(w->rk);
+    w->registered = true;
+    *out = &w->base;
+    return FSQL_OK;
+}
+
+static int kafka_open_source(const TableDef *t, const RunCtx *ctx,
+                             SourceReader **out, FsqlErr *err)
+{
+    return kafka_source_open(t, ctx, false, out, err);
+}
+
+static int kafka_open_sink(const TableDef *t, const RunCtx *ctx,
+                           SinkWriter **out, FsqlErr *err)
+{
+    return kafka_sink_open(t, ctx, false, out, err);
+}
+
+const ConnectorImpl conn_kafka_impl = {
+    .name = "kafka",
+    .open_source = kafka_open_source,
+    .open_sink = kafka_open_sink,
+};

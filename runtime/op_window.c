@@ -1,0 +1,1084 @@
+/*
+ * op_window.c - group windows: WindowTableFunction (window assignment),
+ * GroupWindowAggregate (legacy GROUP BY TUMBLE/HOP/SESSION(...)) and
+ * WindowAggregate (GROUP BY window_start, window_end of a window TVF).
+ *
+ * Input: one port.  Output:
+ *   WindowTableFunction: input row ++ window_start, window_end,
+ *     window_time, one row per window the row belongs to (HOP and
+ *     CUMULATE assign several; SESSION passes [ts, ts + gap) and leaves
+ *     the merging to the WindowAggregate above it);
+ *   the aggregates: keys ++ one column per call ++ window properties, one
+ *     +I row per (key, window) when the window fires.
+ *
+ * Windows (Flink's assigners, all in epoch milliseconds):
+ *   TUMBLE   [s, s + size) with s = ts - (ts - offset) mod size
+ *   HOP      every [s, s + size) with s = k * slide + offset, s <= ts < s+size
+ *   CUMULATE [s, s + k * step) for every k with s + k * step > ts, k * step
+ *            <= size, s the TUMBLE(size) start
+ *   SESSION  [ts, ts + gap) per row, merged per key with every session it
+ *            intersects (touching counts, as in Flink's TimeWindow)
+ * A WindowAggregate over a TVF takes (window_start, window_end) from the
+ * TVF's columns; for SESSION it takes the row's time from window_start.
+ *
+ * Firing (event time): a window fires when the watermark reaches its last
+ * millisecond (end - 1 <= watermark).  Every input row carries the
+ * watermark in effect when it arrived (batch.h); before a row is
+ * processed, the windows due at that watermark fire, and after a batch
+ * the batch's watermark fires the rest.  The rows a job emits are
+ * therefore the same however the input is cut into batches: a window is
+ * either open for a row or has fired, as the per-row watermark says.  At
+ * end of input the watermark is +inf and every window fires.  Windows of
+ * one firing come out in order of window end, then in order of the first
+ * row each (key, window) received.  Processing-time windows use the wall
+ * clock for rows and a timer per window end.
+ *
+ * Late rows: a row is late for a window when that window has already
+ * fired (its end - 1 <= the row's watermark); rows behind the watermark
+ * whose window is still open are not late.  Policy ('table.exec.late-data'):
+ *   drop (default): the row is left out of every late window; when it
+ *     reaches no window at all it counts as dropped (OpState.rows_late,
+ *     in the job summary) and goes to the late-data sink if one is set.
+ *   emit: a fired window is kept for 'table.exec.emit.allow-lateness'
+ *     (default: until end of input); a late row updates it and re-fires
+ *     it at once: one more +I row with the complete updated result
+ *     (DataStream late-firing semantics, so the output stays append-only
+ *     and the last row for a window is the complete one).  Rows later
+ *     than the allowed lateness are dropped as above.  SESSION windows
+ *     are not kept after firing: a late row that reaches no open session
+ *     fires as a session of its own.
+ * The late-data sink ('table.exec.late-data.sink') receives one row per
+ * dropped row with, by column name: operator_name (e.g.
+ * "GroupWindowAggregate#4"), row_json (the input row as a JSON object),
+ * row_time, watermark_time, and any column named like an input column of
+ * the same type.
+ *
+ * State (TUMBLE/HOP/CUMULATE): one accumulator block per (key, window) in
+ * a StateTable (runtime/state.h: key groups by the GROUP BY key only, so
+ * a key's windows move together), plus the open window ends in a sorted
+ * array whose groups list their entries.  A row of a HOP window of size
+ * n * slide is stepped into n accumulators ("per-window states"; panes
+ * are not used: agg.h has no merge for DISTINCT, percentiles or LISTAGG,
+ * and the measurements in docs/windows.md show the per-window form is
+ * fast enough for the usual size/slide ratios).  State of a window is
+ * freed when it fires (or, with 'emit', when its allowed lateness ends).
+ * SESSION: one entry per key with its open sessions; a session buffers
+ * its rows' argument values (any aggregate can then run, merging is list
+ * concatenation) and a min-heap of session ends drives firing.
+ *
+ * Memory: entries from the StateTable's slabs; strings kept in state
+ * (keys, buffered arguments, MIN/MAX values) are references into the
+ * operator's StrPool; results are built in the batch arena.
+ */
+#include "runtime/fsql.h"
+#include "runtime/aggset.h"
+#include "runtime/connector.h"
+#include "runtime/job.h"
+#include "runtime/op.h"
+#include "runtime/state.h"
+#include "runtime/timeutil.h"
+#include "runtime/value_ops.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ROUND16(x) (((x) + 15u) & ~15u)
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* ---- late rows --------------------------------------------------------- */
+
+/* Counting and routing of dropped rows (shared by the TVF and the
+ * aggregates). */
+typedef struct LateOut {
+    const OpLateDef *def;
+    const RtSchema *in;    /* the operator's input schema */
+    SinkWriter *w;         /* NULL: no late-data sink */
+    const TableDef *table;
+    Batch b;               /* rows for the sink, table schema */
+    int32_t col_op, col_json, col_time, col_wm;
+    int32_t *from_in;      /* per table column: input column, or -1 */
+    char name[96];         /* "GroupWindowAggregate#4" */
+    StrBuf sb;
+} LateOut;
+
+static int32_t col_named(const TableDef *t, const char *name)
+{
+    for (uint32_t c = 0; c < t->schema.n_cols; c++)
+        if (str_ieq_cstr(str_from_cstr(t->schema.cols[c].name), name))
+            return (int32_t)c;
+    return -1;
+}
+
+static int late_open(OpState *s, LateOut *lo, const OpLateDef *def)
+{
+    const OpDef *d = s->def;
+    const Program *p = job_program_of(s->job, d);
+    lo->def = def;
+    lo->in = &p->ops[d->inputs[0]].out;
+    snprintf(lo->name, sizeof lo->name, "%s#%u", op_kind_name(d->kind),
+             d->plan_id);
+    if (def->sink_table == UINT32_MAX)
+        return FSQL_OK;
+    lo->table = &p->tables[def->sink_table];
+    FsqlErr err;
+    fsql_err_clear(&err);
+    int rc = connector_open_sink(lo->table, op_run_ctx(s), &lo->w, &err);
+    if (rc < 0)
+        return job_fail(s->job, rc, err.msg);
+    const RtSchema *ts = &lo->table->schema;
+    batch_init(&lo->b, ts->n_cols, 256, job_batch_arena(s->job));
+    lo->col_op = col_named(lo->table, "operator_name");
+    lo->col_json = col_named(lo->table, "row_json");
+    lo->col_time = col_named(lo->table, "row_time");
+    lo->col_wm = col_named(lo->table, "watermark_time");
+    lo->from_in = ARENA_NEW_ARRAY(&s->a, int32_t, ts->n_cols + 1);
+    for (uint32_t c = 0; c < ts->n_cols; c++) {
+        lo->from_in[c] = -1;
+        for (uint32_t i = 0; i < lo->in->n_cols; i++)
+            if (str_ieq_cstr(str_from_cstr(ts->cols[c].name),
+                             lo->in->cols[i].name) &&
+                ts->cols[c].type.kind == lo->in->cols[i].type.kind)
+                lo->from_in[c] = (int32_t)i;
+    }
+    strbuf_init(&lo->sb);
+    return FSQL_OK;
+}
+
+static int late_flush(OpState *s, LateOut *lo)
+{
+    if (!lo->w || lo->b.n_rows == 0)
+        return FSQL_OK;
+    FsqlErr err;
+    fsql_err_clear(&err);
+    int rc = lo->w->v->write(lo->w, &lo->b, &err);
+    lo->w->rows_written += lo->b.n_rows;
+    batch_clear(&lo->b);
+    if (rc < 0)
+        return job_fail(s->job, rc, err.msg);
+    return FSQL_OK;
+}
+
+static Value ts_value(const RtType *t, int64_t ms)
+{
+    bool is_ts = t->kind == VK_TIMESTAMP || t->kind == VK_TIMESTAMP_LTZ;
+    Value v = value_null(is_ts ? t->kind : VK_TIMESTAMP);
+    v.is_null = false;
+    v.u.i = ms;
+    return v;
+}
+
+/* Row r of in was dropped as late (time ts, watermark wm). */
+static void late_drop(OpState *s, LateOut *lo, const Batch *in, uint32_t r,
+                      int64_t ts)
+{
+    s->rows_late++;
+    if (!lo->w)
+        return;
+    if (batch_is_full(&lo->b))
+        late_flush(s, lo);
+    const RtSchema *tsch = &lo->table->schema;
+    const Value *row = batch_row(in, r);
+    Value *o = batch_add(&lo->b, ROW_INSERT, in->wm[r]);
+    Arena *a = job_batch_arena(s->job);
+    for (uint32_t c = 0; c < tsch->n_cols; c++) {
+        o[c] = value_null(tsch->cols[c].type.kind);
+        if (lo->from_in[c] >= 0)
+            o[c] = row[lo->from_in[c]];
+    }
+    if (lo->col_op >= 0) {
+        Value *v = &o[lo->col_op];
+        v->kind = VK_STRING;
+        v->is_null = false;
+        v->u.s.ptr = lo->name;
+        v->u.s.len = (uint32_t)strlen(lo->name);
+    }
+    if (lo->col_json >= 0) {
+        strbuf_clear(&lo->sb);
+        strbuf_putc(&lo->sb, '{');
+        for (uint32_t i = 0; i < lo->in->n_cols; i++) {
+            if (i)
+                strbuf_puts(&lo->sb, ", ");
+            const char *nm = lo->in->cols[i].name;
+            value_json_escape(&lo->sb, nm, strlen(nm));
+            strbuf_puts(&lo->sb, ": ");
+            value_format_json(&lo->sb, &row[i], &lo->in->cols[i].type, NULL);
+        }
+        strbuf_putc(&lo->sb, '}');
+        Value *v = &o[lo->col_json];
+        v->kind = VK_STRING;
+        v->is_null = false;
+        v->u.s.ptr = arena_strndup(a, lo->sb.ptr, lo->sb.len);
+        v->u.s.len = (uint32_t)lo->sb.len;
+    }
+    if (lo->col_time >= 0)
+        o[lo->col_time] = ts_value(&tsch->cols[lo->col_time].type, ts);
+    if (lo->col_wm >= 0 && in->wm[r] != WM_NONE)
+        o[lo->col_wm] = ts_value(&tsch->cols[lo->col_wm].type, in->wm[r]);
+}
+
+static void late_close(LateOut *lo)
+{
+    if (lo->w) {
+        lo->w->v->close(lo->w);
+        lo->w = NULL;
+        batch_fini(&lo->b);
+        strbuf_fini(&lo->sb);
+    }
+}
+
+/* ---- window assignment ------------------------------------------------- */
+
+typedef struct Win {
+    int64_t start, end;
+} Win;
+
+/* Most windows one row can belong to. */
+static uint32_t max_windows(const OpWindowSpec *w)
+{
+    switch (w->kind) {
+    case OPW_HOP:
+        return w->slide_ms > 0
+                   ? (uint32_t)((w->size_ms + w->slide_ms - 1) / w->slide_ms)
+                   : 1;
+    case OPW_CUMULATE:
+        return w->step_ms > 0
+                   ? (uint32_t)((w->size_ms + w->step_ms - 1) / w->step_ms)
+                   : 1;
+    default:
+        return 1;
+    }
+}
+
+/* The windows of a row at time ts into out; returns how many. */
+static uint32_t assign(const OpWindowSpec *w, int64_t ts, Win *out)
+{
+    uint32_t n = 0;
+    switch (w->kind) {
+    case OPW_TUMBLE: {
+        int64_t s = time_window_start(ts, w->offset_ms, w->size_ms);
+        out[n++] = (Win){s, s + w->size_ms};
+        break;
+    }
+    case OPW_HOP: {
+        int64_t last = time_window_start(ts, w->offset_ms, w->slide_ms);
+        for (int64_t s = last; s > ts - w->size_ms; s -= w->slide_ms)
+            out[n++] = (Win){s, s + w->size_ms};
+        break;
+    }
+    case OPW_CUMULATE: {
+        int64_t s = time_window_start(ts, w->offset_ms, w->size_ms);
+        int64_t first = s + (time_floor_div(ts - s, w->step_ms) + 1) *
+                                w->step_ms;
+        for (int64_t e = first; e <= s + w->size_ms; e += w->step_ms)
+            out[n++] = (Win){s, e};
+        break;
+    }
+    case OPW_SESSION:
+        out[n++] = (Win){ts, ts + w->gap_ms};
+        break;
+    }
+    return n;
+}
+
+/* The row's time (NULL: false). */
+static inline bool row_time(const Value *row, int32_t col, int64_t *ts)
+{
+    const Value *v = &row[col];
+    if (v->is_null)
+        return false;
+    *ts = v->u.i;
+    return true;
+}
+
+/* ---- WindowTableFunction ----------------------------------------------- */
+
+typedef struct TvfState {
+    LateOut late;
+    Win *wins;
+} TvfState;
+
+static int tvf_open(OpState *s)
+{
+    TvfState *st = ARENA_NEW(&s->a, TvfState);
+    s->priv = st;
+    const OpWindowTvfDef *d = &s->def->u.tvf;
+    st->wins = ARENA_NEW_ARRAY(&s->a, Win, max_windows(&d->win) + 1);
+    return late_open(s, &st->late, &d->late);
+}
+
+static int tvf_push(OpState *s, Batch *in, uint32_t port)
+{
+    TvfState *st = s->priv;
+    const OpWindowTvfDef *d = &s->def->u.tvf;
+    const RtSchema *out = &s->def->out;
+    uint32_t nin = in->n_cols;
+    const RtType *t_start = &out->cols[nin].type;
+    const RtType *t_end = &out->cols[nin + 1].type;
+    const RtType *t_time = &out->cols[nin + 2].type;
+    bool drop_late = d->late.policy == LATE_DROP && !d->win.is_proctime &&
+                     d->win.kind != OPW_SESSION;
+    int64_t now = d->win.is_proctime ? job_now_wall_ms() : 0;
+    (void)port;
+    s->out.split = in->split;
+    for (uint32_t r = 0; r < in->n_rows; r++) {
+        const Value *row = batch_row(in, r);
+        int64_t ts = now;
+        if (!d->win.is_proctime && !row_time(row, d->win.time_col, &ts)) {
+            late_drop(s, &st->late, in, r, 0);
+            continue;
+        }
+        uint32_t nw = assign(&d->win, ts, st->wins);
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < nw; i++) {
+            const Win *w = &st->wins[i];
+            if (drop_late && in->wm[r] != WM_NONE && w->end - 1 <= in->wm[r])
+                continue;
+            kept++;
+            Value *o = op_emit_row(s, (RowKind)in->kinds[r], in->wm[r]);
+            memcpy(o, row, sizeof(Value) * nin);
+            o[nin] = ts_value(t_start, w->start);
+            o[nin + 1] = ts_value(t_end, w->end);
+            o[nin + 2] = ts_value(t_time, w->end - 1);
+        }
+        if (kept == 0)
+            late_drop(s, &st->late, in, r, ts);
+    }
+    int rc = op_flush(s);
+    if (rc == FSQL_OK)
+        rc = late_flush(s, &st->late);
+    return rc;
+}
+
+static void tvf_close(OpState *s)
+{
+    TvfState *st = s->priv;
+    if (st)
+        late_close(&st->late);
+}
+
+
+/* ---- window aggregates: state ------------------------------------------ */
+
+/* One (key, window) of TUMBLE/HOP/CUMULATE; followed by the key Values
+ * (keys_off) and the accumulator block (block_off). */
+typedef struct WinEntry {
+    struct WinEntry *next; /* in its FireGroup, first row first */
+    int64_t start, end;
+} WinEntry;
+
+/* The entries of one window end. */
+typedef struct FireGroup {
+    int64_t end;
+    WinEntry *head, *tail;
+    bool is_fired;         /* fired; kept for late rows ('emit') or empty */
+} FireGroup;
+
+/* One open session of a key. */
+typedef struct Session {
+    struct Session *next;
+    int64_t start, end;    /* [start, end): end = last row time + gap */
+    uint64_t id;
+    uint32_t n_rows, cap_rows;
+    Value *rows;           /* n_rows * n_args argument values (kept) */
+} Session;
+
+/* A key of a SESSION aggregate; followed by the key Values. */
+typedef struct SessKey {
+    Session *first;
+    uint32_t n_timers;     /* heap entries that point here */
+} SessKey;
+
+typedef struct SessTimer {
+    int64_t end;
+    uint64_t id;
+    SessKey *k;
+} SessTimer;
+
+typedef struct WaggState {
+    const OpWindowAggDef *d;
+    AggSet aggs;
+    StrPool *pool;
+    StateTable *table;
+    uint32_t keys_off, block_off;
+    const RtType *key_types;
+    Value *kregs, *aregs;  /* register files of keys / args */
+    Value *keyv, *argv;    /* evaluated keys and arguments of a row */
+    uint32_t n_argv;
+    Value *outv;           /* aggregate results */
+    Win *wins;
+    bool is_session;
+    bool retain;           /* 'emit': keep fired windows */
+    int64_t fired_wm;      /* highest watermark fired at */
+    /* TUMBLE/HOP/CUMULATE */
+    FireGroup *groups;
+    uint32_t lo, n_groups, cap_groups;
+    /* SESSION */
+    SessTimer *heap;
+    uint32_t n_heap, cap_heap;
+    uint64_t next_id;
+    void *scratch;         /* one accumulator block */
+    LateOut late;
+} WaggState;
+
+typedef struct KeyCtx {
+    const WaggState *st;
+    const Value *keys;
+    int64_t start, end;
+} KeyCtx;
+
+static inline Value *entry_keys(const WaggState *st, void *e)
+{
+    return (Value *)((char *)e + st->keys_off);
+}
+
+static inline void *entry_block(const WaggState *st, void *e)
+{
+    return (char *)e + st->block_off;
+}
+
+static bool keys_equal(const WaggState *st, const Value *a, const Value *b)
+{
+    for (uint32_t i = 0; i < st->d->n_keys; i++)
+        if (!value_equal(&a[i], &b[i], &st->key_types[i]))
+            return false;
+    return true;
+}
+
+static bool win_eq(const void *entry, const void *ctx)
+{
+    const KeyCtx *k = ctx;
+    const WinEntry *e = entry;
+    return e->end == k->end && e->start == k->start &&
+           keys_equal(k->st, entry_keys(k->st, (void *)e), k->keys);
+}
+
+static bool sess_eq(const void *entry, const void *ctx)
+{
+    const KeyCtx *k = ctx;
+    return keys_equal(k->st, entry_keys(k->st, (void *)entry), k->keys);
+}
+
+static uint64_t hash_keys(const WaggState *st, const Value *keys)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (uint32_t i = 0; i < st->d->n_keys; i++)
+        h = mix64(h ^ value_hash(&keys[i], &st->key_types[i]));
+    return h;
+}
+
+/* Key group from the key alone; the rest mixes in the window. */
+static uint64_t hash_window(uint64_t hk, int64_t start, int64_t end)
+{
+    uint64_t hw = mix64(hk ^ ((uint64_t)start * 31u + (uint64_t)end));
+    return (hw & ~(uint64_t)(STATE_KEY_GROUPS - 1)) |
+           (hk & (STATE_KEY_GROUPS - 1));
+}
+
+static void keys_keep(WaggState *st, Value *dst, const Value *src)
+{
+    for (uint32_t i = 0; i < st->d->n_keys; i++)
+        value_keep(st->pool, &dst[i], &src[i]);
+}
+
+static void keys_unkeep(WaggState *st, const Value *keys)
+{
+    for (uint32_t i = 0; i < st->d->n_keys; i++)
+        value_unkeep(st->pool, &keys[i]);
+}
+
+/* ---- emitting a result ------------------------------------------------- */
+
+static void emit_result(OpState *s, WaggState *st, const Value *keys,
+                        const void *block, int64_t start, int64_t end)
+{
+    const OpWindowAggDef *d = st->d;
+    Arena *a = job_batch_arena(s->job);
+    Value *o = op_emit_row(s, ROW_INSERT, s->wm_out);
+    uint32_t c = 0;
+    for (uint32_t i = 0; i < d->n_keys; i++, c++)
+        value_copy_to(a, &o[c], &keys[i]);
+    aggset_final(&st->aggs, block, o + c, a);
+    c += d->n_aggs;
+    const RtSchema *out = &s->def->out;
+    for (uint32_t i = 0; i < d->n_props; i++, c++) {
+        const RtType *t = &out->cols[c].type;
+        switch ((OpWinProp)d->props[i]) {
+        case OPWP_START:
+            o[c] = ts_value(t, start);
+            break;
+        case OPWP_END:
+            o[c] = ts_value(t, end);
+            break;
+        case OPWP_ROWTIME:
+            o[c] = ts_value(t, end - 1);
+            break;
+        case OPWP_PROCTIME:
+            o[c] = ts_value(t, job_now_wall_ms());
+            break;
+        }
+    }
+}
+
+/* ---- TUMBLE / HOP / CUMULATE -------------------------------------------- */
+
+/* Index of the group for end (inserted when missing). */
+static uint32_t group_for(WaggState *st, int64_t end, bool *is_new)
+{
+    uint32_t lo = st->lo, hi = st->n_groups;
+    *is_new = false;
+    if (hi > lo && st->groups[hi - 1].end < end) {
+        lo = hi; /* the common case: a later window */
+    } else {
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (st->groups[mid].end < end)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < st->n_groups && st->groups[lo].end == end)
+            return lo;
+    }
+    if (st->n_groups == st->cap_groups) {
+        if (st->lo > st->n_groups / 2) {
+            memmove(st->groups, st->groups + st->lo,
+                    sizeof(FireGroup) * (st->n_groups - st->lo));
+            st->n_groups -= st->lo;
+            lo -= st->lo;
+            st->lo = 0;
+        } else {
+            st->cap_groups = st->cap_groups ? st->cap_groups * 2 : 16;
+            st->groups = xrealloc(st->groups,
+                                  sizeof(FireGroup) * st->cap_groups);
+        }
+    }
+    memmove(st->groups + lo + 1, st->groups + lo,
+            sizeof(FireGroup) * (st->n_groups - lo));
+    st->n_groups++;
+    FireGroup *g = &st->groups[lo];
+    memset(g, 0, sizeof *g);
+    g->end = end;
+    *is_new = true;
+    return lo;
+}
+
+static void entry_free(WaggState *st, WinEntry *e)
+{
+    aggset_fini(&st->aggs, entry_block(st, e));
+    keys_unkeep(st, entry_keys(st, e));
+    state_table_delete(st->table, e);
+}
+
+/* Fire every window with end - 1 <= wm, then drop fired groups whose
+ * allowed lateness has passed. */
+static void fire_windows(OpState *s, WaggState *st, int64_t wm)
+{
+    for (uint32_t i = st->lo; i < st->n_groups; i++) {
+        FireGroup *g = &st->groups[i];
+        if (g->end - 1 > wm)
+            break;
+        if (g->is_fired)
+            continue;
+        for (WinEntry *e = g->head; e; e = e->next)
+            emit_result(s, st, entry_keys(st, e), entry_block(st, e),
+                        e->start, e->end);
+        g->is_fired = true;
+        if (!st->retain) {
+            WinEntry *e = g->head;
+            while (e) {
+                WinEntry *n = e->next;
+                entry_free(st, e);
+                e = n;
+            }
+            g->head = g->tail = NULL;
+        }
+    }
+    int64_t allow = st->d->late.allow_lateness_ms;
+    while (st->lo < st->n_groups) {
+        FireGroup *g = &st->groups[st->lo];
+        if (!g->is_fired)
+            break;
+        if (g->head && wm != WM_END &&
+            (allow < 0 || g->end - 1 > wm - allow))
+            break;
+        WinEntry *e = g->head;
+        while (e) {
+            WinEntry *n = e->next;
+            entry_free(st, e);
+            e = n;
+        }
+        st->lo++;
+    }
+    if (st->lo == st->n_groups)
+        st->lo = st->n_groups = 0;
+}
+
+/* The entry of (keys, w), created (and added to its group) if missing;
+ * *gi receives the group index. */
+static WinEntry *win_entry(WaggState *st, uint64_t hk, const Win *w,
+                           bool group_fired, uint32_t *gi)
+{
+    KeyCtx kc = {st, st->keyv, w->start, w->end};
+    uint64_t h = hash_window(hk, w->start, w->end);
+    WinEntry *e = state_table_find(st->table, h, win_eq, &kc);
+    bool is_new;
+    *gi = group_for(st, w->end, &is_new);
+    if (is_new)
+        st->groups[*gi].is_fired = group_fired;
+    if (e)
+        return e;
+    e = state_table_insert(st->table, h);
+    e->start = w->start;
+    e->end = w->end;
+    keys_keep(st, entry_keys(st, e), st->keyv);
+    aggset_start(&st->aggs, entry_block(st, e), true);
+    FireGroup *g = &st->groups[*gi];
+    if (g->tail)
+        g->tail->next = e;
+    else
+        g->head = e;
+    g->tail = e;
+    return e;
+}
+
+/* ---- SESSION -------------------------------------------------------------- */
+
+static bool timer_less(const SessTimer *a, const SessTimer *b)
+{
+    return a->end < b->end || (a->end == b->end && a->id < b->id);
+}
+
+static void heap_push(WaggState *st, SessTimer t)
+{
+    if (st->n_heap == st->cap_heap) {
+        st->cap_heap = st->cap_heap ? st->cap_heap * 2 : 64;
+        st->heap = xrealloc(st->heap, sizeof(SessTimer) * st->cap_heap);
+    }
+    uint32_t i = st->n_heap++;
+    while (i > 0) {
+        uint32_t p = (i - 1) / 2;
+        if (!timer_less(&t, &st->heap[p]))
+            break;
+        st->heap[i] = st->heap[p];
+        i = p;
+    }
+    st->heap[i] = t;
+    t.k->n_timers++;
+}
+
+static SessTimer heap_pop(WaggState *st)
+{
+    SessTimer top = st->heap[0];
+    SessTimer last = st->heap[--st->n_heap];
+    uint32_t i = 0, n = st->n_heap;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && timer_less(&st->heap[c + 1], &st->heap[c]))
+            c++;
+        if (!timer_less(&st->heap[c], &last))
+            break;
+        st->heap[i] = st->heap[c];
+        i = c;
+    }
+    if (n > 0)
+        st->heap[i] = last;
+    top.k->n_timers--;
+    return top;
+}
+
+static void session_free(WaggState *st, Session *x)
+{
+    uint32_t na = st->n_argv;
+    for (uint32_t i = 0; i < x->n_rows * na; i++)
+        value_unkeep(st->pool, &x->rows[i]);
+    xfree(x->rows);
+    xfree(x);
+}
+
+static void session_add_row(WaggState *st, Session *x, const Value *args)
+{
+    uint32_t na = st->n_argv;
+    if (x->n_rows == x->cap_rows) {
+        x->cap_rows = x->cap_rows ? x->cap_rows * 2 : 4;
+        x->rows = xrealloc(x->rows, sizeof(Value) * na * x->cap_rows + 1);
+    }
+    Value *dst = x->rows + (size_t)x->n_rows * na;
+    for (uint32_t i = 0; i < na; i++)
+        value_keep(st->pool, &dst[i], &args[i]);
+    x->n_rows++;
+}
+
+/* Move the rows of b to the end of a (the references move too). */
+static void session_absorb(WaggState *st, Session *a, Session *b)
+{
+    uint32_t na = st->n_argv;
+    if (a->n_rows + b->n_rows > a->cap_rows) {
+        a->cap_rows = a->n_rows + b->n_rows;
+        a->rows = xrealloc(a->rows, sizeof(Value) * na * a->cap_rows + 1);
+    }
+    if (b->n_rows)
+        memcpy(a->rows + (size_t)a->n_rows * na, b->rows,
+               sizeof(Value) * na * b->n_rows);
+    a->n_rows += b->n_rows;
+    if (b->start < a->start)
+        a->start = b->start;
+    if (b->end > a->end)
+        a->end = b->end;
+    xfree(b->rows);
+    xfree(b);
+}
+
+static void sesskey_maybe_free(WaggState *st, SessKey *k)
+{
+    if (k->first || k->n_timers)
+        return;
+    keys_unkeep(st, entry_keys(st, k));
+    state_table_delete(st->table, k);
+}
+
+static void session_fire(OpState *s, WaggState *st, SessKey *k, Session *x)
+{
+    void *blk = st->scratch;
+    aggset_start(&st->aggs, blk, true);
+    for (uint32_t r = 0; r < x->n_rows; r++)
+        aggset_step(&st->aggs, blk, x->rows + (size_t)r * st->n_argv);
+    emit_result(s, st, entry_keys(st, k), blk, x->start, x->end);
+    aggset_fini(&st->aggs, blk);
+}
+
+static void fire_sessions(OpState *s, WaggState *st, int64_t wm)
+{
+    while (st->n_heap > 0 && st->heap[0].end - 1 <= wm) {
+        SessTimer t = heap_pop(st);
+        Session **pp = &t.k->first;
+        while (*pp && (*pp)->id != t.id)
+            pp = &(*pp)->next;
+        Session *x = *pp;
+        if (x && x->end == t.end) {
+            session_fire(s, st, t.k, x);
+            *pp = x->next;
+            session_free(st, x);
+        }
+        sesskey_maybe_free(st, t.k);
+    }
+}
+
+/* Add a row at ts to its key's sessions.  Returns false when the row is
+ * late (it reaches no open session and its own session has fired). */
+static bool session_row(OpState *s, WaggState *st, int64_t ts, int64_t wm)
+{
+    const OpWindowAggDef *d = st->d;
+    uint64_t hk = hash_keys(st, st->keyv);
+    KeyCtx kc = {st, st->keyv, 0, 0};
+    SessKey *k = state_table_find(st->table, hk, sess_eq, &kc);
+    int64_t ws = ts, we = ts + d->win.gap_ms;
+    Session *hit = NULL;
+    if (k) {
+        Session **pp = &k->first;
+        while (*pp) {
+            Session *x = *pp;
+            if (x->start <= we && x->end >= ws) {
+                if (!hit) {
+                    hit = x;
+                    pp = &x->next;
+                } else {
+                    *pp = x->next;
+                    session_absorb(st, hit, x);
+                }
+                continue;
+            }
+            pp = &x->next;
+        }
+    }
+    if (!hit && we - 1 <= wm && wm != WM_NONE &&
+        d->late.policy == LATE_DROP)
+        return false;
+    if (!k) {
+        k = state_table_insert(st->table, hk);
+        keys_keep(st, entry_keys(st, k), st->keyv);
+    }
+    int64_t old_end = hit ? hit->end : INT64_MIN;
+    if (!hit) {
+        hit = xcalloc(1, sizeof *hit);
+        hit->start = ws;
+        hit->end = we;
+        hit->id = st->next_id++;
+        hit->next = k->first;
+        k->first = hit;
+    } else {
+        if (ws < hit->start)
+            hit->start = ws;
+        if (we > hit->end)
+            hit->end = we;
+    }
+    session_add_row(st, hit, st->argv);
+    if (hit->end != old_end)
+        heap_push(st, (SessTimer){hit->end, hit->id, k});
+    if (hit->end - 1 <= wm) /* 'emit': a late session fires at once */
+        fire_sessions(s, st, wm);
+    return true;
+}
+
+/* ---- window aggregates: the operator ------------------------------------ */
+
+static void set_timer(OpState *s, WaggState *st)
+{
+    int64_t next = INT64_MAX;
+    if (st->is_session) {
+        if (st->n_heap)
+            next = st->heap[0].end;
+    } else {
+        for (uint32_t i = st->lo; i < st->n_groups; i++)
+            if (!st->groups[i].is_fired) {
+                next = st->groups[i].end;
+                break;
+            }
+    }
+    if (next == INT64_MAX) {
+        op_set_timer(s, INT64_MAX);
+        return;
+    }
+    int64_t delay = next - job_now_wall_ms();
+    op_set_timer(s, job_now_mono_ms() + (delay > 0 ? delay : 0));
+}
+
+static void fire_due(OpState *s, WaggState *st, int64_t wm)
+{
+    if (wm == WM_NONE)
+        return;
+    if (st->is_session)
+        fire_sessions(s, st, wm);
+    else
+        fire_windows(s, st, wm);
+    st->fired_wm = wm;
+}
+
+static int wagg_open(OpState *s)
+{
+    WaggState *st = ARENA_NEW(&s->a, WaggState);
+    s->priv = st;
+    const OpWindowAggDef *d = &s->def->u.wagg;
+    st->d = d;
+    st->pool = strpool_new();
+    char err[200];
+    if (!aggset_init(&st->aggs, &s->a, d->aggs, d->n_aggs, st->pool, err,
+                     sizeof err))
+        return op_fail(s, FSQL_E_INTERNAL, "%s", err);
+    st->is_session = d->win.kind == OPW_SESSION;
+    st->retain = d->late.policy == LATE_EMIT && !st->is_session &&
+                 !d->win.is_proctime;
+    st->fired_wm = WM_NONE;
+    size_t hdr = st->is_session ? sizeof(SessKey) : sizeof(WinEntry);
+    st->keys_off = ROUND16((uint32_t)hdr);
+    st->block_off = ROUND16(st->keys_off + (uint32_t)sizeof(Value) * d->n_keys);
+    uint32_t esize = st->is_session ? st->block_off
+                                    : st->block_off + st->aggs.state_size;
+    st->table = state_table_new(esize);
+    if (d->keys) {
+        st->kregs = code_regs_new(&s->a, d->keys);
+        st->key_types = d->keys->result_types;
+    }
+    st->keyv = ARENA_NEW_ARRAY(&s->a, Value, d->n_keys + 1);
+    if (d->args) {
+        st->aregs = code_regs_new(&s->a, d->args);
+        st->n_argv = d->args->n_results;
+    }
+    st->argv = ARENA_NEW_ARRAY(&s->a, Value, st->n_argv + 1);
+    st->outv = ARENA_NEW_ARRAY(&s->a, Value, d->n_aggs + 1);
+    st->wins = ARENA_NEW_ARRAY(&s->a, Win, max_windows(&d->win) + 1);
+    if (st->is_session)
+        st->scratch = arena_zalloc(&s->a, st->aggs.state_size + 16);
+    return late_open(s, &st->late, &d->late);
+}
+
+static int wagg_fail(OpState *s, const Batch *in, uint32_t r)
+{
+    VmCtx saved = s->vm;
+    op_flush(s);
+    s->vm = saved;
+    return op_fail_eval(s, in, r);
+}
+
+static int wagg_push(OpState *s, Batch *in, uint32_t port)
+{
+    WaggState *st = s->priv;
+    const OpWindowAggDef *d = st->d;
+    VmCtx *x = &s->vm;
+    bool proc = d->win.is_proctime;
+    bool from_tvf = d->start_col >= 0 && d->end_col >= 0;
+    (void)port;
+    x->now_ms = job_now_wall_ms();
+    for (uint32_t r = 0; r < in->n_rows; r++) {
+        const Value *row = batch_row(in, r);
+        int64_t wm = proc ? WM_NONE : in->wm[r];
+        if (!proc && wm > st->fired_wm)
+            fire_due(s, st, wm);
+        /* The row's time and windows. */
+        int64_t ts = x->now_ms;
+        uint32_t nw;
+        if (from_tvf) {
+            if (row[d->start_col].is_null || row[d->end_col].is_null) {
+                late_drop(s, &st->late, in, r, 0);
+                continue;
+            }
+            ts = row[d->start_col].u.i;
+            st->wins[0] = (Win){ts, row[d->end_col].u.i};
+            if (st->is_session)
+                st->wins[0].end = ts + d->win.gap_ms;
+            nw = 1;
+        } else {
+            if (!proc && !row_time(row, d->win.time_col, &ts)) {
+                late_drop(s, &st->late, in, r, 0);
+                continue;
+            }
+            nw = assign(&d->win, ts, st->wins);
+        }
+        if (d->keys && !vm_eval_into(d->keys, st->kregs, row, st->keyv, x))
+            return wagg_fail(s, in, r);
+        if (d->args && !vm_eval_into(d->args, st->aregs, row, st->argv, x))
+            return wagg_fail(s, in, r);
+        if (st->is_session) {
+            if (!session_row(s, st, ts, wm))
+                late_drop(s, &st->late, in, r, ts);
+            continue;
+        }
+        uint64_t hk = hash_keys(st, st->keyv);
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < nw; i++) {
+            const Win *w = &st->wins[i];
+            bool late = wm != WM_NONE && w->end - 1 <= wm;
+            if (late && (!st->retain ||
+                         (d->late.allow_lateness_ms >= 0 &&
+                          w->end - 1 <= wm - d->late.allow_lateness_ms)))
+                continue;
+            uint32_t gi;
+            WinEntry *e = win_entry(st, hk, w, late, &gi);
+            aggset_step(&st->aggs, entry_block(st, e), st->argv);
+            kept++;
+            if (late) /* 'emit': re-fire with the updated result */
+                emit_result(s, st, entry_keys(st, e), entry_block(st, e),
+                            e->start, e->end);
+        }
+        if (kept == 0)
+            late_drop(s, &st->late, in, r, ts);
+    }
+    if (proc)
+        set_timer(s, st);
+    int rc = op_flush(s);
+    if (rc == FSQL_OK)
+        rc = late_flush(s, &st->late);
+    return rc;
+}
+
+static int wagg_watermark(OpState *s, int64_t wm, uint32_t port)
+{
+    WaggState *st = s->priv;
+    if (port < s->def->n_inputs && wm > s->wm_in[port])
+        s->wm_in[port] = wm;
+    if (!st->d->win.is_proctime || wm == WM_END)
+        if (wm > st->fired_wm)
+            fire_due(s, st, wm);
+    return op_emit_watermark(s, wm);
+}
+
+static int wagg_timer(OpState *s, int64_t now_ms)
+{
+    WaggState *st = s->priv;
+    (void)now_ms;
+    fire_due(s, st, job_now_wall_ms() - 1); /* every end <= now */
+    set_timer(s, st);
+    return op_flush(s);
+}
+
+static int wagg_finish(OpState *s, uint32_t port)
+{
+    WaggState *st = s->priv;
+    int rc = late_flush(s, &st->late);
+    if (rc < 0)
+        return rc;
+    if (st->late.w && st->late.w->v->flush) {
+        FsqlErr err;
+        fsql_err_clear(&err);
+        rc = st->late.w->v->flush(st->late.w, &err);
+        if (rc < 0)
+            return job_fail(s->job, rc, err.msg);
+    }
+    op_set_timer(s, INT64_MAX);
+    return op_default_finish(s, port);
+}
+
+static void wagg_close(OpState *s)
+{
+    WaggState *st = s->priv;
+    if (!st)
+        return;
+    if (st->table) {
+        uint64_t pos = 0;
+        void *e;
+        while ((e = state_table_next(st->table, &pos)) != NULL) {
+            if (st->is_session) {
+                SessKey *k = e;
+                Session *x = k->first;
+                while (x) {
+                    Session *n = x->next;
+                    session_free(st, x);
+                    x = n;
+                }
+            } else {
+                aggset_fini(&st->aggs, entry_block(st, e));
+            }
+            keys_unkeep(st, entry_keys(st, e));
+        }
+        state_table_free(st->table);
+    }
+    xfree(st->groups);
+    xfree(st->heap);
+    late_close(&st->late);
+    if (st->pool)
+        strpool_free(st->pool);
+}
+
+/* The TVF's late rows are handled by the TVF itself; its finish also
+ * flushes the late-data sink. */
+static int tvf_finish(OpState *s, uint32_t port)
+{
+    TvfState *st = s->priv;
+    int rc = late_flush(s, &st->late);
+    if (rc == FSQL_OK && st->late.w && st->late.w->v->flush) {
+        FsqlErr err;
+        fsql_err_clear(&err);
+        rc = st->late.w->v->flush(st->late.w, &err);
+        if (rc < 0)
+            return job_fail(s->job, rc, err.msg);
+    }
+    return rc < 0 ? rc : op_default_finish(s, port);
+}
+
+const OpVtbl op_window_agg_vtbl = {
+    .name = "WindowAggregate",
+    .open = wagg_open,
+    .push = wagg_push,
+    .watermark = wagg_watermark,
+    .finish = wagg_finish,
+    .timer = wagg_timer,
+    .close = wagg_close,
+};
+
+const OpVtbl op_window_tvf_vtbl = {
+    .name = "WindowTableFunction",
+    .open = tvf_open,
+    .push = tvf_push,
+    .finish = tvf_finish,
+    .close = tvf_close,
+};
