@@ -396,6 +396,8 @@ AstNode *ast_create_table(CompileCtx *cc, Token start, bool is_temp,
                 if (t->pk_at.len) {
                     diag_error(cc, DIAG_E_PRIMARY_KEY, e->at,
                                "a table can have only one PRIMARY KEY");
+                    diag_hint(cc, "For a composite key write PRIMARY KEY "
+                                  "(a, b) NOT ENFORCED after the columns.");
                     continue;
                 }
                 AstNode *ref =
@@ -419,6 +421,8 @@ AstNode *ast_create_table(CompileCtx *cc, Token start, bool is_temp,
             if (t->pk_at.len) {
                 diag_error(cc, DIAG_E_PRIMARY_KEY, e->at,
                            "a table can have only one PRIMARY KEY");
+                diag_hint(cc, "List all key columns in one PRIMARY KEY "
+                              "(...) clause.");
                 continue;
             }
             t->primary_key = e->u.create_table.primary_key;

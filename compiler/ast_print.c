@@ -337,76 +337,10 @@ static void pr_type(Printer *p, const TypeName *tn)
 
 /* ---- shared pieces --------------------------------------------------- */
 
+/* A time unit as written in SQL; nothing for TU_NONE. */
 static const char *unit_text(TimeUnit u)
 {
-    switch (u) {
-    case TU_NONE:
-        return "";
-    case TU_YEAR:
-        return "YEAR";
-    case TU_QUARTER:
-        return "QUARTER";
-    case TU_MONTH:
-        return "MONTH";
-    case TU_WEEK:
-        return "WEEK";
-    case TU_DAY:
-        return "DAY";
-    case TU_HOUR:
-        return "HOUR";
-    case TU_MINUTE:
-        return "MINUTE";
-    case TU_SECOND:
-        return "SECOND";
-    case TU_MILLISECOND:
-        return "MILLISECOND";
-    case TU_MICROSECOND:
-        return "MICROSECOND";
-    case TU_NANOSECOND:
-        return "NANOSECOND";
-    case TU_DOW:
-        return "DOW";
-    case TU_DOY:
-        return "DOY";
-    case TU_EPOCH:
-        return "EPOCH";
-    }
-    return "";
-}
-
-static const char *binop_text(BinaryOp op)
-{
-    switch (op) {
-    case BOP_ADD:
-        return "+";
-    case BOP_SUB:
-        return "-";
-    case BOP_MUL:
-        return "*";
-    case BOP_DIV:
-        return "/";
-    case BOP_MOD:
-        return "%";
-    case BOP_CONCAT:
-        return "||";
-    case BOP_EQ:
-        return "=";
-    case BOP_NE:
-        return "<>";
-    case BOP_LT:
-        return "<";
-    case BOP_LE:
-        return "<=";
-    case BOP_GT:
-        return ">";
-    case BOP_GE:
-        return ">=";
-    case BOP_AND:
-        return "AND";
-    case BOP_OR:
-        return "OR";
-    }
-    return "?";
+    return u == TU_NONE ? "" : time_unit_name(u);
 }
 
 /* Items separated by ", ". */
@@ -768,7 +702,7 @@ static void pr_expr(Printer *p, const AstNode *n)
     case AST_BINARY:
         pr_binary_operand(p, n->u.binary.left, n->u.binary.op, true);
         putc_(p, ' ');
-        put(p, binop_text(n->u.binary.op));
+        put(p, binary_op_text(n->u.binary.op));
         putc_(p, ' ');
         pr_binary_operand(p, n->u.binary.right, n->u.binary.op, false);
         break;

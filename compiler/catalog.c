@@ -234,12 +234,12 @@ static int32_t column_index(const CatTable *t, Str name)
     return -1;
 }
 
-static const char **column_names(Arena *a, const CatTable *t)
+const char *catalog_suggest_column(Arena *a, const CatTable *t, Str name)
 {
     const char **names = ARENA_NEW_ARRAY(a, const char *, t->n_cols + 1);
     for (uint32_t i = 0; i < t->n_cols; i++)
         names[i] = cstr(a, t->cols[i].name);
-    return names;
+    return spell_suggest_n(name.ptr, name.len, names, t->n_cols);
 }
 
 static void unknown_column(CompileCtx *cc, CatTable *t, Str name, SrcSpan at,
@@ -248,8 +248,7 @@ static void unknown_column(CompileCtx *cc, CatTable *t, Str name, SrcSpan at,
     diag_error(cc, DIAG_E_UNKNOWN_COLUMN, at,
                "%s column '%s' is not a column of table '%s'", what,
                cstr(&cc->a, name), cstr(&cc->a, t->name));
-    const char *sugg =
-        spell_suggest_n(name.ptr, name.len, column_names(&cc->a, t), t->n_cols);
+    const char *sugg = catalog_suggest_column(&cc->a, t, name);
     if (sugg)
         diag_hint(cc, "Did you mean '%s'?", sugg);
     t->has_errors = true;
@@ -307,7 +306,6 @@ CatTable *catalog_table_build(CompileCtx *cc, AstNode *n)
 
     /* Columns. */
     t->cols = ARENA_NEW_ARRAY(a, CatColumn, ct->columns.n + 1);
-    uint32_t n_inline_pk = 0;
     for (uint32_t i = 0; i < ct->columns.n; i++) {
         AstNode *cn = ct->columns.items[i];
         if (cn->kind != AST_COLUMN_DEF)
@@ -343,40 +341,17 @@ CatTable *catalog_table_build(CompileCtx *cc, AstNode *n)
                 cd->has_metadata_key ? str_copy(a, cd->metadata_key) : c->name;
             c->is_virtual = cd->is_virtual;
         }
-        if (cd->is_pk_inline)
-            n_inline_pk++;
     }
 
-    /* Primary key: PRIMARY KEY (a, b) or `a INT PRIMARY KEY NOT ENFORCED`. */
+    /* Primary key: ast_create_table() has already turned an inline
+     * `a INT PRIMARY KEY NOT ENFORCED` into the primary_key list and
+     * rejected a second key. */
     t->pk_cols = ARENA_NEW_ARRAY(a, uint32_t, t->n_cols + 1);
-    if (n_inline_pk && ct->primary_key.n) {
-        diag_error(cc, DIAG_E_PRIMARY_KEY, ct->pk_at,
-                   "table '%s' declares more than one PRIMARY KEY",
-                   cstr(a, t->name));
-        diag_hint(cc, "List all key columns in one PRIMARY KEY (...) "
-                      "clause.");
-        t->has_errors = true;
-    } else if (n_inline_pk > 1) {
-        diag_error(cc, DIAG_E_PRIMARY_KEY, n->at,
-                   "table '%s' declares more than one PRIMARY KEY",
-                   cstr(a, t->name));
-        diag_hint(cc, "For a composite key write PRIMARY KEY (a, b) NOT "
-                      "ENFORCED after the columns.");
-        t->has_errors = true;
-    } else if (n_inline_pk == 1) {
-        for (uint32_t i = 0; i < ct->columns.n; i++) {
-            AstNode *cn = ct->columns.items[i];
-            if (cn->kind == AST_COLUMN_DEF && cn->u.column_def.is_pk_inline)
-                add_pk(cc, t, cn->u.column_def.name.name,
-                       cn->u.column_def.name.at);
-        }
-    } else {
-        for (uint32_t i = 0; i < ct->primary_key.n; i++) {
-            AstNode *r = ct->primary_key.items[i];
-            if (r->kind != AST_COLUMN_REF || r->u.column_ref.name.n_parts == 0)
-                continue;
-            add_pk(cc, t, qname_last(&r->u.column_ref.name), r->at);
-        }
+    for (uint32_t i = 0; i < ct->primary_key.n; i++) {
+        AstNode *r = ct->primary_key.items[i];
+        if (r->kind != AST_COLUMN_REF || r->u.column_ref.name.n_parts == 0)
+            continue;
+        add_pk(cc, t, qname_last(&r->u.column_ref.name), r->at);
     }
 
     /* Watermark. */

@@ -262,6 +262,10 @@ bool catalog_describe(Catalog *cat, Str name, StrBuf *out);
 
 /* The value of option key of t, or NULL when it was not given (no
  * default applied).  The value is NUL-terminated and ${VAR}-expanded. */
+/* The column of t whose name name is a misspelling of (did-you-mean), or
+ * NULL; the result is allocated from a. */
+const char *catalog_suggest_column(Arena *a, const CatTable *t, Str name);
+
 const char *catalog_table_option(const CatTable *t, const char *key);
 /* The value of option key, else the default from the connector's (or
  * format's, for "json.x"-style keys) table, else NULL. */

@@ -1208,6 +1208,11 @@ static uint16_t gen_func(Gen *g, const PExpr *e)
          !strcmp(name, "CEILING")) &&
         e->n_args == 2)
         return gen_bound_call(g, e, "$FLOOR_TIME");
+    /* TRIM(LEADING|TRAILING ...): the planner names the side. */
+    if (!strcmp(name, "TRIM") && str_eq_cstr(e->name, "$TRIM_LEADING"))
+        return gen_bound_call(g, e, "$TRIM_LEADING");
+    if (!strcmp(name, "TRIM") && str_eq_cstr(e->name, "$TRIM_TRAILING"))
+        return gen_bound_call(g, e, "$TRIM_TRAILING");
     return gen_bound_call(g, e, name);
 }
 

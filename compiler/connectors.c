@@ -188,6 +188,14 @@ static const OptionDef upsert_kafka_opts[] = {
           "format."),
     O_ENUM("value.fields-include", "ALL", "ALL|EXCEPT_KEY",
            "Whether the key columns are also part of the value."),
+    O_ENUM("scan.bounded.mode", "unbounded",
+           "unbounded|latest-offset|group-offsets|timestamp|specific-offsets",
+           "Where the source stops (as for the kafka connector); the "
+           "changelog is always read from the earliest offset."),
+    O_STR("scan.bounded.specific-offsets", NULL,
+          "Stop offsets for scan.bounded.mode = specific-offsets."),
+    O_INT("scan.bounded.timestamp-millis", NULL, 0, I64_MAX,
+          "Stop timestamp for scan.bounded.mode = timestamp."),
     WATERMARK_OPTS,
     O_INT("sink.buffer-flush.max-rows", "0", 0, I64_MAX,
           "Rows buffered (and compacted by key) before a flush; 0 "
@@ -237,6 +245,26 @@ static const OptionDef jdbc_opts[] = {
     O_DUR("connection.max-retry-timeout", "60 s",
           "Longest time spent retrying to (re)connect before the job "
           "fails."),
+    /* MySQL connection options (runtime/lookup_mysql.c, issue 6). */
+    O_DUR("connection.connect-timeout", "10 s",
+          "MySQL: longest wait for a connection to be established (whole "
+          "seconds)."),
+    O_DUR("connection.read-timeout", "30 s",
+          "MySQL: longest wait for an answer to a query (whole seconds); "
+          "a slower answer counts as a failed query and is retried."),
+    O_ENUM("connection.tls.mode", "PREFERRED",
+           "DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY",
+           "MySQL: TLS for the connection. PREFERRED uses TLS when the "
+           "server offers it; REQUIRED fails without it; VERIFY_CA and "
+           "VERIFY_IDENTITY also check the server certificate (against "
+           "connection.tls.ca) and its host name."),
+    O_STR("connection.tls.ca", NULL,
+          "MySQL: file of the CA certificate(s) that sign the server "
+          "certificate."),
+    O_STR("connection.tls.cert", NULL,
+          "MySQL: client certificate file (for X509 accounts)."),
+    O_STR("connection.tls.key", NULL,
+          "MySQL: private key file of the client certificate."),
     O_STR("scan.partition.column", NULL,
           "Accepted for Flink compatibility; scans are not split."),
     O_INT("scan.partition.num", NULL, 1, I64_MAX,
@@ -271,6 +299,21 @@ static const OptionDef jdbc_opts[] = {
     O_INT("lookup.max-retries", "3", 0, 1000,
           "Retries of a failed lookup query (with backoff) before the job "
           "fails."),
+    /* MySQL lookups (runtime/lookup_mysql.c, issue 6). */
+    O_ENUM("lookup.failure-mode", "FAIL", "FAIL|NULL",
+           "MySQL: what happens when a lookup still fails after its "
+           "retries: FAIL stops the job with the error; NULL lets the row "
+           "pass with NULL dimension columns (a LEFT JOIN row; an INNER "
+           "JOIN drops it), not cached, counted in the job summary."),
+    O_INT("lookup.batch-size", "64", 1, 1024,
+          "MySQL: most cache misses fetched by one query "
+          "(WHERE key IN (...)); 1 queries one key at a time."),
+    O_BOOL("lookup.async", "false",
+           "MySQL: run the batch queries of a probe chunk concurrently on "
+           "a pool of lookup.async.connections connections."),
+    O_INT("lookup.async.connections", "4", 1, 64,
+          "MySQL: connections of the lookup pool when lookup.async is "
+          "true."),
     O_INT("sink.buffer-flush.max-rows", "100", 0, I64_MAX,
           "Rows buffered before a batch write; 0 disables the limit."),
     O_DUR("sink.buffer-flush.interval", "1 s",
@@ -811,7 +854,8 @@ static bool contains_ci(Str hay, const char *needle)
 bool option_key_is_secret(Str key)
 {
     return contains_ci(key, "password") || contains_ci(key, "secret") ||
-           contains_ci(key, "sasl.jaas.config") || contains_ci(key, "ssl.key");
+           contains_ci(key, "sasl.jaas.config") || contains_ci(key, "ssl.key") ||
+           contains_ci(key, "token") || contains_ci(key, "credential");
 }
 
 /* ---- matching keys against the tables ------------------------------------ */
@@ -1160,14 +1204,6 @@ static const FormatDef *format_key(Str key, int *which, Str *sub)
     return NULL;
 }
 
-static const char *column_names_hint(CatTable *t, Arena *a, Str field)
-{
-    const char **names = ARENA_NEW_ARRAY(a, const char *, t->n_cols + 1);
-    for (uint32_t i = 0; i < t->n_cols; i++)
-        names[i] = cstr(a, t->cols[i].name);
-    return spell_suggest_n(field.ptr, field.len, names, t->n_cols);
-}
-
 static bool has_column(const CatTable *t, Str name)
 {
     for (uint32_t i = 0; i < t->n_cols; i++)
@@ -1453,7 +1489,7 @@ bool catalog_validate_options(CompileCtx *cc, CatTable *t,
                 diag_error(cc, DIAG_E_UNKNOWN_OPTION, o->key_at,
                            "option '%s' names no column of table '%s'",
                            cstr(a, o->key), cstr(a, t->name));
-                const char *sugg = column_names_hint(t, a, field);
+                const char *sugg = catalog_suggest_column(a, t, field);
                 if (sugg)
                     diag_hint(cc, "Did you mean the column '%s'?", sugg);
                 v.ok = false;
@@ -1620,8 +1656,9 @@ void connector_doc_markdown(const ConnectorDef *c, StrBuf *out)
     strbuf_puts(out, "\nKeys are case-sensitive. `${VAR}` in a value is "
                      "replaced by the environment variable VAR "
                      "(`${VAR:-default}` gives a fallback); options whose "
-                     "key contains `password`, `secret`, `sasl.jaas.config` "
-                     "or `ssl.key` are shown as `******` in EXPLAIN, "
+                     "key contains `password`, `secret`, `sasl.jaas.config`, "
+                     "`ssl.key`, `token` or `credential` are shown as "
+                     "`******` in EXPLAIN, "
                      "DESCRIBE and error messages.\n");
     if (c->has_format) {
         strbuf_puts(out, "\n## Formats\n\n");

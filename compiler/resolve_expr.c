@@ -244,53 +244,6 @@ static const char *interval_example(TimeUnit u, TimeUnit to)
     return "'30:00'";
 }
 
-static int64_t unit_ms(TimeUnit u)
-{
-    switch (u) {
-    case TU_WEEK:
-        return 7LL * 86400000;
-    case TU_DAY:
-        return 86400000;
-    case TU_HOUR:
-        return 3600000;
-    case TU_MINUTE:
-        return 60000;
-    case TU_SECOND:
-        return 1000;
-    case TU_MILLISECOND:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-int64_t rx_interval_ms(const AstNode *lit)
-{
-    if (!lit || lit->kind != AST_LITERAL ||
-        lit->u.literal.lit_kind != LIT_INTERVAL)
-        return -1;
-    const AstLiteral *l = &lit->u.literal;
-    int64_t um = unit_ms(l->unit);
-    if (um == 0 || l->unit_to != TU_NONE)
-        return -1;
-    const char *s = l->text.ptr;
-    size_t len = l->text.len, pos = 0;
-    bool neg = l->is_negative;
-    if (pos < len && (s[pos] == '-' || s[pos] == '+'))
-        neg ^= s[pos++] == '-';
-    int64_t v = parse_digits(s, len, &pos) * um;
-    if (l->unit == TU_SECOND && pos < len && s[pos] == '.') {
-        pos++;
-        int64_t scale = 100;
-        while (pos < len && s[pos] >= '0' && s[pos] <= '9') {
-            v += (s[pos] - '0') * scale;
-            scale /= 10;
-            pos++;
-        }
-    }
-    return neg ? -v : v;
-}
-
 static SqlType *type_literal(ExprCtx *x, AstNode *e)
 {
     Res *r = x->r;

@@ -115,8 +115,6 @@ bool rx_call_args(ExprCtx *x, AstNode *call, const struct FuncInfo *f,
                   SqlType ***types_out, uint32_t *n_out);
 /* Structural equality of two typed expressions (GROUP BY matching). */
 bool rx_expr_equal(const AstNode *a, const AstNode *b);
-/* Interval literal value in milliseconds (day-time), or -1. */
-int64_t rx_interval_ms(const AstNode *lit);
 
 /* ---- scopes and queries (resolve_query.c) --------------------------- */
 

@@ -189,6 +189,27 @@ static void value_out(Value *out, const Value *v, Arena *a)
         *out = *v;
 }
 
+/* Keep an argument value in state: with AggSpec.is_interned its string
+ * is already a pool reference (one more reference, no hashing). */
+static void keep_arg(const AggSpec *sp, Value *dst, const Value *src)
+{
+    if (sp->is_interned && is_strkind(src)) {
+        *dst = *src;
+        strpool_addref(sp->pool, src->u.s.ptr, src->u.s.len);
+        return;
+    }
+    value_keep(sp->pool, dst, src);
+}
+
+/* value_hash, using the pool's stored hash for interned strings (the same
+ * function of the bytes, so keys hash alike either way). */
+static uint64_t arg_hash(const AggSpec *sp, const Value *v)
+{
+    if (sp->is_interned && is_strkind(v) && v->u.s.len)
+        return ent_of(v->u.s.ptr)->hash;
+    return value_hash(v, &sp->arg);
+}
+
 /* ---- a ring of Values with their step index (FIFO and deque) ---------- */
 
 typedef struct QEnt {
@@ -303,22 +324,25 @@ static uint32_t mset_find(const MultiSet *m, const Value *k, uint64_t h,
         const MEnt *e = &m->slots[j];
         if (!e->count)
             return j;
-        if (e->hash == h && value_equal(&e->key, k, t))
+        if (e->hash == h &&
+            ((is_strkind(k) && e->key.u.s.ptr == k->u.s.ptr &&
+              e->key.u.s.len == k->u.s.len) ||
+             value_equal(&e->key, k, t)))
             return j;
         j = (j + 1) & (m->cap - 1);
     }
 }
 
 /* Add one k; returns the new count. */
-static int64_t mset_add(StrPool *p, MultiSet *m, const Value *k,
-                        const RtType *t)
+static int64_t mset_add(const AggSpec *sp, MultiSet *m, const Value *k)
 {
-    uint64_t h = value_hash(k, t);
+    const RtType *t = &sp->arg;
+    uint64_t h = arg_hash(sp, k);
     uint32_t j = mset_find(m, k, h, t);
     MEnt *e = &m->slots[j];
     if (e->count)
         return ++e->count;
-    value_keep(p, &e->key, k);
+    keep_arg(sp, &e->key, k);
     e->hash = h;
     e->count = 1;
     m->n++;
@@ -328,10 +352,11 @@ static int64_t mset_add(StrPool *p, MultiSet *m, const Value *k,
 }
 
 /* Remove one k; returns the remaining count (-1 if k was absent). */
-static int64_t mset_remove(StrPool *p, MultiSet *m, const Value *k,
-                           const RtType *t)
+static int64_t mset_remove(const AggSpec *sp, MultiSet *m, const Value *k)
 {
-    uint64_t h = value_hash(k, t);
+    StrPool *p = sp->pool;
+    const RtType *t = &sp->arg;
+    uint64_t h = arg_hash(sp, k);
     uint32_t j = mset_find(m, k, h, t);
     MEnt *e = &m->slots[j];
     if (!e->count)
@@ -504,10 +529,14 @@ static void count_final(const AggSpec *sp, const void *st, Value *out,
 /* ---- SUM, SUM0, AVG --------------------------------------------------------- */
 
 typedef struct SumSt {
-    i128 s;      /* integers and DECIMAL (unscaled, argument scale) */
-    double f, c; /* DOUBLE: Neumaier sum and compensation */
-    int64_t n;   /* non-NULL values */
-    int64_t ovf; /* DECIMAL overflows folded in (sticky; NULL result) */
+    union {
+        i128 s;            /* integers and DECIMAL (unscaled, arg scale) */
+        struct {
+            double f, c;   /* DOUBLE: Neumaier sum and compensation */
+        } d;
+    } u;
+    int64_t n;             /* non-NULL values */
+    int64_t ovf;           /* DECIMAL overflows folded in (sticky: NULL) */
 } SumSt;
 
 static void sum_init(const AggSpec *sp, void *st)
@@ -530,27 +559,29 @@ static void sum_add(const AggSpec *sp, SumSt *s, const Value *v, int sign)
 {
     switch (sp->arg.kind) {
     case VK_DOUBLE:
-        neumaier_add(&s->f, &s->c, sign > 0 ? v->u.f : -v->u.f);
+        neumaier_add(&s->u.d.f, &s->u.d.c, sign > 0 ? v->u.f : -v->u.f);
         break;
     case VK_DECIMAL: {
         i128 x = value_get_dec(v), r;
         if (sign < 0)
             x = -x;
-        if (__builtin_add_overflow(s->s, x, &r))
+        if (__builtin_add_overflow(s->u.s, x, &r))
             s->ovf++;
         else
-            s->s = r;
+            s->u.s = r;
         break;
     }
     default:
-        s->s += sign > 0 ? (i128)v->u.i : -(i128)v->u.i;
+        s->u.s += sign > 0 ? (i128)v->u.i : -(i128)v->u.i;
         break;
     }
     s->n += sign;
     if (s->n == 0) {
         /* Empty again: drop rounding residue of the double sum. */
-        s->f = 0;
-        s->c = 0;
+        if (sp->arg.kind == VK_DOUBLE) {
+            s->u.d.f = 0;
+            s->u.d.c = 0;
+        }
     }
 }
 
@@ -570,11 +601,12 @@ static void sum_merge(const AggSpec *sp, void *st, const void *o)
 {
     SumSt *s = st;
     const SumSt *x = o;
-    (void)sp;
-    if (__builtin_add_overflow(s->s, x->s, &s->s))
+    if (sp->arg.kind == VK_DOUBLE) {
+        neumaier_add(&s->u.d.f, &s->u.d.c, x->u.d.f);
+        neumaier_add(&s->u.d.f, &s->u.d.c, x->u.d.c);
+    } else if (__builtin_add_overflow(s->u.s, x->u.s, &s->u.s)) {
         s->ovf++;
-    neumaier_add(&s->f, &s->c, x->f);
-    neumaier_add(&s->f, &s->c, x->c);
+    }
     s->n += x->n;
     s->ovf += x->ovf;
 }
@@ -588,7 +620,7 @@ static void sum_result(const AggSpec *sp, const SumSt *s, Value *out,
     }
     switch (sp->res.kind) {
     case VK_DOUBLE: {
-        double d = s->f + s->c;
+        double d = s->u.d.f + s->u.d.c;
         if (sp->res.sql_kind == RT_SQL_FLOAT)
             d = (double)(float)d;
         *out = val_f64(d);
@@ -597,7 +629,7 @@ static void sum_result(const AggSpec *sp, const SumSt *s, Value *out,
     case VK_DECIMAL: {
         i128 r;
         if (s->ovf ||
-            decimal_rescale(s->s, sp->arg.kind == VK_DECIMAL ? sp->arg.scale
+            decimal_rescale(s->u.s, sp->arg.kind == VK_DECIMAL ? sp->arg.scale
                                                              : 0,
                             sp->res.precision, sp->res.scale,
                             &r) != DEC_OK) {
@@ -608,7 +640,7 @@ static void sum_result(const AggSpec *sp, const SumSt *s, Value *out,
         break;
     }
     default:
-        *out = val_i64(wrap_int(s->s, sp->res.sql_kind));
+        *out = val_i64(wrap_int(s->u.s, sp->res.sql_kind));
         out->kind = (uint8_t)sp->res.kind;
         break;
     }
@@ -637,7 +669,7 @@ static void avg_final(const AggSpec *sp, const void *st, Value *out, Arena *a)
     }
     switch (sp->res.kind) {
     case VK_DOUBLE: {
-        double d = (s->f + s->c) / (double)s->n;
+        double d = (s->u.d.f + s->u.d.c) / (double)s->n;
         if (sp->res.sql_kind == RT_SQL_FLOAT)
             d = (double)(float)d;
         *out = val_f64(d);
@@ -646,7 +678,7 @@ static void avg_final(const AggSpec *sp, const void *st, Value *out, Arena *a)
     case VK_DECIMAL: {
         i128 r;
         int as = sp->arg.kind == VK_DECIMAL ? sp->arg.scale : 0;
-        if (s->ovf || decimal_div(s->s, as, (i128)s->n, 0, sp->res.precision,
+        if (s->ovf || decimal_div(s->u.s, as, (i128)s->n, 0, sp->res.precision,
                                   sp->res.scale, &r) != DEC_OK) {
             *out = val_null(sp);
             return;
@@ -656,7 +688,7 @@ static void avg_final(const AggSpec *sp, const void *st, Value *out, Arena *a)
     }
     default:
         /* Java: long sum / count, truncated, then narrowed. */
-        *out = val_i64(wrap_int(s->s / s->n, sp->res.sql_kind));
+        *out = val_i64(wrap_int(s->u.s / s->n, sp->res.sql_kind));
         out->kind = (uint8_t)sp->res.kind;
         break;
     }
@@ -880,7 +912,7 @@ static void minmax_step(const AggSpec *sp, void *st, const Value *args)
         if (!s->has_one || value_compare(&s->one, v, &sp->arg) == want) {
             if (s->has_one)
                 value_unkeep(sp->pool, &s->one);
-            value_keep(sp->pool, &s->one, v);
+            keep_arg(sp, &s->one, v);
             s->has_one = true;
         }
         return;
@@ -894,7 +926,7 @@ static void minmax_step(const AggSpec *sp, void *st, const Value *args)
         q->n--;
     }
     Value k;
-    value_keep(sp->pool, &k, v);
+    keep_arg(sp, &k, v);
     vq_push(q, &k, idx);
 }
 
@@ -957,12 +989,12 @@ static void fl_step(const AggSpec *sp, void *st, const Value *args)
             return;
         if (s->has_one)
             value_unkeep(sp->pool, &s->one);
-        value_keep(sp->pool, &s->one, v);
+        keep_arg(sp, &s->one, v);
         s->has_one = true;
         return;
     }
     Value k;
-    value_keep(sp->pool, &k, v);
+    keep_arg(sp, &k, v);
     vq_push(&s->q, &k, idx);
 }
 
@@ -1003,13 +1035,13 @@ static void list_step(const AggSpec *sp, void *st, const Value *args)
     if (!s->has_extra && sp->n_args > 1) {
         /* the separator / fraction: a constant argument */
         const Value *e = sp->def->kind == AGG_LISTAGG ? &args[1] : &args[0];
-        value_keep(sp->pool, &s->extra, e);
+        keep_arg(sp, &s->extra, e);
         s->has_extra = true;
     }
     if (v->is_null)
         return;
     Value k;
-    value_keep(sp->pool, &k, v);
+    keep_arg(sp, &k, v);
     vq_push(&s->q, &k, idx);
 }
 
@@ -1248,7 +1280,7 @@ void agg_step(const AggSpec *sp, void *st, const Value *args)
         MultiSet **m = dset_of(st);
         if (!*m)
             *m = mset_new();
-        if (mset_add(sp->pool, *m, k, &sp->arg) != 1)
+        if (mset_add(sp, *m, k) != 1)
             return;
     }
     sp->def->step(sp, inner_of(sp, st), args);
@@ -1261,7 +1293,7 @@ void agg_inverse(const AggSpec *sp, void *st, const Value *args)
         if (k->is_null)
             return;
         MultiSet **m = dset_of(st);
-        if (!*m || mset_remove(sp->pool, *m, k, &sp->arg) != 0)
+        if (!*m || mset_remove(sp, *m, k) != 0)
             return;
         /* MIN/MAX etc. with DISTINCT would need the value's position; the
          * order-independent functions are fine. */

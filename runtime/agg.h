@@ -140,6 +140,9 @@ struct AggSpec {
                             PERCENTILE_*(f, x) as operators pass them;
                             the fraction f must be a DOUBLE) */
     uint32_t state_size; /* agg_state_size() */
+    bool is_interned;    /* string arguments passed to step/inverse are
+                            already references into pool (the caller's
+                            retained rows): kept by adding a reference */
 };
 
 /* The definition for a name (case-insensitive), or NULL. */

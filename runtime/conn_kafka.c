@@ -110,6 +110,8 @@ typedef struct KPart {
     uint32_t split;
     int64_t next;     /* offset after the last record seen; -1 unknown */
     int64_t stop;     /* bounded: exclusive stop offset; -1 none */
+    int64_t skip_ts;  /* skip records older than this (-1: none) */
+    const rd_kafka_topic_t *rkt; /* handle messages carry (lookup cache) */
     bool active;      /* assigned now */
     bool done;        /* reached stop (bounded) */
 } KPart;
@@ -167,6 +169,9 @@ typedef struct KReader {
     Value *img;           /* scratch row (upsert old image) */
     bool warned_missing;
     uint64_t dropped_null; /* records without value skipped */
+    bool stored;          /* offsets stored since the last commit */
+    rd_kafka_topic_t **rkts; /* topic handles kept by a bounded source */
+    uint32_t n_rkts, cap_rkts;
 } KReader;
 
 /* ---- option parsing ------------------------------------------------------ */
@@ -300,6 +305,7 @@ static KPart *part_get(KReader *r, const char *topic, int32_t partition,
     p->partition = partition;
     p->next = -1;
     p->stop = -1;
+    p->skip_ts = -1;
     return p;
 }
 
@@ -325,9 +331,15 @@ static bool topic_wanted(KReader *r, const char *topic)
     return false;
 }
 
-/* Start offset of a partition assigned for the first time. */
-static int64_t start_offset(KReader *r, const char *topic, int32_t partition)
+/* Start offset of a partition assigned for the first time.  For a
+ * timestamp the broker looks the offset up; when it has none (no record
+ * that recent, or a broker that cannot look up by time, like the mock
+ * cluster), the partition is read from the beginning and records older
+ * than the timestamp are skipped, which gives the same rows. */
+static int64_t start_offset(KReader *r, KPart *kp)
 {
+    const char *topic = kp->topic;
+    int32_t partition = kp->partition;
     switch (r->start) {
     case KSTART_EARLIEST:
         return RD_KAFKA_OFFSET_BEGINNING;
@@ -344,9 +356,11 @@ static int64_t start_offset(KReader *r, const char *topic, int32_t partition)
             r->start_ts;
         rd_kafka_resp_err_t e =
             rd_kafka_offsets_for_times(r->rk, l, META_TIMEOUT_MS);
-        int64_t o = RD_KAFKA_OFFSET_END;
+        int64_t o = RD_KAFKA_OFFSET_BEGINNING;
         if (!e && l->elems[0].err == 0 && l->elems[0].offset >= 0)
             o = l->elems[0].offset;
+        else
+            kp->skip_ts = r->start_ts;
         rd_kafka_topic_partition_list_destroy(l);
         return o;
     }
@@ -358,7 +372,7 @@ static int64_t start_offset(KReader *r, const char *topic, int32_t partition)
 
 /* Stop offset of a partition for a bounded source (-1: none). */
 static int64_t stop_offset(KReader *r, const char *topic, int32_t partition,
-                           FsqlErr *err, int *rc)
+                           int64_t *lo_out, FsqlErr *err, int *rc)
 {
     int64_t lo = 0, hi = 0;
     rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(
@@ -375,14 +389,9 @@ static int64_t stop_offset(KReader *r, const char *topic, int32_t partition,
     if (r->stop == KSTOP_SPECIFIC) {
         o = offset_for(r->stop_offs, r->n_stop_offs, partition);
     } else if (r->stop == KSTOP_TIMESTAMP) {
-        rd_kafka_topic_partition_list_t *l =
-            rd_kafka_topic_partition_list_new(1);
-        rd_kafka_topic_partition_list_add(l, topic, partition)->offset =
-            r->stop_ts;
-        if (!rd_kafka_offsets_for_times(r->rk, l, META_TIMEOUT_MS) &&
-            l->elems[0].err == 0)
-            o = l->elems[0].offset;
-        rd_kafka_topic_partition_list_destroy(l);
+        /* The partition's end; kr_poll stops at the first record at or
+         * after the timestamp (what the broker's lookup would give). */
+        o = hi;
     } else if (r->stop == KSTOP_GROUP) {
         rd_kafka_topic_partition_list_t *l =
             rd_kafka_topic_partition_list_new(1);
@@ -394,6 +403,7 @@ static int64_t stop_offset(KReader *r, const char *topic, int32_t partition,
     }
     if (o < 0 || o > hi)
         o = hi;
+    *lo_out = lo;
     return o;
 }
 
@@ -455,6 +465,7 @@ static void store_acked(KReader *r)
         r->pend_head = r->n_pend = 0;
     if (l) {
         rd_kafka_offsets_store(r->rk, l);
+        r->stored = true;
         rd_kafka_topic_partition_list_destroy(l);
     }
 }
@@ -474,8 +485,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
             kp->active = true;
             kp->done = false;
             kp->split = r->next_split++;
-            tp->offset = is_new ? start_offset(r, tp->topic, tp->partition)
-                                : RD_KAFKA_OFFSET_INVALID;
+            tp->offset = is_new ? start_offset(r, kp) : RD_KAFKA_OFFSET_INVALID;
         }
         r->base.n_splits = r->next_split;
         if (coop) {
@@ -491,9 +501,11 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
      * partitions' splits. */
     kafka_producers_poll();
     store_acked(r);
-    if (e == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS &&
-        !rd_kafka_assignment_lost(rk))
+    if (e == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && r->stored &&
+        !rd_kafka_assignment_lost(rk)) {
         rd_kafka_commit(rk, NULL, 0);
+        r->stored = false;
+    }
     for (int i = 0; i < l->cnt; i++) {
         int32_t pi = part_find(r, l->elems[i].topic, l->elems[i].partition);
         if (pi < 0 || !r->parts[pi].active)
@@ -518,10 +530,12 @@ static int assign_all(KReader *r, FsqlErr *err)
     rd_kafka_resp_err_t e =
         rd_kafka_metadata(r->rk, 1, NULL, &md, META_TIMEOUT_MS);
     if (e)
-        return kafka_err_set(err, e,
-                             "could not read table \"%s\": could not list "
-                             "the topics of the Kafka cluster",
-                             r->base.table->name);
+        return kafka_err_set(
+            err, e,
+            "could not read table \"%s\": could not get the topics of the "
+            "Kafka cluster at \"%s\"",
+            r->base.table->name,
+            kafka_property(r->base.table, "bootstrap.servers"));
     /* Every named topic must exist. */
     for (uint32_t i = 0; i < r->n_topics; i++) {
         bool found = false;
@@ -543,15 +557,37 @@ static int assign_all(KReader *r, FsqlErr *err)
         const struct rd_kafka_metadata_topic *mt = &md->topics[k];
         if (mt->err || !topic_wanted(r, mt->topic))
             continue;
+        /* A topic handle with fresh metadata tells the consumer the
+         * partition leaders now; without it the first offset lookup
+         * waits for a retry timer (half a second). */
+        rd_kafka_topic_t *rkt = rd_kafka_topic_new(r->rk, mt->topic, NULL);
+        if (rkt) {
+            const struct rd_kafka_metadata *tmd = NULL;
+            if (!rd_kafka_metadata(r->rk, 0, rkt, &tmd, META_TIMEOUT_MS))
+                rd_kafka_metadata_destroy(tmd);
+            if (r->n_rkts == r->cap_rkts) {
+                r->cap_rkts = r->cap_rkts ? r->cap_rkts * 2 : 8;
+                r->rkts = xrealloc(r->rkts,
+                                   sizeof(rd_kafka_topic_t *) * r->cap_rkts);
+            }
+            r->rkts[r->n_rkts++] = rkt;
+        }
         for (int p = 0; p < mt->partition_cnt && rc == FSQL_OK; p++) {
             int32_t pid = mt->partitions[p].id;
             bool is_new;
             KPart *kp = part_get(r, mt->topic, pid, &is_new);
             kp->active = true;
             kp->split = r->next_split++;
-            kp->stop = stop_offset(r, mt->topic, pid, err, &rc);
+            int64_t lo = 0;
+            kp->stop = stop_offset(r, mt->topic, pid, &lo, err, &rc);
+            if (rc == FSQL_OK && kp->stop <= lo) {
+                /* Nothing to read: end the split without fetching. */
+                kp->done = true;
+                queue_end(r, kp->split);
+                continue;
+            }
             rd_kafka_topic_partition_list_add(l, mt->topic, pid)->offset =
-                start_offset(r, mt->topic, pid);
+                start_offset(r, kp);
         }
     }
     rd_kafka_metadata_destroy(md);
@@ -570,6 +606,8 @@ static int assign_all(KReader *r, FsqlErr *err)
 
 static void fill_meta(KReader *r, const rd_kafka_message_t *m, Value *row)
 {
+    if (!r->has_meta)
+        return;
     const RtSchema *s = &r->base.table->schema;
     for (uint32_t c = 0; c < s->n_cols; c++) {
         KMeta k = r->meta[c];
@@ -649,7 +687,7 @@ static void set_pending_or_err(KReader *r, Batch *b, FsqlErr *err,
 {
     FsqlErr *e = b->n_rows ? &r->pending_err : err;
     fsql_err_set(e, FSQL_E_DATA,
-                 "topic \"%s\", partition %d, offset %lld: bad record %s: %s",
+                 "topic \"%s\", partition %d, offset %lld (record %s): %s",
                  rd_kafka_topic_name(m->rkt), (int)m->partition,
                  (long long)m->offset, part, why);
     if (b->n_rows)
@@ -750,13 +788,16 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms,
                 break; /* send the split end before more rows */
             continue;
         }
-        const char *tn = rd_kafka_topic_name(m->rkt);
-        int32_t pi = r->batch_part >= 0 &&
-                             r->parts[r->batch_part].partition ==
-                                 m->partition &&
-                             strcmp(r->parts[r->batch_part].topic, tn) == 0
-                         ? r->batch_part
-                         : part_find(r, tn, m->partition);
+        int32_t pi;
+        if (r->batch_part >= 0 &&
+            r->parts[r->batch_part].partition == m->partition &&
+            r->parts[r->batch_part].rkt == m->rkt) {
+            pi = r->batch_part;
+        } else {
+            pi = part_find(r, rd_kafka_topic_name(m->rkt), m->partition);
+            if (pi >= 0)
+                r->parts[pi].rkt = m->rkt;
+        }
         if (pi < 0 || !r->parts[pi].active || r->parts[pi].done) {
             r->fpos++;
             rd_kafka_message_destroy(m);
@@ -767,7 +808,11 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms,
             break; /* one partition per batch */
         if (b->n_rows + need > b->cap)
             break;
-        if (r->bounded && kp->stop >= 0 && m->offset >= kp->stop) {
+        int64_t mts = -1;
+        if (kp->skip_ts >= 0 || r->stop == KSTOP_TIMESTAMP)
+            mts = rd_kafka_message_timestamp(m, NULL);
+        if (r->bounded && ((kp->stop >= 0 && m->offset >= kp->stop) ||
+                           (r->stop == KSTOP_TIMESTAMP && mts >= r->stop_ts))) {
             r->fpos++;
             rd_kafka_message_destroy(m);
             kp->done = true;
@@ -790,6 +835,11 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms,
         r->batch_next = m->offset + 1;
         kp->next = m->offset + 1;
 
+        if (kp->skip_ts >= 0) {
+            if (mts >= 0 && mts < kp->skip_ts)
+                continue; /* before the startup timestamp */
+            kp->skip_ts = -1;
+        }
         /* Decode. */
         char why[200];
         const char *part = "value";
@@ -915,9 +965,14 @@ static void kr_close(SourceReader *base)
             pend_add(r, (uint32_t)r->batch_part, r->batch_next);
         kafka_producers_poll();
         store_acked(r);
-        rd_kafka_commit(r->rk, NULL, 0);
+        /* Synchronously, so the next run starts where this one ended
+         * (auto commit may not have run yet). */
+        if (r->stored)
+            rd_kafka_commit(r->rk, NULL, 0);
         if (r->q)
             rd_kafka_queue_destroy(r->q);
+        for (uint32_t i = 0; i < r->n_rkts; i++)
+            rd_kafka_topic_destroy(r->rkts[i]);
         rd_kafka_consumer_close(r->rk);
         rd_kafka_destroy(r->rk);
     }
@@ -938,6 +993,7 @@ static void kr_close(SourceReader *base)
     kafka_codec_fini(&r->val);
     xfree(r->meta);
     xfree(r->pend);
+    xfree(r->rkts);
     if (r->ups)
         kafka_upsert_state_free(r->ups);
     xfree(r->img);
@@ -1100,8 +1156,10 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
                           "table \"%s\" has no 'topic' or 'topic-pattern'",
                           t->name);
     /* Startup and bounded modes. */
-    const char *sm = table_def_option_or(t, "scan.startup.mode",
-                                         "group-offsets");
+    /* upsert-kafka always reads the whole changelog. */
+    const char *sm = is_upsert ? "earliest-offset"
+                               : table_def_option_or(t, "scan.startup.mode",
+                                                     "group-offsets");
     r->start = strcmp(sm, "earliest-offset") == 0    ? KSTART_EARLIEST
                : strcmp(sm, "latest-offset") == 0    ? KSTART_LATEST
                : strcmp(sm, "timestamp") == 0        ? KSTART_TIMESTAMP
@@ -1175,6 +1233,11 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
         rd_kafka_conf_set(conf, "enable.partition.eof",
                           r->bounded ? "true" : "false", errstr,
                           sizeof errstr);
+        /* A bounded run learns that a partition is at its end from an
+         * empty fetch; do not let the broker hold it for long. */
+        if (r->bounded && !kafka_property(t, "fetch.wait.max.ms"))
+            rd_kafka_conf_set(conf, "fetch.wait.max.ms", "50", errstr,
+                              sizeof errstr);
         rd_kafka_conf_set_opaque(conf, r);
         if (!r->bounded)
             rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
@@ -1473,6 +1536,11 @@ int kafka_sink_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
         if (!kafka_property(t, "partitioner"))
             rd_kafka_conf_set(conf, "partitioner", "murmur2_random", errstr,
                               sizeof errstr);
+        /* Keyless records otherwise stick to one partition for a while
+         * without asking the partitioner. */
+        if (w->part == KP_ROUND_ROBIN)
+            rd_kafka_conf_set(conf, "sticky.partitioning.linger.ms", "0",
+                              errstr, sizeof errstr);
         rd_kafka_conf_set_opaque(conf, w);
         rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
         w->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
@@ -1484,6 +1552,10 @@ int kafka_sink_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
                               t->name, errstr);
         }
     }
+    /* Before the topic handle exists: its metadata request could make a
+     * broker with auto.create.topics.enable create the topic. */
+    if (rc == FSQL_OK)
+        rc = check_topic(w, err);
     if (rc == FSQL_OK) {
         rd_kafka_topic_conf_t *tc = rd_kafka_topic_conf_new();
         rd_kafka_topic_conf_set_opaque(tc, w);
@@ -1494,8 +1566,6 @@ int kafka_sink_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
             rc = kafka_err_set(err, rd_kafka_last_error(),
                                "could not write table \"%s\"", t->name);
     }
-    if (rc == FSQL_OK)
-        rc = check_topic(w, err);
     if (rc < 0) {
         kw_close(&w->base);
         return rc;

@@ -43,7 +43,7 @@ typedef enum MyTlsMode {
 
 typedef struct MyConfig {
     const TableDef *table;
-    char url_safe[512];     /* the URL without its query string */
+    char url_safe[512]; /* the URL without its query string */
     char host[256];
     unsigned port;
     char db[256];
@@ -71,8 +71,8 @@ int jdbc_mysql_connect(const MyConfig *cfg, MYSQL **out, FsqlErr *err);
 
 /* Connect, retrying retriable failures with backoff for up to
  * connection.max-retry-timeout; each retry is reported on stderr. */
-int jdbc_mysql_connect_retry(const MyConfig *cfg, const char *what,
-                             MYSQL **out, FsqlErr *err);
+int jdbc_mysql_connect_retry(const MyConfig *cfg, const char *what, MYSQL **out,
+                             FsqlErr *err);
 
 /* Errors after which the connection is unusable (reconnect), and errors
  * worth retrying at all (those plus lock waits, deadlocks, shutdown). */
@@ -108,16 +108,14 @@ void jdbc_mysql_bind_value(MYSQL_BIND *b, MyParam *p, const Value *v,
 /* Convert the text form p[0..n) of a MySQL value (column of MySQL type
  * ft) to a value of type t; strings are copied into a.  NULL when fine,
  * else a reason phrase formatted into why. */
-const char *jdbc_mysql_value(const char *p, size_t n,
-                             enum enum_field_types ft, const RtType *t,
-                             Arena *a, const TimeZone *tz, Value *v,
-                             char *why, size_t whylen);
+const char *jdbc_mysql_value(const char *p, size_t n, enum enum_field_types ft,
+                             const RtType *t, Arena *a, const TimeZone *tz,
+                             Value *v, char *why, size_t whylen);
 
 /* The jdbc connector's MySQL back ends (called from conn_jdbc.c). */
 int jdbc_mysql_open_lookup(const TableDef *t, const LookupSpec *spec,
-                           const RunCtx *ctx, LookupReader **out,
-                           FsqlErr *err);
-int jdbc_mysql_open_sink(const TableDef *t, const RunCtx *ctx,
-                         SinkWriter **out, FsqlErr *err);
+                           const RunCtx *ctx, LookupReader **out, FsqlErr *err);
+int jdbc_mysql_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
+                         FsqlErr *err);
 
 #endif

@@ -11,8 +11,19 @@
  * nothing; nesting is tracked in a bit stack, not by recursion, so deep
  * input cannot overflow the C stack.
  *
- * Strings are scanned eight bytes at a time (SWAR: quote, backslash or a
- * control character ends the fast loop).  A string without escapes is
+ * Keys are predicted: the decoder remembers the keys of the last line in
+ * order (the "shape": producers write every record with the same fields
+ * in the same order), and checks the next key against the remembered one
+ * at the same position with a few word compares; only a mismatch scans
+ * the key and looks it up in the hash (and then learns it).  A remembered
+ * key holds no quote, backslash or control byte, so a byte-equal key
+ * followed by '"' is that key exactly and maps to the same column.
+ *
+ * Strings are scanned sixteen bytes at a time with SSE2, else eight at a
+ * time (SWAR); a quote, backslash or control character ends the fast
+ * loop.  Integers and plain decimals of wanted columns are converted in
+ * the same pass that checks their syntax (anything unusual falls back to
+ * the general path, which gives the same results and messages).  A string without escapes is
  * delivered as a view into the line; with escapes it is unescaped into the
  * caller's arena (\uXXXX and surrogate pairs become UTF-8; an unpaired
  * surrogate becomes U+FFFD).  Strings that reach a column are checked to
@@ -32,7 +43,30 @@
 #include <stdio.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define JSON_MAX_DEPTH 1024 /* nesting limit of skipped values */
+#define SHAPE_MAX 64        /* key positions remembered per line */
+#define SHAPE_KEY_MAX 56    /* longest key remembered (bytes) */
+
+/* One remembered key of the shape (see the header comment). */
+typedef struct ShapeKey {
+    uint32_t len; /* key bytes; 0: nothing remembered at this position */
+    int32_t col;  /* column the key maps to, or -1 (a skipped field) */
+    char text[SHAPE_KEY_MAX]; /* the key as written (no escapes) */
+} ShapeKey;
+
+/* Conversion fast paths per column (see decode_fast). */
+enum { FAST_NONE, FAST_INT, FAST_DEC };
+
+typedef struct ColFast {
+    uint8_t kind;     /* FAST_* */
+    int32_t prec;     /* FAST_DEC: precision as textconv_decimal uses it */
+    int32_t scale;    /* FAST_DEC: scale as textconv_decimal uses it */
+    int64_t min, max; /* FAST_INT: range of the column type */
+} ColFast;
 
 struct JsonDecoder {
     const RtSchema *schema; /* borrowed; outlives the decoder */
@@ -46,6 +80,8 @@ struct JsonDecoder {
     uint64_t seed;      /* odd multiplier; 0 means "probe" */
     uint32_t mask;      /* slot count - 1 */
     uint32_t shift;     /* 64 - log2(slot count) */
+    ColFast *fast;   /* n_cols conversion fast paths */
+    ShapeKey *shape; /* SHAPE_MAX remembered keys of the last line */
     /* Per row. */
     uint32_t *seen; /* stamp of the last row that set each column */
     uint32_t stamp; /* current row's stamp */
@@ -162,8 +198,23 @@ JsonDecoder *json_decoder_new(const RtSchema *schema, const JsonOptions *opt)
     d->n_cols = schema->n_cols;
     d->name_len = xcalloc(d->n_cols ? d->n_cols : 1, sizeof(uint32_t));
     d->seen = xcalloc(d->n_cols ? d->n_cols : 1, sizeof(uint32_t));
-    for (uint32_t c = 0; c < d->n_cols; c++)
+    d->fast = xcalloc(d->n_cols ? d->n_cols : 1, sizeof(ColFast));
+    d->shape = xcalloc(SHAPE_MAX, sizeof(ShapeKey));
+    for (uint32_t c = 0; c < d->n_cols; c++) {
+        const RtType *t = &schema->cols[c].type;
+        ColFast *f = &d->fast[c];
         d->name_len[c] = (uint32_t)strlen(schema->cols[c].name);
+        if (t->kind == VK_INT) {
+            f->kind = FAST_INT;
+            textconv_int_range(t, &f->min, &f->max);
+        } else if (t->kind == VK_DECIMAL) {
+            /* the precision and scale textconv_decimal() works with */
+            f->kind = FAST_DEC;
+            f->prec = t->precision > 0 && t->precision <= 38 ? t->precision
+                                                              : 38;
+            f->scale = t->scale >= 0 && t->scale <= f->prec ? t->scale : 0;
+        }
+    }
     build_lookup(d);
     return d;
 }
@@ -175,6 +226,8 @@ void json_decoder_free(JsonDecoder *d)
     xfree(d->slots);
     xfree(d->name_len);
     xfree(d->seen);
+    xfree(d->fast);
+    xfree(d->shape);
     xfree(d);
 }
 
@@ -240,6 +293,30 @@ static const char *scan_string(const char *p, const char *end, StrScan *ss,
     uint64_t hi = 0;
     bool esc = false;
     for (;;) {
+#if defined(__SSE2__)
+        /* Sixteen bytes at a time: the mask of special bytes (quote,
+         * backslash, below 0x20) and of bytes >= 0x80 before them. */
+        while (end - p >= 16) {
+            const __m128i quote = _mm_set1_epi8('"');
+            const __m128i bslash = _mm_set1_epi8('\\');
+            const __m128i ctl = _mm_set1_epi8(0x1F);
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+            __m128i sp = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                             _mm_cmpeq_epi8(v, bslash)),
+                _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+            unsigned m = (unsigned)_mm_movemask_epi8(sp);
+            unsigned h = (unsigned)_mm_movemask_epi8(v);
+            if (m) {
+                unsigned idx = (unsigned)__builtin_ctz(m);
+                hi |= (h & ((1u << idx) - 1)) ? HIGHS : 0;
+                p += idx;
+                goto special;
+            }
+            hi |= h ? HIGHS : 0;
+            p += 16;
+        }
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
         while (end - p >= 8) {
             uint64_t w;
@@ -254,6 +331,9 @@ static const char *scan_string(const char *p, const char *end, StrScan *ss,
             hi |= w;
             p += 8;
         }
+#endif
+#if defined(__SSE2__)
+    special:
 #endif
         if (p >= end) {
             e->at = p, e->why = "unterminated string";
@@ -743,6 +823,208 @@ static const char *decode_field(const char *p, const char *end, const RtType *t,
     }
 }
 
+/* ---- fast paths ------------------------------------------------------- */
+
+static inline uint64_t load64(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static inline uint32_t load32(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+/* Does the key starting at s (just past its opening quote) equal the
+ * remembered key k, closing quote included?  Reads only inside [s, end). */
+static inline bool shape_match(const ShapeKey *k, const char *s,
+                               const char *end)
+{
+    size_t n = k->len;
+    if (n == 0 || (size_t)(end - s) <= n || s[n] != '"')
+        return false;
+    const char *t = k->text;
+    if (n >= 8) {
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8)
+            if (load64(s + i) != load64(t + i))
+                return false;
+        return i == n || load64(s + n - 8) == load64(t + n - 8);
+    }
+    if (n >= 4)
+        return load32(s) == load32(t) && load32(s + n - 4) == load32(t + n - 4);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != t[i])
+            return false;
+    return true;
+}
+
+/* Remember key [k, k + n) (as written, without escapes) at position i. */
+static void shape_learn(JsonDecoder *d, uint32_t i, const char *k, size_t n,
+                        int32_t col)
+{
+    ShapeKey *sk = &d->shape[i];
+    if (n == 0 || n > SHAPE_KEY_MAX) {
+        sk->len = 0;
+        return;
+    }
+    memcpy(sk->text, k, n);
+    sk->len = (uint32_t)n;
+    sk->col = col;
+}
+
+static inline bool is_dig(char c)
+{
+    return (unsigned char)(c - '0') < 10;
+}
+
+/* After a number's digits: can the general path read it differently (more
+ * digits past the fast limit, a fraction or an exponent)? */
+static inline bool number_goes_on(const char *q, const char *end)
+{
+    return q < end && (is_dig(*q) || *q == '.' || *q == 'e' || *q == 'E');
+}
+
+static const int64_t pow10_tab[19] = {1LL,
+                                      10LL,
+                                      100LL,
+                                      1000LL,
+                                      10000LL,
+                                      100000LL,
+                                      1000000LL,
+                                      10000000LL,
+                                      100000000LL,
+                                      1000000000LL,
+                                      10000000000LL,
+                                      100000000000LL,
+                                      1000000000000LL,
+                                      10000000000000LL,
+                                      100000000000000LL,
+                                      1000000000000000LL,
+                                      10000000000000000LL,
+                                      100000000000000000LL,
+                                      1000000000000000000LL};
+
+/* How many of the eight bytes of w (little-endian: the first byte is the
+ * lowest) are ASCII digits before the first non-digit.  Bytes after the
+ * first non-digit may be misjudged (a carry), which does not matter. */
+static inline unsigned swar_ndigits(uint64_t w)
+{
+    const uint64_t hi4 = 0xF0F0F0F0F0F0F0F0ULL, z = 0x3030303030303030ULL;
+    uint64_t bad = ((w & hi4) ^ z) | (((w + 0x0606060606060606ULL) & hi4) ^ z);
+    return bad ? (unsigned)__builtin_ctzll(bad) >> 3 : 8;
+}
+
+/* The value of the first n (1..8) digit bytes of w. */
+static inline uint64_t swar_value(uint64_t w, unsigned n)
+{
+    w -= 0x3030303030303030ULL;
+    if (n < 8)
+        w = (w & ((1ULL << (8 * n)) - 1)) << (8 * (8 - n));
+    w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFULL;
+    w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFULL;
+    return (w * 10000 + (w >> 32)) & 0xFFFFFFFFULL;
+}
+
+/* Read up to 16 leading digits at q into *x; returns how many.  More
+ * digits may follow (the caller checks with number_goes_on). */
+static inline size_t take_digits(const char *q, const char *end, uint64_t *x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (end - q >= 16) {
+        uint64_t w = load64(q);
+        unsigned n = swar_ndigits(w);
+        if (n < 8) {
+            *x = n ? swar_value(w, n) : 0;
+            return n;
+        }
+        uint64_t v = swar_value(w, 8);
+        uint64_t w2 = load64(q + 8);
+        unsigned n2 = swar_ndigits(w2);
+        *x = n2 ? v * (uint64_t)pow10_tab[n2] + swar_value(w2, n2) : v;
+        return 8 + n2;
+    }
+#endif
+    const char *s = q;
+    uint64_t v = 0;
+    while (q < end && is_dig(*q) && q - s < 16)
+        v = v * 10 + (uint64_t)(*q++ - '0');
+    *x = v;
+    return (size_t)(q - s);
+}
+
+/* Convert a plain JSON number at p into column f in the same pass that
+ * checks its syntax: integers of up to 16 digits into integer columns,
+ * [-]ddd[.ddd] with no more fraction digits than the scale and at most 18
+ * digits into DECIMAL columns (as textconv_decimal's own fast path).
+ * Returns the position after the number, or NULL when the general path
+ * must decide (other forms, out of range, malformed) - it then gives
+ * exactly what it gives without this path. */
+static inline const char *decode_fast(const ColFast *f, const char *p,
+                                      const char *end, Value *v)
+{
+    const char *q = p;
+    bool neg = *q == '-';
+    q += neg;
+    uint64_t x;
+    size_t ni = take_digits(q, end, &x);
+    if (ni == 0 || (ni > 1 && *q == '0'))
+        return NULL;
+    q += ni;
+    if (f->kind == FAST_INT) {
+        if (number_goes_on(q, end))
+            return NULL;
+        int64_t i = neg ? -(int64_t)x : (int64_t)x;
+        if (i < f->min || i > f->max)
+            return NULL;
+        v->u.d.hi = 0;
+        v->u.i = i;
+        v->kind = VK_INT;
+        v->is_null = false;
+        return q;
+    }
+    size_t nf = 0;
+    if (q < end && *q == '.') {
+        uint64_t fx;
+        q++;
+        nf = take_digits(q, end, &fx);
+        if (nf == 0 || ni + nf > 18)
+            return NULL;
+        q += nf;
+        x = x * (uint64_t)pow10_tab[nf] + fx;
+    }
+    if (number_goes_on(q, end) || nf > (size_t)f->scale ||
+        ni + (size_t)f->scale > 18)
+        return NULL;
+    x *= (uint64_t)pow10_tab[(size_t)f->scale - nf];
+    if (f->prec < 18 && x >= (uint64_t)pow10_tab[f->prec])
+        return NULL;
+    value_set_dec(v, neg ? -(i128)x : (i128)x);
+    return q;
+}
+
+/* Skip a value of an unwanted field; strings and numbers inline, the
+ * rest through skip_value().  NULL with *e set when malformed. */
+static inline const char *skip_field(const char *p, const char *end,
+                                     ScanErr *e)
+{
+    if (*p == '"') {
+        StrScan ss;
+        const char *q = scan_string(p + 1, end, &ss, e);
+        return q ? q + 1 : NULL;
+    }
+    if (is_dig(*p)) {
+        const char *q = scan_number(p, end);
+        if (q)
+            return q;
+    }
+    return skip_value(p, end, e);
+}
+
 /* ---- decoding ---------------------------------------------------------- */
 
 static void set_err(JsonError *err, size_t off, int32_t col, const char *fmt,
@@ -826,46 +1108,68 @@ int json_decode(JsonDecoder *d, const char *line, size_t len, Arena *a,
         p++;
         goto done;
     }
-    for (;;) {
+    for (uint32_t ki = 0;; ki++) {
         if (p >= end || *p != '"') {
             why = "object key (a string) expected";
             goto malformed;
         }
-        StrScan ss;
-        ScanErr se;
-        const char *kq = scan_string(p + 1, end, &ss, &se);
-        if (!kq) {
-            why = se.why;
-            p = se.at;
-            goto malformed;
+        int32_t c;
+        if (ki < SHAPE_MAX && shape_match(&d->shape[ki], p + 1, end)) {
+            c = d->shape[ki].col;
+            p += d->shape[ki].len + 2;
+        } else {
+            StrScan ss;
+            ScanErr se;
+            const char *kq = scan_string(p + 1, end, &ss, &se);
+            if (!kq) {
+                why = se.why;
+                p = se.at;
+                goto malformed;
+            }
+            const char *key = p + 1;
+            size_t klen = (size_t)(kq - key);
+            if (unlikely(ss.has_esc)) {
+                char *buf = arena_alloc(a, klen ? klen : 1);
+                klen = unescape(key, kq, buf);
+                key = buf;
+            }
+            c = lookup_key(d, key, klen);
+            if (ki < SHAPE_MAX)
+                shape_learn(d, ki, p + 1, ss.has_esc ? 0 : klen, c);
+            p = kq + 1;
         }
-        const char *key = p + 1;
-        size_t klen = (size_t)(kq - key);
-        if (unlikely(ss.has_esc)) {
-            char *buf = arena_alloc(a, klen ? klen : 1);
-            klen = unescape(key, kq, buf);
-            key = buf;
+        if (likely(p < end && *p == ':')) {
+            p++;
+        } else {
+            p = skip_ws(p, end);
+            if (p >= end || *p != ':') {
+                why = "':' expected after an object key";
+                goto malformed;
+            }
+            p++;
         }
-        int32_t c = lookup_key(d, key, klen);
-        p = skip_ws(kq + 1, end);
-        if (p >= end || *p != ':') {
-            why = "':' expected after an object key";
-            goto malformed;
-        }
-        p = skip_ws(p + 1, end);
+        p = skip_ws(p, end);
         if (p >= end) {
             why = "value expected";
             goto malformed;
         }
         if (c < 0) {
             ScanErr se2;
-            p = skip_value(p, end, &se2);
+            p = skip_field(p, end, &se2);
             if (!p) {
                 why = se2.why;
                 p = se2.at;
                 goto malformed;
             }
         } else {
+            const char *q = NULL;
+            if (d->fast[c].kind != FAST_NONE && (is_dig(*p) || *p == '-'))
+                q = decode_fast(&d->fast[c], p, end, &out_row[c]);
+            if (q) {
+                d->seen[c] = d->stamp;
+                p = q;
+                goto next_key;
+            }
             FieldRes r = {{NULL, NULL}, NULL, false};
             const char *vstart = p;
             p = decode_field(p, end, &cols[c].type, a, d->opt.tz, &out_row[c],
@@ -880,6 +1184,11 @@ int json_decode(JsonDecoder *d, const char *line, size_t len, Arena *a,
                     return JSON_ERROR;
             }
             d->seen[c] = d->stamp;
+        }
+    next_key:
+        if (likely(p < end && *p == ',')) {
+            p = skip_ws(p + 1, end);
+            continue;
         }
         p = skip_ws(p, end);
         if (p < end && *p == ',') {

@@ -46,8 +46,9 @@ static struct {
 static uint64_t text_hash(const char *s)
 {
     uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        /* Digits vary between otherwise equal lines (ms, counts). */
+    for (; *s && *s != '('; s++) {
+        /* Digits and the parenthesized detail vary between otherwise
+         * equal lines (ms, suppressed counts). */
         if (isdigit((unsigned char)*s))
             continue;
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
@@ -85,13 +86,26 @@ static void log_line(const char *fmt, ...)
     pthread_mutex_unlock(&log_lock);
 }
 
+/* Set when a table asks for librdkafka's debug contexts
+ * ('properties.debug'): every log line is shown then, unthrottled. */
+static bool log_debug;
+
 static void on_log(const rd_kafka_t *rk, int level, const char *fac,
                    const char *buf)
 {
     (void)rk;
+    if (log_debug) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        fprintf(stderr, "fsql: kafka: %lld.%03ld %s %s\n",
+                (long long)ts.tv_sec, ts.tv_nsec / 1000000, fac, buf);
+        return;
+    }
+    /* Without debug, errors reach the user through on_error (which
+     * librdkafka calls for the same events), once. */
+    (void)level;
     (void)fac;
-    if (level <= 3) /* errors only; warnings are mostly retried states */
-        log_line("%s", buf);
+    (void)buf;
 }
 
 static void on_error(rd_kafka_t *rk, int code, const char *reason,
@@ -215,6 +229,8 @@ int kafka_conf_new(const TableDef *t, const char *role, rd_kafka_conf_t **out,
         *out = NULL;
         return rc;
     }
+    if (kafka_property(t, "debug"))
+        log_debug = true;
     rd_kafka_conf_set_log_cb(conf, on_log);
     rd_kafka_conf_set_error_cb(conf, on_error);
     *out = conf;

@@ -29,20 +29,28 @@
 
 typedef struct CacheEntry CacheEntry;
 
+/* 48 bytes of header, so that the key and the first row start in the
+ * block's first cache lines.  Block layout: header, n_keys key Values,
+ * n_rows * n_fields row Values, the LRU links (LRU policy only), the
+ * string bytes. */
 struct CacheEntry {
     CacheEntry *next;     /* hash chain, or the retired list */
-    CacheEntry *prev_lru; /* LRU list (LRU policy only) */
-    CacheEntry *next_lru;
     uint64_t hash;
     int64_t write_ms;     /* when put */
     int64_t access_ms;    /* last hit (expire-after-access) */
     uint32_t n_rows;      /* dim rows of the key (0: a cached miss) */
     uint32_t slot;        /* CLOCK ring index */
-    size_t bytes;         /* size of the whole block */
+    uint32_t bytes;       /* size of the whole block */
     uint8_t ref;          /* CLOCK reference bit */
-    Value *rows;          /* n_rows * n_fields, inside the block */
-    Value keys[];         /* n_keys, then rows, then string bytes */
+    Value keys[];         /* n_keys, then the rows */
 };
+
+_Static_assert(sizeof(CacheEntry) == 48, "CacheEntry header size");
+
+typedef struct LruLinks {
+    CacheEntry *prev; /* towards the most recent */
+    CacheEntry *next; /* towards the least recent */
+} LruLinks;
 
 struct LookupCache {
     LookupCacheDef def;
@@ -208,25 +216,37 @@ static bool keys_equal(const LookupCache *c, const CacheEntry *e,
 
 /* ---- eviction state --------------------------------------------------- */
 
+static inline Value *entry_rows(const LookupCache *c, CacheEntry *e)
+{
+    return e->keys + c->n_keys;
+}
+
+static inline LruLinks *lru(const LookupCache *c, CacheEntry *e)
+{
+    return (LruLinks *)(entry_rows(c, e) + (size_t)e->n_rows * c->n_fields);
+}
+
 static void lru_unlink(LookupCache *c, CacheEntry *e)
 {
-    if (e->prev_lru)
-        e->prev_lru->next_lru = e->next_lru;
+    LruLinks *l = lru(c, e);
+    if (l->prev)
+        lru(c, l->prev)->next = l->next;
     else
-        c->lru_head = e->next_lru;
-    if (e->next_lru)
-        e->next_lru->prev_lru = e->prev_lru;
+        c->lru_head = l->next;
+    if (l->next)
+        lru(c, l->next)->prev = l->prev;
     else
-        c->lru_tail = e->prev_lru;
-    e->prev_lru = e->next_lru = NULL;
+        c->lru_tail = l->prev;
+    l->prev = l->next = NULL;
 }
 
 static void lru_push_front(LookupCache *c, CacheEntry *e)
 {
-    e->prev_lru = NULL;
-    e->next_lru = c->lru_head;
+    LruLinks *l = lru(c, e);
+    l->prev = NULL;
+    l->next = c->lru_head;
     if (c->lru_head)
-        c->lru_head->prev_lru = e;
+        lru(c, c->lru_head)->prev = e;
     c->lru_head = e;
     if (!c->lru_tail)
         c->lru_tail = e;
@@ -358,7 +378,7 @@ bool lookup_cache_get(LookupCache *c, const Value *key, uint64_t h,
     }
     c->st.hits++;
     out->n_rows = e->n_rows;
-    out->rows = e->rows;
+    out->rows = entry_rows(c, e);
     return true;
 }
 
@@ -409,19 +429,20 @@ void lookup_cache_put(LookupCache *c, const Value *key, uint64_t h,
     size_t n_vals = (size_t)rows->n_rows * c->n_fields;
     size_t sbytes = string_bytes(key, c->n_keys) +
                     string_bytes(rows->rows, (uint32_t)n_vals);
+    size_t links = c->policy == LOOKUP_POLICY_LRU ? sizeof(LruLinks) : 0;
     size_t size = sizeof(CacheEntry) +
-                  (c->n_keys + n_vals) * sizeof(Value) + sbytes;
+                  (c->n_keys + n_vals) * sizeof(Value) + links + sbytes;
     CacheEntry *e = xmalloc(size);
     memset(e, 0, sizeof *e);
     e->hash = h;
     e->write_ms = now_ms;
     e->access_ms = now_ms;
     e->n_rows = rows->n_rows;
-    e->bytes = size;
-    e->rows = e->keys + c->n_keys;
-    char *pool = (char *)(e->rows + n_vals);
+    e->bytes = (uint32_t)size;
+    Value *erows = entry_rows(c, e);
+    char *pool = (char *)(erows + n_vals) + links;
     copy_values(e->keys, key, c->n_keys, &pool);
-    copy_values(e->rows, rows->rows, (uint32_t)n_vals, &pool);
+    copy_values(erows, rows->rows, (uint32_t)n_vals, &pool);
 
     if (c->policy == LOOKUP_POLICY_CLOCK) {
         uint64_t slot = clock_slot(c, now_ms);
@@ -452,7 +473,7 @@ void lookup_cache_put(LookupCache *c, const Value *key, uint64_t h,
     c->st.bytes += size;
     if (out) {
         out->n_rows = e->n_rows;
-        out->rows = e->rows;
+        out->rows = erows;
     }
 }
 

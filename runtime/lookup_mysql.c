@@ -23,10 +23,11 @@
  *     fsql compares values (strings byte for byte, whatever the column's
  *     collation) - the same rule with batch size 1, so results never
  *     depend on batching;
- *   - lookup.async: the batches of one call run concurrently on up to
- *     lookup.async.connections connections (one thread per busy
- *     connection for the duration of the call; the loop thread takes the
- *     first); results are decoded on the loop thread afterwards;
+ *   - lookup.async: the keys of one call are spread over up to
+ *     lookup.async.connections connections (batches of at least 8 keys)
+ *     and fetched concurrently (one thread per busy connection for the
+ *     duration of the call; the loop thread takes the first); results
+ *     are decoded on the loop thread afterwards;
  *   - failures: a query that fails with a retriable error (connection
  *     lost, server gone, read timeout, lock wait, deadlock) is retried
  *     with backoff up to lookup.max-retries times; reconnecting is
@@ -143,8 +144,10 @@ static bool parse_tls_mode(const char *s, MyTlsMode *m)
         const char *name;
         MyTlsMode mode;
     } modes[] = {
-        {"DISABLED", MY_TLS_DISABLED},   {"PREFERRED", MY_TLS_PREFERRED},
-        {"REQUIRED", MY_TLS_REQUIRED},   {"VERIFY_CA", MY_TLS_VERIFY_CA},
+        {"DISABLED", MY_TLS_DISABLED},
+        {"PREFERRED", MY_TLS_PREFERRED},
+        {"REQUIRED", MY_TLS_REQUIRED},
+        {"VERIFY_CA", MY_TLS_VERIFY_CA},
         {"VERIFY_IDENTITY", MY_TLS_VERIFY_IDENTITY},
     };
     for (size_t i = 0; i < FSQL_ARRAY_LEN(modes); i++)
@@ -182,8 +185,7 @@ int jdbc_mysql_config(const TableDef *t, MyConfig *cfg, FsqlErr *err)
             return fsql_err_set(err, FSQL_E_CONFIG,
                                 "table \"%s\": malformed host in URL '%s'",
                                 t->name, cfg->url_safe);
-        snprintf(cfg->host, sizeof cfg->host, "%.*s", (int)(rb - h - 1),
-                 h + 1);
+        snprintf(cfg->host, sizeof cfg->host, "%.*s", (int)(rb - h - 1), h + 1);
         if (rb + 1 < hend && rb[1] == ':')
             colon = rb + 1;
     } else {
@@ -218,9 +220,8 @@ int jdbc_mysql_config(const TableDef *t, MyConfig *cfg, FsqlErr *err)
     else if (query_param(query, "user", buf, sizeof buf))
         snprintf(cfg->user, sizeof cfg->user, "%s", buf);
     cfg->password = table_def_option(t, "password");
-    if (!cfg->password &&
-        query_param(query, "password", cfg->url_password,
-                    sizeof cfg->url_password))
+    if (!cfg->password && query_param(query, "password", cfg->url_password,
+                                      sizeof cfg->url_password))
         cfg->password = cfg->url_password;
     cfg->table_name = table_def_option_or(t, "table-name", t->name);
 
@@ -244,8 +245,8 @@ int jdbc_mysql_config(const TableDef *t, MyConfig *cfg, FsqlErr *err)
     if (query_param(query, "sslMode", buf, sizeof buf))
         parse_tls_mode(buf, &cfg->tls);
     else if (query_param(query, "useSSL", buf, sizeof buf))
-        cfg->tls = strcasecmp(buf, "true") == 0 ? MY_TLS_PREFERRED
-                                                : MY_TLS_DISABLED;
+        cfg->tls =
+            strcasecmp(buf, "true") == 0 ? MY_TLS_PREFERRED : MY_TLS_DISABLED;
     const char *mode = table_def_option(t, "connection.tls.mode");
     if (mode && !parse_tls_mode(mode, &cfg->tls))
         return fsql_err_set(err, FSQL_E_CONFIG,
@@ -330,15 +331,14 @@ int jdbc_mysql_connect(const MyConfig *cfg, MYSQL **out, FsqlErr *err)
     mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     mysql_options(m, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
     if (cfg->tls != MY_TLS_DISABLED) {
-        mysql_ssl_set(m, cfg->tls_key, cfg->tls_cert, cfg->tls_ca, NULL,
-                      NULL);
+        mysql_ssl_set(m, cfg->tls_key, cfg->tls_cert, cfg->tls_ca, NULL, NULL);
         my_bool enforce = cfg->tls >= MY_TLS_REQUIRED;
         my_bool verify = cfg->tls >= MY_TLS_VERIFY_CA;
         mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &enforce);
         mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
     }
-    const char *host = strcmp(cfg->host, "localhost") == 0 ? "127.0.0.1"
-                                                           : cfg->host;
+    const char *host =
+        strcmp(cfg->host, "localhost") == 0 ? "127.0.0.1" : cfg->host;
     if (!mysql_real_connect(m, host, cfg->user[0] ? cfg->user : NULL,
                             cfg->password, cfg->db[0] ? cfg->db : NULL,
                             cfg->port, NULL, 0)) {
@@ -352,12 +352,23 @@ int jdbc_mysql_connect(const MyConfig *cfg, MYSQL **out, FsqlErr *err)
         mysql_close(m);
         return FSQL_E_IO;
     }
+    /* Check TLS ourselves: the client library may fall back to a plain
+     * connection when the server offers no TLS. */
+    if (cfg->tls >= MY_TLS_REQUIRED && !mysql_get_ssl_cipher(m)) {
+        fsql_err_set(err, FSQL_E_IO,
+                     "could not connect to MySQL server \"%s:%u\": the "
+                     "server does not offer TLS, which "
+                     "'connection.tls.mode' requires",
+                     cfg->host, cfg->port);
+        mysql_close(m);
+        return FSQL_E_IO;
+    }
     *out = m;
     return FSQL_OK;
 }
 
-int jdbc_mysql_connect_retry(const MyConfig *cfg, const char *what,
-                             MYSQL **out, FsqlErr *err)
+int jdbc_mysql_connect_retry(const MyConfig *cfg, const char *what, MYSQL **out,
+                             FsqlErr *err)
 {
     int64_t start = jdbc_mysql_now_ms();
     for (int attempt = 1;; attempt++) {
@@ -418,8 +429,8 @@ void jdbc_mysql_bind_value(MYSQL_BIND *b, MyParam *p, const Value *v,
         return;
     case VK_STRING:
     case VK_BYTES:
-        b->buffer_type = t->kind == VK_BYTES ? MYSQL_TYPE_BLOB
-                                             : MYSQL_TYPE_STRING;
+        b->buffer_type =
+            t->kind == VK_BYTES ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
         b->buffer = (void *)(v->u.s.len ? v->u.s.ptr : "");
         p->len = v->u.s.len;
         b->buffer_length = v->u.s.len;
@@ -492,10 +503,9 @@ static bool is_mysql_int_type(enum enum_field_types ft)
            ft == MYSQL_TYPE_LONGLONG || ft == MYSQL_TYPE_YEAR;
 }
 
-const char *jdbc_mysql_value(const char *p, size_t n,
-                             enum enum_field_types ft, const RtType *t,
-                             Arena *a, const TimeZone *tz, Value *v,
-                             char *why, size_t whylen)
+const char *jdbc_mysql_value(const char *p, size_t n, enum enum_field_types ft,
+                             const RtType *t, Arena *a, const TimeZone *tz,
+                             Value *v, char *why, size_t whylen)
 {
     v->kind = (uint8_t)t->kind;
     v->is_null = false;
@@ -568,21 +578,23 @@ typedef struct MyConn {
     MysqlLookup *r;
     MYSQL *m;
     MYSQL_STMT *st[MAX_BUCKETS];
-    MYSQL_BIND *pbind;        /* max bucket * n_keys */
+    MYSQL_BIND *pbind; /* max bucket * n_keys */
     MyParam *params;
-    MYSQL_BIND *rbind;        /* n_keys + n_fields result columns */
+    MYSQL_BIND *rbind; /* n_keys + n_fields result columns */
     char **rbuf;
     unsigned long *rcap, *rlen;
     my_bool *rnull, *rerr;
-    char *big;                /* a long value (fetch_column) */
+    char *big; /* a long value (fetch_column) */
     size_t big_cap;
     /* work */
-    const Value *keys;        /* n * n_keys */
+    const Value *keys; /* n * n_keys */
     uint32_t n;
-    int bucket;               /* statement used, -1 when none */
-    int rc;                   /* FSQL_OK, LOOKUP_DEGRADED or an error */
+    int bucket; /* statement used, -1 when none */
+    int rc;     /* FSQL_OK, LOOKUP_DEGRADED or an error */
     FsqlErr err;
     pthread_t thread;
+    bool has_thread;          /* worker started (connections 1..) */
+    bool has_work;            /* work handed to the worker, not done */
     /* counters (added to the reader's after each call) */
     uint64_t queries, retries, reconnects;
 } MyConn;
@@ -592,33 +604,37 @@ struct MysqlLookup {
     MyConfig cfg;
     const TimeZone *tz;
     FILE *log;
-    uint32_t nk, nf;          /* key columns, returned fields */
-    uint32_t *key_cols;       /* xmalloc copies for base.spec */
+    uint32_t nk, nf;    /* key columns, returned fields */
+    uint32_t *key_cols; /* xmalloc copies for base.spec */
     uint32_t *fields;
-    RtType *key_types;        /* probe key types */
-    RtType *field_types;      /* declared types of the fields */
+    RtType *key_types;             /* probe key types */
+    RtType *field_types;           /* declared types of the fields */
     enum enum_field_types *col_ft; /* MySQL type of each result column */
-    const char **col_names;   /* for messages */
+    const char **col_names;        /* for messages */
     uint32_t n_buckets;
     uint32_t bucket_size[MAX_BUCKETS];
-    char *sql[MAX_BUCKETS];   /* statement text per bucket */
+    char *sql[MAX_BUCKETS]; /* statement text per bucket */
     int64_t batch_size;
     int64_t max_retries;
     FailureMode failure_mode;
-    bool is_down;             /* gave up; one attempt per call until OK */
+    bool is_down; /* gave up; one attempt per call until OK */
     uint32_t n_conns;
     MyConn *conns;
     /* results of a call */
-    Value *stage;             /* staged rows: n_fields values each */
-    uint32_t *stage_key;      /* key index of each staged row */
+    Value *stage;        /* staged rows: n_fields values each */
+    uint32_t *stage_key; /* key index of each staged row */
     size_t stage_n, stage_cap;
-    Value *rows;              /* grouped rows (returned) */
+    Value *rows; /* grouped rows (returned) */
     size_t rows_cap;
-    LookupRows one;           /* get(): out of a one-key call */
+    LookupRows one; /* get(): out of a one-key call */
     bool print_stats;
+    /* the async pool's workers (connections 1..n_conns-1) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_done;
+    uint32_t n_busy;
+    bool stopping;
     /* counters */
-    uint64_t n_calls, n_keys, n_queries, n_retries, n_reconnects,
-        n_failed_keys;
+    uint64_t n_calls, n_keys, n_queries, n_retries, n_reconnects, n_failed_keys;
 };
 
 static void conn_drop(MyConn *c)
@@ -681,9 +697,8 @@ static int conn_try(MyConn *c, bool *conn_failed, FsqlErr *err)
     for (uint32_t i = 0; i < size; i++) {
         const Value *key = c->keys + (size_t)(i < c->n ? i : c->n - 1) * nk;
         for (uint32_t k = 0; k < nk; k++)
-            jdbc_mysql_bind_value(&c->pbind[i * nk + k],
-                                  &c->params[i * nk + k], &key[k],
-                                  &r->key_types[k], r->tz);
+            jdbc_mysql_bind_value(&c->pbind[i * nk + k], &c->params[i * nk + k],
+                                  &key[k], &r->key_types[k], r->tz);
     }
     c->queries++;
     if (mysql_stmt_bind_param(st, c->pbind) || mysql_stmt_execute(st) ||
@@ -752,10 +767,26 @@ static void conn_run(MyConn *c)
     }
 }
 
+/* A pool worker: runs the work handed to its connection until close. */
 static void *conn_thread(void *arg)
 {
+    MyConn *c = arg;
+    MysqlLookup *r = c->r;
     mysql_thread_init();
-    conn_run(arg);
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        while (!c->has_work && !r->stopping)
+            pthread_cond_wait(&r->cv_work, &r->mu);
+        if (!c->has_work)
+            break;
+        pthread_mutex_unlock(&r->mu);
+        conn_run(c);
+        pthread_mutex_lock(&r->mu);
+        c->has_work = false;
+        if (--r->n_busy == 0)
+            pthread_cond_signal(&r->cv_done);
+    }
+    pthread_mutex_unlock(&r->mu);
     mysql_thread_end();
     return NULL;
 }
@@ -765,10 +796,9 @@ static Value *stage_row(MysqlLookup *r, uint32_t key_idx)
 {
     if (r->stage_n == r->stage_cap) {
         r->stage_cap = r->stage_cap ? r->stage_cap * 2 : 64;
-        r->stage = xrealloc(r->stage, sizeof(Value) * r->stage_cap *
-                                          (r->nf ? r->nf : 1));
-        r->stage_key = xrealloc(r->stage_key,
-                                sizeof(uint32_t) * r->stage_cap);
+        r->stage = xrealloc(r->stage,
+                            sizeof(Value) * r->stage_cap * (r->nf ? r->nf : 1));
+        r->stage_key = xrealloc(r->stage_key, sizeof(uint32_t) * r->stage_cap);
     }
     r->stage_key[r->stage_n] = key_idx;
     return r->stage + r->stage_n++ * r->nf;
@@ -776,8 +806,7 @@ static Value *stage_row(MysqlLookup *r, uint32_t key_idx)
 
 /* The bytes of result column i of the current row of st (fetching a long
  * value into c->big). */
-static const char *col_bytes(MyConn *c, MYSQL_STMT *st, uint32_t i,
-                             size_t *n)
+static const char *col_bytes(MyConn *c, MYSQL_STMT *st, uint32_t i, size_t *n)
 {
     unsigned long len = c->rlen[i];
     if (len <= c->rcap[i]) {
@@ -816,10 +845,9 @@ static int conn_collect(MyConn *c, uint32_t key_base, Arena *a, FsqlErr *err)
         if (fr == MYSQL_NO_DATA)
             break;
         if (fr == 1) {
-            rc = fsql_err_set(err, FSQL_E_IO,
-                              "%s: lookup in table \"%s\" failed: %s",
-                              r->cfg.url_safe, r->cfg.table_name,
-                              mysql_stmt_error(st));
+            rc = fsql_err_set(
+                err, FSQL_E_IO, "%s: lookup in table \"%s\" failed: %s",
+                r->cfg.url_safe, r->cfg.table_name, mysql_stmt_error(st));
             break;
         }
         char why[200];
@@ -831,8 +859,8 @@ static int conn_collect(MyConn *c, uint32_t key_base, Arena *a, FsqlErr *err)
             }
             size_t n;
             const char *p = col_bytes(c, st, k, &n);
-            if (jdbc_mysql_value(p, n, r->col_ft[k], &r->key_types[k], a,
-                                 r->tz, &kvals[k], why, sizeof why)) {
+            if (jdbc_mysql_value(p, n, r->col_ft[k], &r->key_types[k], a, r->tz,
+                                 &kvals[k], why, sizeof why)) {
                 key_bad = true;
                 break;
             }
@@ -861,14 +889,13 @@ static int conn_collect(MyConn *c, uint32_t key_base, Arena *a, FsqlErr *err)
             }
             size_t n;
             const char *p = col_bytes(c, st, col, &n);
-            const char *m = jdbc_mysql_value(p, n, r->col_ft[col],
-                                             &r->field_types[f], a, r->tz,
-                                             &row[f], why, sizeof why);
+            const char *m =
+                jdbc_mysql_value(p, n, r->col_ft[col], &r->field_types[f], a,
+                                 r->tz, &row[f], why, sizeof why);
             if (m) {
-                rc = fsql_err_set(err, FSQL_E_DATA,
-                                  "%s: table \"%s\", column \"%s\": %s",
-                                  r->cfg.url_safe, r->cfg.table_name,
-                                  r->col_names[f], m);
+                rc = fsql_err_set(
+                    err, FSQL_E_DATA, "%s: table \"%s\", column \"%s\": %s",
+                    r->cfg.url_safe, r->cfg.table_name, r->col_names[f], m);
                 break;
             }
         }
@@ -891,8 +918,8 @@ static int bucket_for(const MysqlLookup *r, uint32_t n)
 }
 
 static int mysql_lookup_get_many(LookupReader *lr, uint32_t n,
-                                 const Value *keys, Arena *a,
-                                 LookupRows *out, FsqlErr *err)
+                                 const Value *keys, Arena *a, LookupRows *out,
+                                 FsqlErr *err)
 {
     MysqlLookup *r = (MysqlLookup *)lr;
     uint32_t nk = r->nk, nf = r->nf;
@@ -903,6 +930,15 @@ static int mysql_lookup_get_many(LookupReader *lr, uint32_t n,
     bool any_failed = false;
     int result = FSQL_OK;
     uint32_t bs = (uint32_t)r->batch_size;
+    /* With a pool, spread the keys over the connections (batches of at
+     * least 8 keys): a chunk's misses then run concurrently. */
+    if (r->n_conns > 1 && n > 8) {
+        uint32_t per = (n + r->n_conns - 1) / r->n_conns;
+        if (per < 8)
+            per = 8;
+        if (per < bs)
+            bs = per;
+    }
     uint32_t n_batches = (n + bs - 1) / bs;
     for (uint32_t b0 = 0; b0 < n_batches && result >= 0;) {
         /* One round: up to n_conns batches at once. */
@@ -918,16 +954,34 @@ static int mysql_lookup_get_many(LookupReader *lr, uint32_t n,
             c->rc = FSQL_OK;
             c->queries = c->retries = c->reconnects = 0;
         }
-        bool threaded[64] = {false};
-        for (uint32_t j = 1; j < nr; j++)
-            threaded[j] = pthread_create(&r->conns[j].thread, NULL,
-                                         conn_thread, &r->conns[j]) == 0;
+        /* Hand batches 1.. to the pool's workers, run batch 0 here. */
+        bool inline_run[64] = {false};
+        if (nr > 1) {
+            pthread_mutex_lock(&r->mu);
+            for (uint32_t j = 1; j < nr; j++) {
+                MyConn *c = &r->conns[j];
+                if (!c->has_thread)
+                    c->has_thread =
+                        pthread_create(&c->thread, NULL, conn_thread, c) == 0;
+                if (!c->has_thread) {
+                    inline_run[j] = true;
+                    continue;
+                }
+                c->has_work = true;
+                r->n_busy++;
+            }
+            pthread_cond_broadcast(&r->cv_work);
+            pthread_mutex_unlock(&r->mu);
+        }
         conn_run(&r->conns[0]);
-        for (uint32_t j = 1; j < nr; j++) {
-            if (threaded[j])
-                pthread_join(r->conns[j].thread, NULL);
-            else
+        for (uint32_t j = 1; j < nr; j++)
+            if (inline_run[j])
                 conn_run(&r->conns[j]);
+        if (nr > 1) {
+            pthread_mutex_lock(&r->mu);
+            while (r->n_busy > 0)
+                pthread_cond_wait(&r->cv_done, &r->mu);
+            pthread_mutex_unlock(&r->mu);
         }
         for (uint32_t j = 0; j < nr; j++) {
             MyConn *c = &r->conns[j];
@@ -1007,8 +1061,8 @@ static int mysql_lookup_get_many(LookupReader *lr, uint32_t n,
     }
     for (size_t s = 0; s < r->stage_n; s++) {
         LookupRows *o = &out[r->stage_key[s]];
-        memcpy((Value *)o->rows + (size_t)o->n_rows * nf,
-               r->stage + s * nf, sizeof(Value) * nf);
+        memcpy((Value *)o->rows + (size_t)o->n_rows * nf, r->stage + s * nf,
+               sizeof(Value) * nf);
         o->n_rows++;
     }
     if (any_failed) {
@@ -1044,11 +1098,20 @@ static void mysql_lookup_close(LookupReader *lr)
                 "lookup %s (mysql): calls %llu, keys %llu, queries %llu, "
                 "retries %llu, connects %llu, failed keys %llu\n",
                 r->base.table->name, (unsigned long long)r->n_calls,
-                (unsigned long long)r->n_keys,
-                (unsigned long long)r->n_queries,
+                (unsigned long long)r->n_keys, (unsigned long long)r->n_queries,
                 (unsigned long long)r->n_retries,
                 (unsigned long long)r->n_reconnects,
                 (unsigned long long)r->n_failed_keys);
+    pthread_mutex_lock(&r->mu);
+    r->stopping = true;
+    pthread_cond_broadcast(&r->cv_work);
+    pthread_mutex_unlock(&r->mu);
+    for (uint32_t i = 0; i < r->n_conns; i++)
+        if (r->conns[i].has_thread)
+            pthread_join(r->conns[i].thread, NULL);
+    pthread_mutex_destroy(&r->mu);
+    pthread_cond_destroy(&r->cv_work);
+    pthread_cond_destroy(&r->cv_done);
     for (uint32_t i = 0; i < r->n_conns; i++) {
         MyConn *c = &r->conns[i];
         conn_drop(c);
@@ -1162,8 +1225,7 @@ static void conn_init(MysqlLookup *r, MyConn *c)
 }
 
 int jdbc_mysql_open_lookup(const TableDef *t, const LookupSpec *spec,
-                           const RunCtx *ctx, LookupReader **out,
-                           FsqlErr *err)
+                           const RunCtx *ctx, LookupReader **out, FsqlErr *err)
 {
     *out = NULL;
     MysqlLookup *r = xcalloc(1, sizeof *r);
@@ -1196,7 +1258,9 @@ int jdbc_mysql_open_lookup(const TableDef *t, const LookupSpec *spec,
         r->batch_size = 1024;
     if (r->max_retries < 0)
         r->max_retries = 0;
-    r->n_conns = async ? (uint32_t)(conns < 1 ? 1 : conns > 64 ? 64 : conns)
+    r->n_conns = async ? (uint32_t)(conns < 1    ? 1
+                                    : conns > 64 ? 64
+                                                 : conns)
                        : 1;
     r->base.v = &mysql_lookup_vtbl;
     r->base.table = t;
@@ -1232,8 +1296,8 @@ int jdbc_mysql_open_lookup(const TableDef *t, const LookupSpec *spec,
     r->rows = xmalloc(sizeof(Value) * r->rows_cap * (nf ? nf : 1));
     /* Buckets 1, 2, 4, ... and the batch size itself. */
     for (uint32_t s = 1;; s *= 2) {
-        uint32_t size = s < (uint32_t)r->batch_size ? s
-                                                    : (uint32_t)r->batch_size;
+        uint32_t size =
+            s < (uint32_t)r->batch_size ? s : (uint32_t)r->batch_size;
         r->bucket_size[r->n_buckets] = size;
         r->sql[r->n_buckets] = build_sql(r, t, size);
         r->n_buckets++;
@@ -1241,6 +1305,9 @@ int jdbc_mysql_open_lookup(const TableDef *t, const LookupSpec *spec,
             break;
     }
     r->batch_size = r->bucket_size[r->n_buckets - 1];
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_cond_init(&r->cv_work, NULL);
+    pthread_cond_init(&r->cv_done, NULL);
     r->conns = xcalloc(r->n_conns, sizeof *r->conns);
     for (uint32_t i = 0; i < r->n_conns; i++)
         conn_init(r, &r->conns[i]);

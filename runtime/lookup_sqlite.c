@@ -437,9 +437,9 @@ static int sqlite_lookup_get(LookupReader *r, const Value *key, Arena *a,
 }
 
 static const LookupVtbl sqlite_lookup_vtbl = {
-    sqlite_lookup_get,
-    sqlite_lookup_close,
-    sqlite_lookup_batch_end,
+    .get = sqlite_lookup_get,
+    .close = sqlite_lookup_close,
+    .batch_end = sqlite_lookup_batch_end,
 };
 
 /* Prepare sql on db; on failure a message naming the URL. */

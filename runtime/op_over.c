@@ -264,6 +264,10 @@ static int over_open(OpState *s)
     }
     if (st->max_lag > 0)
         st->need_ring = true;
+    /* With a ring, calls step the ring slot's values, whose strings are
+     * pool references already. */
+    for (uint32_t i = 0; i < d->n_calls; i++)
+        st->calls[i].sp.is_interned = st->need_ring;
     st->stride = 8 + (uint32_t)sizeof(Value) * st->n_args;
     st->off_fstart = (uint32_t)sizeof(Part);
     st->off_keys =
@@ -491,7 +495,7 @@ static Part *part_get(OverState *st, const Value *k)
 static void ring_push(OverState *st, Part *p, int64_t ts, const Value *args)
 {
     if (p->n == p->cap) {
-        uint32_t ncap = p->cap ? p->cap * 2 : 4;
+        uint32_t ncap = p->cap ? p->cap * 2 : 2;
         char *nr = xmalloc((size_t)ncap * st->stride);
         for (uint32_t i = 0; i < p->n; i++)
             memcpy(nr + (size_t)i * st->stride,
@@ -564,8 +568,11 @@ static void process_row(OverState *st, Pending *r, Arena *ba)
     const Value *args = r->vals + st->n_in;
     Value *res = r->vals + st->n_in + st->n_args;
     uint64_t i = p->n_rows++;
-    if (st->need_ring)
+    const Value *kargs = args; /* what the aggregates step */
+    if (st->need_ring) {
         ring_push(st, p, r->ts, args);
+        kargs = slot_args(slot_at(st, p, i));
+    }
     if (i == 0 || r->ts != p->last_ts) {
         p->rank = i + 1;
         p->dense++;
@@ -620,9 +627,9 @@ static void process_row(OverState *st, Pending *r, Arena *ba)
             continue;
         for (uint32_t k = 0; k < fr->n_calls; k++) {
             CallRt *cr = &st->calls[fr->calls[k]];
-            if (filter_ok(cr, args))
+            if (filter_ok(cr, kargs))
                 agg_step(&cr->sp, part_state(st, p, fr->calls[k]),
-                         call_args(cr, args));
+                         call_args(cr, kargs));
         }
         if (fr->is_bounded) {
             uint64_t fs = fstart[f];

@@ -167,6 +167,8 @@ static int late_flush(OpState *s, LateOut *lo)
     return FSQL_OK;
 }
 
+#define LATE_NO_TIME INT64_MIN
+
 static Value ts_value(const RtType *t, int64_t ms)
 {
     bool is_ts = t->kind == VK_TIMESTAMP || t->kind == VK_TIMESTAMP_LTZ;
@@ -176,7 +178,8 @@ static Value ts_value(const RtType *t, int64_t ms)
     return v;
 }
 
-/* Row r of in was dropped as late (time ts, watermark wm). */
+/* Row r of in was dropped as late (time ts; LATE_NO_TIME when the row
+ * has none). */
 static void late_drop(OpState *s, LateOut *lo, const Batch *in, uint32_t r,
                       int64_t ts)
 {
@@ -219,7 +222,7 @@ static void late_drop(OpState *s, LateOut *lo, const Batch *in, uint32_t r,
         v->u.s.ptr = arena_strndup(a, lo->sb.ptr, lo->sb.len);
         v->u.s.len = (uint32_t)lo->sb.len;
     }
-    if (lo->col_time >= 0)
+    if (lo->col_time >= 0 && ts != LATE_NO_TIME)
         o[lo->col_time] = ts_value(&tsch->cols[lo->col_time].type, ts);
     if (lo->col_wm >= 0 && in->wm[r] != WM_NONE)
         o[lo->col_wm] = ts_value(&tsch->cols[lo->col_wm].type, in->wm[r]);
@@ -324,8 +327,12 @@ static int tvf_push(OpState *s, Batch *in, uint32_t port)
     const RtType *t_start = &out->cols[nin].type;
     const RtType *t_end = &out->cols[nin + 1].type;
     const RtType *t_time = &out->cols[nin + 2].type;
-    bool drop_late = d->late.policy == LATE_DROP && !d->win.is_proctime &&
-                     d->win.kind != OPW_SESSION;
+    /* Windows that have fired are left out here (with 'emit', only those
+     * past their allowed lateness), so that the aggregate above counts
+     * rows, not window rows. */
+    bool drop_late = !d->win.is_proctime && d->win.kind != OPW_SESSION;
+    int64_t allow = d->late.policy == LATE_DROP ? 0
+                                                : d->late.allow_lateness_ms;
     int64_t now = d->win.is_proctime ? job_now_wall_ms() : 0;
     (void)port;
     s->out.split = in->split;
@@ -333,14 +340,15 @@ static int tvf_push(OpState *s, Batch *in, uint32_t port)
         const Value *row = batch_row(in, r);
         int64_t ts = now;
         if (!d->win.is_proctime && !row_time(row, d->win.time_col, &ts)) {
-            late_drop(s, &st->late, in, r, 0);
+            late_drop(s, &st->late, in, r, LATE_NO_TIME);
             continue;
         }
         uint32_t nw = assign(&d->win, ts, st->wins);
         uint32_t kept = 0;
         for (uint32_t i = 0; i < nw; i++) {
             const Win *w = &st->wins[i];
-            if (drop_late && in->wm[r] != WM_NONE && w->end - 1 <= in->wm[r])
+            if (drop_late && allow >= 0 && in->wm[r] != WM_NONE &&
+                w->end - 1 <= in->wm[r] - allow)
                 continue;
             kept++;
             Value *o = op_emit_row(s, (RowKind)in->kinds[r], in->wm[r]);
@@ -929,7 +937,7 @@ static int wagg_push(OpState *s, Batch *in, uint32_t port)
         uint32_t nw;
         if (from_tvf) {
             if (row[d->start_col].is_null || row[d->end_col].is_null) {
-                late_drop(s, &st->late, in, r, 0);
+                late_drop(s, &st->late, in, r, LATE_NO_TIME);
                 continue;
             }
             ts = row[d->start_col].u.i;
@@ -939,7 +947,7 @@ static int wagg_push(OpState *s, Batch *in, uint32_t port)
             nw = 1;
         } else {
             if (!proc && !row_time(row, d->win.time_col, &ts)) {
-                late_drop(s, &st->late, in, r, 0);
+                late_drop(s, &st->late, in, r, LATE_NO_TIME);
                 continue;
             }
             nw = assign(&d->win, ts, st->wins);

@@ -148,6 +148,7 @@ static void rehash_step(StateTable *t, Group *g, uint32_t n)
         Slot *s = &g->old[g->old_pos++];
         if (s->e && s->e != TOMB) {
             slot_put(g, s->hash, s->e);
+            s->e = TOMB; /* keeps the old probe chains intact */
             g->old_live--;
         }
     }

@@ -351,10 +351,52 @@ static inline int dig2(const char *p)
     return (p[0] - '0') * 10 + (p[1] - '0');
 }
 
-/* Fast path for exactly 'yyyy-mm-dd hh:mm:ss.fff' (or with 'T'), the
- * form fsql and Flink write; everything else goes to time_parse_iso(). */
+static inline uint64_t load8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/* Eight bytes at once (little-endian words): are the bytes where dmask is
+ * 0xFF ASCII digits and every other byte equal to the one in sep?  The
+ * separator test comes first, so the addition below cannot carry from a
+ * byte into the next (digits and separators are all below 0xFA). */
+static inline bool word_shape(uint64_t w, uint64_t dmask, uint64_t sep)
+{
+    const uint64_t hi4 = 0xF0F0F0F0F0F0F0F0ULL;
+    uint64_t t = 0x3030303030303030ULL & dmask;
+    return (w & ~dmask) == sep && (w & dmask & hi4) == t &&
+           ((w + 0x0606060606060606ULL) & dmask & hi4) == t;
+}
+
+#define SEP(c, i) ((uint64_t)(unsigned char)(c) << (8 * (i)))
+
+/* Fast path for exactly 'yyyy-mm-dd hh:mm:ss.fff' and 'yyyy-mm-dd
+ * hh:mm:ss' (or with 'T'), the forms fsql and Flink write; everything else
+ * goes to time_parse_iso().  The shape is checked a word at a time. */
 static bool timestamp_fast(const char *p, size_t n, int64_t *out)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n != 23 && n != 19)
+        return false;
+    uint64_t w1 = load8(p + 8);
+    if (((w1 >> 16) & 0xFF) == 'T')
+        w1 ^= SEP('T' ^ ' ', 2);
+    if (!word_shape(load8(p), 0x00FFFF00FFFFFFFFULL, SEP('-', 4) | SEP('-', 7)) ||
+        !word_shape(w1, 0xFFFF00FFFF00FFFFULL, SEP(' ', 2) | SEP(':', 5)))
+        return false;
+    int ms = 0;
+    if (n == 23) {
+        if (!word_shape(load8(p + 15), 0xFFFFFF00FFFF00FFULL,
+                        SEP(':', 1) | SEP('.', 4)))
+            return false;
+        ms = dig2(p + 20) * 10 + (p[22] - '0');
+    } else if (!word_shape(load8(p + 11), 0xFFFF00FFFF00FFFFULL,
+                           SEP(':', 2) | SEP(':', 5))) {
+        return false;
+    }
+#else
     static const char shape[] = "dddd-dd-dd?dd:dd:dd.ddd";
     if (n != 23)
         return false;
@@ -369,16 +411,19 @@ static bool timestamp_fast(const char *p, size_t n, int64_t *out)
             return false;
         }
     }
+    int ms = dig2(p + 20) * 10 + (p[22] - '0');
+#endif
     int y = dig2(p) * 100 + dig2(p + 2), mo = dig2(p + 5), d = dig2(p + 8);
     int h = dig2(p + 11), mi = dig2(p + 14), s = dig2(p + 17);
-    int ms = dig2(p + 20) * 10 + (p[22] - '0');
-    if (mo < 1 || mo > 12 || d < 1 || d > time_days_in_month(y, mo) || h > 23 ||
-        mi > 59 || s > 59)
+    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59 ||
+        (d > 28 && d > time_days_in_month(y, mo)))
         return false;
     *out = time_days_from_civil(y, mo, d) * MS_PER_DAY + h * MS_PER_HOUR +
            mi * MS_PER_MINUTE + s * MS_PER_SECOND + ms;
     return true;
 }
+
+#undef SEP
 
 static const char *parse_timestamp(const RtType *t, const char *p, size_t n,
                                    const TimeZone *tz, int64_t *out)

@@ -115,9 +115,12 @@ static void run(const char *name, const int64_t *keys, size_t n,
                 hb[j] = lookup_cache_hash(c, &kb[j]);
                 lookup_cache_prefetch(c, hb[j]);
             }
-            for (size_t j = 0; j < m; j++)
+            size_t dist = getenv("PF_DIST") ? (size_t)atoi(getenv("PF_DIST")) : 64;
+            for (size_t j = 0; j < m && j < dist; j++)
                 lookup_cache_prefetch_entry(c, hb[j]);
             for (size_t j = 0; j < m; j++) {
+                if (j + dist < m)
+                    lookup_cache_prefetch_entry(c, hb[j + dist]);
                 LookupRows out;
                 if (!lookup_cache_get(c, &kb[j], hb[j], 0, &out)) {
                     row[0].u.i = kb[j].u.i;

@@ -15,6 +15,9 @@
 #   tests/exec/CASE/job.sql  cd CASE && fsql run [args] job.sql
 #                            -> CASE/expected.out
 #   tests/cli/*.sh, tests/kafka/*.sh: scripts; exit 0 pass, 77 skip, else fail
+#   tests/mysql/*.sh: scripts against a private MariaDB server they start
+#                     (lib.sh is sourced by them, not run); 77 when no
+#                     mariadb-server can be installed
 #
 # Exec cases: stdout, then stderr (the summary line's events/s figure is
 # replaced by "N"), then "# exit N" when not 0, then every file the job
@@ -181,7 +184,8 @@ run_path() {
     tests/seed/*.sql) run_golden "$f" err validate ;;
     tests/plan/*.sql) run_golden "$f" explain explain ;;
     tests/exec/*/job.sql) run_exec "$f" ;;
-    tests/cli/*.sh | tests/kafka/*.sh) run_script "$f" ;;
+    tests/mysql/lib.sh) ;; # sourced by the mysql tests
+    tests/cli/*.sh | tests/kafka/*.sh | tests/mysql/*.sh) run_script "$f" ;;
     *) ;; # data files, init files without an expected file, ...
     esac
 }
@@ -189,7 +193,7 @@ run_path() {
 # Files to run: the arguments (files or directories) or every suite.
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    for d in tests/lex tests/parse tests/errors tests/seed tests/plan tests/exec tests/cli tests/kafka; do
+    for d in tests/lex tests/parse tests/errors tests/seed tests/plan tests/exec tests/cli tests/kafka tests/mysql; do
         [ -d "$d" ] && targets+=("$d")
     done
 fi

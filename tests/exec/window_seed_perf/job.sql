@@ -1,3 +1,4 @@
+-- args: --output changelog
 -- Seed 002's system_performance_monitoring and alert_triggers views, as
 -- written, over a small stand-in for comprehensive_risk_decision (a JSON
 -- file with event time).  Legacy GROUP BY TUMBLE with TUMBLE_START and

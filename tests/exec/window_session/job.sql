@@ -1,3 +1,4 @@
+-- args: --output changelog
 -- Session windows merging (gap 10 s, watermark delay 15 s).  User a: rows
 -- at 0 s and 20 s open [0 s, 10 s) and [20 s, 30 s); the out-of-order row
 -- at 10 s opens [10 s, 20 s), which touches both, so all three merge into

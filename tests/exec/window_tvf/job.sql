@@ -1,3 +1,4 @@
+-- args: --output changelog
 -- Window table functions: TUMBLE, HOP and CUMULATE grouped by
 -- window_start/window_end (WindowAggregate over WindowTableFunction), and
 -- a bare HOP TVF that only adds the window columns (one row per window).

@@ -1,0 +1,475 @@
+/*
+ * sink_mysql.c - the jdbc connector's MySQL/MariaDB sink.
+ *
+ * Pipeline position: op_sink.c hands batches to write(); flush() comes
+ * at end of input and on stop; close() flushes first.
+ *
+ * Behaviour (as Flink's JDBC sink):
+ *   - append (no PRIMARY KEY): +I/+U rows are inserted with multi-row
+ *     `INSERT INTO t (cols) VALUES (?, ...), (?, ...)`; -U/-D rows delete
+ *     one row equal in every column (`c <=> ?`, LIMIT 1);
+ *   - upsert (PRIMARY KEY declared): `... ON DUPLICATE KEY UPDATE c =
+ *     VALUES(c)` for +I/+U, -U ignored (the +U that follows overwrites),
+ *     -D deletes by key; the MySQL table needs a PRIMARY KEY or UNIQUE
+ *     index on those columns;
+ *   - rows are copied into a buffer at write() and written in one
+ *     transaction when sink.buffer-flush.max-rows rows are buffered, when
+ *     a write finds the oldest buffered row older than
+ *     sink.buffer-flush.interval, and at flush; order is kept (runs of
+ *     inserts go as multi-row statements of 1, 2, 4, ... up to 128 rows,
+ *     prepared once per size);
+ *   - a failed flush whose error is retriable (connection lost, server
+ *     restarting, deadlock, lock wait) is rolled back and replayed whole
+ *     after a backoff, up to sink.max-retries times (reconnecting for up
+ *     to connection.max-retry-timeout); then the job fails.  A replay
+ *     after a COMMIT whose answer was lost can insert an append-mode row
+ *     twice; upserts are idempotent.
+ *
+ * Memory: the buffer (Values, xmalloc) and its strings (an arena reset
+ * after each flush); statements and binds (heap).  Freed in close.
+ */
+#include "runtime/fsql.h"
+#include "runtime/jdbc_mysql.h"
+#include "runtime/lookup.h"
+#include "runtime/value_ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CHUNK 128
+#define N_BUCKETS 8 /* 1, 2, 4, ..., 128 rows */
+
+typedef struct MysqlSink {
+    SinkWriter base;
+    MyConfig cfg;
+    MYSQL *m;
+    const TimeZone *tz;
+    FILE *log;
+    bool is_upsert;
+    uint32_t n_cols;
+    uint32_t max_chunk; /* rows per INSERT statement at most */
+    uint32_t bucket_rows[N_BUCKETS];
+    uint32_t n_buckets;
+    MYSQL_STMT *ins[N_BUCKETS];
+    MYSQL_STMT *del;
+    char *del_sql;
+    MYSQL_BIND *pbind; /* max_chunk * n_cols */
+    MyParam *params;
+    /* the buffer */
+    Value *buf; /* n * n_cols */
+    uint8_t *kinds;
+    size_t n, cap;
+    Arena a;          /* strings of buffered rows */
+    int64_t first_ms; /* when the oldest buffered row came */
+    int64_t max_rows, interval_ms, max_retries;
+} MysqlSink;
+
+static void sink_drop(MysqlSink *s)
+{
+    for (uint32_t b = 0; b < N_BUCKETS; b++)
+        if (s->ins[b]) {
+            mysql_stmt_close(s->ins[b]);
+            s->ins[b] = NULL;
+        }
+    if (s->del) {
+        mysql_stmt_close(s->del);
+        s->del = NULL;
+    }
+    if (s->m) {
+        mysql_close(s->m);
+        s->m = NULL;
+    }
+}
+
+static char *insert_sql(const MysqlSink *s, uint32_t rows)
+{
+    const TableDef *t = s->base.table;
+    const RtSchema *sc = &t->schema;
+    StrBuf sql;
+    strbuf_init(&sql);
+    strbuf_puts(&sql, "INSERT INTO ");
+    jdbc_mysql_quote_ident(&sql, s->cfg.table_name);
+    strbuf_puts(&sql, " (");
+    for (uint32_t c = 0; c < sc->n_cols; c++) {
+        if (c)
+            strbuf_puts(&sql, ", ");
+        jdbc_mysql_quote_ident(&sql, sc->cols[c].name);
+    }
+    strbuf_puts(&sql, ") VALUES ");
+    for (uint32_t r = 0; r < rows; r++) {
+        strbuf_puts(&sql, r ? ", (" : "(");
+        for (uint32_t c = 0; c < sc->n_cols; c++)
+            strbuf_puts(&sql, c ? ", ?" : "?");
+        strbuf_putc(&sql, ')');
+    }
+    if (s->is_upsert) {
+        strbuf_puts(&sql, " ON DUPLICATE KEY UPDATE ");
+        bool any = false;
+        for (uint32_t c = 0; c < sc->n_cols; c++) {
+            bool is_key = false;
+            for (uint32_t i = 0; i < t->n_pk; i++)
+                is_key |= t->pk[i] == c;
+            if (is_key)
+                continue;
+            if (any)
+                strbuf_puts(&sql, ", ");
+            jdbc_mysql_quote_ident(&sql, sc->cols[c].name);
+            strbuf_puts(&sql, " = VALUES(");
+            jdbc_mysql_quote_ident(&sql, sc->cols[c].name);
+            strbuf_putc(&sql, ')');
+            any = true;
+        }
+        if (!any) { /* every column is key: nothing to update */
+            jdbc_mysql_quote_ident(&sql, sc->cols[t->pk[0]].name);
+            strbuf_puts(&sql, " = ");
+            jdbc_mysql_quote_ident(&sql, sc->cols[t->pk[0]].name);
+        }
+    }
+    char *r = xstrdup(strbuf_cstr(&sql));
+    strbuf_fini(&sql);
+    return r;
+}
+
+static char *delete_sql(const MysqlSink *s)
+{
+    const TableDef *t = s->base.table;
+    const RtSchema *sc = &t->schema;
+    StrBuf sql;
+    strbuf_init(&sql);
+    strbuf_puts(&sql, "DELETE FROM ");
+    jdbc_mysql_quote_ident(&sql, s->cfg.table_name);
+    if (s->is_upsert) {
+        for (uint32_t i = 0; i < t->n_pk; i++) {
+            strbuf_puts(&sql, i ? " AND " : " WHERE ");
+            jdbc_mysql_quote_ident(&sql, sc->cols[t->pk[i]].name);
+            strbuf_puts(&sql, " = ?");
+        }
+    } else {
+        for (uint32_t c = 0; c < sc->n_cols; c++) {
+            strbuf_puts(&sql, c ? " AND " : " WHERE ");
+            jdbc_mysql_quote_ident(&sql, sc->cols[c].name);
+            strbuf_puts(&sql, " <=> ?");
+        }
+        strbuf_puts(&sql, " LIMIT 1");
+    }
+    char *r = xstrdup(strbuf_cstr(&sql));
+    strbuf_fini(&sql);
+    return r;
+}
+
+static int stmt_error(MysqlSink *s, MYSQL_STMT *st, FsqlErr *err)
+{
+    unsigned code = mysql_stmt_errno(st);
+    fsql_err_set(err, FSQL_E_IO, "%s: writing table \"%s\" failed: %s",
+                 s->cfg.url_safe, s->cfg.table_name, mysql_stmt_error(st));
+    if (err)
+        err->retriable = jdbc_mysql_err_is_retriable(code);
+    if (jdbc_mysql_err_is_conn(code) || code == 0)
+        sink_drop(s);
+    return FSQL_E_IO;
+}
+
+static int prepare(MysqlSink *s, MYSQL_STMT **out, const char *sql,
+                   FsqlErr *err)
+{
+    if (*out)
+        return FSQL_OK;
+    MYSQL_STMT *st = mysql_stmt_init(s->m);
+    if (!st)
+        return fsql_err_set(err, FSQL_E_IO, "%s: out of memory",
+                            s->cfg.url_safe);
+    if (mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql))) {
+        int rc = FSQL_E_IO;
+        unsigned code = mysql_stmt_errno(st);
+        fsql_err_set(err, FSQL_E_IO, "%s: cannot write table \"%s\": %s",
+                     s->cfg.url_safe, s->cfg.table_name, mysql_stmt_error(st));
+        if (err)
+            err->retriable = jdbc_mysql_err_is_retriable(code);
+        mysql_stmt_close(st);
+        if (jdbc_mysql_err_is_conn(code))
+            sink_drop(s);
+        return rc;
+    }
+    *out = st;
+    return FSQL_OK;
+}
+
+static int prepare_insert(MysqlSink *s, uint32_t b, FsqlErr *err)
+{
+    if (s->ins[b])
+        return FSQL_OK;
+    char *sql = insert_sql(s, s->bucket_rows[b]);
+    int rc = prepare(s, &s->ins[b], sql, err);
+    xfree(sql);
+    return rc;
+}
+
+static int sink_connect(MysqlSink *s, FsqlErr *err)
+{
+    if (s->m)
+        return FSQL_OK;
+    int rc = jdbc_mysql_connect(&s->cfg, &s->m, err);
+    if (rc < 0)
+        return rc;
+    mysql_autocommit(s->m, 0);
+    return FSQL_OK;
+}
+
+/* Execute st with rows first..first+nrows of the buffer bound (all
+ * columns, or the key columns when keys_only). */
+static int exec_rows(MysqlSink *s, MYSQL_STMT *st, size_t first, uint32_t nrows,
+                     bool keys_only, FsqlErr *err)
+{
+    const TableDef *t = s->base.table;
+    const RtSchema *sc = &t->schema;
+    uint32_t np = 0;
+    for (uint32_t r = 0; r < nrows; r++) {
+        const Value *row = s->buf + (first + r) * s->n_cols;
+        if (keys_only) {
+            for (uint32_t i = 0; i < t->n_pk; i++, np++)
+                jdbc_mysql_bind_value(&s->pbind[np], &s->params[np],
+                                      &row[t->pk[i]], &sc->cols[t->pk[i]].type,
+                                      s->tz);
+        } else {
+            for (uint32_t c = 0; c < s->n_cols; c++, np++)
+                jdbc_mysql_bind_value(&s->pbind[np], &s->params[np], &row[c],
+                                      &sc->cols[c].type, s->tz);
+        }
+    }
+    if (mysql_stmt_bind_param(st, s->pbind) || mysql_stmt_execute(st))
+        return stmt_error(s, st, err);
+    return FSQL_OK;
+}
+
+static bool is_insert_kind(uint8_t k)
+{
+    return k == ROW_INSERT || k == ROW_UPDATE_AFTER;
+}
+
+/* One attempt at writing the whole buffer in one transaction. */
+static int flush_once(MysqlSink *s, bool *conn_failed, FsqlErr *err)
+{
+    *conn_failed = false;
+    int rc = sink_connect(s, err);
+    if (rc < 0) {
+        *conn_failed = true;
+        return rc;
+    }
+    size_t i = 0;
+    while (i < s->n) {
+        uint8_t k = s->kinds[i];
+        if (is_insert_kind(k)) {
+            size_t j = i;
+            while (j < s->n && is_insert_kind(s->kinds[j]) &&
+                   j - i < s->max_chunk)
+                j++;
+            /* Pieces of bucket sizes: the largest bucket that fits. */
+            while (i < j) {
+                uint32_t b = s->n_buckets - 1;
+                while (b > 0 && s->bucket_rows[b] > j - i)
+                    b--;
+                rc = prepare_insert(s, b, err);
+                if (rc < 0)
+                    return rc;
+                rc = exec_rows(s, s->ins[b], i, s->bucket_rows[b], false, err);
+                if (rc < 0)
+                    return rc;
+                i += s->bucket_rows[b];
+            }
+            continue;
+        }
+        if (k == ROW_UPDATE_BEFORE && s->is_upsert) {
+            i++;
+            continue;
+        }
+        rc = prepare(s, &s->del, s->del_sql, err);
+        if (rc < 0)
+            return rc;
+        rc = exec_rows(s, s->del, i, 1, s->is_upsert, err);
+        if (rc < 0)
+            return rc;
+        i++;
+    }
+    if (mysql_commit(s->m)) {
+        unsigned code = mysql_errno(s->m);
+        fsql_err_set(err, FSQL_E_IO, "%s: writing table \"%s\" failed: %s",
+                     s->cfg.url_safe, s->cfg.table_name, mysql_error(s->m));
+        if (err)
+            err->retriable = jdbc_mysql_err_is_retriable(code);
+        sink_drop(s);
+        return FSQL_E_IO;
+    }
+    return FSQL_OK;
+}
+
+static int flush_buffer(MysqlSink *s, FsqlErr *err)
+{
+    if (s->n == 0)
+        return FSQL_OK;
+    int64_t conn_fail_start = -1;
+    int64_t fails = 0;
+    for (int attempt = 1;; attempt++) {
+        bool conn_failed;
+        int rc = flush_once(s, &conn_failed, err);
+        if (rc == FSQL_OK)
+            break;
+        if (s->m && !conn_failed)
+            mysql_rollback(s->m);
+        bool give_up;
+        if (!err || !err->retriable) {
+            give_up = true;
+        } else if (conn_failed) {
+            int64_t now = jdbc_mysql_now_ms();
+            if (conn_fail_start < 0)
+                conn_fail_start = now;
+            give_up = now - conn_fail_start >= s->cfg.max_retry_timeout_ms;
+        } else {
+            conn_fail_start = -1;
+            give_up = ++fails > s->max_retries;
+        }
+        if (give_up) {
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+            return fsql_err_set(err, FSQL_E_IO, "table \"%s\": %s",
+                                s->base.table->name, msg);
+        }
+        int64_t b = jdbc_mysql_backoff_ms(attempt);
+        fprintf(s->log,
+                "fsql: warning: table \"%s\": %s; writing %zu buffered "
+                "row%s again in %lld ms\n",
+                s->base.table->name, err->msg, s->n, s->n == 1 ? "" : "s",
+                (long long)b);
+        jdbc_mysql_sleep_ms(b);
+    }
+    s->base.rows_written += s->n;
+    s->n = 0;
+    arena_reset(&s->a);
+    return FSQL_OK;
+}
+
+static int mysql_sink_write(SinkWriter *w, const Batch *b, FsqlErr *err)
+{
+    MysqlSink *s = (MysqlSink *)w;
+    uint32_t nc = s->n_cols;
+    for (uint32_t r = 0; r < b->n_rows; r++) {
+        uint8_t k = b->kinds[r];
+        if (k == ROW_UPDATE_BEFORE && s->is_upsert)
+            continue;
+        if (s->n == s->cap) {
+            s->cap = s->cap ? s->cap * 2 : 256;
+            s->buf = xrealloc(s->buf, sizeof(Value) * s->cap * nc);
+            s->kinds = xrealloc(s->kinds, s->cap);
+        }
+        if (s->n == 0)
+            s->first_ms = jdbc_mysql_now_ms();
+        const Value *row = batch_row(b, r);
+        Value *dst = s->buf + s->n * nc;
+        for (uint32_t c = 0; c < nc; c++)
+            value_copy_to(&s->a, &dst[c], &row[c]);
+        s->kinds[s->n++] = k;
+        if (s->max_rows > 0 && (int64_t)s->n >= s->max_rows) {
+            int rc = flush_buffer(s, err);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    if (s->n > 0 && s->interval_ms > 0 &&
+        jdbc_mysql_now_ms() - s->first_ms >= s->interval_ms)
+        return flush_buffer(s, err);
+    return FSQL_OK;
+}
+
+static int mysql_sink_flush(SinkWriter *w, FsqlErr *err)
+{
+    return flush_buffer((MysqlSink *)w, err);
+}
+
+static void mysql_sink_free(MysqlSink *s)
+{
+    sink_drop(s);
+    xfree(s->del_sql);
+    xfree(s->pbind);
+    xfree(s->params);
+    xfree(s->buf);
+    xfree(s->kinds);
+    arena_fini(&s->a);
+    xfree(s);
+}
+
+static void mysql_sink_close(SinkWriter *w)
+{
+    MysqlSink *s = (MysqlSink *)w;
+    FsqlErr err = {0};
+    if (flush_buffer(s, &err) < 0)
+        fprintf(s->log, "fsql: %s\n", err.msg);
+    mysql_sink_free(s);
+}
+
+static const SinkVtbl mysql_sink_vtbl = {
+    mysql_sink_write,
+    mysql_sink_flush,
+    mysql_sink_close,
+};
+
+int jdbc_mysql_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
+                         FsqlErr *err)
+{
+    *out = NULL;
+    MysqlSink *s = xcalloc(1, sizeof *s);
+    arena_init(&s->a, 1 << 16);
+    s->base.v = &mysql_sink_vtbl;
+    s->base.table = t;
+    s->tz = ctx ? ctx->tz : NULL;
+    s->log = ctx && ctx->err_out ? ctx->err_out : stderr;
+    s->is_upsert = t->n_pk > 0;
+    s->n_cols = t->schema.n_cols;
+    int rc = jdbc_mysql_config(t, &s->cfg, err);
+    if (rc == FSQL_OK)
+        rc = table_opt_int(t, "sink.buffer-flush.max-rows", 100, &s->max_rows,
+                           err);
+    if (rc == FSQL_OK) {
+        const char *iv = table_def_option(t, "sink.buffer-flush.interval");
+        s->interval_ms = 1000;
+        if (iv && conn_parse_duration_ms(iv, &s->interval_ms) < 0)
+            rc = fsql_err_set(err, FSQL_E_CONFIG,
+                              "table \"%s\": option "
+                              "'sink.buffer-flush.interval' must be a "
+                              "duration such as '1 s', not \"%s\"",
+                              t->name, iv);
+    }
+    if (rc == FSQL_OK)
+        rc = table_opt_int(t, "sink.max-retries", 3, &s->max_retries, err);
+    if (rc < 0) {
+        mysql_sink_free(s);
+        return rc;
+    }
+    /* At most 65535 placeholders per statement. */
+    uint32_t per = s->n_cols ? 65535 / s->n_cols : MAX_CHUNK;
+    s->max_chunk = per < MAX_CHUNK ? (per ? per : 1) : MAX_CHUNK;
+    for (uint32_t r = 1; r <= s->max_chunk && s->n_buckets < N_BUCKETS; r *= 2)
+        s->bucket_rows[s->n_buckets++] = r;
+    s->max_chunk = s->bucket_rows[s->n_buckets - 1];
+    size_t np = (size_t)s->max_chunk * (s->n_cols ? s->n_cols : 1);
+    s->pbind = xcalloc(np, sizeof *s->pbind);
+    s->params = xcalloc(np, sizeof *s->params);
+    s->del_sql = delete_sql(s);
+    /* Connect and prepare now: a wrong password or a missing table fails
+     * the job before any row is read. */
+    rc = jdbc_mysql_connect_retry(&s->cfg, "sink", &s->m, err);
+    if (rc == FSQL_OK) {
+        mysql_autocommit(s->m, 0);
+        rc = prepare_insert(s, 0, err);
+    }
+    if (rc == FSQL_OK)
+        rc = prepare(s, &s->del, s->del_sql, err);
+    if (rc < 0) {
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        fsql_err_set(err, FSQL_E_IO, "table \"%s\": %s", t->name, msg);
+        mysql_sink_free(s);
+        return FSQL_E_IO;
+    }
+    *out = &s->base;
+    return FSQL_OK;
+}
