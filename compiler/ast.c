@@ -295,7 +295,7 @@ static TimeUnit unit_of(CompileCtx *cc, Token t, bool extract_only_ok)
     Str s = {t.z, t.n};
     TimeUnit u = ast_time_unit_parse(s);
     if (u == TU_NONE || (!extract_only_ok && u >= TU_DOW)) {
-        diag_error(cc, DIAG_E_BAD_LITERAL, t.at, "unknown time unit \"%.*s\"",
+        diag_error(cc, DIAG_E_BAD_LITERAL, t.at, "unknown time unit '%.*s'",
                    (int)t.n, t.z);
         diag_hint(cc, "Use one of YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, "
                       "MINUTE, SECOND, MILLISECOND.");
@@ -675,7 +675,7 @@ TypeName *ast_type_named(CompileCtx *cc, Token name, int32_t p, int32_t s)
         return typename_new(cc, name.at.off,
                             mk_type(cc, types[i].kind, prec, scale));
     }
-    diag_error(cc, DIAG_E_SYNTAX, name.at, "unknown data type \"%.*s\"",
+    diag_error(cc, DIAG_E_SYNTAX, name.at, "unknown data type '%.*s'",
                (int)name.n, name.z);
     diag_hint(cc, "Use one of BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p, s), "
                   "STRING, VARCHAR(n), DATE, TIME, TIMESTAMP(3), "
@@ -737,7 +737,7 @@ TypeName *ast_type_multiset(CompileCtx *cc, Token name, TypeName *elem)
 {
     Str nm = {name.z, name.n};
     if (!name_is(nm, "MULTISET"))
-        diag_error(cc, DIAG_E_SYNTAX, name.at, "unknown data type \"%.*s\"",
+        diag_error(cc, DIAG_E_SYNTAX, name.at, "unknown data type '%.*s'",
                    (int)name.n, name.z);
     SqlType *t = mk_type(cc, T_MULTISET, -1, 0);
     t->elem = elem->type;
@@ -900,6 +900,7 @@ void ast_hints_parse(CompileCtx *cc, HintList *hl, Token hint)
                     (uint32_t)(i - st),
                     {hint.at.off + (uint32_t)st, (uint32_t)(i - st)}};
         h->name = ast_ident(cc, nt);
+        size_t h_end = i; /* the hint's span ends here without arguments */
         i = skip_ws(z, i, end);
         if (i < end && z[i] == '(') {
             Str args[64];
@@ -949,9 +950,10 @@ void ast_hints_parse(CompileCtx *cc, HintList *hl, Token hint)
             h->n_args = na;
             h->args = ARENA_NEW_ARRAY(&cc->a, Str, na ? na : 1);
             memcpy(h->args, args, sizeof(Str) * na);
+            h_end = i;
         }
         h->at.off = hint.at.off + (uint32_t)st;
-        h->at.len = (uint32_t)(i - st);
+        h->at.len = (uint32_t)(h_end - st);
         n++;
         i = skip_ws(z, i, end);
         if (i < end && z[i] == ',')

@@ -96,8 +96,7 @@ static size_t u8_letter(const unsigned char *z, size_t i, size_t n)
 }
 
 /* Length of one identifier character at z[i] (start: a first one). */
-static size_t ident_char(const unsigned char *z, size_t i, size_t n,
-                         bool start)
+static size_t ident_char(const unsigned char *z, size_t i, size_t n, bool start)
 {
     if (i >= n)
         return 0;
@@ -130,26 +129,30 @@ static bool is_plain_word(Str s)
  * compiler/tokenize.c with no %fallback to ID and no context rule).  An
  * identifier the parser read unquoted is never one of these; the check
  * matters for trees built by other passes. */
-static const char *const reserved_words[] = {
-    "ALL",     "AND",       "AS",      "BETWEEN", "BY",
-    "CASE",    "CROSS",     "DISTINCT", "ELSE",   "END",
-    "ESCAPE",  "EXCEPT",    "EXISTS",  "FALSE",   "FETCH",
-    "FILTER",  "FOR",       "FROM",    "FULL",    "GROUP",
-    "HAVING",  "IN",        "INNER",   "INTERSECT", "IS",
-    "JOIN",    "LATERAL",   "LEFT",    "LIKE",    "LIMIT",
-    "MATCH_RECOGNIZE", "NATURAL", "NOT", "NULL",  "OFFSET",
-    "ON",      "OR",        "ORDER",   "OUTER",   "OVER",
-    "RIGHT",   "SELECT",    "SIMILAR", "TABLE",   "THEN",
-    "TRUE",    "UNION",     "UNNEST",  "USING",   "VALUES",
-    "WHEN",    "WHERE",     "WINDOW",  "WITH",    "WITHIN",
-};
+static const char reserved_words[] =
+    " ALL AND AS BETWEEN BY CASE CROSS DISTINCT ELSE END ESCAPE EXCEPT"
+    " EXISTS FALSE FETCH FILTER FOR FROM FULL GROUP HAVING IN INNER"
+    " INTERSECT IS JOIN LATERAL LEFT LIKE LIMIT MATCH_RECOGNIZE NATURAL"
+    " NOT NULL OFFSET ON OR ORDER OUTER OVER RIGHT SELECT SIMILAR TABLE"
+    " THEN TRUE UNION UNNEST USING VALUES WHEN WHERE WINDOW WITH WITHIN ";
 
 static bool is_reserved(Str s)
 {
-    for (size_t i = 0; i < FSQL_ARRAY_LEN(reserved_words); i++)
-        if (str_ieq_cstr(s, reserved_words[i]))
-            return true;
-    return false;
+    char key[24];
+    if (s.len == 0 || s.len + 3 > sizeof(key))
+        return false;
+    key[0] = ' ';
+    for (size_t i = 0; i < s.len; i++) {
+        char c = s.ptr[i];
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        else if (!is_word_char(c))
+            return false;
+        key[i + 1] = c;
+    }
+    key[s.len + 1] = ' ';
+    key[s.len + 2] = '\0';
+    return strstr(reserved_words, key) != NULL;
 }
 
 static void put_quoted(Printer *p, Str s, char q)
@@ -582,19 +585,43 @@ static int binop_prec(BinaryOp op)
     return 0;
 }
 
-/* An operand of a binary operator: a nested binary operation goes without
- * parentheses when it binds tighter, or equally tight on the left. */
-static void pr_binary_operand(Printer *p, const AstNode *n, BinaryOp parent,
-                              bool is_left)
+/* Binding strength of an expression node, on the scale of binop_prec:
+ * NOT is 3 (grammar/parse.y: below the comparisons), IS / LIKE / BETWEEN /
+ * IN are comparisons (4), unary minus and plus are 8, primaries 10; 0 for
+ * anything that always needs parentheses as an operand. */
+static int expr_prec(const AstNode *n)
 {
-    if (n && n->kind == AST_BINARY) {
-        int c = binop_prec(n->u.binary.op), q = binop_prec(parent);
-        if (c > q || (c == q && is_left)) {
-            pr_expr(p, n);
-            return;
-        }
+    if (is_atom(n))
+        return 10;
+    switch (n->kind) {
+    case AST_BINARY:
+        return binop_prec(n->u.binary.op);
+    case AST_UNARY:
+        return n->u.unary.op == UOP_NOT ? 3 : 8;
+    case AST_EXISTS: /* NOT EXISTS (...) */
+        return 3;
+    case AST_IS:
+    case AST_LIKE:
+    case AST_BETWEEN:
+    case AST_IN_LIST:
+    case AST_IN_SUBQUERY:
+        return 4;
+    default:
+        return 0;
     }
-    pr_operand(p, n);
+}
+
+/* An operand that goes bare when it binds at least as tightly as
+ * min_prec, in parentheses otherwise.  Left operands of a left-associative
+ * level pass that level, right operands one more.  Parentheses are only
+ * added where needed: each pair costs a level of the parser's stack, and
+ * the printed text must never nest deeper than the source did. */
+static void pr_sub(Printer *p, const AstNode *n, int min_prec)
+{
+    if (n && expr_prec(n) >= min_prec)
+        pr_expr(p, n);
+    else
+        pr_operand(p, n);
 }
 
 static void pr_func_call(Printer *p, const AstNode *n)
@@ -690,54 +717,56 @@ static void pr_expr(Printer *p, const AstNode *n)
         const AstUnary *u = &n->u.unary;
         if (u->op == UOP_NOT) {
             put(p, "NOT ");
-            pr_operand(p, u->arg);
+            pr_sub(p, u->arg, 3);
         } else {
-            /* "-x" for a primary; anything else in parentheses, so that
-             * "- -x" can never become a "--" comment */
+            /* a space before a nested sign: "- -x", never a "--" comment */
             putc_(p, u->op == UOP_NEG ? '-' : '+');
-            pr_operand(p, u->arg);
+            if (u->arg && u->arg->kind == AST_UNARY &&
+                u->arg->u.unary.op != UOP_NOT)
+                putc_(p, ' ');
+            pr_sub(p, u->arg, 8);
         }
         break;
     }
     case AST_BINARY:
-        pr_binary_operand(p, n->u.binary.left, n->u.binary.op, true);
+        pr_sub(p, n->u.binary.left, binop_prec(n->u.binary.op));
         putc_(p, ' ');
         put(p, binary_op_text(n->u.binary.op));
         putc_(p, ' ');
-        pr_binary_operand(p, n->u.binary.right, n->u.binary.op, false);
+        pr_sub(p, n->u.binary.right, binop_prec(n->u.binary.op) + 1);
         break;
     case AST_IS: {
-        static const char *const what[] = {"NULL", "TRUE", "FALSE",
-                                           "UNKNOWN", "DISTINCT FROM"};
+        static const char *const what[] = {"NULL", "TRUE", "FALSE", "UNKNOWN",
+                                           "DISTINCT FROM"};
         const AstIs *is = &n->u.is;
-        pr_operand(p, is->arg);
+        pr_sub(p, is->arg, 4);
         put(p, is->is_not ? " IS NOT " : " IS ");
         put(p, what[is->what <= IS_DISTINCT_FROM ? is->what : 0]);
         if (is->what == IS_DISTINCT_FROM) {
             putc_(p, ' ');
-            pr_operand(p, is->rhs);
+            pr_sub(p, is->rhs, 5);
         }
         break;
     }
     case AST_BETWEEN: {
         const AstBetween *b = &n->u.between;
-        pr_operand(p, b->arg);
+        pr_sub(p, b->arg, 4);
         put(p, b->is_not ? " NOT BETWEEN " : " BETWEEN ");
         if (b->is_symmetric)
             put(p, "SYMMETRIC ");
-        pr_operand(p, b->low);
+        pr_sub(p, b->low, 5);
         put(p, " AND ");
-        pr_operand(p, b->high);
+        pr_sub(p, b->high, 5);
         break;
     }
     case AST_IN_LIST:
-        pr_operand(p, n->u.in_list.arg);
+        pr_sub(p, n->u.in_list.arg, 4);
         put(p, n->u.in_list.is_not ? " NOT IN (" : " IN (");
         pr_expr_list(p, &n->u.in_list.list);
         putc_(p, ')');
         break;
     case AST_IN_SUBQUERY:
-        pr_operand(p, n->u.in_subquery.arg);
+        pr_sub(p, n->u.in_subquery.arg, 4);
         put(p, n->u.in_subquery.is_not ? " NOT IN " : " IN ");
         pr_subquery(p, n->u.in_subquery.query);
         break;
@@ -750,14 +779,14 @@ static void pr_expr(Printer *p, const AstNode *n)
         break;
     case AST_LIKE: {
         const AstLike *l = &n->u.like;
-        pr_operand(p, l->arg);
+        pr_sub(p, l->arg, 4);
         if (l->is_not)
             put(p, " NOT");
         put(p, l->is_similar ? " SIMILAR TO " : " LIKE ");
-        pr_operand(p, l->pattern);
+        pr_sub(p, l->pattern, 5);
         if (l->escape) {
             put(p, " ESCAPE ");
-            pr_operand(p, l->escape);
+            pr_sub(p, l->escape, 6);
         }
         break;
     }
@@ -1720,9 +1749,10 @@ static void pr_stmt(Printer *p, const AstNode *n)
         pr_insert(p, n);
         break;
     case AST_STATEMENT_SET:
-        pr_statement_set(p, n, n->u.statement_set.is_begin_form
-                                   ? "BEGIN STATEMENT SET;"
-                                   : "EXECUTE STATEMENT SET BEGIN");
+        pr_statement_set(p, n,
+                         n->u.statement_set.is_begin_form
+                             ? "BEGIN STATEMENT SET;"
+                             : "EXECUTE STATEMENT SET BEGIN");
         break;
     case AST_SET:
         put(p, "SET");

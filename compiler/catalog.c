@@ -16,6 +16,7 @@
  */
 #include "runtime/fsql.h"
 #include "compiler/catalog.h"
+#include "compiler/functions.h"
 #include "compiler/spell.h"
 
 #include <stdlib.h>
@@ -335,6 +336,11 @@ CatTable *catalog_table_build(CompileCtx *cc, AstNode *n)
                 pt->time_attr = TA_PROCTIME;
                 c->type = pt;
                 c->is_proctime = true;
+                /* Bind the call too: the planner and codegen evaluate the
+                 * column like any computed column. */
+                cd->expr->type = pt;
+                cd->expr->u.func_call.func =
+                    func_lookup(STR_LIT("PROCTIME"));
             }
         } else if (cd->col_kind == COL_METADATA) {
             c->metadata_key =

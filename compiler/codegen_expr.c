@@ -552,6 +552,30 @@ static VmOp cmp_opcode(CmpOp c, int fam)
     return ops[fam][c];
 }
 
+/* If register r is a non-NULL DECIMAL constant of type *t, the same
+ * value at scale s (> t->scale) as a new constant, *t updated; otherwise
+ * (not a constant, or it would not fit DECIMAL(38)) r unchanged. */
+static uint16_t rescale_const(Gen *g, uint16_t r, RtType *t, int32_t s)
+{
+    Value v;
+    RtType ct;
+    if (!code_builder_const_value(g->b, r, &v, &ct) || v.is_null ||
+        v.kind != VK_DECIMAL)
+        return r;
+    i128 x;
+    if (decimal_rescale(value_get_dec(&v), t->scale, DEC_MAX_PRECISION, s,
+                        &x) != DEC_OK)
+        return r;
+    RtType nt = *t;
+    nt.scale = s;
+    nt.precision = t->precision + (s - t->scale);
+    if (nt.precision > DEC_MAX_PRECISION)
+        nt.precision = DEC_MAX_PRECISION;
+    value_set_dec(&v, x);
+    *t = nt;
+    return code_builder_const(g->b, &v, &nt);
+}
+
 /* Compare registers ra (type lt) and rb (type rtp). */
 static uint16_t gen_cmp_regs(Gen *g, CmpOp c, uint16_t ra, const SqlType *lt,
                              uint16_t rb, const SqlType *rtp, const PExpr *e)
@@ -584,6 +608,13 @@ static uint16_t gen_cmp_regs(Gen *g, CmpOp c, uint16_t ra, const SqlType *lt,
         }
         if (ra == BAD || rb == BAD)
             return BAD;
+        /* A constant with the smaller scale is rescaled once here, so
+         * that the comparison runs on equal scales (a plain 128-bit
+         * compare per row instead of a rescale). */
+        if (L.scale < R.scale)
+            ra = rescale_const(g, ra, &L, R.scale);
+        else if (R.scale < L.scale)
+            rb = rescale_const(g, rb, &R, L.scale);
         return emit(g, cmp_opcode(c, 2), ra, rb, ints2(g, L.scale, R.scale),
                     e->at);
     }

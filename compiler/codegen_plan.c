@@ -17,6 +17,7 @@
 #include "compiler/catalog.h"
 #include "compiler/codegen.h"
 #include "compiler/codegen_over.h"
+#include "compiler/codegen_match.h" /* issue 7 */
 #include "compiler/compile.h"
 #include "compiler/plan.h"
 #include "runtime/program.h"
@@ -236,6 +237,23 @@ static void gen_node(Gen *g, const PNode *n, OpDef *d)
             int32_t idx;
             identity = pexpr_is_ref(c->proj[i], &idx) && idx == (int32_t)i;
         }
+        /* A projection of plain column references is copied by the
+         * operator without the VM. */
+        bool refs_only = true;
+        for (uint32_t i = 0; i < c->n_proj && refs_only; i++) {
+            int32_t idx;
+            refs_only = pexpr_is_ref(c->proj[i], &idx);
+        }
+        if (c->where && !identity && !refs_only) {
+            /* Filter and projections in one Code: one evaluation per row,
+             * shared sub-expressions, projections only for kept rows. */
+            bool has_filter;
+            d->u.calc.both = codegen_calc(g->cc, g->pa, c->where, c->proj,
+                                          c->n_proj, in, &has_filter);
+            if (!d->u.calc.both)
+                g->failed = true;
+            break;
+        }
         if (c->where) {
             d->u.calc.filter = codegen_filter(g->cc, g->pa, c->where, in);
             if (!d->u.calc.filter)
@@ -342,6 +360,10 @@ static void gen_node(Gen *g, const PNode *n, OpDef *d)
     }
     case PN_OVER_AGGREGATE: /* compiler/codegen_over.c */
         if (!codegen_over(g->cc, g->pa, n, d))
+            g->failed = true;
+        break;
+    case PN_MATCH_RECOGNIZE: /* issue 7: compiler/codegen_match.c */
+        if (!codegen_match(g->cc, g->pa, n, d))
             g->failed = true;
         break;
     case PN_COLLECT:

@@ -86,12 +86,11 @@ static bool gen_calls(CompileCtx *cc, Arena *pa, const PAggCall *calls,
         o->arg_type.kind = VK_NULLTYPE;
         const AggDef *def = agg_def_find(c->name.ptr, c->name.len);
         if (!def || (def->flags & AGG_F_POSITIONAL)) {
-            diag_error(cc, DIAG_E_UNSUPPORTED, c->args && c->n_args
-                                                   ? c->args[0]->at
-                                                   : (SrcSpan){0, 0},
+            diag_error(cc, DIAG_E_UNSUPPORTED,
+                       c->args && c->n_args ? c->args[0]->at : (SrcSpan){0, 0},
                        "aggregate function %.*s is not supported in a "
-                       "GROUP BY or window aggregate", (int)c->name.len,
-                       c->name.ptr);
+                       "GROUP BY or window aggregate",
+                       (int)c->name.len, c->name.ptr);
             ok = false;
             continue;
         }
@@ -101,14 +100,14 @@ static bool gen_calls(CompileCtx *cc, Arena *pa, const PAggCall *calls,
             if (!f || c->n_order != 1) {
                 diag_error(cc, DIAG_E_UNSUPPORTED, f ? f->at : (SrcSpan){0, 0},
                            "%.*s needs one fraction and WITHIN GROUP "
-                           "(ORDER BY one value)", (int)c->name.len,
-                           c->name.ptr);
+                           "(ORDER BY one value)",
+                           (int)c->name.len, c->name.ptr);
                 ok = false;
                 continue;
             }
             if (f->type->kind != T_DOUBLE) {
-                PExpr *cast = pexpr_new(cc, PE_CAST,
-                                        type_new(&cc->a, T_DOUBLE), f->at);
+                PExpr *cast =
+                    pexpr_new(cc, PE_CAST, type_new(&cc->a, T_DOUBLE), f->at);
                 cast->n_args = 1;
                 cast->args = ARENA_NEW_ARRAY(&cc->a, PExpr *, 1);
                 cast->args[0] = f;
@@ -171,8 +170,8 @@ static bool gen_late(CompileCtx *cc, const PNode *n, OpLateDef *late,
     return true;
 }
 
-bool codegen_window_node(CompileCtx *cc, Arena *pa, const PNode *n,
-                         OpDef *d, CodegenAddTableFn add_table, void *add_arg)
+bool codegen_window_node(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
+                         CodegenAddTableFn add_table, void *add_arg)
 {
     const RelSchema *in = n->n_inputs ? n->inputs[0]->out : NULL;
     switch (n->kind) {

@@ -1030,7 +1030,7 @@ static PExpr *tx_table_col(Planner *P, Scope *sc, int32_t c, AstNode *e)
     if (t->cols[c].kind == COL_COMPUTED && t->cols[c].expr)
         return tx(P, sc, t->cols[c].expr);
     diag_error(P->cc, DIAG_E_UNSUPPORTED, e ? e->at : (SrcSpan){0, 0},
-               "cannot use column \"%.*s\" of table \"%.*s\" here",
+               "cannot use column '%.*s' of table '%.*s' here",
                (int)t->cols[c].name.len, t->cols[c].name.ptr,
                (int)t->name.len, t->name.ptr);
     fail(P);
@@ -1051,7 +1051,7 @@ static PExpr *tx_column(Planner *P, Scope *sc, AstNode *e)
     }
     if (cr->depth > 0) {
         diag_error(P->cc, DIAG_E_UNSUPPORTED, e->at,
-                   "cannot use column \"%.*s\" of an enclosing query here",
+                   "cannot use column '%.*s' of an enclosing query here",
                    (int)name.len, name.ptr);
         diag_detail(P->cc, "fsql does not support correlated subqueries.");
         diag_hint(P->cc, "Rewrite the subquery as a join.");
@@ -1085,12 +1085,12 @@ static PExpr *tx_column(Planner *P, Scope *sc, AstNode *e)
     if (!r) {
         if (sc->after_agg) {
             diag_error(P->cc, DIAG_E_NOT_GROUPED, e->at,
-                       "column \"%.*s\" must appear in GROUP BY or be used "
+                       "column '%.*s' must appear in GROUP BY or be used "
                        "in an aggregate function",
                        (int)name.len, name.ptr);
         } else {
             diag_error(P->cc, DIAG_E_UNSUPPORTED, e->at,
-                       "cannot use column \"%.*s\" here", (int)name.len,
+                       "cannot use column '%.*s' here", (int)name.len,
                        name.ptr);
         }
         fail(P);
@@ -1305,6 +1305,7 @@ static PExpr *tx(Planner *P, Scope *sc, AstNode *e)
             x->name = func_name(P, e);
             x->func = fc->func;
             x->is_distinct = fc->is_distinct;
+            x->nav = fc->nav; /* issue 7: RUNNING / FINAL */
             if (!tx_args(P, sc, x, &fc->args))
                 return NULL;
             /* The variable the aggregate ranges over. */
@@ -1317,7 +1318,7 @@ static PExpr *tx(Planner *P, Scope *sc, AstNode *e)
             || is_group_window_aux(e) || is_group_window_call(e)) {
             Str nm = func_name(P, e);
             diag_error(P->cc, DIAG_E_AGG_MISUSE, e->at,
-                       "cannot use \"%.*s\" here", (int)nm.len, nm.ptr);
+                       "cannot use '%.*s' here", (int)nm.len, nm.ptr);
             fail(P);
             return NULL;
         }
@@ -1325,6 +1326,7 @@ static PExpr *tx(Planner *P, Scope *sc, AstNode *e)
         x->op = PO_FUNC;
         x->func = fc->func;
         x->name = func_name(P, e);
+        x->nav = fc->nav; /* issue 7: RUNNING / FINAL (MATCH_RECOGNIZE) */
         /* TRIM(LEADING|TRAILING [c] FROM s): the run-time function
          * names carry the side (runtime/func.c). */
         if (fc->has_trim_mode && fc->trim_mode == 1)
@@ -1749,7 +1751,7 @@ static PNode *plan_table_ref(Planner *P, AstNode *item, Scope *sc)
         AstNode *cte = cte_find(P, nm);
         if (!cte) {
             diag_error(P->cc, DIAG_E_UNKNOWN_TABLE, item->at,
-                       "cannot plan table \"%.*s\"", (int)nm.len, nm.ptr);
+                       "cannot plan table '%.*s'", (int)nm.len, nm.ptr);
             fail(P);
             return NULL;
         }
@@ -1953,7 +1955,7 @@ static PNode *plan_lookup_join(Planner *P, AstNode *j, PNode *L, Scope *sc,
     int32_t lw = (int32_t)L->out->n_cols;
     if (jt != PJ_INNER && jt != PJ_LEFT) {
         diag_error(P->cc, DIAG_E_LOOKUP_JOIN, j->at,
-                   "cannot use a %s join with lookup table \"%.*s\"",
+                   "cannot use a %s join with lookup table '%.*s'",
                    jt == PJ_RIGHT ? "RIGHT" : "FULL", (int)t->name.len,
                    t->name.ptr);
         diag_hint(P->cc, "A lookup join is an INNER or LEFT join with the "
@@ -2036,7 +2038,7 @@ static PNode *plan_lookup_join(Planner *P, AstNode *j, PNode *L, Scope *sc,
     if (lj.n_keys == 0) {
         diag_error(P->cc, DIAG_E_LOOKUP_JOIN,
                    j->u.join.on ? j->u.join.on->at : j->at,
-                   "cannot look up \"%.*s\" without an equality condition on "
+                   "cannot look up '%.*s' without an equality condition on "
                    "one of its columns",
                    (int)t->name.len, t->name.ptr);
         diag_hint(P->cc, "Add ON %.*s.<column> = <expression over the "
@@ -2289,7 +2291,7 @@ static PNode *plan_join(Planner *P, AstNode *j, Scope *sc, ConjList *pend)
         if (!pexpr_is_ref(asof, &lt) || t->watermark_col < 0 || !t->n_pk
             || keys.n_keys == 0) {
             diag_error(P->cc, DIAG_E_JOIN, right->at,
-                       "cannot join \"%.*s\" FOR SYSTEM_TIME AS OF an "
+                       "cannot join '%.*s' FOR SYSTEM_TIME AS OF an "
                        "event time: it is not a versioned table",
                        (int)t->name.len, t->name.ptr);
             diag_detail(P->cc, "An event-time temporal join needs a table "
@@ -3831,7 +3833,7 @@ static PNode *plan_with(Planner *P, AstNode *q)
         SqlType *t = n->out->cols[sl.keys[0].col].type;
         if (!t || t->time_attr == TA_NONE || sl.keys[0].is_desc) {
             diag_error(P->cc, DIAG_E_UNSUPPORTED, W->order_by.items[0]->at,
-                       "cannot sort an unbounded stream by \"%.*s\"",
+                       "cannot sort an unbounded stream by '%.*s'",
                        (int)n->out->cols[sl.keys[0].col].name.len,
                        n->out->cols[sl.keys[0].col].name.ptr);
             diag_detail(P->cc, "On an unbounded input, ORDER BY must start "
@@ -3921,7 +3923,7 @@ static PNode *plan_insert(Planner *P, AstNode *ins)
     CatTable *t = catalog_find_table_q(P->cc->cat, &I->table);
     if (!t) {
         diag_error(P->cc, DIAG_E_UNKNOWN_TABLE, I->table.at,
-                   "cannot insert into \"%.*s\": it is not a table",
+                   "cannot insert into '%.*s': it is not a table",
                    (int)I->table.parts[I->table.n_parts - 1].name.len,
                    I->table.parts[I->table.n_parts - 1].name.ptr);
         fail(P);
@@ -3946,7 +3948,7 @@ static PNode *plan_insert(Planner *P, AstNode *ins)
     }
     if (nt != q->out->n_cols) {
         diag_error(P->cc, DIAG_E_INSERT, I->query->at,
-                   "cannot insert %u columns into table \"%.*s\", which "
+                   "cannot insert %u columns into table '%.*s', which "
                    "takes %u",
                    q->out->n_cols, (int)t->name.len, t->name.ptr, nt);
         fail(P);
@@ -3961,7 +3963,7 @@ static PNode *plan_insert(Planner *P, AstNode *ins)
     if (q->changelog != CL_INSERT_ONLY && !sink_accepts_updates(t)) {
         diag_error(P->cc, DIAG_E_INSERT, I->query->at,
                    "cannot write the updating result of this query into "
-                   "table \"%.*s\"",
+                   "table '%.*s'",
                    (int)t->name.len, t->name.ptr);
         diag_detail(P->cc, "The %.*s connector only appends rows, and %s.",
                     (int)t->connector.len, t->connector.ptr,

@@ -516,7 +516,7 @@ bool plan_parse_literal(CompileCtx *cc, const AstNode *lit, PLit *out)
     }
     if (!ok) {
         diag_error(cc, DIAG_E_BAD_LITERAL, lit->at,
-                   "cannot read \"%.*s\" as a %s literal", (int)l->text.len,
+                   "cannot read '%.*s' as a %s literal", (int)l->text.len,
                    l->text.ptr,
                    l->lit_kind == LIT_INTERVAL    ? "INTERVAL"
                    : l->lit_kind == LIT_DATE      ? "DATE"

@@ -23,14 +23,16 @@ bool aggset_init(AggSet *as, Arena *a, const OpAggCall *calls, uint32_t n,
         if (!def || (def->flags & AGG_F_POSITIONAL)) {
             snprintf(err, err_n,
                      "aggregate function %s is not supported in this "
-                     "operator", c->name);
+                     "operator",
+                     c->name);
             return false;
         }
         if (!agg_spec_init(&as->specs[i], def, c->n_args, &c->arg_type,
                            &c->type, c->is_distinct, pool)) {
             snprintf(err, err_n,
                      "aggregate function %s cannot run on this argument "
-                     "type", c->name);
+                     "type",
+                     c->name);
             return false;
         }
         as->offs[i] = off;

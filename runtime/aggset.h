@@ -24,9 +24,9 @@
 typedef struct AggSet {
     uint32_t n;
     const OpAggCall *calls;
-    AggSpec *specs;       /* n */
-    uint32_t *offs;       /* n: byte offset of each state in the block */
-    uint32_t state_size;  /* bytes of a block (multiple of 16) */
+    AggSpec *specs;      /* n */
+    uint32_t *offs;      /* n: byte offset of each state in the block */
+    uint32_t state_size; /* bytes of a block (multiple of 16) */
 } AggSet;
 
 /* Set up the calls (arena a).  Returns false with a message in err when a

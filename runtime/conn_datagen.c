@@ -148,12 +148,12 @@ typedef struct ColGen {
     RtType type;
     double null_rate;
     bool has_min, has_max;
-    Value min, max;       /* random bounds in the column type */
-    double dmin, dmax;    /* DOUBLE bounds */
-    int64_t length;       /* STRING / BYTES length */
-    int64_t max_past_ms;  /* TIMESTAMP random: how far back */
-    int64_t seq_next;     /* sequence: next value */
-    int64_t seq_end;      /* sequence: last value */
+    Value min, max;      /* random bounds in the column type */
+    double dmin, dmax;   /* DOUBLE bounds */
+    int64_t length;      /* STRING / BYTES length */
+    int64_t max_past_ms; /* TIMESTAMP random: how far back */
+    int64_t seq_next;    /* sequence: next value */
+    int64_t seq_end;     /* sequence: last value */
 } ColGen;
 
 /* One generated transaction (the named concepts). */
@@ -164,7 +164,7 @@ typedef struct TxRow {
     int64_t cents;
     const char *type;
     int64_t time_ms;
-    uint32_t ip;      /* a.b.c.d packed */
+    uint32_t ip; /* a.b.c.d packed */
     uint64_t device;
     const char *location;
 } TxRow;
@@ -172,19 +172,19 @@ typedef struct TxRow {
 typedef struct Datagen {
     SourceReader base;
     uint32_t n_cols;
-    ColGen *cols;        /* xmalloc, n_cols */
+    ColGen *cols; /* xmalloc, n_cols */
     Rng rng;
-    bool is_tx;          /* generator = 'transactions' */
-    int64_t rows_total;  /* number-of-rows, -1 unbounded */
+    bool is_tx;         /* generator = 'transactions' */
+    int64_t rows_total; /* number-of-rows, -1 unbounded */
     int64_t produced;
-    int64_t rate;        /* rows per second, 0 as fast as possible */
-    int64_t start_mono;  /* first poll, for the rate */
+    int64_t rate;       /* rows per second, 0 as fast as possible */
+    int64_t start_mono; /* first poll, for the rate */
     const TimeZone *tz;
     /* transactions */
     int64_t users, merchants;
     int64_t start_ms, step_ms, ooo_ms;
     double fraud_rate;
-    int64_t burst_user;  /* fraudster in a burst, 0 none */
+    int64_t burst_user; /* fraudster in a burst, 0 none */
     int64_t burst_left;
 } Datagen;
 
@@ -208,10 +208,9 @@ static const char *const tx_types[] = {"PURCHASE", "PAYMENT", "TRANSFER",
 static const int tx_type_cum[] = {70, 80, 90, 98, 100};
 
 static const char *const cities[] = {
-    "Beijing",  "Shanghai", "Shenzhen", "Guangzhou", "Hangzhou",
-    "Chengdu",  "Wuhan",    "Nanjing",  "Xi'an",     "Chongqing",
-    "Tianjin",  "Suzhou",   "Hong Kong", "Singapore", "London",
-    "New York",
+    "Beijing",   "Shanghai",  "Shenzhen", "Guangzhou", "Hangzhou", "Chengdu",
+    "Wuhan",     "Nanjing",   "Xi'an",    "Chongqing", "Tianjin",  "Suzhou",
+    "Hong Kong", "Singapore", "London",   "New York",
 };
 
 static bool user_is_fraud(const Datagen *g, int64_t u)
@@ -340,8 +339,8 @@ static void set_int_as(Value *v, const RtType *t, int64_t x, Arena *a)
         if (t->kind == VK_INT) {
             textconv_int_range(t, &lo, &hi);
             if (x < lo || x > hi)
-                x = lo + (int64_t)((uint64_t)(x - lo) %
-                                   ((uint64_t)(hi - lo) + 1));
+                x = lo +
+                    (int64_t)((uint64_t)(x - lo) % ((uint64_t)(hi - lo) + 1));
         }
         v->u.i = x;
         return;
@@ -377,12 +376,10 @@ static i128 rng_range128(Rng *r, i128 lo, i128 hi)
 {
     u128 span = (u128)(hi - lo) + 1;
     if (span == 0)
-        return lo + (i128)(((u128)rng_next(r) << 64) |
-                           rng_next(r));
+        return lo + (i128)(((u128)rng_next(r) << 64) | rng_next(r));
     if (span <= UINT64_MAX)
         return lo + (i128)rng_below(r, (uint64_t)span);
-    u128 x =
-        ((u128)rng_next(r) << 64) | rng_next(r);
+    u128 x = ((u128)rng_next(r) << 64) | rng_next(r);
     return lo + (i128)(x % span);
 }
 
@@ -459,9 +456,8 @@ static void gen_random(Datagen *g, ColGen *c, Value *v, Arena *a)
             if (t->kind == VK_DATE)
                 now = time_floor_div(now, MS_PER_DAY);
             hi = now;
-            lo = now - (t->kind == VK_DATE
-                            ? c->max_past_ms / MS_PER_DAY
-                            : c->max_past_ms);
+            lo = now - (t->kind == VK_DATE ? c->max_past_ms / MS_PER_DAY
+                                           : c->max_past_ms);
         }
         if (hi < lo)
             hi = lo;
@@ -508,8 +504,7 @@ static void gen_column(Datagen *g, ColGen *c, const TxRow *tx, Value *v,
         if (c->type.kind == VK_DECIMAL) {
             i128 d;
             if (decimal_rescale((i128)tx->cents, 2,
-                                c->type.precision > 0 ? c->type.precision
-                                                      : 38,
+                                c->type.precision > 0 ? c->type.precision : 38,
                                 c->type.scale, &d) != DEC_OK)
                 *v = value_null(VK_DECIMAL);
             else
@@ -568,8 +563,8 @@ static int datagen_poll(SourceReader *r, Batch *b, int64_t *wait_ms,
         int64_t can = due - g->produced;
         if (can <= 0) {
             /* Time until the next row is due. */
-            int64_t next = g->start_mono +
-                           ((g->produced) * 1000 + g->rate - 1) / g->rate;
+            int64_t next =
+                g->start_mono + ((g->produced) * 1000 + g->rate - 1) / g->rate;
             *wait_ms = next > now ? next - now : 1;
             return SRC_OK;
         }
@@ -605,8 +600,7 @@ static void datagen_batch_done(SourceReader *r)
     (void)r;
 }
 
-static void datagen_describe(SourceReader *r, uint32_t row, char *buf,
-                             size_t n)
+static void datagen_describe(SourceReader *r, uint32_t row, char *buf, size_t n)
 {
     Datagen *g = (Datagen *)r;
     snprintf(buf, n, "datagen table \"%s\"", g->base.table->name);
@@ -651,8 +645,7 @@ static int bad_opt(const TableDef *t, const char *key, const char *val,
                         val, why);
 }
 
-static int setup_column(Datagen *g, const TableDef *t, uint32_t i,
-                        FsqlErr *err)
+static int setup_column(Datagen *g, const TableDef *t, uint32_t i, FsqlErr *err)
 {
     ColGen *c = &g->cols[i];
     const RtColumn *col = &t->schema.cols[i];
@@ -679,17 +672,17 @@ static int setup_column(Datagen *g, const TableDef *t, uint32_t i,
             const char *name;
             GenKind kind;
         } named[] = {
-            {"transaction_id", G_TX_ID}, {"user_id", G_TX_USER},
-            {"merchant_id", G_TX_MERCHANT}, {"amount", G_TX_AMOUNT},
-            {"transaction_type", G_TX_TYPE},
-            {"transaction_time", G_TX_TIME}, {"ip_address", G_TX_IP},
-            {"device_id", G_TX_DEVICE}, {"location", G_TX_LOCATION},
+            {"transaction_id", G_TX_ID},     {"user_id", G_TX_USER},
+            {"merchant_id", G_TX_MERCHANT},  {"amount", G_TX_AMOUNT},
+            {"transaction_type", G_TX_TYPE}, {"transaction_time", G_TX_TIME},
+            {"ip_address", G_TX_IP},         {"device_id", G_TX_DEVICE},
+            {"location", G_TX_LOCATION},
         };
         for (size_t k = 0; k < FSQL_ARRAY_LEN(named); k++)
             if (strcasecmp(col->name, named[k].name) == 0)
                 c->kind = named[k].kind;
-        if (c->kind == G_RANDOM && (c->type.kind == VK_TIMESTAMP ||
-                                    c->type.kind == VK_TIMESTAMP_LTZ))
+        if (c->kind == G_RANDOM &&
+            (c->type.kind == VK_TIMESTAMP || c->type.kind == VK_TIMESTAMP_LTZ))
             c->kind = G_TX_TIME;
         /* Text concepts need a text column, times a time column. */
         bool is_text = c->kind == G_TX_TYPE || c->kind == G_TX_IP ||
@@ -699,8 +692,8 @@ static int setup_column(Datagen *g, const TableDef *t, uint32_t i,
         if (c->kind == G_TX_TIME && c->type.kind != VK_TIMESTAMP &&
             c->type.kind != VK_TIMESTAMP_LTZ)
             c->kind = G_RANDOM;
-        if (c->kind != G_RANDOM && !field_opt(t, col->name, "kind", key,
-                                              sizeof key))
+        if (c->kind != G_RANDOM &&
+            !field_opt(t, col->name, "kind", key, sizeof key))
             return FSQL_OK;
     }
 
@@ -785,13 +778,11 @@ static int datagen_open_source(const TableDef *t, const RunCtx *ctx,
     if (rc == FSQL_OK)
         rc = table_opt_int(t, "generator.users", 10000, &g->users, err);
     if (rc == FSQL_OK)
-        rc = table_opt_int(t, "generator.merchants", 1000, &g->merchants,
-                           err);
+        rc = table_opt_int(t, "generator.merchants", 1000, &g->merchants, err);
     if (rc == FSQL_OK)
         rc = opt_dur(t, "generator.time-step", "10 ms", &g->step_ms, err);
     if (rc == FSQL_OK)
-        rc = opt_dur(t, "generator.out-of-orderness", "0 s", &g->ooo_ms,
-                     err);
+        rc = opt_dur(t, "generator.out-of-orderness", "0 s", &g->ooo_ms, err);
     if (rc == FSQL_OK) {
         const char *st = table_def_option_or(t, "generator.start-time",
                                              "2024-01-01 00:00:00");
@@ -800,8 +791,7 @@ static int datagen_open_source(const TableDef *t, const RunCtx *ctx,
                          "is not a timestamp ('yyyy-mm-dd hh:mm:ss')", err);
     }
     if (rc == FSQL_OK) {
-        const char *fr = table_def_option_or(t, "generator.fraud-rate",
-                                             "0.01");
+        const char *fr = table_def_option_or(t, "generator.fraud-rate", "0.01");
         g->fraud_rate = strtod(fr, NULL);
         if (!(g->fraud_rate >= 0 && g->fraud_rate <= 1))
             rc = bad_opt(t, "generator.fraud-rate", fr,

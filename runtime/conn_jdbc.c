@@ -3,9 +3,10 @@
  * sink.
  *
  * URLs: `jdbc:sqlite:PATH` is served here and by lookup_sqlite.c (lookup
- * reader, bounded scan).  `jdbc:mysql://` and `jdbc:mariadb://` come with
- * issue 6; until then opening such a table fails at job open - never at
- * validate time, so rule files written for production still compile.
+ * reader, bounded scan).  `jdbc:mysql://` and `jdbc:mariadb://` go to the
+ * MySQL/MariaDB back end (runtime/jdbc_mysql.h, issue 6); what it does
+ * not serve fails at job open - never at validate time, so rule files
+ * written for production still compile.
  *
  * The SQLite sink:
  *   - append: `INSERT INTO t (cols) VALUES (?, ...)`;

@@ -105,22 +105,22 @@ typedef struct KOffset {
 
 /* One assigned partition: one split. */
 typedef struct KPart {
-    char *topic;      /* xmalloc */
+    char *topic; /* xmalloc */
     int32_t partition;
     uint32_t split;
-    int64_t next;     /* offset after the last record seen; -1 unknown */
-    int64_t stop;     /* bounded: exclusive stop offset; -1 none */
-    int64_t skip_ts;  /* skip records older than this (-1: none) */
+    int64_t next;    /* offset after the last record seen; -1 unknown */
+    int64_t stop;    /* bounded: exclusive stop offset; -1 none */
+    int64_t skip_ts; /* skip records older than this (-1: none) */
     const rd_kafka_topic_t *rkt; /* handle messages carry (lookup cache) */
-    bool active;      /* assigned now */
-    bool done;        /* reached stop (bounded) */
+    bool active;                 /* assigned now */
+    bool done;                   /* reached stop (bounded) */
 } KPart;
 
 typedef struct KPending {
-    uint32_t part;    /* index in parts */
-    uint32_t split;   /* to notice a reassignment */
-    int64_t next;     /* offset to store */
-    uint64_t mark;    /* ack mark at the end of the push cycle */
+    uint32_t part;  /* index in parts */
+    uint32_t split; /* to notice a reassignment */
+    int64_t next;   /* offset to store */
+    uint64_t mark;  /* ack mark at the end of the push cycle */
 } KPending;
 
 typedef struct KReader {
@@ -131,7 +131,7 @@ typedef struct KReader {
     bool is_upsert;
     char **topics;
     uint32_t n_topics;
-    char *pattern;        /* topic-pattern, or NULL */
+    char *pattern; /* topic-pattern, or NULL */
     regex_t re;
     bool has_re;
     KStart start;
@@ -146,7 +146,7 @@ typedef struct KReader {
     KPart *parts;
     uint32_t n_parts, cap_parts;
     uint32_t next_split;
-    uint32_t *ends;       /* split ids whose end is still to be sent */
+    uint32_t *ends; /* split ids whose end is still to be sent */
     uint32_t n_ends, cap_ends;
     /* messages fetched but not yet decoded: fetched[fpos..fn) */
     rd_kafka_message_t **fetched;
@@ -154,22 +154,23 @@ typedef struct KReader {
     /* messages of the batch being processed (destroyed at batch_done) */
     rd_kafka_message_t **held;
     size_t n_held;
-    int32_t batch_part;   /* part index of the current batch, -1 none */
-    int64_t batch_next;   /* offset after its last consumed record */
-    int64_t *row_off;     /* per row of the batch: its offset */
+    int32_t batch_part; /* part index of the current batch, -1 none */
+    int64_t batch_next; /* offset after its last consumed record */
+    int64_t *row_off;   /* per row of the batch: its offset */
+    uint32_t row_cap;
     KafkaCodec key, val;
     bool has_key, has_val;
-    KMeta *meta;          /* per schema column */
+    KMeta *meta; /* per schema column */
     bool has_meta;
     bool has_pending_err;
     FsqlErr pending_err;
     KPending *pend;
     uint32_t n_pend, cap_pend, pend_head;
     KafkaUpsertState *ups;
-    Value *img;           /* scratch row (upsert old image) */
+    Value *img; /* scratch row (upsert old image) */
     bool warned_missing;
-    uint64_t dropped_null; /* records without value skipped */
-    bool stored;          /* offsets stored since the last commit */
+    uint64_t dropped_null;   /* records without value skipped */
+    bool stored;             /* offsets stored since the last commit */
     rd_kafka_topic_t **rkts; /* topic handles kept by a bounded source */
     uint32_t n_rkts, cap_rkts;
 } KReader;
@@ -256,9 +257,8 @@ static int64_t offset_for(const KOffset *o, uint32_t n, int32_t partition)
 static void default_group(const TableDef *t, const RunCtx *ctx, char *buf,
                           size_t n)
 {
-    const char *pn = ctx && ctx->prog ? program_setting(ctx->prog,
-                                                        "pipeline.name")
-                                      : NULL;
+    const char *pn =
+        ctx && ctx->prog ? program_setting(ctx->prog, "pipeline.name") : NULL;
     if (pn) {
         snprintf(buf, n, "%s", pn);
         return;
@@ -457,8 +457,7 @@ static void store_acked(KReader *r)
                 strcmp(l->elems[i].topic, kp->topic) == 0)
                 e = &l->elems[i];
         if (!e)
-            e = rd_kafka_topic_partition_list_add(l, kp->topic,
-                                                  kp->partition);
+            e = rd_kafka_topic_partition_list_add(l, kp->topic, kp->partition);
         e->offset = p->next;
     }
     if (r->pend_head == r->n_pend)
@@ -567,8 +566,8 @@ static int assign_all(KReader *r, FsqlErr *err)
                 rd_kafka_metadata_destroy(tmd);
             if (r->n_rkts == r->cap_rkts) {
                 r->cap_rkts = r->cap_rkts ? r->cap_rkts * 2 : 8;
-                r->rkts = xrealloc(r->rkts,
-                                   sizeof(rd_kafka_topic_t *) * r->cap_rkts);
+                r->rkts =
+                    xrealloc(r->rkts, sizeof(rd_kafka_topic_t *) * r->cap_rkts);
             }
             r->rkts[r->n_rkts++] = rkt;
         }
@@ -655,9 +654,9 @@ static void fill_meta(KReader *r, const rd_kafka_message_t *m, Value *row)
 
 /* Decode key and value of m into row.  0 ok, 1 skip (counted), 2 skip
  * silently, -1 error (why). */
-static int decode_parts(KReader *r, const char *kp, size_t kl,
-                        const char *vp, size_t vl, Arena *a, Value *row,
-                        char *why, size_t why_n, const char **part_name)
+static int decode_parts(KReader *r, const char *kp, size_t kl, const char *vp,
+                        size_t vl, Arena *a, Value *row, char *why,
+                        size_t why_n, const char **part_name)
 {
     int rc;
     if (r->has_key) {
@@ -682,8 +681,8 @@ static int decode_parts(KReader *r, const char *kp, size_t kl,
 }
 
 static void set_pending_or_err(KReader *r, Batch *b, FsqlErr *err,
-                               const rd_kafka_message_t *m,
-                               const char *part, const char *why)
+                               const rd_kafka_message_t *m, const char *part,
+                               const char *why)
 {
     FsqlErr *e = b->n_rows ? &r->pending_err : err;
     fsql_err_set(e, FSQL_E_DATA,
@@ -727,8 +726,7 @@ static int consumer_event(KReader *r, rd_kafka_message_t *m, FsqlErr *err)
     char fe[256];
     if (m->err == RD_KAFKA_RESP_ERR__FATAL ||
         rd_kafka_fatal_error(r->rk, fe, sizeof fe)) {
-        return kafka_err_set(err, m->err,
-                             "could not read table \"%s\"",
+        return kafka_err_set(err, m->err, "could not read table \"%s\"",
                              r->base.table->name);
     }
     fprintf(stderr, "fsql: kafka: table \"%s\": %s (retrying)\n",
@@ -736,8 +734,7 @@ static int consumer_event(KReader *r, rd_kafka_message_t *m, FsqlErr *err)
     return FSQL_OK;
 }
 
-static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms,
-                   FsqlErr *err)
+static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
 {
     KReader *r = (KReader *)base;
     /* Delivery reports of the job's producers, and their first failure. */
@@ -764,8 +761,8 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms,
     }
     if (r->fpos == r->fn) {
         r->fpos = 0;
-        ssize_t n = rd_kafka_consume_batch_queue(r->q, 0, r->fetched,
-                                                 BATCH_ROWS);
+        ssize_t n =
+            rd_kafka_consume_batch_queue(r->q, 0, r->fetched, BATCH_ROWS);
         if (n == 0)
             n = rd_kafka_consume_batch_queue(r->q, 10, r->fetched, 1);
         r->fn = n > 0 ? (size_t)n : 0;
@@ -776,6 +773,10 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms,
     }
     uint32_t need = r->is_upsert ? 2 : 1;
     r->batch_part = -1;
+    if (b->cap > r->row_cap) {
+        r->row_cap = b->cap;
+        r->row_off = xrealloc(r->row_off, sizeof(int64_t) * r->row_cap);
+    }
     while (r->fpos < r->fn) {
         rd_kafka_message_t *m = r->fetched[r->fpos];
         if (m->err) {
@@ -850,8 +851,8 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms,
             const char *old = NULL;
             size_t old_len = 0;
             KafkaUpsertAction act = kafka_upsert_state_apply(
-                r->ups, m->key, m->key_len,
-                m->payload, m->len, m->payload == NULL, &old, &old_len);
+                r->ups, m->key, m->key_len, m->payload, m->len,
+                m->payload == NULL, &old, &old_len);
             rc = 0;
             if (act == KUP_SKIP)
                 rc = 2;
@@ -862,9 +863,9 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms,
                 if (rc == 0) {
                     fill_meta(r, m, row);
                     r->row_off[b->n_rows] = m->offset;
-                    batch_add(b, act == KUP_UPDATE ? ROW_UPDATE_BEFORE
-                                                   : ROW_DELETE,
-                              WM_NONE);
+                    batch_add(
+                        b, act == KUP_UPDATE ? ROW_UPDATE_BEFORE : ROW_DELETE,
+                        WM_NONE);
                 }
             }
             if (rc == 0 && (act == KUP_INSERT || act == KUP_UPDATE)) {
@@ -875,8 +876,7 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms,
                     fill_meta(r, m, row);
                     r->row_off[b->n_rows] = m->offset;
                     batch_add(b,
-                              act == KUP_INSERT ? ROW_INSERT
-                                                : ROW_UPDATE_AFTER,
+                              act == KUP_INSERT ? ROW_INSERT : ROW_UPDATE_AFTER,
                               WM_NONE);
                 }
             }
@@ -888,8 +888,8 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms,
                 continue;
             }
             Value *row = batch_row(b, b->n_rows);
-            rc = decode_parts(r, m->key, m->key_len, m->payload, m->len,
-                              b->a, row, why, sizeof why, &part);
+            rc = decode_parts(r, m->key, m->key_len, m->payload, m->len, b->a,
+                              row, why, sizeof why, &part);
             if (rc == 0) {
                 fill_meta(r, m, row);
                 r->row_off[b->n_rows] = m->offset;
@@ -943,7 +943,7 @@ static void kr_batch_done(SourceReader *base)
 static void kr_describe(SourceReader *base, uint32_t row, char *buf, size_t n)
 {
     KReader *r = (KReader *)base;
-    if (r->n_held == 0 || row >= BATCH_ROWS) {
+    if (r->n_held == 0 || row >= r->row_cap) {
         buf[0] = '\0';
         return;
     }
@@ -998,6 +998,7 @@ static void kr_close(SourceReader *base)
         kafka_upsert_state_free(r->ups);
     xfree(r->img);
     xfree(r);
+    kafka_client_closed();
 }
 
 static const SourceVtbl kr_vtbl = {
@@ -1102,10 +1103,10 @@ static int setup_codecs(const TableDef *t, const RunCtx *ctx, bool is_upsert,
                           "table \"%s\" has no 'format' or 'value.format'",
                           t->name);
     if (rc == FSQL_OK && (nv > 0 || !for_source)) {
-        const char *vpre = table_def_option(t, "value.format") ? "value."
-                                                                : NULL;
-        rc = kafka_codec_init(val, t, ctx, vfmt, vpre, vc, nv, NULL,
-                              for_source, !for_source, err);
+        const char *vpre =
+            table_def_option(t, "value.format") ? "value." : NULL;
+        rc = kafka_codec_init(val, t, ctx, vfmt, vpre, vc, nv, NULL, for_source,
+                              !for_source, err);
         *has_val = rc == FSQL_OK;
     }
     if (rc == FSQL_OK && for_source && except_key && nk && !kfmt)
@@ -1122,6 +1123,7 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
                       SourceReader **out, FsqlErr *err)
 {
     KReader *r = xcalloc(1, sizeof *r);
+    kafka_client_opened();
     r->base.v = &kr_vtbl;
     r->base.table = t;
     r->ctx = ctx;
@@ -1170,8 +1172,7 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
                            err);
     if (rc == FSQL_OK && r->start == KSTART_SPECIFIC)
         rc = parse_offsets(t, "scan.startup.specific-offsets",
-                           table_def_option(t,
-                                            "scan.startup.specific-offsets"),
+                           table_def_option(t, "scan.startup.specific-offsets"),
                            &r->start_offs, &r->n_start_offs, err);
     const char *bm = table_def_option_or(t, "scan.bounded.mode", "unbounded");
     r->stop = strcmp(bm, "latest-offset") == 0      ? KSTOP_LATEST
@@ -1185,8 +1186,7 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
                            err);
     if (rc == FSQL_OK && r->stop == KSTOP_SPECIFIC)
         rc = parse_offsets(t, "scan.bounded.specific-offsets",
-                           table_def_option(t,
-                                            "scan.bounded.specific-offsets"),
+                           table_def_option(t, "scan.bounded.specific-offsets"),
                            &r->stop_offs, &r->n_stop_offs, err);
     /* Columns. */
     const RtSchema *s = &t->schema;
@@ -1231,8 +1231,7 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
             rd_kafka_conf_set(conf, "auto.offset.reset", "earliest", errstr,
                               sizeof errstr);
         rd_kafka_conf_set(conf, "enable.partition.eof",
-                          r->bounded ? "true" : "false", errstr,
-                          sizeof errstr);
+                          r->bounded ? "true" : "false", errstr, sizeof errstr);
         /* A bounded run learns that a partition is at its end from an
          * empty fetch; do not let the broker hold it for long. */
         if (r->bounded && !kafka_property(t, "fetch.wait.max.ms"))
@@ -1255,7 +1254,8 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
         r->q = rd_kafka_queue_get_consumer(r->rk);
         r->fetched = xcalloc(BATCH_ROWS, sizeof(rd_kafka_message_t *));
         r->held = xcalloc(BATCH_ROWS, sizeof(rd_kafka_message_t *));
-        r->row_off = xcalloc(BATCH_ROWS, sizeof(int64_t));
+        r->row_cap = BATCH_ROWS;
+        r->row_off = xcalloc(r->row_cap, sizeof(int64_t));
         if (is_upsert)
             r->ups = kafka_upsert_state_new();
         if (r->bounded) {
@@ -1269,10 +1269,8 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
             if (r->pattern) {
                 /* librdkafka treats a leading '^' as a regex. */
                 char *p = xmalloc(strlen(r->pattern) + 2);
-                sprintf(p, "%s%s", r->pattern[0] == '^' ? "" : "^",
-                        r->pattern);
-                rd_kafka_topic_partition_list_add(l, p,
-                                                  RD_KAFKA_PARTITION_UA);
+                sprintf(p, "%s%s", r->pattern[0] == '^' ? "" : "^", r->pattern);
+                rd_kafka_topic_partition_list_add(l, p, RD_KAFKA_PARTITION_UA);
                 xfree(p);
             }
             rd_kafka_resp_err_t e = rd_kafka_subscribe(r->rk, l);
@@ -1300,9 +1298,9 @@ typedef struct KWriter {
     rd_kafka_topic_t *rkt;
     char *topic;
     bool is_upsert;
-    bool track;           /* at-least-once: sources wait for our acks */
+    bool track; /* at-least-once: sources wait for our acks */
     KPartitioner part;
-    atomic_uint rr;       /* round-robin counter */
+    atomic_uint rr; /* round-robin counter */
     KafkaCodec key, val;
     bool has_key, has_val;
     StrBuf kbuf, vbuf;
@@ -1402,7 +1400,8 @@ static int kw_write(SinkWriter *base, const Batch *b, FsqlErr *err)
         }
         if (w->has_val && !tomb) {
             kafka_codec_encode(&w->val, row, &w->vbuf);
-            bool raw_null = w->val.fmt == KFMT_RAW && row[w->val.cols[0]].is_null;
+            bool raw_null =
+                w->val.fmt == KFMT_RAW && row[w->val.cols[0]].is_null;
             if (!raw_null) {
                 vp = w->vbuf.ptr ? w->vbuf.ptr : "";
                 vl = w->vbuf.len;
@@ -1445,8 +1444,8 @@ static void kw_close(SinkWriter *base)
             kafka_producer_unregister(w->rk);
         if (w->rkt)
             rd_kafka_topic_destroy(w->rkt);
-        rd_kafka_purge(w->rk, RD_KAFKA_PURGE_F_QUEUE |
-                                  RD_KAFKA_PURGE_F_INFLIGHT);
+        rd_kafka_purge(w->rk,
+                       RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
         rd_kafka_destroy(w->rk);
     }
     kafka_codec_fini(&w->key);
@@ -1455,6 +1454,7 @@ static void kw_close(SinkWriter *base)
     strbuf_fini(&w->vbuf);
     xfree(w->topic);
     xfree(w);
+    kafka_client_closed();
 }
 
 static const SinkVtbl kw_vtbl = {
@@ -1494,6 +1494,7 @@ int kafka_sink_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
                     SinkWriter **out, FsqlErr *err)
 {
     KWriter *w = xcalloc(1, sizeof *w);
+    kafka_client_opened();
     w->base.v = &kw_vtbl;
     w->base.table = t;
     w->is_upsert = is_upsert;

@@ -31,17 +31,17 @@
 typedef struct UpsEntry {
     struct UpsEntry *next;
     uint64_t hash;
-    char *val;       /* xmalloc; the latest value image */
+    char *val; /* xmalloc; the latest value image */
     size_t val_len;
     size_t key_len;
-    char key[];      /* key bytes */
+    char key[]; /* key bytes */
 } UpsEntry;
 
 struct KafkaUpsertState {
     UpsEntry **slots;
     uint64_t n_slots; /* power of two */
     uint64_t n_keys;
-    char **retired;   /* value images to free at batch end */
+    char **retired; /* value images to free at batch end */
     size_t n_retired, cap_retired;
 };
 
@@ -128,10 +128,9 @@ static char *dup_bytes(const char *p, size_t n)
     return d;
 }
 
-KafkaUpsertAction kafka_upsert_state_apply(KafkaUpsertState *s,
-                                           const char *key, size_t key_len,
-                                           const char *val, size_t val_len,
-                                           bool is_tombstone,
+KafkaUpsertAction kafka_upsert_state_apply(KafkaUpsertState *s, const char *key,
+                                           size_t key_len, const char *val,
+                                           size_t val_len, bool is_tombstone,
                                            const char **old, size_t *old_len)
 {
     if (!key)

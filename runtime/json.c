@@ -35,6 +35,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/json.h"
+#include "runtime/decimal.h"
 #include "runtime/mem.h"
 #include "runtime/textconv.h"
 #include "runtime/value_ops.h"
@@ -1341,6 +1342,9 @@ struct JsonEncoder {
     ValueFmt fmt;
     StrBuf keys;     /* '{"a":' ',"b":' ... concatenated */
     size_t *key_off; /* n_cols + 1 offsets into keys */
+    int64_t day;     /* day of the last TIMESTAMP written ... */
+    uint32_t day_len; /* ... and its text (0: none yet) */
+    char day_text[TIME_FMT_TIMESTAMP_MAX];
 };
 
 JsonEncoder *json_encoder_new(const RtSchema *s, const ValueFmt *f)
@@ -1370,6 +1374,208 @@ void json_encoder_free(JsonEncoder *e)
     xfree(e);
 }
 
+/* ---- the row encoder's direct writers ----------------------------------
+ * json_encoder_row() reserves an upper bound for the whole row once and
+ * then writes through a plain pointer; these helpers write what
+ * json_encode_value_fmt() would append, byte for byte. */
+
+static const char digits2[201] = "00010203040506070809"
+                                 "10111213141516171819"
+                                 "20212223242526272829"
+                                 "30313233343536373839"
+                                 "40414243444546474849"
+                                 "50515253545556575859"
+                                 "60616263646566676869"
+                                 "70717273747576777879"
+                                 "80818283848586878889"
+                                 "90919293949596979899";
+
+/* The decimal digits of u into o (no sign); returns the end. */
+static inline char *put_u64(char *o, uint64_t u)
+{
+    char tmp[24];
+    char *t = tmp + sizeof tmp;
+    while (u >= 100) {
+        unsigned r = (unsigned)(u % 100);
+        u /= 100;
+        t -= 2;
+        memcpy(t, digits2 + 2 * r, 2);
+    }
+    if (u >= 10) {
+        t -= 2;
+        memcpy(t, digits2 + 2 * u, 2);
+    } else {
+        *--t = (char)('0' + u);
+    }
+    size_t n = (size_t)(tmp + sizeof tmp - t);
+    memcpy(o, t, n);
+    return o + n;
+}
+
+static inline char *put_i64(char *o, int64_t x)
+{
+    if (x < 0) {
+        *o++ = '-';
+        return put_u64(o, (uint64_t)0 - (uint64_t)x);
+    }
+    return put_u64(o, (uint64_t)x);
+}
+
+/* A DECIMAL as decimal_format() writes it (fits below 2^63 here). */
+static char *put_dec_small(char *o, int64_t v, int scale)
+{
+    char dig[24];
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int nd = (int)(put_u64(dig, u) - dig);
+    if (scale < 0)
+        scale = 0;
+    if (v < 0)
+        *o++ = '-';
+    if (nd <= scale) {
+        *o++ = '0';
+        if (scale > 0) {
+            *o++ = '.';
+            for (int i = 0; i < scale - nd; i++)
+                *o++ = '0';
+            memcpy(o, dig, (size_t)nd);
+            o += nd;
+        }
+    } else {
+        int ip = nd - scale;
+        memcpy(o, dig, (size_t)ip);
+        o += ip;
+        if (scale > 0) {
+            *o++ = '.';
+            memcpy(o, dig + ip, (size_t)scale);
+            o += scale;
+        }
+    }
+    return o;
+}
+
+/* A JSON string literal (as json_encode_string); o has room for 6n+2. */
+static char *put_json_string(char *o, const char *s, size_t n)
+{
+    *o++ = '"';
+    size_t i = 0;
+    for (;;) {
+        size_t run = i;
+#if defined(__SSE2__)
+        while (n - i >= 16) {
+            const __m128i quote = _mm_set1_epi8('"');
+            const __m128i bslash = _mm_set1_epi8('\\');
+            const __m128i ctl = _mm_set1_epi8(0x1F);
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i sp = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                             _mm_cmpeq_epi8(v, bslash)),
+                _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+            unsigned m = (unsigned)_mm_movemask_epi8(sp);
+            if (m) {
+                i += (unsigned)__builtin_ctz(m);
+                goto found;
+            }
+            i += 16;
+        }
+#endif
+        while (i < n && !needs_escape((unsigned char)s[i]))
+            i++;
+#if defined(__SSE2__)
+    found:
+#endif
+        memcpy(o, s + run, i - run);
+        o += i - run;
+        if (i >= n)
+            break;
+        unsigned char c = (unsigned char)s[i++];
+        *o++ = '\\';
+        switch (c) {
+        case '"':
+            *o++ = '"';
+            break;
+        case '\\':
+            *o++ = '\\';
+            break;
+        case '\n':
+            *o++ = 'n';
+            break;
+        case '\r':
+            *o++ = 'r';
+            break;
+        case '\t':
+            *o++ = 't';
+            break;
+        case '\b':
+            *o++ = 'b';
+            break;
+        case '\f':
+            *o++ = 'f';
+            break;
+        default:
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hexdig[c >> 4];
+            *o++ = hexdig[c & 15];
+            break;
+        }
+    }
+    *o++ = '"';
+    return o;
+}
+
+/* "yyyy-mm-dd hh:mm:ss[.f...]" as time_format_timestamp_p() writes it; the
+ * date part of the previous call is kept (rows of a stream mostly share
+ * their day). */
+static char *put_timestamp(JsonEncoder *e, char *o, int64_t ms, int prec)
+{
+    int64_t days = time_floor_div(ms, MS_PER_DAY);
+    if (unlikely((int64_t)(int32_t)days != days || prec < 0 || prec > 3)) {
+        /* far out of range or precision beyond milliseconds: general */
+        return o + time_format_timestamp_p(o, ms, prec);
+    }
+    if (days != e->day || e->day_len == 0) {
+        e->day_len = (uint32_t)time_format_date(e->day_text, (int32_t)days);
+        e->day = days;
+    }
+    memcpy(o, e->day_text, e->day_len);
+    o += e->day_len;
+    *o++ = ' ';
+    int64_t msod = ms - days * MS_PER_DAY;
+    unsigned sec = (unsigned)(msod / 1000), milli = (unsigned)(msod % 1000);
+    unsigned h = sec / 3600, mi = sec / 60 % 60, sc = sec % 60;
+    memcpy(o, digits2 + 2 * h, 2);
+    o[2] = ':';
+    memcpy(o + 3, digits2 + 2 * mi, 2);
+    o[5] = ':';
+    memcpy(o + 6, digits2 + 2 * sc, 2);
+    o += 8;
+    if (prec > 0) {
+        *o++ = '.';
+        *o++ = (char)('0' + milli / 100);
+        if (prec > 1)
+            *o++ = (char)('0' + milli / 10 % 10);
+        if (prec > 2)
+            *o++ = (char)('0' + milli % 10);
+    }
+    return o;
+}
+
+/* Upper bound of the bytes column c of row takes (value only). */
+static inline size_t value_bound(const RtType *t, const Value *v)
+{
+    if (v->is_null)
+        return 4;
+    switch (t->kind) {
+    case VK_STRING:
+        return 6 * (size_t)v->u.s.len + 2;
+    case VK_BYTES:
+        return 4 * ((size_t)v->u.s.len / 3 + 1) + 2;
+    default:
+        return 64; /* numbers, DECIMAL (DEC_FORMAT_MAX), temporal */
+    }
+}
+
 void json_encoder_row(JsonEncoder *e, StrBuf *out, const Value *row)
 {
     const RtSchema *s = e->schema;
@@ -1377,10 +1583,63 @@ void json_encoder_row(JsonEncoder *e, StrBuf *out, const Value *row)
         strbuf_append(out, "{}", 2);
         return;
     }
+    size_t need = e->keys.len + 2;
+    for (uint32_t c = 0; c < s->n_cols; c++)
+        need += value_bound(&s->cols[c].type, &row[c]);
+    strbuf_reserve(out, need);
+    char *o = out->ptr + out->len;
     for (uint32_t c = 0; c < s->n_cols; c++) {
-        strbuf_append(out, e->keys.ptr + e->key_off[c],
-                      e->key_off[c + 1] - e->key_off[c]);
-        json_encode_value_fmt(out, &s->cols[c].type, &row[c], &e->fmt);
+        const RtType *t = &s->cols[c].type;
+        const Value *v = &row[c];
+        size_t kl = e->key_off[c + 1] - e->key_off[c];
+        memcpy(o, e->keys.ptr + e->key_off[c], kl);
+        o += kl;
+        if (v->is_null) {
+            memcpy(o, "null", 4);
+            o += 4;
+            continue;
+        }
+        switch (t->kind) {
+        case VK_INT:
+            o = put_i64(o, v->u.i);
+            break;
+        case VK_BOOL:
+            if (v->u.i) {
+                memcpy(o, "true", 4);
+                o += 4;
+            } else {
+                memcpy(o, "false", 5);
+                o += 5;
+            }
+            break;
+        case VK_STRING:
+            o = put_json_string(o, v->u.s.ptr, v->u.s.len);
+            break;
+        case VK_DECIMAL: {
+            i128 x = value_get_dec(v);
+            if (x > -(i128)INT64_MAX && x < (i128)INT64_MAX)
+                o = put_dec_small(o, (int64_t)x, t->scale);
+            else
+                o += decimal_format(o, x, t->scale);
+            break;
+        }
+        case VK_TIMESTAMP: {
+            int prec = t->precision < 0 ? 3 : t->precision > 9 ? 9 : t->precision;
+            *o++ = '"';
+            o = put_timestamp(e, o, v->u.i, prec);
+            *o++ = '"';
+            break;
+        }
+        default:
+            /* everything else through the general writer */
+            out->len = (size_t)(o - out->ptr);
+            json_encode_value_fmt(out, t, v, &e->fmt);
+            strbuf_reserve(out, need);
+            o = out->ptr + out->len;
+            break;
+        }
     }
-    strbuf_putc(out, '}');
+    *o++ = '}';
+    out->len = (size_t)(o - out->ptr);
+    out->ptr[out->len] = '\0';
 }

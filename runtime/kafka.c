@@ -97,8 +97,8 @@ static void on_log(const rd_kafka_t *rk, int level, const char *fac,
     if (log_debug) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        fprintf(stderr, "fsql: kafka: %lld.%03ld %s %s\n",
-                (long long)ts.tv_sec, ts.tv_nsec / 1000000, fac, buf);
+        fprintf(stderr, "fsql: kafka: %lld.%03ld %s %s\n", (long long)ts.tv_sec,
+                ts.tv_nsec / 1000000, fac, buf);
         return;
     }
     /* Without debug, errors reach the user through on_error (which
@@ -108,8 +108,7 @@ static void on_log(const rd_kafka_t *rk, int level, const char *fac,
     (void)buf;
 }
 
-static void on_error(rd_kafka_t *rk, int code, const char *reason,
-                     void *opaque)
+static void on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
 {
     (void)opaque;
     if (code == RD_KAFKA_RESP_ERR__FATAL) {
@@ -130,8 +129,7 @@ static void on_error(rd_kafka_t *rk, int code, const char *reason,
 /* 'properties.sasl.jaas.config' is a Java client setting; librdkafka
  * takes the user name and password directly.  Pull username="..." and
  * password="..." out of it. */
-static bool jaas_value(const char *cfg, const char *name, char *out,
-                       size_t n)
+static bool jaas_value(const char *cfg, const char *name, char *out, size_t n)
 {
     size_t nl = strlen(name);
     for (const char *p = cfg; (p = strstr(p, name)) != NULL; p += nl) {
@@ -158,8 +156,8 @@ static bool jaas_value(const char *cfg, const char *name, char *out,
     return false;
 }
 
-static int conf_put(rd_kafka_conf_t *conf, const TableDef *t,
-                    const char *name, const char *value, FsqlErr *err)
+static int conf_put(rd_kafka_conf_t *conf, const TableDef *t, const char *name,
+                    const char *value, FsqlErr *err)
 {
     char errstr[512];
     rd_kafka_conf_res_t r =
@@ -261,8 +259,7 @@ static bool err_is_retriable(rd_kafka_resp_err_t e)
     }
 }
 
-int kafka_err_set(FsqlErr *err, rd_kafka_resp_err_t code, const char *what,
-                  ...)
+int kafka_err_set(FsqlErr *err, rd_kafka_resp_err_t code, const char *what, ...)
 {
     if (!err)
         return FSQL_E_IO;
@@ -324,12 +321,30 @@ bool kafka_ack_reached(uint64_t mark)
     return acks.base >= mark;
 }
 
+/* ---- client lifetime ------------------------------------------------------ */
+
+static uint32_t n_open_clients;
+static FsqlErr delivery_err;
+static bool delivery_failed;
+
+void kafka_client_opened(void)
+{
+    if (n_open_clients++ == 0) {
+        delivery_failed = false;
+        acks.base = acks.next;
+    }
+}
+
+void kafka_client_closed(void)
+{
+    if (n_open_clients > 0)
+        n_open_clients--;
+}
+
 /* ---- producer registry --------------------------------------------------- */
 
 static rd_kafka_t *producers[64];
 static uint32_t n_producers;
-static FsqlErr delivery_err;
-static bool delivery_failed;
 
 void kafka_producers_poll(void)
 {
@@ -448,14 +463,16 @@ int kafka_codec_init(KafkaCodec *c, const TableDef *t, const RunCtx *ctx,
     c->schema.cols = xcalloc(n + 1, sizeof(RtColumn));
     c->tmp = xcalloc(n + 1, sizeof(Value));
     size_t sl = strip ? strlen(strip) : 0;
+    c->identity = n == t->schema.n_cols;
     for (uint32_t i = 0; i < n; i++) {
         c->cols[i] = cols[i];
+        c->identity = c->identity && cols[i] == i;
         c->schema.cols[i] = t->schema.cols[cols[i]];
         const char *nm = c->schema.cols[i].name;
         if (sl && strncmp(nm, strip, sl) == 0)
             c->schema.cols[i].name = nm + sl;
     }
-    const char *fmt = c->fmt == KFMT_JSON ? "json"
+    const char *fmt = c->fmt == KFMT_JSON  ? "json"
                       : c->fmt == KFMT_CSV ? "csv"
                                            : "raw";
     int rc;
@@ -509,8 +526,7 @@ int kafka_codec_init(KafkaCodec *c, const TableDef *t, const RunCtx *ctx,
     if ((rc = fmt_bool(t, opt_prefix, fmt, "allow-comments", &b, err)) < 0)
         return rc;
     o->allow_comments = b;
-    if ((rc = fmt_bool(t, opt_prefix, fmt, "ignore-parse-errors", &b, err)) <
-        0)
+    if ((rc = fmt_bool(t, opt_prefix, fmt, "ignore-parse-errors", &b, err)) < 0)
         return rc;
     o->ignore_parse_errors = b;
     c->ignore_parse_errors = b;
@@ -556,25 +572,25 @@ int kafka_codec_decode(KafkaCodec *c, const char *p, size_t len, Arena *a,
     if (c->fmt == KFMT_JSON) {
         JsonError e;
         e.msg[0] = '\0';
-        rc = json_decode(c->jd, p, len, a, c->tmp, &e);
+        rc = json_decode(c->jd, p, len, a, c->identity ? row : c->tmp, &e);
         if (rc == JSON_ERROR || rc == JSON_SKIP)
             snprintf(why, why_n, "%s", e.msg);
-        rc = rc == JSON_ERROR  ? -1
-             : rc == JSON_SKIP ? 1
+        rc = rc == JSON_ERROR   ? -1
+             : rc == JSON_SKIP  ? 1
              : rc == JSON_BLANK ? 2
                                 : 0;
     } else {
         CsvError e;
         e.msg[0] = '\0';
-        rc = csv_decode(c->cd, p, len, a, c->tmp, &e);
+        rc = csv_decode(c->cd, p, len, a, c->identity ? row : c->tmp, &e);
         if (rc == CSV_ERROR || rc == CSV_SKIP)
             snprintf(why, why_n, "%s", e.msg);
-        rc = rc == CSV_ERROR  ? -1
-             : rc == CSV_SKIP ? 1
+        rc = rc == CSV_ERROR   ? -1
+             : rc == CSV_SKIP  ? 1
              : rc == CSV_BLANK ? 2
                                : 0;
     }
-    if (rc == 0)
+    if (rc == 0 && !c->identity)
         for (uint32_t i = 0; i < c->n; i++)
             row[c->cols[i]] = c->tmp[i];
     return rc;

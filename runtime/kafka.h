@@ -68,8 +68,8 @@ const char *kafka_property(const TableDef *t, const char *name);
 
 /* Fill err from a librdkafka error code: FSQL_E_IO with retriable/fatal
  * set the librdkafka way; the message is "<what>: <librdkafka text>". */
-int kafka_err_set(FsqlErr *err, rd_kafka_resp_err_t code, const char *what,
-                  ...) FSQL_PRINTF(3, 4);
+int kafka_err_set(FsqlErr *err, rd_kafka_resp_err_t code, const char *what, ...)
+    FSQL_PRINTF(3, 4);
 
 /* ---- acknowledgement log ----------------------------------------------- */
 
@@ -83,6 +83,14 @@ uint64_t kafka_ack_reserve(void);
 void kafka_ack_done(uint64_t seq);
 /* Every record numbered below mark has been acknowledged. */
 bool kafka_ack_reached(uint64_t mark);
+
+/* ---- client lifetime ----------------------------------------------------- */
+
+/* A Kafka source or sink opens / closes.  When the first one of a job
+ * opens (none is open), the acknowledgement log and the delivery failure
+ * of an earlier job in the same process (the shell) are forgotten. */
+void kafka_client_opened(void);
+void kafka_client_closed(void);
 
 /* ---- producer registry -------------------------------------------------- */
 
@@ -106,16 +114,18 @@ typedef enum KafkaFormat { KFMT_JSON, KFMT_CSV, KFMT_RAW } KafkaFormat;
 typedef struct KafkaCodec {
     KafkaFormat fmt;
     const char *fmt_name;
-    uint32_t n;            /* columns */
-    uint32_t *cols;        /* schema positions */
-    RtSchema schema;       /* the n columns (names maybe stripped) */
+    uint32_t n;      /* columns */
+    uint32_t *cols;  /* schema positions */
+    RtSchema schema; /* the n columns (names maybe stripped) */
     JsonDecoder *jd;
     CsvDecoder *cd;
     JsonEncoder *je;
     CsvEncoder *ce;
     CsvOptions copt;
     bool ignore_parse_errors;
-    Value *tmp;            /* n values */
+    bool identity; /* cols are 0..n-1 of an n-column schema: decode
+                      straight into the row */
+    Value *tmp;    /* n values */
 } KafkaCodec;
 
 /* Set up codec c for format fmt_name with options read under the prefixes
@@ -152,20 +162,19 @@ int kafka_fields_parse(const TableDef *t, const char *opt_name,
 typedef struct KafkaUpsertState KafkaUpsertState;
 
 typedef enum KafkaUpsertAction {
-    KUP_SKIP,          /* nothing to emit (duplicate, unknown delete) */
-    KUP_INSERT,        /* +I new */
-    KUP_UPDATE,        /* -U old, +U new */
-    KUP_DELETE         /* -D old */
+    KUP_SKIP,   /* nothing to emit (duplicate, unknown delete) */
+    KUP_INSERT, /* +I new */
+    KUP_UPDATE, /* -U old, +U new */
+    KUP_DELETE  /* -D old */
 } KafkaUpsertAction;
 
 KafkaUpsertState *kafka_upsert_state_new(void);
 void kafka_upsert_state_free(KafkaUpsertState *s);
 /* Apply one record; *old / *old_len receive the previous value image
  * (valid until kafka_upsert_state_batch_done) for UPDATE and DELETE. */
-KafkaUpsertAction kafka_upsert_state_apply(KafkaUpsertState *s,
-                                           const char *key, size_t key_len,
-                                           const char *val, size_t val_len,
-                                           bool is_tombstone,
+KafkaUpsertAction kafka_upsert_state_apply(KafkaUpsertState *s, const char *key,
+                                           size_t key_len, const char *val,
+                                           size_t val_len, bool is_tombstone,
                                            const char **old, size_t *old_len);
 /* Free value images replaced during the batch. */
 void kafka_upsert_state_batch_done(KafkaUpsertState *s);

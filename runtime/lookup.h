@@ -86,8 +86,7 @@ bool lookup_cache_get(LookupCache *c, const Value *key, uint64_t h,
  * off an empty result is not stored.  *out (may be NULL) receives the
  * cached copy, or rows itself when nothing was stored. */
 void lookup_cache_put(LookupCache *c, const Value *key, uint64_t h,
-                      const LookupRows *rows, int64_t now_ms,
-                      LookupRows *out);
+                      const LookupRows *rows, int64_t now_ms, LookupRows *out);
 /* Free retired entries (call at batch end). */
 void lookup_cache_release(LookupCache *c);
 
@@ -120,10 +119,9 @@ int jdbc_sqlite_bind(struct sqlite3_stmt *st, int i, const Value *v,
  * storage-class mapping of docs/connectors/jdbc.md); strings go to arena
  * a.  NULL when fine, else a reason phrase ("'abc' is not an INT"
  * formatted into why[0..whylen)). */
-const char *jdbc_sqlite_column(struct sqlite3_stmt *st, int i,
-                               const RtType *t, Arena *a,
-                               const TimeZone *tz, Value *v, char *why,
-                               size_t whylen);
+const char *jdbc_sqlite_column(struct sqlite3_stmt *st, int i, const RtType *t,
+                               Arena *a, const TimeZone *tz, Value *v,
+                               char *why, size_t whylen);
 
 /* Parse a duration option value ("1 s", "30min", "500 ms", "2h", a bare
  * number is milliseconds) into *ms; -1 when malformed.  (conn_jdbc.c;

@@ -34,15 +34,15 @@ typedef struct CacheEntry CacheEntry;
  * n_rows * n_fields row Values, the LRU links (LRU policy only), the
  * string bytes. */
 struct CacheEntry {
-    CacheEntry *next;     /* hash chain, or the retired list */
+    CacheEntry *next; /* hash chain, or the retired list */
     uint64_t hash;
-    int64_t write_ms;     /* when put */
-    int64_t access_ms;    /* last hit (expire-after-access) */
-    uint32_t n_rows;      /* dim rows of the key (0: a cached miss) */
-    uint32_t slot;        /* CLOCK ring index */
-    uint32_t bytes;       /* size of the whole block */
-    uint8_t ref;          /* CLOCK reference bit */
-    Value keys[];         /* n_keys, then the rows */
+    int64_t write_ms;  /* when put */
+    int64_t access_ms; /* last hit (expire-after-access) */
+    uint32_t n_rows;   /* dim rows of the key (0: a cached miss) */
+    uint32_t slot;     /* CLOCK ring index */
+    uint32_t bytes;    /* size of the whole block */
+    uint8_t ref;       /* CLOCK reference bit */
+    Value keys[];      /* n_keys, then the rows */
 };
 
 _Static_assert(sizeof(CacheEntry) == 48, "CacheEntry header size");
@@ -56,23 +56,23 @@ struct LookupCache {
     LookupCacheDef def;
     LookupCachePolicy policy;
     uint32_t n_keys;
-    const RtType *key_types;   /* borrowed (Program arena) */
+    const RtType *key_types; /* borrowed (Program arena) */
     uint32_t n_fields;
     const RtType *field_types; /* borrowed */
     bool is_int_key;           /* one integer-like key: inline compare */
     CacheEntry **buckets;
-    uint64_t mask;             /* n_buckets - 1 */
+    uint64_t mask; /* n_buckets - 1 */
     uint64_t n_entries;
-    uint64_t max_buckets;      /* growth stops here (from max-rows) */
+    uint64_t max_buckets; /* growth stops here (from max-rows) */
     /* CLOCK */
     CacheEntry **ring;
-    uint64_t ring_len;         /* slots in use (live or NULL holes) */
+    uint64_t ring_len; /* slots in use (live or NULL holes) */
     uint64_t ring_cap;
     uint64_t hand;
     /* LRU */
-    CacheEntry *lru_head;      /* most recent */
-    CacheEntry *lru_tail;      /* least recent */
-    CacheEntry *retired;       /* waiting for lookup_cache_release */
+    CacheEntry *lru_head; /* most recent */
+    CacheEntry *lru_tail; /* least recent */
+    CacheEntry *retired;  /* waiting for lookup_cache_release */
     LookupCacheStats st;
 };
 
@@ -287,8 +287,8 @@ static bool entry_expired(const LookupCache *c, const CacheEntry *e,
  * full.  Expired entries the hand passes are dropped on the way. */
 static uint64_t clock_slot(LookupCache *c, int64_t now_ms)
 {
-    bool is_full = c->def.max_rows > 0 &&
-                   c->n_entries >= (uint64_t)c->def.max_rows;
+    bool is_full =
+        c->def.max_rows > 0 && c->n_entries >= (uint64_t)c->def.max_rows;
     if (!is_full && c->ring_len < c->ring_cap)
         return c->ring_len++;
     if (!is_full && c->ring_len == c->ring_cap &&
@@ -386,15 +386,13 @@ static size_t string_bytes(const Value *v, uint32_t n)
 {
     size_t s = 0;
     for (uint32_t i = 0; i < n; i++)
-        if (!v[i].is_null &&
-            (v[i].kind == VK_STRING || v[i].kind == VK_BYTES))
+        if (!v[i].is_null && (v[i].kind == VK_STRING || v[i].kind == VK_BYTES))
             s += v[i].u.s.len;
     return s;
 }
 
 /* Copy n values into dst, their string bytes to *pool (advanced). */
-static void copy_values(Value *dst, const Value *src, uint32_t n,
-                        char **pool)
+static void copy_values(Value *dst, const Value *src, uint32_t n, char **pool)
 {
     for (uint32_t i = 0; i < n; i++) {
         dst[i] = src[i];
@@ -409,8 +407,7 @@ static void copy_values(Value *dst, const Value *src, uint32_t n,
 }
 
 void lookup_cache_put(LookupCache *c, const Value *key, uint64_t h,
-                      const LookupRows *rows, int64_t now_ms,
-                      LookupRows *out)
+                      const LookupRows *rows, int64_t now_ms, LookupRows *out)
 {
     if (rows->n_rows == 0 && !c->def.cache_missing_key) {
         if (out)
@@ -430,8 +427,8 @@ void lookup_cache_put(LookupCache *c, const Value *key, uint64_t h,
     size_t sbytes = string_bytes(key, c->n_keys) +
                     string_bytes(rows->rows, (uint32_t)n_vals);
     size_t links = c->policy == LOOKUP_POLICY_LRU ? sizeof(LruLinks) : 0;
-    size_t size = sizeof(CacheEntry) +
-                  (c->n_keys + n_vals) * sizeof(Value) + links + sbytes;
+    size_t size = sizeof(CacheEntry) + (c->n_keys + n_vals) * sizeof(Value) +
+                  links + sbytes;
     CacheEntry *e = xmalloc(size);
     memset(e, 0, sizeof *e);
     e->hash = h;

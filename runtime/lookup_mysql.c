@@ -593,8 +593,8 @@ typedef struct MyConn {
     int rc;     /* FSQL_OK, LOOKUP_DEGRADED or an error */
     FsqlErr err;
     pthread_t thread;
-    bool has_thread;          /* worker started (connections 1..) */
-    bool has_work;            /* work handed to the worker, not done */
+    bool has_thread; /* worker started (connections 1..) */
+    bool has_work;   /* work handed to the worker, not done */
     /* counters (added to the reader's after each call) */
     uint64_t queries, retries, reconnects;
 } MyConn;

@@ -73,8 +73,8 @@ int jdbc_sqlite_open(const TableDef *t, bool is_write, sqlite3 **db,
     int rc = sqlite3_open_v2(path, &h, flags, NULL);
     if (rc != SQLITE_OK) {
         fsql_err_set(err, FSQL_E_IO,
-                     "%s: could not open SQLite database \"%s\": %s", url,
-                     path, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+                     "%s: could not open SQLite database \"%s\": %s", url, path,
+                     h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
         sqlite3_close(h);
         return FSQL_E_IO;
     }
@@ -103,8 +103,8 @@ void jdbc_sqlite_quote_ident(StrBuf *sb, const char *name)
 
 /* ---- values <-> SQLite -------------------------------------------------- */
 
-int jdbc_sqlite_bind(sqlite3_stmt *st, int i, const Value *v,
-                     const RtType *t, const TimeZone *tz)
+int jdbc_sqlite_bind(sqlite3_stmt *st, int i, const Value *v, const RtType *t,
+                     const TimeZone *tz)
 {
     char buf[64];
     size_t n;
@@ -131,11 +131,9 @@ int jdbc_sqlite_bind(sqlite3_stmt *st, int i, const Value *v,
         n = time_format_date(buf, (int32_t)v->u.i);
         return sqlite3_bind_text(st, i, buf, (int)n, SQLITE_TRANSIENT);
     case VK_TIME:
-        n = time_format_time(buf, (int32_t)v->u.i,
-                             t->precision > 0 ? (t->precision > 3
-                                                     ? 3
-                                                     : t->precision)
-                                              : 0);
+        n = time_format_time(
+            buf, (int32_t)v->u.i,
+            t->precision > 0 ? (t->precision > 3 ? 3 : t->precision) : 0);
         return sqlite3_bind_text(st, i, buf, (int)n, SQLITE_TRANSIENT);
     case VK_TIMESTAMP:
         n = time_format_timestamp(buf, v->u.i);
@@ -320,9 +318,9 @@ static const char *column_value(sqlite3_stmt *st, int i, const RtType *t,
 typedef struct SqliteLookup {
     LookupReader base;
     sqlite3 *db;
-    sqlite3_stmt *st;       /* SELECT fields FROM t WHERE k1 = ?1 AND ... */
-    sqlite3_stmt *begin;    /* BEGIN: one read transaction per batch */
-    sqlite3_stmt *commit;   /* COMMIT at batch end */
+    sqlite3_stmt *st;     /* SELECT fields FROM t WHERE k1 = ?1 AND ... */
+    sqlite3_stmt *begin;  /* BEGIN: one read transaction per batch */
+    sqlite3_stmt *commit; /* COMMIT at batch end */
     bool in_txn;
     const TimeZone *tz;     /* borrowed from the RunCtx */
     const char *url;        /* borrowed (Program arena) */
@@ -331,9 +329,9 @@ typedef struct SqliteLookup {
     uint32_t *key_cols;     /* xmalloc copies for base.spec */
     uint32_t *fields;
     RtType *key_types;
-    Value *rows;            /* row buffer, cap_rows * n_fields */
+    Value *rows; /* row buffer, cap_rows * n_fields */
     uint32_t cap_rows;
-    int64_t max_retries;    /* lookup.max-retries */
+    int64_t max_retries; /* lookup.max-retries */
 } SqliteLookup;
 
 /* End the batch's read transaction (so writers can commit). */
@@ -374,8 +372,7 @@ static int sqlite_lookup_get(LookupReader *r, const Value *key, Arena *a,
     for (uint32_t i = 0; i < sp->n_keys; i++) {
         if (key[i].is_null)
             return FSQL_OK; /* SQL '=': NULL matches nothing */
-        jdbc_sqlite_bind(s->st, (int)i + 1, &key[i], &sp->key_types[i],
-                         s->tz);
+        jdbc_sqlite_bind(s->st, (int)i + 1, &key[i], &sp->key_types[i], s->tz);
     }
     /* All lookups of one batch share a read transaction: SQLite then
      * takes its file lock and checks the file once per batch instead of
@@ -393,8 +390,8 @@ static int sqlite_lookup_get(LookupReader *r, const Value *key, Arena *a,
         if (rc == SQLITE_ROW) {
             if (n == s->cap_rows) {
                 s->cap_rows = s->cap_rows ? s->cap_rows * 2 : 4;
-                s->rows = xrealloc(s->rows, sizeof(Value) * s->cap_rows *
-                                                (nf ? nf : 1));
+                s->rows = xrealloc(s->rows,
+                                   sizeof(Value) * s->cap_rows * (nf ? nf : 1));
             }
             Value *row = s->rows + (size_t)n * nf;
             for (uint32_t c = 0; c < nf; c++) {
@@ -405,9 +402,8 @@ static int sqlite_lookup_get(LookupReader *r, const Value *key, Arena *a,
                 if (bad_msg) {
                     sqlite3_reset(s->st);
                     return fsql_err_set(
-                        err, FSQL_E_DATA,
-                        "%s: table \"%s\", column \"%s\": %s", s->url,
-                        s->table_name,
+                        err, FSQL_E_DATA, "%s: table \"%s\", column \"%s\": %s",
+                        s->url, s->table_name,
                         s->base.table->schema.cols[sp->fields[c]].name,
                         bad_msg);
                 }
@@ -446,16 +442,14 @@ static const LookupVtbl sqlite_lookup_vtbl = {
 static int prepare(sqlite3 *db, const char *url, const char *sql,
                    sqlite3_stmt **st, FsqlErr *err)
 {
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
-                           NULL) != SQLITE_OK)
-        return fsql_err_set(err, FSQL_E_IO, "%s: %s", url,
-                            sqlite3_errmsg(db));
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) !=
+        SQLITE_OK)
+        return fsql_err_set(err, FSQL_E_IO, "%s: %s", url, sqlite3_errmsg(db));
     return FSQL_OK;
 }
 
 int jdbc_sqlite_open_lookup(const TableDef *t, const LookupSpec *spec,
-                            const RunCtx *ctx, LookupReader **out,
-                            FsqlErr *err)
+                            const RunCtx *ctx, LookupReader **out, FsqlErr *err)
 {
     *out = NULL;
     sqlite3 *db;
@@ -563,18 +557,17 @@ static int sqlite_scan_poll(SourceReader *r, Batch *b, int64_t *wait_ms,
             return SRC_END;
         }
         if (rc != SQLITE_ROW) {
-            fsql_err_set(err, FSQL_E_IO,
-                         "%s: reading table \"%s\" failed: %s", s->url,
-                         s->table_name, sqlite3_errmsg(s->db));
+            fsql_err_set(err, FSQL_E_IO, "%s: reading table \"%s\" failed: %s",
+                         s->url, s->table_name, sqlite3_errmsg(s->db));
             return SRC_ERROR;
         }
         Value *row = batch_add(b, ROW_INSERT, WM_NONE);
         s->row_no++;
         for (uint32_t c = 0; c < sc->n_cols; c++) {
             char why[160];
-            const char *m = jdbc_sqlite_column(s->st, (int)c,
-                                               &sc->cols[c].type, b->a, s->tz,
-                                               &row[c], why, sizeof why);
+            const char *m =
+                jdbc_sqlite_column(s->st, (int)c, &sc->cols[c].type, b->a,
+                                   s->tz, &row[c], why, sizeof why);
             if (m) {
                 fsql_err_set(err, FSQL_E_DATA,
                              "%s: table \"%s\", row %llu, column \"%s\": %s",

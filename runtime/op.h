@@ -76,7 +76,8 @@ typedef struct OpVtbl {
     X(GROUP_WINDOW_AGGREGATE, op_window_agg_vtbl) \
     X(WINDOW_AGGREGATE, op_window_agg_vtbl) \
     X(WINDOW_TABLE_FUNCTION, op_window_tvf_vtbl) \
-    X(GROUP_AGGREGATE, op_group_agg_vtbl)
+    X(GROUP_AGGREGATE, op_group_agg_vtbl) \
+    X(MATCH_RECOGNIZE, op_match_vtbl) /* issue 7: op_match.c */
 
 #define X(k, v) extern const OpVtbl v;
 OP_IMPLS(X)

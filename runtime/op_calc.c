@@ -5,7 +5,10 @@
  * (TRUE; FALSE and NULL drop it), with the projected columns; kinds and
  * per-row watermarks are carried over.  Fast paths: no filter and no
  * projection passes the batch through; a projection of plain column
- * references (Code.is_trivial) copies Values without running the VM.
+ * references (Code.is_trivial) copies Values without running the VM; a
+ * filter with a computed projection is one Code (OpCalcDef.both: one VM
+ * run per row, the projections skipped for rejected rows, results
+ * written straight into the output row).
  * State: the register files (operator arena).  String results of the VM
  * go to the batch arena.  Watermarks: passed on unchanged.
  */
@@ -16,6 +19,7 @@
 #include <string.h>
 
 typedef struct CalcState {
+    Value *bregs;                /* registers of OpCalcDef.both */
     Value *fregs;                /* filter registers */
     Value *pregs;                /* projection registers */
     const int32_t *trivial_cols; /* projection of column refs, else NULL */
@@ -25,6 +29,8 @@ static int calc_open(OpState *s)
 {
     CalcState *st = ARENA_NEW(&s->a, CalcState);
     const OpCalcDef *d = &s->def->u.calc;
+    if (d->both)
+        st->bregs = code_regs_new(&s->a, d->both);
     if (d->filter)
         st->fregs = code_regs_new(&s->a, d->filter);
     if (d->proj) {
@@ -52,14 +58,31 @@ static int calc_push(OpState *s, Batch *in, uint32_t port)
 {
     CalcState *st = s->priv;
     const OpCalcDef *d = &s->def->u.calc;
-    const Code *f = d->filter, *p = d->proj;
+    const Code *f = d->filter, *p = d->proj, *bc = d->both;
     (void)port;
-    if (!f && !p)
+    if (!f && !p && !bc)
         return op_push_batch(s, in);
     uint32_t nin = in->n_cols, nout = s->def->out.n_cols;
     VmCtx *x = &s->vm;
     x->now_ms = job_now_wall_ms();
     s->out.split = in->split;
+    if (bc) {
+        Value *regs = st->bregs;
+        const uint16_t *res = bc->results;
+        for (uint32_t r = 0; r < in->n_rows; r++) {
+            const Value *row = in->rows + (size_t)r * nin;
+            if (unlikely(!vm_eval(bc, regs, row, x)))
+                return calc_fail(s, in, r);
+            const Value *keep = &regs[res[0]];
+            if (keep->is_null || !keep->u.i)
+                continue;
+            Value *o = op_emit_row(s, (RowKind)in->kinds[r], in->wm[r]);
+            for (uint32_t c = 0; c < nout; c++)
+                o[c] = regs[res[c + 1]];
+        }
+        s->out.flags = in->flags;
+        return op_flush(s);
+    }
     for (uint32_t r = 0; r < in->n_rows; r++) {
         const Value *row = in->rows + (size_t)r * nin;
         if (f) {
@@ -89,6 +112,8 @@ static void calc_close(OpState *s)
     CalcState *st = s->priv;
     if (!st)
         return;
+    if (st->bregs)
+        code_regs_fini(s->def->u.calc.both, st->bregs);
     if (st->fregs)
         code_regs_fini(s->def->u.calc.filter, st->fregs);
     if (st->pregs)

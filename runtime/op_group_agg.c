@@ -40,8 +40,8 @@
 #define SWEEP_INTERVAL_MS 1000
 
 typedef struct GroupEntry {
-    int64_t last_ms;   /* wall clock of the last write (TTL) */
-    int64_t n_rows;    /* rows in the group (adds - retractions) */
+    int64_t last_ms; /* wall clock of the last write (TTL) */
+    int64_t n_rows;  /* rows in the group (adds - retractions) */
     /* then the key Values (keys_off) and accumulators (block_off) */
 } GroupEntry;
 
@@ -54,8 +54,8 @@ typedef struct GaggState {
     const RtType *key_types;
     Value *kregs, *aregs;
     Value *keyv, *argv;
-    Value *oldv, *newv;    /* results before / after the row */
-    uint64_t sweep_pos;    /* where the TTL sweep resumes */
+    Value *oldv, *newv; /* results before / after the row */
+    uint64_t sweep_pos; /* where the TTL sweep resumes */
 } GaggState;
 
 typedef struct GKeyCtx {
@@ -143,8 +143,8 @@ static int gagg_open(OpState *s)
                      sizeof err))
         return op_fail(s, FSQL_E_INTERNAL, "%s", err);
     st->keys_off = (uint32_t)((sizeof(GroupEntry) + 15) & ~(size_t)15);
-    st->block_off = (st->keys_off + (uint32_t)sizeof(Value) * d->n_keys +
-                     15u) & ~15u;
+    st->block_off =
+        (st->keys_off + (uint32_t)sizeof(Value) * d->n_keys + 15u) & ~15u;
     st->table = state_table_new(st->block_off + st->aggs.state_size);
     if (d->keys) {
         st->kregs = code_regs_new(&s->a, d->keys);
@@ -153,8 +153,8 @@ static int gagg_open(OpState *s)
     if (d->args)
         st->aregs = code_regs_new(&s->a, d->args);
     st->keyv = ARENA_NEW_ARRAY(&s->a, Value, d->n_keys + 1);
-    st->argv = ARENA_NEW_ARRAY(&s->a, Value,
-                               (d->args ? d->args->n_results : 0) + 1);
+    st->argv =
+        ARENA_NEW_ARRAY(&s->a, Value, (d->args ? d->args->n_results : 0) + 1);
     st->oldv = ARENA_NEW_ARRAY(&s->a, Value, d->n_aggs + 1);
     st->newv = ARENA_NEW_ARRAY(&s->a, Value, d->n_aggs + 1);
     return FSQL_OK;

@@ -100,13 +100,13 @@ static inline uint64_t mix64(uint64_t x)
  * aggregates). */
 typedef struct LateOut {
     const OpLateDef *def;
-    const RtSchema *in;    /* the operator's input schema */
-    SinkWriter *w;         /* NULL: no late-data sink */
+    const RtSchema *in; /* the operator's input schema */
+    SinkWriter *w;      /* NULL: no late-data sink */
     const TableDef *table;
-    Batch b;               /* rows for the sink, table schema */
+    Batch b; /* rows for the sink, table schema */
     int32_t col_op, col_json, col_time, col_wm;
-    int32_t *from_in;      /* per table column: input column, or -1 */
-    char name[96];         /* "GroupWindowAggregate#4" */
+    int32_t *from_in; /* per table column: input column, or -1 */
+    char name[96];    /* "GroupWindowAggregate#4" */
     StrBuf sb;
 } LateOut;
 
@@ -279,8 +279,8 @@ static uint32_t assign(const OpWindowSpec *w, int64_t ts, Win *out)
     }
     case OPW_CUMULATE: {
         int64_t s = time_window_start(ts, w->offset_ms, w->size_ms);
-        int64_t first = s + (time_floor_div(ts - s, w->step_ms) + 1) *
-                                w->step_ms;
+        int64_t first =
+            s + (time_floor_div(ts - s, w->step_ms) + 1) * w->step_ms;
         for (int64_t e = first; e <= s + w->size_ms; e += w->step_ms)
             out[n++] = (Win){s, e};
         break;
@@ -331,8 +331,7 @@ static int tvf_push(OpState *s, Batch *in, uint32_t port)
      * past their allowed lateness), so that the aggregate above counts
      * rows, not window rows. */
     bool drop_late = !d->win.is_proctime && d->win.kind != OPW_SESSION;
-    int64_t allow = d->late.policy == LATE_DROP ? 0
-                                                : d->late.allow_lateness_ms;
+    int64_t allow = d->late.policy == LATE_DROP ? 0 : d->late.allow_lateness_ms;
     int64_t now = d->win.is_proctime ? job_now_wall_ms() : 0;
     (void)port;
     s->out.split = in->split;
@@ -373,7 +372,6 @@ static void tvf_close(OpState *s)
         late_close(&st->late);
 }
 
-
 /* ---- window aggregates: state ------------------------------------------ */
 
 /* One (key, window) of TUMBLE/HOP/CUMULATE; followed by the key Values
@@ -387,22 +385,22 @@ typedef struct WinEntry {
 typedef struct FireGroup {
     int64_t end;
     WinEntry *head, *tail;
-    bool is_fired;         /* fired; kept for late rows ('emit') or empty */
+    bool is_fired; /* fired; kept for late rows ('emit') or empty */
 } FireGroup;
 
 /* One open session of a key. */
 typedef struct Session {
     struct Session *next;
-    int64_t start, end;    /* [start, end): end = last row time + gap */
+    int64_t start, end; /* [start, end): end = last row time + gap */
     uint64_t id;
     uint32_t n_rows, cap_rows;
-    Value *rows;           /* n_rows * n_args argument values (kept) */
+    Value *rows; /* n_rows * n_args argument values (kept) */
 } Session;
 
 /* A key of a SESSION aggregate; followed by the key Values. */
 typedef struct SessKey {
     Session *first;
-    uint32_t n_timers;     /* heap entries that point here */
+    uint32_t n_timers; /* heap entries that point here */
 } SessKey;
 
 typedef struct SessTimer {
@@ -418,14 +416,14 @@ typedef struct WaggState {
     StateTable *table;
     uint32_t keys_off, block_off;
     const RtType *key_types;
-    Value *kregs, *aregs;  /* register files of keys / args */
-    Value *keyv, *argv;    /* evaluated keys and arguments of a row */
+    Value *kregs, *aregs; /* register files of keys / args */
+    Value *keyv, *argv;   /* evaluated keys and arguments of a row */
     uint32_t n_argv;
-    Value *outv;           /* aggregate results */
+    Value *outv; /* aggregate results */
     Win *wins;
     bool is_session;
-    bool retain;           /* 'emit': keep fired windows */
-    int64_t fired_wm;      /* highest watermark fired at */
+    bool retain;      /* 'emit': keep fired windows */
+    int64_t fired_wm; /* highest watermark fired at */
     /* TUMBLE/HOP/CUMULATE */
     FireGroup *groups;
     uint32_t lo, n_groups, cap_groups;
@@ -433,7 +431,7 @@ typedef struct WaggState {
     SessTimer *heap;
     uint32_t n_heap, cap_heap;
     uint64_t next_id;
-    void *scratch;         /* one accumulator block */
+    void *scratch; /* one accumulator block */
     LateOut late;
 } WaggState;
 
@@ -565,8 +563,8 @@ static uint32_t group_for(WaggState *st, int64_t end, bool *is_new)
             st->lo = 0;
         } else {
             st->cap_groups = st->cap_groups ? st->cap_groups * 2 : 16;
-            st->groups = xrealloc(st->groups,
-                                  sizeof(FireGroup) * st->cap_groups);
+            st->groups =
+                xrealloc(st->groups, sizeof(FireGroup) * st->cap_groups);
         }
     }
     memmove(st->groups + lo + 1, st->groups + lo,
@@ -597,8 +595,8 @@ static void fire_windows(OpState *s, WaggState *st, int64_t wm)
         if (g->is_fired)
             continue;
         for (WinEntry *e = g->head; e; e = e->next)
-            emit_result(s, st, entry_keys(st, e), entry_block(st, e),
-                        e->start, e->end);
+            emit_result(s, st, entry_keys(st, e), entry_block(st, e), e->start,
+                        e->end);
         g->is_fired = true;
         if (!st->retain) {
             WinEntry *e = g->head;
@@ -615,8 +613,7 @@ static void fire_windows(OpState *s, WaggState *st, int64_t wm)
         FireGroup *g = &st->groups[st->lo];
         if (!g->is_fired)
             break;
-        if (g->head && wm != WM_END &&
-            (allow < 0 || g->end - 1 > wm - allow))
+        if (g->head && wm != WM_END && (allow < 0 || g->end - 1 > wm - allow))
             break;
         WinEntry *e = g->head;
         while (e) {
@@ -809,8 +806,7 @@ static bool session_row(OpState *s, WaggState *st, int64_t ts, int64_t wm)
             pp = &x->next;
         }
     }
-    if (!hit && we - 1 <= wm && wm != WM_NONE &&
-        d->late.policy == LATE_DROP)
+    if (!hit && we - 1 <= wm && wm != WM_NONE && d->late.policy == LATE_DROP)
         return false;
     if (!k) {
         k = state_table_insert(st->table, hk);
@@ -884,14 +880,14 @@ static int wagg_open(OpState *s)
                      sizeof err))
         return op_fail(s, FSQL_E_INTERNAL, "%s", err);
     st->is_session = d->win.kind == OPW_SESSION;
-    st->retain = d->late.policy == LATE_EMIT && !st->is_session &&
-                 !d->win.is_proctime;
+    st->retain =
+        d->late.policy == LATE_EMIT && !st->is_session && !d->win.is_proctime;
     st->fired_wm = WM_NONE;
     size_t hdr = st->is_session ? sizeof(SessKey) : sizeof(WinEntry);
     st->keys_off = ROUND16((uint32_t)hdr);
     st->block_off = ROUND16(st->keys_off + (uint32_t)sizeof(Value) * d->n_keys);
-    uint32_t esize = st->is_session ? st->block_off
-                                    : st->block_off + st->aggs.state_size;
+    uint32_t esize =
+        st->is_session ? st->block_off : st->block_off + st->aggs.state_size;
     st->table = state_table_new(esize);
     if (d->keys) {
         st->kregs = code_regs_new(&s->a, d->keys);
@@ -966,9 +962,9 @@ static int wagg_push(OpState *s, Batch *in, uint32_t port)
         for (uint32_t i = 0; i < nw; i++) {
             const Win *w = &st->wins[i];
             bool late = wm != WM_NONE && w->end - 1 <= wm;
-            if (late && (!st->retain ||
-                         (d->late.allow_lateness_ms >= 0 &&
-                          w->end - 1 <= wm - d->late.allow_lateness_ms)))
+            if (late &&
+                (!st->retain || (d->late.allow_lateness_ms >= 0 &&
+                                 w->end - 1 <= wm - d->late.allow_lateness_ms)))
                 continue;
             uint32_t gi;
             WinEntry *e = win_entry(st, hk, w, late, &gi);

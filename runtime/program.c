@@ -106,8 +106,13 @@ const char *program_validate(const Program *p)
         case OP_KIND_CALC:
             if (!(e = check_code(d->u.calc.filter)))
                 e = check_code(d->u.calc.proj);
+            if (!e)
+                e = check_code(d->u.calc.both);
             if (!e && d->u.calc.proj &&
                 d->u.calc.proj->n_results != d->out.n_cols)
+                e = "a Calc projection does not match its output width";
+            if (!e && d->u.calc.both &&
+                d->u.calc.both->n_results != d->out.n_cols + 1)
                 e = "a Calc projection does not match its output width";
             break;
         case OP_KIND_WATERMARK:
@@ -155,6 +160,7 @@ void program_dump(const Program *p, bool verbose, StrBuf *out)
         if (d->kind == OP_KIND_CALC) {
             codes[0] = d->u.calc.filter;
             codes[1] = d->u.calc.proj;
+            codes[2] = d->u.calc.both;
         } else if (d->kind == OP_KIND_WATERMARK) {
             codes[0] = d->u.wm.expr;
         } else if (d->kind == OP_KIND_LOOKUP_JOIN) {

@@ -41,6 +41,7 @@
     X(WINDOW_AGGREGATE, "WindowAggregate")             /* op_window.c */ \
     X(WINDOW_TABLE_FUNCTION, "WindowTableFunction")    /* op_window.c */ \
     X(GROUP_AGGREGATE, "GroupAggregate")               /* op_group_agg.c */ \
+    X(MATCH_RECOGNIZE, "MatchRecognize")  /* issue 7: op_match.c */ \
     X(UNSUPPORTED, "Unsupported")
 
 typedef enum OpKind {
@@ -116,10 +117,14 @@ typedef struct OpWatermarkDef {
 } OpWatermarkDef;
 
 /* Filter (may be NULL) then projection (NULL: the row passes unchanged;
- * else one result per output column). */
+ * else one result per output column).  When both exist and the projection
+ * computes something, they are one Code instead (both, from
+ * codegen_calc): result 0 is the condition, results 1..n the output
+ * columns, computed only for rows that pass; filter and proj are NULL. */
 typedef struct OpCalcDef {
     const Code *filter;
     const Code *proj;
+    const Code *both;
 } OpCalcDef;
 
 /* Constant rows: rows[r] is a Code with one result per column, evaluated
@@ -305,6 +310,8 @@ typedef struct OpGroupAggDef {
     bool is_input_updating; /* input carries -U/+U/-D */
 } OpGroupAggDef;
 
+struct OpMatchDef; /* issue 7: runtime/match.h */
+
 typedef struct OpDef {
     OpKind kind;
     uint32_t id;            /* index in Program.ops */
@@ -329,6 +336,7 @@ typedef struct OpDef {
         OpWindowAggDef wagg;   /* GROUP_WINDOW_AGGREGATE, WINDOW_AGGREGATE */
         OpWindowTvfDef tvf;    /* WINDOW_TABLE_FUNCTION */
         OpGroupAggDef gagg;    /* GROUP_AGGREGATE */
+        const struct OpMatchDef *match; /* MATCH_RECOGNIZE (issue 7) */
     } u;
 } OpDef;
 

@@ -25,11 +25,11 @@ typedef struct Slot {
 #define SLAB_ENTRIES 256u
 
 typedef struct Group {
-    Slot *slots;       /* current table (cap a power of two, or 0) */
+    Slot *slots; /* current table (cap a power of two, or 0) */
     uint32_t cap;
-    uint32_t n_live;   /* live entries in slots */
-    uint32_t n_tomb;   /* tombstones in slots */
-    Slot *old;         /* table being drained by the rehash, or NULL */
+    uint32_t n_live; /* live entries in slots */
+    uint32_t n_tomb; /* tombstones in slots */
+    Slot *old;       /* table being drained by the rehash, or NULL */
     uint32_t old_cap;
     uint32_t old_live; /* live entries still in old */
     uint32_t old_pos;  /* next old slot to move */
@@ -41,13 +41,13 @@ typedef struct Slab {
 } Slab;
 
 struct StateTable {
-    uint32_t ent_size;  /* header + caller's bytes, multiple of 16 */
+    uint32_t ent_size; /* header + caller's bytes, multiple of 16 */
     uint32_t user_size;
     Group groups[STATE_KEY_GROUPS];
     EntHdr *free_list;
     Slab *slabs;
     size_t n_live;
-    size_t bytes;       /* slabs + slot arrays */
+    size_t bytes; /* slabs + slot arrays */
 };
 
 static inline uint32_t group_of(uint64_t hash)
@@ -215,9 +215,9 @@ void *state_table_insert(StateTable *t, uint64_t hash)
     if (g->cap == 0)
         rehash_start(t, g, 8);
     else if ((uint64_t)used * 4 > (uint64_t)g->cap * 3)
-        rehash_start(t, g, g->n_live + g->old_live + 1 > g->cap / 2
-                               ? g->cap * 2
-                               : g->cap);
+        rehash_start(t, g,
+                     g->n_live + g->old_live + 1 > g->cap / 2 ? g->cap * 2
+                                                              : g->cap);
     EntHdr *e = ent_alloc(t);
     memset(e, 0, t->ent_size);
     e->hash = hash;
@@ -240,8 +240,7 @@ void state_table_delete(StateTable *t, void *entry)
         g->n_live--;
         g->n_tomb++;
     } else {
-        s = g->old ? find_in(g->old, g->old_cap, e->hash, ptr_eq, entry)
-                   : NULL;
+        s = g->old ? find_in(g->old, g->old_cap, e->hash, ptr_eq, entry) : NULL;
         FSQL_ASSERT(s != NULL);
         g->old_live--;
     }

@@ -1005,6 +1005,33 @@ static inline DecStatus dec_mul(i128 a, int as, i128 b, int bs, int p, int s,
     return decimal_mul(a, as, b, bs, p, s, out);
 }
 
+/* DECIMAL comparison across scales without decimal.c's 256-bit path:
+ * operands below 2^63 in magnitude rescaled by at most 10^18. */
+static const int64_t vm_pow10_i64[19] = {1LL,
+                                         10LL,
+                                         100LL,
+                                         1000LL,
+                                         10000LL,
+                                         100000LL,
+                                         1000000LL,
+                                         10000000LL,
+                                         100000000LL,
+                                         1000000000LL,
+                                         10000000000LL,
+                                         100000000000LL,
+                                         1000000000000LL,
+                                         10000000000000LL,
+                                         100000000000000LL,
+                                         1000000000000000LL,
+                                         10000000000000000LL,
+                                         100000000000000000LL,
+                                         1000000000000000000LL};
+
+static inline bool vm_dec_small(i128 v)
+{
+    return v > -(i128)INT64_MAX && v < (i128)INT64_MAX;
+}
+
 #if defined(__GNUC__) && !defined(FSQL_VM_NO_GOTO)
 #define VM_HAVE_GOTO 1
 #else
@@ -1047,10 +1074,10 @@ bool vm_eval(const Code *c, Value *regs, const Value *row, VmCtx *x)
     x->has_err = false;
     for (uint32_t i = 0; i < c->n_col_runs; i++) {
         const VmColRun *r = &c->col_runs[i];
-        if (r->n == 1)
-            regs[r->reg] = row[r->col];
-        else
-            memcpy(&regs[r->reg], &row[r->col], sizeof(Value) * r->n);
+        Value *d = &regs[r->reg];
+        const Value *s = &row[r->col];
+        for (uint32_t k = 0; k < r->n; k++) /* short runs: no memcpy call */
+            d[k] = s[k];
     }
     if (c->is_trivial)
         return true;

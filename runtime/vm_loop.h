@@ -105,12 +105,19 @@ static bool VM_FN(const Code *c, Value *regs, const Value *row, VmCtx *x)
         } else {                                                               \
             const int32_t *pa = ints + ip->aux;                                \
             int cr;                                                            \
+            i128 l = value_get_dec(va), r = value_get_dec(vb);                 \
             if (pa[0] == pa[1]) {                                              \
-                i128 l = value_get_dec(va), r = value_get_dec(vb);             \
+                cr = (l > r) - (l < r);                                        \
+            } else if (vm_dec_small(l) && vm_dec_small(r) &&                   \
+                       pa[0] - pa[1] <= 18 && pa[1] - pa[0] <= 18) {           \
+                /* |x| < 2^63 times 10^18 stays below 2^127 */                 \
+                if (pa[0] < pa[1])                                             \
+                    l *= vm_pow10_i64[pa[1] - pa[0]];                          \
+                else                                                           \
+                    r *= vm_pow10_i64[pa[0] - pa[1]];                          \
                 cr = (l > r) - (l < r);                                        \
             } else {                                                           \
-                cr = decimal_cmp(value_get_dec(va), pa[0], value_get_dec(vb),  \
-                                 pa[1]);                                       \
+                cr = decimal_cmp(l, pa[0], r, pa[1]);                          \
             }                                                                  \
             d->u.i = cr cmpop 0;                                               \
             d->is_null = false;                                                \

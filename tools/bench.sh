@@ -425,10 +425,19 @@ LEFT JOIN merchant_risk_profiles m ON t.merchant_id = m.merchant_id);")
 fi
 
 # ---- lookup cache policies (CLOCK vs LRU), see docs/connectors/jdbc.md -------
-if cc -std=c11 -O2 -I. -D_GNU_SOURCE -o "$tmp/bench_cache" tools/bench_cache.c \
-    build/libfsql.a $(pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3) -lm 2>/dev/null; then
+# (lookup helper) build/bin/bench_cache when the Makefile builds it, else
+# compiled here against build/libfsql.a.
+bench_cache=$BENCH_BIN/bench_cache
+if [ ! -x "$bench_cache" ]; then
+    bench_cache=$tmp/bench_cache
+    # shellcheck disable=SC2046
+    cc -std=c11 -O2 -I. -D_GNU_SOURCE -o "$bench_cache" tools/bench_cache.c \
+        build/libfsql.a $(pkg-config --libs rdkafka sqlite3 libpcre2-8 nettle \
+        libmariadb 2>/dev/null) -lm 2>/dev/null || bench_cache=
+fi
+if [ -n "$bench_cache" ]; then
     echo
-    "$tmp/bench_cache" "${CACHE_KEYS:-1000000}" "${CACHE_SIZE:-100000}" "${CACHE_LOOKUPS:-4000000}"
+    "$bench_cache" "${CACHE_KEYS:-1000000}" "${CACHE_SIZE:-100000}" "${CACHE_LOOKUPS:-4000000}"
 fi
 
 # ---- OVER windows: datagen -> user_behavior_analysis -> blackhole ------------

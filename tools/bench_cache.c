@@ -49,7 +49,7 @@ static double now_s(void)
 /* Zipf(s) ranks 0..k-1 via the inverse CDF (binary search). */
 static void zipf_stream(int64_t *out, size_t n, int64_t k, double s)
 {
-    double *cdf = malloc(sizeof(double) * (size_t)k);
+    double *cdf = xmalloc(sizeof(double) * (size_t)k);
     double sum = 0;
     for (int64_t i = 0; i < k; i++) {
         sum += 1.0 / pow((double)(i + 1), s);
@@ -66,18 +66,17 @@ static void zipf_stream(int64_t *out, size_t n, int64_t k, double s)
                 hi = mid;
         }
         /* Scatter ranks over the id space so hot keys are not neighbours. */
-        out[j] = 1 + (int64_t)(((uint64_t)lo * 0x9E3779B97F4A7C15ULL) %
-                               (uint64_t)k);
+        out[j] =
+            1 + (int64_t)(((uint64_t)lo * 0x9E3779B97F4A7C15ULL) % (uint64_t)k);
     }
-    free(cdf);
+    xfree(cdf);
 }
 
 static const RtType t_bigint = {VK_INT, 5, -1, 0, true};
 static const RtType t_str = {VK_STRING, 0, -1, 0, true};
 
-static void run(const char *name, const int64_t *keys, size_t n,
-                int64_t cap, LookupCachePolicy pol, int64_t preload,
-                bool batched)
+static void run(const char *name, const int64_t *keys, size_t n, int64_t cap,
+                LookupCachePolicy pol, int64_t preload, bool batched)
 {
     LookupCacheDef d = {LOOKUP_CACHE_PARTIAL, cap, -1, -1, true};
     RtType fields[5] = {t_bigint, t_bigint, t_str, t_str, t_bigint};
@@ -115,12 +114,9 @@ static void run(const char *name, const int64_t *keys, size_t n,
                 hb[j] = lookup_cache_hash(c, &kb[j]);
                 lookup_cache_prefetch(c, hb[j]);
             }
-            size_t dist = getenv("PF_DIST") ? (size_t)atoi(getenv("PF_DIST")) : 64;
-            for (size_t j = 0; j < m && j < dist; j++)
+            for (size_t j = 0; j < m; j++)
                 lookup_cache_prefetch_entry(c, hb[j]);
             for (size_t j = 0; j < m; j++) {
-                if (j + dist < m)
-                    lookup_cache_prefetch_entry(c, hb[j + dist]);
                 LookupRows out;
                 if (!lookup_cache_get(c, &kb[j], hb[j], 0, &out)) {
                     row[0].u.i = kb[j].u.i;
@@ -163,7 +159,7 @@ int main(int argc, char **argv)
     int64_t k = argc > 1 ? atoll(argv[1]) : 1000000;
     int64_t cap = argc > 2 ? atoll(argv[2]) : 100000;
     size_t n = argc > 3 ? (size_t)atoll(argv[3]) : 4000000;
-    int64_t *keys = malloc(sizeof(int64_t) * n);
+    int64_t *keys = xmalloc(sizeof(int64_t) * n);
     printf("lookup cache policies: %lld keys, cache of %lld keys, %zu "
            "lookups each\n",
            (long long)k, (long long)cap, n);
@@ -190,6 +186,6 @@ int main(int argc, char **argv)
     run("warm", keys, n, k, LOOKUP_POLICY_LRU, k, false);
     run("warm+pf", keys, n, k, LOOKUP_POLICY_CLOCK, k, true);
     run("warm+pf", keys, n, k, LOOKUP_POLICY_LRU, k, true);
-    free(keys);
+    xfree(keys);
     return 0;
 }

@@ -76,11 +76,21 @@ static const struct {
     const char *name;
     int16_t key;
 } api_names[] = {
-    {"Produce", 0},        {"Fetch", 1},           {"ListOffsets", 2},
-    {"Metadata", 3},       {"OffsetCommit", 8},    {"OffsetFetch", 9},
-    {"FindCoordinator", 10}, {"JoinGroup", 11},    {"Heartbeat", 12},
-    {"LeaveGroup", 13},    {"SyncGroup", 14},      {"InitProducerId", 22},
-    {"AddPartitionsToTxn", 24}, {"AddOffsetsToTxn", 25}, {"EndTxn", 26},
+    {"Produce", 0},
+    {"Fetch", 1},
+    {"ListOffsets", 2},
+    {"Metadata", 3},
+    {"OffsetCommit", 8},
+    {"OffsetFetch", 9},
+    {"FindCoordinator", 10},
+    {"JoinGroup", 11},
+    {"Heartbeat", 12},
+    {"LeaveGroup", 13},
+    {"SyncGroup", 14},
+    {"InitProducerId", 22},
+    {"AddPartitionsToTxn", 24},
+    {"AddOffsetsToTxn", 25},
+    {"EndTxn", 26},
     {"TxnOffsetCommit", 28},
 };
 
@@ -109,9 +119,8 @@ static void control_line(rd_kafka_mock_cluster_t *mc, char *line)
     rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
     if ((strcmp(argv[0], "down") == 0 || strcmp(argv[0], "up") == 0) &&
         argc == 2 && parse_long(argv[1], &a)) {
-        err = argv[0][0] == 'd'
-                  ? rd_kafka_mock_broker_set_down(mc, (int32_t)a)
-                  : rd_kafka_mock_broker_set_up(mc, (int32_t)a);
+        err = argv[0][0] == 'd' ? rd_kafka_mock_broker_set_down(mc, (int32_t)a)
+                                : rd_kafka_mock_broker_set_up(mc, (int32_t)a);
     } else if (strcmp(argv[0], "rtt") == 0 && argc == 3 &&
                parse_long(argv[1], &a) && parse_long(argv[2], &b)) {
         err = rd_kafka_mock_broker_set_rtt(mc, (int32_t)a, (int)b);

@@ -48,8 +48,9 @@ static void dump_and_print(CompileCtx *cc, StrBuf *dump, StrBuf *printed)
 static void report(const char *what, const char *input, StrBuf *printed,
                    StrBuf *d1, StrBuf *d2)
 {
-    fprintf(stderr, "fuzz_parse: %s\n--- input\n%s\n--- printed\n%s\n"
-                    "--- first dump\n%s\n--- second dump\n%s\n",
+    fprintf(stderr,
+            "fuzz_parse: %s\n--- input\n%s\n--- printed\n%s\n"
+            "--- first dump\n%s\n--- second dump\n%s\n",
             what, input, strbuf_cstr(printed), strbuf_cstr(d1),
             d2 ? strbuf_cstr(d2) : "");
     abort();
@@ -76,15 +77,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CompileCtx cc2;
         compile_init(&cc2);
         const char *p = strbuf_cstr(&printed);
-        uint32_t n_err2 = compile_parse_only(&cc2, "<printed>", p,
-                                             printed.len);
+        uint32_t n_err2 = compile_parse_only(&cc2, "<printed>", p, printed.len);
         StrBuf dump2;
         strbuf_init(&dump2);
         dump_and_print(&cc2, &dump2, NULL);
         if (n_err2 != 0) {
             diag_render(&cc2.diags, stderr, false);
-            report("the printed text does not parse", text, &printed,
-                   &dump1, &dump2);
+            report("the printed text does not parse", text, &printed, &dump1,
+                   &dump2);
         }
         if (cc2.n_stmts != cc.n_stmts)
             report("the printed text has a different number of statements",

@@ -35,8 +35,7 @@ static Value vstr(const char *s)
 static LookupCache *cache_new(int64_t max_rows, int64_t ttl_w, int64_t ttl_a,
                               bool missing, LookupCachePolicy pol)
 {
-    LookupCacheDef d = {LOOKUP_CACHE_PARTIAL, max_rows, ttl_w, ttl_a,
-                        missing};
+    LookupCacheDef d = {LOOKUP_CACHE_PARTIAL, max_rows, ttl_w, ttl_a, missing};
     static RtType fields[2];
     fields[0] = t_bigint;
     fields[1] = t_string;
@@ -82,7 +81,8 @@ static void basic(LookupCachePolicy pol)
     UNIT_REQUIRE(get(c, 2, 1, &r));
     UNIT_EQ_INT(r.n_rows, 3);
     UNIT_EQ_INT(r.rows[4].u.i, 22);
-    UNIT_CHECK(r.rows[5].u.s.len == 2 && memcmp(r.rows[5].u.s.ptr, "r2", 2) == 0);
+    UNIT_CHECK(r.rows[5].u.s.len == 2 &&
+               memcmp(r.rows[5].u.s.ptr, "r2", 2) == 0);
     UNIT_REQUIRE(get(c, 3, 1, &r));
     UNIT_EQ_INT(r.n_rows, 0);
     LookupCacheStats st = lookup_cache_stats(c);
@@ -189,8 +189,8 @@ static void lookup_cache_composite(void)
 {
     LookupCacheDef d = {LOOKUP_CACHE_PARTIAL, -1, -1, -1, true};
     RtType kt[2] = {t_string, t_bigint};
-    LookupCache *c = lookup_cache_new(&d, 2, kt, 1, &t_bigint,
-                                      LOOKUP_POLICY_CLOCK);
+    LookupCache *c =
+        lookup_cache_new(&d, 2, kt, 1, &t_bigint, LOOKUP_POLICY_CLOCK);
     for (int i = 0; i < 5000; i++) {
         char b[64];
         snprintf(b, sizeof b, "k'%d\"; DROP TABLE x", i % 50);
@@ -230,32 +230,25 @@ static void lookup_sqlite_columns(void)
     RtType tm = {VK_TIME, 0, 0, 0, true};
     RtType it = {VK_INT, RT_SQL_INT, -1, 0, true};
     /* '12.345' -> DECIMAL(15,2) rounds HALF_UP exactly: 12.35 */
-    UNIT_CHECK(!jdbc_sqlite_column(st, 0, &dec, &a, NULL, &v, why,
-                                   sizeof why));
+    UNIT_CHECK(!jdbc_sqlite_column(st, 0, &dec, &a, NULL, &v, why, sizeof why));
     UNIT_CHECK(value_get_dec(&v) == 1235);
-    UNIT_CHECK(!jdbc_sqlite_column(st, 1, &dec, &a, NULL, &v, why,
-                                   sizeof why));
+    UNIT_CHECK(!jdbc_sqlite_column(st, 1, &dec, &a, NULL, &v, why, sizeof why));
     UNIT_CHECK(value_get_dec(&v) == 700);
-    UNIT_CHECK(!jdbc_sqlite_column(st, 2, &dec, &a, NULL, &v, why,
-                                   sizeof why));
+    UNIT_CHECK(!jdbc_sqlite_column(st, 2, &dec, &a, NULL, &v, why, sizeof why));
     UNIT_CHECK(value_get_dec(&v) == 250);
-    UNIT_CHECK(!jdbc_sqlite_column(st, 3, &ts, &a, NULL, &v, why,
-                                   sizeof why));
+    UNIT_CHECK(!jdbc_sqlite_column(st, 3, &ts, &a, NULL, &v, why, sizeof why));
     UNIT_EQ_INT(v.u.i, 1704164645678LL);
-    UNIT_CHECK(!jdbc_sqlite_column(st, 4, &ts, &a, NULL, &v, why,
-                                   sizeof why));
+    UNIT_CHECK(!jdbc_sqlite_column(st, 4, &ts, &a, NULL, &v, why, sizeof why));
     UNIT_EQ_INT(v.u.i, 1704164645678LL);
-    UNIT_CHECK(!jdbc_sqlite_column(st, 5, &tm, &a, NULL, &v, why,
-                                   sizeof why));
+    UNIT_CHECK(!jdbc_sqlite_column(st, 5, &tm, &a, NULL, &v, why, sizeof why));
     UNIT_EQ_INT(v.u.i, 9 * 3600000 + 30 * 60000);
-    UNIT_CHECK(!jdbc_sqlite_column(st, 6, &it, &a, NULL, &v, why,
-                                   sizeof why));
+    UNIT_CHECK(!jdbc_sqlite_column(st, 6, &it, &a, NULL, &v, why, sizeof why));
     UNIT_CHECK(v.is_null);
-    const char *m = jdbc_sqlite_column(st, 7, &it, &a, NULL, &v, why,
-                                       sizeof why);
+    const char *m =
+        jdbc_sqlite_column(st, 7, &it, &a, NULL, &v, why, sizeof why);
     UNIT_CHECK(m != NULL);
-    UNIT_CHECK(!jdbc_sqlite_column(st, 8, &t_string, &a, NULL, &v, why,
-                                   sizeof why));
+    UNIT_CHECK(
+        !jdbc_sqlite_column(st, 8, &t_string, &a, NULL, &v, why, sizeof why));
     UNIT_CHECK(v.u.s.len == 2 && memcmp(v.u.s.ptr, "42", 2) == 0);
     sqlite3_finalize(st);
     sqlite3_close(db);

@@ -1,0 +1,2 @@
+INSERT INTO sink /*+ O?TIONS('x') */ SELECT 1;
+INSERT INTO sink /*+ A  , B('x')   */ SELECT 1;
