@@ -26,6 +26,7 @@ endif
 
 PKGS := rdkafka sqlite3 libpcre2-8 nettle
 PKGS += libmariadb  # MySQL/MariaDB client (jdbc:mysql:, issue 6)
+PKGS += libedit     # line editing in fsql shell (issue 9)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -91,7 +92,8 @@ $(BUILD)/libfsql.a: $(LIB_OBJS)
 	@echo "AR $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(FSQL_BIN): $(BUILD)/obj/tools/fsql.o $(BUILD)/libfsql.a
+$(FSQL_BIN): $(BUILD)/obj/tools/fsql.o $(BUILD)/obj/tools/shell.o \
+        $(BUILD)/libfsql.a
 	@echo "LINK $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -119,8 +121,8 @@ test-quick: all $(BUILD)/bin/unit
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke fuzz-json-smoke
 
 asan: deps
-	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 OPT=-O1 \
-	    test-quick
+	$(Q)ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory \
+	    BUILD=build/asan SANITIZE=1 OPT=-O1 test-quick
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

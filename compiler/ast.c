@@ -89,6 +89,125 @@ const char *binary_op_text(BinaryOp op)
     return "?";
 }
 
+bool ast_expr_list_equal(const AstList *a, const AstList *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (uint32_t i = 0; i < a->n; i++)
+        if (!ast_expr_equal(a->items[i], b->items[i]))
+            return false;
+    return true;
+}
+
+static bool qname_ieq(const QName *x, const QName *y)
+{
+    if (x->n_parts != y->n_parts)
+        return false;
+    for (uint32_t i = 0; i < x->n_parts; i++)
+        if (!str_ieq(x->parts[i].name, y->parts[i].name))
+            return false;
+    return true;
+}
+
+bool ast_expr_equal(const AstNode *a, const AstNode *b)
+{
+    if (a == b)
+        return true;
+    if (!a || !b || a->kind != b->kind)
+        return false;
+    switch (a->kind) {
+    case AST_LITERAL: {
+        const AstLiteral *x = &a->u.literal, *y = &b->u.literal;
+        return x->lit_kind == y->lit_kind && str_eq(x->text, y->text) &&
+               x->is_negative == y->is_negative && x->unit == y->unit &&
+               x->unit_to == y->unit_to;
+    }
+    case AST_COLUMN_REF: {
+        const AstColumnRef *x = &a->u.column_ref, *y = &b->u.column_ref;
+        if (x->source || y->source)
+            return x->source == y->source && x->col == y->col &&
+                   x->depth == y->depth &&
+                   str_ieq(x->pattern_var, y->pattern_var);
+        return qname_ieq(&x->name, &y->name);
+    }
+    case AST_UNARY:
+        return a->u.unary.op == b->u.unary.op &&
+               ast_expr_equal(a->u.unary.arg, b->u.unary.arg);
+    case AST_BINARY:
+        return a->u.binary.op == b->u.binary.op &&
+               ast_expr_equal(a->u.binary.left, b->u.binary.left) &&
+               ast_expr_equal(a->u.binary.right, b->u.binary.right);
+    case AST_IS:
+        return a->u.is.what == b->u.is.what &&
+               a->u.is.is_not == b->u.is.is_not &&
+               ast_expr_equal(a->u.is.arg, b->u.is.arg) &&
+               ast_expr_equal(a->u.is.rhs, b->u.is.rhs);
+    case AST_BETWEEN:
+        return a->u.between.is_not == b->u.between.is_not &&
+               a->u.between.is_symmetric == b->u.between.is_symmetric &&
+               ast_expr_equal(a->u.between.arg, b->u.between.arg) &&
+               ast_expr_equal(a->u.between.low, b->u.between.low) &&
+               ast_expr_equal(a->u.between.high, b->u.between.high);
+    case AST_IN_LIST:
+        return a->u.in_list.is_not == b->u.in_list.is_not &&
+               ast_expr_equal(a->u.in_list.arg, b->u.in_list.arg) &&
+               ast_expr_list_equal(&a->u.in_list.list, &b->u.in_list.list);
+    case AST_LIKE:
+        return a->u.like.is_not == b->u.like.is_not &&
+               a->u.like.is_similar == b->u.like.is_similar &&
+               ast_expr_equal(a->u.like.arg, b->u.like.arg) &&
+               ast_expr_equal(a->u.like.pattern, b->u.like.pattern) &&
+               ast_expr_equal(a->u.like.escape, b->u.like.escape);
+    case AST_CASE:
+        return ast_expr_equal(a->u.case_.operand, b->u.case_.operand) &&
+               ast_expr_list_equal(&a->u.case_.whens, &b->u.case_.whens) &&
+               ast_expr_equal(a->u.case_.else_expr, b->u.case_.else_expr);
+    case AST_WHEN:
+        return ast_expr_equal(a->u.when.cond, b->u.when.cond) &&
+               ast_expr_equal(a->u.when.result, b->u.when.result);
+    case AST_CAST:
+        return a->u.cast.is_try == b->u.cast.is_try && a->u.cast.type &&
+               b->u.cast.type &&
+               type_equal(a->u.cast.type->type, b->u.cast.type->type) &&
+               ast_expr_equal(a->u.cast.arg, b->u.cast.arg);
+    case AST_EXTRACT:
+        return a->u.extract.unit == b->u.extract.unit &&
+               ast_expr_equal(a->u.extract.arg, b->u.extract.arg);
+    case AST_TIME_UNIT_ARG:
+        return a->u.time_unit_arg.unit == b->u.time_unit_arg.unit;
+    case AST_FUNC_CALL: {
+        const AstFuncCall *x = &a->u.func_call, *y = &b->u.func_call;
+        if (x->over || y->over || x->filter || y->filter)
+            return false;
+        if (x->name.n_parts == 0 || x->name.n_parts != y->name.n_parts ||
+            !str_ieq(x->name.parts[x->name.n_parts - 1].name,
+                     y->name.parts[y->name.n_parts - 1].name))
+            return false;
+        return x->is_distinct == y->is_distinct && x->is_star == y->is_star &&
+               x->trim_mode == y->trim_mode &&
+               ast_expr_list_equal(&x->args, &y->args) &&
+               ast_expr_list_equal(&x->within_group, &y->within_group);
+    }
+    case AST_ORDER_ITEM:
+        return a->u.order_item.is_desc == b->u.order_item.is_desc &&
+               a->u.order_item.nulls == b->u.order_item.nulls &&
+               ast_expr_equal(a->u.order_item.expr, b->u.order_item.expr);
+    case AST_ROW_CTOR:
+    case AST_ARRAY_CTOR:
+    case AST_MAP_CTOR:
+        return ast_expr_list_equal(&a->u.ctor.items, &b->u.ctor.items);
+    case AST_SUBSCRIPT:
+        return ast_expr_equal(a->u.subscript.base, b->u.subscript.base) &&
+               ast_expr_equal(a->u.subscript.index, b->u.subscript.index);
+    case AST_FIELD_ACCESS:
+        return str_ieq(a->u.field_access.field.name,
+                       b->u.field_access.field.name) &&
+               ast_expr_equal(a->u.field_access.base, b->u.field_access.base);
+    default:
+        return false;
+    }
+}
+
 AstNode *ast_new(Arena *a, AstKind k, SrcSpan at)
 {
     AstNode *n = ARENA_NEW(a, AstNode);

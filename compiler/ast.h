@@ -214,6 +214,14 @@ typedef enum BinaryOp {
 
 const char *binary_op_text(BinaryOp op); /* "+", "<>", "AND", ... */
 
+/* Structural equality of two expressions, ignoring source positions (GROUP
+ * BY matching, window specs, shared aggregates).  Bound column references
+ * (after resolve.c) are equal when they bind the same column; unbound ones
+ * when their names are equal ignoring case.  Calls with OVER or FILTER are
+ * never equal. */
+bool ast_expr_equal(const AstNode *a, const AstNode *b);
+bool ast_expr_list_equal(const AstList *a, const AstList *b);
+
 typedef enum IsWhat {
     IS_NULL,
     IS_TRUE,

@@ -876,17 +876,19 @@ static void pr_expr(Printer *p, const AstNode *n)
         putc_(p, ']');
         break;
     case AST_FIELD_ACCESS: {
-        /* the base is parenthesised unless it is a call, field access or
-         * subscript: t.a.b would read as one qualified name, 1.b as a
-         * number */
+        /* the base goes bare when the grammar reads it as a postfix
+         * expression: not a name (t.a.b is one qualified name), not a
+         * number (1.b), not a niladic call (CURRENT_DATE.x is a name) */
         const AstNode *b = n->u.field_access.base;
-        if (b && b->kind != AST_FUNC_CALL && b->kind != AST_FIELD_ACCESS &&
-            b->kind != AST_SUBSCRIPT) {
+        bool bare = b && is_atom(b) && b->kind != AST_COLUMN_REF &&
+                    b->kind != AST_LITERAL &&
+                    !(b->kind == AST_FUNC_CALL && b->u.func_call.is_niladic);
+        if (bare) {
+            pr_expr(p, b);
+        } else {
             putc_(p, '(');
             pr_expr(p, b);
             putc_(p, ')');
-        } else {
-            pr_expr(p, b);
         }
         putc_(p, '.');
         put_ident(p, &n->u.field_access.field);

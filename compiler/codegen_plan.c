@@ -18,6 +18,7 @@
 #include "compiler/codegen.h"
 #include "compiler/codegen_over.h"
 #include "compiler/codegen_match.h" /* issue 7 */
+#include "compiler/codegen_join.h"  /* issue 8 */
 #include "compiler/compile.h"
 #include "compiler/plan.h"
 #include "runtime/program.h"
@@ -129,6 +130,21 @@ static uint32_t table_def(Gen *g, const CatTable *t, const uint32_t *cols,
     }
     d->table_cols = tc;
     d->metadata_keys = mk;
+    /* The declared table's physical columns, for positional formats. */
+    d->table_phys.cols = ARENA_NEW_ARRAY(g->pa, RtColumn, t->n_cols + 1);
+    int32_t *p2s = ARENA_NEW_ARRAY(g->pa, int32_t, t->n_cols + 1);
+    for (uint32_t c = 0; c < t->n_cols; c++) {
+        if (t->cols[c].kind != COL_PHYSICAL)
+            continue;
+        uint32_t k = d->table_phys.n_cols++;
+        d->table_phys.cols[k].name = pstr(g, t->cols[c].name);
+        d->table_phys.cols[k].type = codegen_rttype(cat_col_type(t, c));
+        p2s[k] = -1;
+        for (uint32_t i = 0; i < n; i++)
+            if (cols[i] == c)
+                p2s[k] = (int32_t)i;
+    }
+    d->phys_to_schema = p2s;
     /* Primary key, when every key column is in the schema. */
     uint32_t *pk = ARENA_NEW_ARRAY(g->pa, uint32_t, t->n_pk + 1);
     uint32_t npk = 0;
@@ -193,6 +209,17 @@ static uint32_t add_late_sink(void *arg, const CatTable *t)
             (t->cols[c].kind == COL_METADATA && !t->cols[c].is_virtual))
             wc[nw++] = c;
     return table_def(g, t, wc, nw, TABLE_SINK, false);
+}
+
+/* Issue 8 (codegen_join.c): a lookup TableDef with every column of t,
+ * for the lookup variant of a SemiJoin. */
+static uint32_t add_lookup_table(void *arg, const CatTable *t)
+{
+    Gen *g = arg;
+    uint32_t *all = ARENA_NEW_ARRAY(&g->cc->a, uint32_t, t->n_cols + 1);
+    for (uint32_t i = 0; i < t->n_cols; i++)
+        all[i] = i;
+    return table_def(g, t, all, t->n_cols, TABLE_LOOKUP, true);
 }
 
 static void gen_node(Gen *g, const PNode *n, OpDef *d)
@@ -360,6 +387,13 @@ static void gen_node(Gen *g, const PNode *n, OpDef *d)
     }
     case PN_OVER_AGGREGATE: /* compiler/codegen_over.c */
         if (!codegen_over(g->cc, g->pa, n, d))
+            g->failed = true;
+        break;
+    case PN_INTERVAL_JOIN: /* issue 8: compiler/codegen_join.c */
+    case PN_JOIN:
+    case PN_SEMI_JOIN:
+    case PN_TEMPORAL_JOIN:
+        if (!codegen_join_node(g->cc, g->pa, n, d, add_lookup_table, g))
             g->failed = true;
         break;
     case PN_MATCH_RECOGNIZE: /* issue 7: compiler/codegen_match.c */

@@ -117,7 +117,10 @@ void diag_note(CompileCtx *cc, SrcSpan at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    add(cc, SEV_NOTE, DIAG_E_SYNTAX, true, at, fmt, ap);
+    /* a note belongs to the diagnostic before it and carries its code */
+    DiagCode code =
+        cc->diags.n ? cc->diags.items[cc->diags.n - 1].code : DIAG_E_SYNTAX;
+    add(cc, SEV_NOTE, code, true, at, fmt, ap);
     va_end(ap);
 }
 

@@ -66,6 +66,8 @@ void diag_error(CompileCtx *cc, DiagCode code, SrcSpan at, const char *fmt,
                 ...) FSQL_PRINTF(4, 5);
 void diag_warn(CompileCtx *cc, DiagCode code, SrcSpan at, const char *fmt,
                ...) FSQL_PRINTF(4, 5);
+/* A note pointing elsewhere ("this '(' is not closed"), rendered after the
+ * diagnostic reported just before it and carrying that diagnostic's code. */
 void diag_note(CompileCtx *cc, SrcSpan at, const char *fmt, ...)
     FSQL_PRINTF(3, 4);
 void diag_error_nopos(CompileCtx *cc, DiagCode code, const char *fmt, ...)

@@ -938,11 +938,30 @@ static void node_attrs(Line *l, CompileCtx *cc, const PNode *n)
         attr_join_keys(l, &j->keys, in, r);
         attr_expr(l, "where", j->residual, n->out);
         attr(l, "state");
-        if (j->keys.n_keys)
+        /* Issue 8 (runtime/op_join.c): what the join keeps.  A bounded
+         * side (a filesystem table) is a hash table built once; rows of
+         * the other side are kept only until it has been read, unless
+         * the bounded side is an outer side. */
+        bool lb = n->inputs[0]->is_bounded, rb = n->inputs[1]->is_bounded;
+        bool l_outer = j->join_type == PJ_LEFT || j->join_type == PJ_FULL;
+        bool r_outer = j->join_type == PJ_RIGHT || j->join_type == PJ_FULL;
+        if (lb != rb && !(rb ? r_outer : l_outer)) {
+            strbuf_puts(l->out, rb ? "the right side" : "the left side");
+            strbuf_puts(l->out, j->keys.n_keys ? " per join key" : "");
+            strbuf_puts(l->out, " (bounded: a hash table built once); rows "
+                                "of the other side only until it has been "
+                                "read");
+        } else if (j->keys.n_keys) {
             strbuf_puts(l->out, "rows of both sides per join key");
-        else
+        } else {
             strbuf_puts(l->out, "all rows of both sides (no equality key)");
+        }
         put_ttl(l->out, j->state_ttl_ms);
+        if (n->inputs[0]->changelog == CL_INSERT_ONLY &&
+            n->inputs[1]->changelog == CL_INSERT_ONLY && !lb && !rb)
+            strbuf_puts(l->out, "; both inputs are append-only: a time "
+                                "bound in ON (an interval join) would free "
+                                "rows as the watermark passes");
         attr_end(l);
         attr_text(l, "changelogMode", changelog_mode_text(n->changelog));
         attr_names(l, "select", n->out);

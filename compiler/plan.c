@@ -580,114 +580,6 @@ static bool is_subquery_node(const AstNode *n)
            || n->kind == AST_SUBQUERY_EXPR;
 }
 
-/* Structural equality of two expressions (GROUP BY matching). */
-static bool ast_equal(const AstNode *a, const AstNode *b);
-
-static bool ast_list_equal(const AstList *a, const AstList *b)
-{
-    if (a->n != b->n)
-        return false;
-    for (uint32_t i = 0; i < a->n; i++)
-        if (!ast_equal(a->items[i], b->items[i]))
-            return false;
-    return true;
-}
-
-static bool ast_equal(const AstNode *a, const AstNode *b)
-{
-    if (a == b)
-        return true;
-    if (!a || !b || a->kind != b->kind)
-        return false;
-    switch (a->kind) {
-    case AST_COLUMN_REF: {
-        const AstColumnRef *x = &a->u.column_ref, *y = &b->u.column_ref;
-        if (x->source || y->source)
-            return x->source == y->source && x->col == y->col
-                   && str_ieq(x->pattern_var, y->pattern_var);
-        return str_ieq(ref_name(a), ref_name(b));
-    }
-    case AST_LITERAL:
-        return a->u.literal.lit_kind == b->u.literal.lit_kind
-               && str_eq(a->u.literal.text, b->u.literal.text)
-               && a->u.literal.unit == b->u.literal.unit
-               && a->u.literal.unit_to == b->u.literal.unit_to
-               && a->u.literal.is_negative == b->u.literal.is_negative;
-    case AST_UNARY:
-        return a->u.unary.op == b->u.unary.op
-               && ast_equal(a->u.unary.arg, b->u.unary.arg);
-    case AST_BINARY:
-        return a->u.binary.op == b->u.binary.op
-               && ast_equal(a->u.binary.left, b->u.binary.left)
-               && ast_equal(a->u.binary.right, b->u.binary.right);
-    case AST_IS:
-        return a->u.is.what == b->u.is.what && a->u.is.is_not == b->u.is.is_not
-               && ast_equal(a->u.is.arg, b->u.is.arg)
-               && ast_equal(a->u.is.rhs, b->u.is.rhs);
-    case AST_BETWEEN:
-        return a->u.between.is_not == b->u.between.is_not
-               && ast_equal(a->u.between.arg, b->u.between.arg)
-               && ast_equal(a->u.between.low, b->u.between.low)
-               && ast_equal(a->u.between.high, b->u.between.high);
-    case AST_IN_LIST:
-        return a->u.in_list.is_not == b->u.in_list.is_not
-               && ast_equal(a->u.in_list.arg, b->u.in_list.arg)
-               && ast_list_equal(&a->u.in_list.list, &b->u.in_list.list);
-    case AST_LIKE:
-        return a->u.like.is_not == b->u.like.is_not
-               && a->u.like.is_similar == b->u.like.is_similar
-               && ast_equal(a->u.like.arg, b->u.like.arg)
-               && ast_equal(a->u.like.pattern, b->u.like.pattern)
-               && ast_equal(a->u.like.escape, b->u.like.escape);
-    case AST_CASE:
-        return ast_equal(a->u.case_.operand, b->u.case_.operand)
-               && ast_list_equal(&a->u.case_.whens, &b->u.case_.whens)
-               && ast_equal(a->u.case_.else_expr, b->u.case_.else_expr);
-    case AST_WHEN:
-        return ast_equal(a->u.when.cond, b->u.when.cond)
-               && ast_equal(a->u.when.result, b->u.when.result);
-    case AST_CAST:
-        return a->u.cast.is_try == b->u.cast.is_try && a->u.cast.type
-               && b->u.cast.type
-               && type_equal(a->u.cast.type->type, b->u.cast.type->type)
-               && ast_equal(a->u.cast.arg, b->u.cast.arg);
-    case AST_EXTRACT:
-        return a->u.extract.unit == b->u.extract.unit
-               && ast_equal(a->u.extract.arg, b->u.extract.arg);
-    case AST_TIME_UNIT_ARG:
-        return a->u.time_unit_arg.unit == b->u.time_unit_arg.unit;
-    case AST_FUNC_CALL: {
-        const AstFuncCall *x = &a->u.func_call, *y = &b->u.func_call;
-        if (x->over || y->over || x->filter || y->filter)
-            return false;
-        if (x->is_distinct != y->is_distinct || x->is_star != y->is_star)
-            return false;
-        if (!x->name.n_parts || !y->name.n_parts
-            || !str_ieq(x->name.parts[x->name.n_parts - 1].name,
-                        y->name.parts[y->name.n_parts - 1].name))
-            return false;
-        return ast_list_equal(&x->args, &y->args)
-               && ast_list_equal(&x->within_group, &y->within_group);
-    }
-    case AST_ORDER_ITEM:
-        return a->u.order_item.is_desc == b->u.order_item.is_desc
-               && ast_equal(a->u.order_item.expr, b->u.order_item.expr);
-    case AST_ROW_CTOR:
-    case AST_ARRAY_CTOR:
-    case AST_MAP_CTOR:
-        return ast_list_equal(&a->u.ctor.items, &b->u.ctor.items);
-    case AST_FIELD_ACCESS:
-        return str_ieq(a->u.field_access.field.name,
-                       b->u.field_access.field.name)
-               && ast_equal(a->u.field_access.base, b->u.field_access.base);
-    case AST_SUBSCRIPT:
-        return ast_equal(a->u.subscript.base, b->u.subscript.base)
-               && ast_equal(a->u.subscript.index, b->u.subscript.index);
-    default:
-        return false;
-    }
-}
-
 /* ---- step 1: column usage ----------------------------------------------- */
 
 static Need *need_find(Planner *P, const AstNode *q)
@@ -1173,7 +1065,7 @@ static PExpr *tx(Planner *P, Scope *sc, AstNode *e)
         return NULL;
     for (uint32_t i = sc->ns; i-- > 0;) {
         const Subst *s = &sc->s[i];
-        if (s->ast == e || (s->structural && ast_equal(s->ast, e))) {
+        if (s->ast == e || (s->structural && ast_expr_equal(s->ast, e))) {
             PExpr *r = pexpr_copy(P->cc, s->expr);
             r->at = e->at;
             return r;
@@ -2867,7 +2759,7 @@ static bool agg_visit(AstNode *n, void *arg)
     }
     if (is_agg_call(n)) {
         for (uint32_t i = 0; i < a->n_aggs; i++)
-            if (ast_equal(a->aggs[i], n))
+            if (ast_expr_equal(a->aggs[i], n))
                 return false;
         PUSH(a->P, a->aggs, a->n_aggs, a->cap_aggs, n);
         return false;
@@ -2885,7 +2777,7 @@ static bool item_alias_of(const AstNode *q, const AstNode *e, Str *alias)
     const AstList *items = &q->u.select.items;
     for (uint32_t i = 0; i < items->n; i++) {
         const AstSelectItem *it = &items->items[i]->u.select_item;
-        if (it->expr == e || ast_equal(it->expr, e)) {
+        if (it->expr == e || ast_expr_equal(it->expr, e)) {
             if (it->has_alias) {
                 *alias = it->alias.name;
                 return true;
@@ -3312,8 +3204,8 @@ static PNode *plan_over(Planner *P, AstNode *q, PNode *cur, Scope *sc,
         spec_of(q, ac->overs[i]->u.func_call.over, &specs[i]);
         group[i] = -1;
         for (uint32_t k = 0; k < i && group[i] < 0; k++)
-            if (ast_list_equal(specs[k].part, specs[i].part)
-                && ast_list_equal(specs[k].order, specs[i].order))
+            if (ast_expr_list_equal(specs[k].part, specs[i].part)
+                && ast_expr_list_equal(specs[k].order, specs[i].order))
                 group[i] = group[k];
         if (group[i] < 0)
             group[i] = (int32_t)ng++;
@@ -3771,7 +3663,7 @@ static bool order_col(Planner *P, AstNode *body, PNode *n, AstNode *e,
     if (body->kind == AST_SELECT) {
         const AstList *items = &body->u.select.items;
         for (uint32_t i = 0; i < items->n && i < n->out->n_cols; i++)
-            if (ast_equal(items->items[i]->u.select_item.expr, e)) {
+            if (ast_expr_equal(items->items[i]->u.select_item.expr, e)) {
                 *col = (int32_t)i;
                 return true;
             }

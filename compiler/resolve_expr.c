@@ -1522,8 +1522,8 @@ static SqlType *type_func(ExprCtx *x, AstNode *e)
                      strcmp(gw->u.func_call.func->name, f->window_of) == 0 &&
                      gw->u.func_call.args.n == n;
         for (uint32_t i = 0; match && i < n; i++)
-            if (!rx_expr_equal(gw->u.func_call.args.items[i],
-                               fc->args.items[i]))
+            if (!ast_expr_equal(gw->u.func_call.args.items[i],
+                                fc->args.items[i]))
                 match = false;
         if (!match) {
             if (gw && gw->u.func_call.func)
@@ -1822,113 +1822,4 @@ void rx_condition(ExprCtx *x, AstNode *e, const char *what)
     if (type_is_numeric(t))
         diag_hint(r->cc, "Compare the value explicitly, e.g. x <> 0.");
     e->type = rx_err();
-}
-
-/* ---- structural equality --------------------------------------------- */
-
-static bool list_equal(const AstList *a, const AstList *b)
-{
-    if (a->n != b->n)
-        return false;
-    for (uint32_t i = 0; i < a->n; i++)
-        if (!rx_expr_equal(a->items[i], b->items[i]))
-            return false;
-    return true;
-}
-
-bool rx_expr_equal(const AstNode *a, const AstNode *b)
-{
-    if (a == b)
-        return true;
-    if (!a || !b || a->kind != b->kind)
-        return false;
-    switch (a->kind) {
-    case AST_LITERAL: {
-        const AstLiteral *x = &a->u.literal, *y = &b->u.literal;
-        return x->lit_kind == y->lit_kind && str_eq(x->text, y->text) &&
-               x->is_negative == y->is_negative && x->unit == y->unit &&
-               x->unit_to == y->unit_to;
-    }
-    case AST_COLUMN_REF: {
-        const AstColumnRef *x = &a->u.column_ref, *y = &b->u.column_ref;
-        if (x->source || y->source)
-            return x->source == y->source && x->col == y->col &&
-                   x->depth == y->depth &&
-                   str_ieq(x->pattern_var, y->pattern_var);
-        if (x->name.n_parts != y->name.n_parts)
-            return false;
-        for (uint32_t i = 0; i < x->name.n_parts; i++)
-            if (!str_ieq(x->name.parts[i].name, y->name.parts[i].name))
-                return false;
-        return true;
-    }
-    case AST_UNARY:
-        return a->u.unary.op == b->u.unary.op &&
-               rx_expr_equal(a->u.unary.arg, b->u.unary.arg);
-    case AST_BINARY:
-        return a->u.binary.op == b->u.binary.op &&
-               rx_expr_equal(a->u.binary.left, b->u.binary.left) &&
-               rx_expr_equal(a->u.binary.right, b->u.binary.right);
-    case AST_IS:
-        return a->u.is.what == b->u.is.what &&
-               a->u.is.is_not == b->u.is.is_not &&
-               rx_expr_equal(a->u.is.arg, b->u.is.arg) &&
-               rx_expr_equal(a->u.is.rhs, b->u.is.rhs);
-    case AST_BETWEEN:
-        return a->u.between.is_not == b->u.between.is_not &&
-               rx_expr_equal(a->u.between.arg, b->u.between.arg) &&
-               rx_expr_equal(a->u.between.low, b->u.between.low) &&
-               rx_expr_equal(a->u.between.high, b->u.between.high);
-    case AST_IN_LIST:
-        return a->u.in_list.is_not == b->u.in_list.is_not &&
-               rx_expr_equal(a->u.in_list.arg, b->u.in_list.arg) &&
-               list_equal(&a->u.in_list.list, &b->u.in_list.list);
-    case AST_LIKE:
-        return a->u.like.is_not == b->u.like.is_not &&
-               a->u.like.is_similar == b->u.like.is_similar &&
-               rx_expr_equal(a->u.like.arg, b->u.like.arg) &&
-               rx_expr_equal(a->u.like.pattern, b->u.like.pattern) &&
-               rx_expr_equal(a->u.like.escape, b->u.like.escape);
-    case AST_CASE:
-        return rx_expr_equal(a->u.case_.operand, b->u.case_.operand) &&
-               list_equal(&a->u.case_.whens, &b->u.case_.whens) &&
-               rx_expr_equal(a->u.case_.else_expr, b->u.case_.else_expr);
-    case AST_WHEN:
-        return rx_expr_equal(a->u.when.cond, b->u.when.cond) &&
-               rx_expr_equal(a->u.when.result, b->u.when.result);
-    case AST_CAST:
-        return a->u.cast.is_try == b->u.cast.is_try && a->u.cast.type &&
-               b->u.cast.type &&
-               type_equal(a->u.cast.type->type, b->u.cast.type->type) &&
-               rx_expr_equal(a->u.cast.arg, b->u.cast.arg);
-    case AST_EXTRACT:
-        return a->u.extract.unit == b->u.extract.unit &&
-               rx_expr_equal(a->u.extract.arg, b->u.extract.arg);
-    case AST_FUNC_CALL: {
-        const AstFuncCall *x = &a->u.func_call, *y = &b->u.func_call;
-        if (x->over || y->over || x->filter || y->filter)
-            return false;
-        if (x->name.n_parts != y->name.n_parts ||
-            !str_ieq(x->name.parts[x->name.n_parts - 1].name,
-                     y->name.parts[y->name.n_parts - 1].name))
-            return false;
-        return x->is_distinct == y->is_distinct && x->is_star == y->is_star &&
-               x->trim_mode == y->trim_mode && list_equal(&x->args, &y->args);
-    }
-    case AST_TIME_UNIT_ARG:
-        return a->u.time_unit_arg.unit == b->u.time_unit_arg.unit;
-    case AST_ROW_CTOR:
-    case AST_ARRAY_CTOR:
-    case AST_MAP_CTOR:
-        return list_equal(&a->u.ctor.items, &b->u.ctor.items);
-    case AST_SUBSCRIPT:
-        return rx_expr_equal(a->u.subscript.base, b->u.subscript.base) &&
-               rx_expr_equal(a->u.subscript.index, b->u.subscript.index);
-    case AST_FIELD_ACCESS:
-        return str_ieq(a->u.field_access.field.name,
-                       b->u.field_access.field.name) &&
-               rx_expr_equal(a->u.field_access.base, b->u.field_access.base);
-    default:
-        return false;
-    }
 }

@@ -113,8 +113,6 @@ void rx_condition(ExprCtx *x, AstNode *e, const char *what);
  * when an argument had an error. */
 bool rx_call_args(ExprCtx *x, AstNode *call, const struct FuncInfo *f,
                   SqlType ***types_out, uint32_t *n_out);
-/* Structural equality of two typed expressions (GROUP BY matching). */
-bool rx_expr_equal(const AstNode *a, const AstNode *b);
 
 /* ---- scopes and queries (resolve_query.c) --------------------------- */
 

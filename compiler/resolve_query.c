@@ -677,7 +677,7 @@ static void check_grouped(void *ud, AstNode *e)
     if (!e || rx_is_err(e->type))
         return;
     for (uint32_t i = 0; i < g->group_by->n; i++)
-        if (rx_expr_equal(g->group_by->items[i], e))
+        if (ast_expr_equal(g->group_by->items[i], e))
             return;
     if (e->kind == AST_FUNC_CALL && e->u.func_call.func) {
         const FuncInfo *f = e->u.func_call.func;

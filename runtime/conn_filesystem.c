@@ -79,10 +79,12 @@ typedef struct FsReader {
     CsvOptions copt;
     bool ignore_errors;
     bool has_meta;
+    bool remap;         /* decode into tmp, then copy phys -> schema */
     FsMeta *meta;       /* per schema column */
     RtSchema phys;      /* the physical columns (decoder schema) */
-    uint32_t *phys_col; /* phys column i is schema column phys_col[i] */
-    Value *tmp;         /* decode row when there are metadata columns */
+    uint32_t *phys_col; /* phys column i is schema column phys_col[i],
+                           UINT32_MAX when the job does not read it */
+    Value *tmp;         /* decode row when remapping */
     bool has_pending;   /* an error to report at the next poll, after the
                               rows before it have been pushed */
     FsqlErr pending;
@@ -380,7 +382,7 @@ static void fill_meta(FsReader *r, Value *row, Arena *a)
 static int decode(FsReader *r, const char *rec, size_t len, Arena *a,
                   Value *row, char *why, size_t why_n)
 {
-    Value *dst = r->has_meta ? r->tmp : row;
+    Value *dst = r->remap ? r->tmp : row;
     int rc;
     if (r->fmt == FS_JSON) {
         JsonError e;
@@ -409,11 +411,13 @@ static int decode(FsReader *r, const char *rec, size_t len, Arena *a,
         dst[0].u.s.len = (uint32_t)len;
         rc = 0;
     }
-    if (rc == 0 && r->has_meta) {
+    if (rc == 0 && r->remap) {
         for (uint32_t i = 0; i < r->phys.n_cols; i++)
-            row[r->phys_col[i]] = r->tmp[i];
-        fill_meta(r, row, a);
+            if (r->phys_col[i] != UINT32_MAX)
+                row[r->phys_col[i]] = r->tmp[i];
     }
+    if (rc == 0 && r->has_meta)
+        fill_meta(r, row, a);
     return rc;
 }
 
@@ -621,8 +625,30 @@ static int fs_open_source(const TableDef *t, const RunCtx *ctx,
         r->phys_col[r->phys.n_cols] = c;
         r->phys.cols[r->phys.n_cols++] = s->cols[c];
     }
-    r->tmp = xcalloc(s->n_cols + 1, sizeof(Value));
-    const RtSchema *ds = r->has_meta ? &r->phys : s;
+    /* csv is positional: decode every physical column of the declared
+     * table (the job may read only some of them), then keep the ones the
+     * schema wants. */
+    if (r->fmt == FS_CSV && t->table_phys.n_cols > 0 &&
+        t->table_phys.n_cols != r->phys.n_cols) {
+        uint32_t np = t->table_phys.n_cols;
+        xfree(r->phys.cols);
+        xfree(r->phys_col);
+        r->phys.cols = xcalloc(np + 1, sizeof(RtColumn));
+        r->phys_col = xcalloc(np + 1, sizeof(uint32_t));
+        r->phys.n_cols = np;
+        for (uint32_t i = 0; i < np; i++) {
+            r->phys.cols[i] = t->table_phys.cols[i];
+            r->phys_col[i] = t->phys_to_schema[i] < 0
+                                 ? UINT32_MAX
+                                 : (uint32_t)t->phys_to_schema[i];
+        }
+        r->remap = true;
+    }
+    if (r->has_meta)
+        r->remap = true;
+    uint32_t n_tmp = s->n_cols > r->phys.n_cols ? s->n_cols : r->phys.n_cols;
+    r->tmp = xcalloc(n_tmp + 1, sizeof(Value));
+    const RtSchema *ds = r->remap ? &r->phys : s;
     if (r->fmt == FS_JSON) {
         JsonOptions jo;
         bool b;
@@ -659,9 +685,64 @@ static int fs_open_source(const TableDef *t, const RunCtx *ctx,
 
 /* ---- sink --------------------------------------------------------------- */
 
+/* Issue 8: several sinks of one job (the INSERTs of a statement set)
+ * may write the same file.  Each used to have its own FILE in append
+ * mode, and their stdio buffers reached the file at arbitrary 4 KiB
+ * boundaries, splitting lines.  Now the sinks of one file share one
+ * FsOutFile (found by device and inode after opening, so different
+ * spellings of a path are one file): every write() appends whole lines
+ * to the one stdio buffer, so lines never interleave.  Reference
+ * counted; the last close closes the FILE.  Single-threaded (the loop). */
+typedef struct FsOutFile {
+    struct FsOutFile *next;
+    FILE *f;
+    dev_t dev;
+    ino_t ino;
+    int refs;
+} FsOutFile;
+
+static FsOutFile *fs_out_files;
+
+static FsOutFile *fs_file_share(FILE *f)
+{
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0) {
+        for (FsOutFile *o = fs_out_files; o; o = o->next)
+            if (o->dev == st.st_dev && o->ino == st.st_ino) {
+                fclose(f);
+                o->refs++;
+                return o;
+            }
+    }
+    FsOutFile *n = xcalloc(1, sizeof *n);
+    n->f = f;
+    n->dev = st.st_dev;
+    n->ino = st.st_ino;
+    n->refs = 1;
+    n->next = fs_out_files;
+    fs_out_files = n;
+    return n;
+}
+
+static void fs_file_release(FsOutFile *ff)
+{
+    if (--ff->refs > 0) {
+        fflush(ff->f);
+        return;
+    }
+    for (FsOutFile **pp = &fs_out_files; *pp; pp = &(*pp)->next)
+        if (*pp == ff) {
+            *pp = ff->next;
+            break;
+        }
+    fclose(ff->f);
+    xfree(ff);
+}
+
 typedef struct FsWriter {
     SinkWriter base;
-    FILE *f;
+    FILE *f;          /* ff->f */
+    FsOutFile *ff;       /* shared with the other sinks of the same file */
     char *path;
     FsFormat fmt;
     JsonEncoder *je;
@@ -707,8 +788,8 @@ static int fs_flush(SinkWriter *w, FsqlErr *err)
 static void fs_wclose(SinkWriter *w)
 {
     FsWriter *fw = (FsWriter *)w;
-    if (fw->f)
-        fclose(fw->f);
+    if (fw->ff)
+        fs_file_release(fw->ff);
     if (fw->je)
         json_encoder_free(fw->je);
     if (fw->ce)
@@ -805,6 +886,8 @@ static int fs_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
         fs_wclose(&w->base);
         return FSQL_E_IO;
     }
+    w->ff = fs_file_share(w->f);
+    w->f = w->ff->f;
     ValueFmt vf = {ctx->tz, VALUE_STYLE_SQL, NULL};
     if (w->fmt == FS_JSON) {
         w->je = json_encoder_new(&t->schema, &vf);

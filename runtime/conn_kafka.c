@@ -760,14 +760,14 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
             return SRC_END;
     }
     if (r->fpos == r->fn) {
+        /* What is there now; never block here, other sources share the
+         * loop (kr_wait blocks when this is the only one). */
         r->fpos = 0;
         ssize_t n =
             rd_kafka_consume_batch_queue(r->q, 0, r->fetched, BATCH_ROWS);
-        if (n == 0)
-            n = rd_kafka_consume_batch_queue(r->q, 10, r->fetched, 1);
         r->fn = n > 0 ? (size_t)n : 0;
         if (r->fn == 0) {
-            *wait_ms = 0; /* we waited above */
+            *wait_ms = 10;
             return SRC_OK;
         }
     }
@@ -924,6 +924,19 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
     base->fields_nulled = nulled;
     *wait_ms = 0;
     return SRC_OK;
+}
+
+/* The loop has nothing else to do: wait on the consumer queue for up to
+ * timeout_ms; a message that arrives is kept for the next poll. */
+static void kr_wait(SourceReader *base, int64_t timeout_ms)
+{
+    KReader *r = (KReader *)base;
+    if (r->fpos < r->fn || r->n_ends)
+        return;
+    r->fpos = 0;
+    ssize_t n = rd_kafka_consume_batch_queue(
+        r->q, (int)(timeout_ms > 1000 ? 1000 : timeout_ms), r->fetched, 1);
+    r->fn = n > 0 ? (size_t)n : 0;
 }
 
 static void kr_batch_done(SourceReader *base)
@@ -1125,6 +1138,7 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
     KReader *r = xcalloc(1, sizeof *r);
     kafka_client_opened();
     r->base.v = &kr_vtbl;
+    r->base.wait = kr_wait;
     r->base.table = t;
     r->ctx = ctx;
     r->is_upsert = is_upsert;

@@ -77,6 +77,12 @@ struct SourceReader {
     uint64_t rows_read;     /* rows produced */
     uint64_t rows_skipped;  /* malformed records dropped (ignore-parse-errors) */
     uint64_t fields_nulled; /* bad values read as NULL (ignore-parse-errors) */
+    /* (Added by the kafka helper.)  Optional, NULL by default: block for
+     * up to timeout_ms or until input arrives.  When this reader is the
+     * only source still running, the loop calls it instead of sleeping,
+     * so a record wakes the job at once (the Kafka source waits on its
+     * consumer queue); with several sources the loop sleeps as usual. */
+    void (*wait)(SourceReader *r, int64_t timeout_ms);
 };
 
 /* ---- sinks ------------------------------------------------------------ */

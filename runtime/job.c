@@ -75,6 +75,11 @@ OutputFormat job_output_format(const Job *j)
     return j->cfg.output;
 }
 
+const JobConfig *job_config(const Job *j)
+{
+    return &j->cfg;
+}
+
 const Program *job_program_of(const Job *j, const OpDef *d)
 {
     for (uint32_t p = 0; p < j->n_progs; p++) {

@@ -40,11 +40,20 @@ typedef enum OutputFormat {
 /* "jsonl" ... ; false for an unknown name. */
 bool output_format_parse(const char *name, OutputFormat *out);
 
+struct RunCtx;
+struct SinkWriter;
+
 typedef struct JobConfig {
     OutputFormat output;
     FILE *out;            /* results and print sinks (stdout) */
     FILE *err_out;        /* print 'standard-error' and warnings (stderr) */
     bool install_signals; /* SIGINT/SIGTERM stop the loop */
+    /* When set, Collect writes through the writer this returns instead of
+     * the --output writer (the shell's live table, runtime/live_table.h). */
+    struct SinkWriter *(*collect_writer)(void *arg, const RtSchema *s,
+                                         bool is_updating,
+                                         const struct RunCtx *ctx);
+    void *collect_arg;
 } JobConfig;
 
 typedef struct JobStats {
@@ -100,6 +109,8 @@ void job_row_context(Job *j, const struct Batch *b, uint32_t row, char *buf,
                      size_t n);
 /* The --output form of Collect. */
 OutputFormat job_output_format(const Job *j);
+/* The job's configuration (Collect reads collect_writer). */
+const JobConfig *job_config(const Job *j);
 /* The Program an operator belongs to (for SQL positions). */
 const Program *job_program_of(const Job *j, const OpDef *d);
 /* How a TableSourceScan operator is fed: the shared reader, and which

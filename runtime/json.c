@@ -81,8 +81,8 @@ struct JsonDecoder {
     uint64_t seed;      /* odd multiplier; 0 means "probe" */
     uint32_t mask;      /* slot count - 1 */
     uint32_t shift;     /* 64 - log2(slot count) */
-    ColFast *fast;   /* n_cols conversion fast paths */
-    ShapeKey *shape; /* SHAPE_MAX remembered keys of the last line */
+    ColFast *fast;      /* n_cols conversion fast paths */
+    ShapeKey *shape;    /* SHAPE_MAX remembered keys of the last line */
     /* Per row. */
     uint32_t *seen; /* stamp of the last row that set each column */
     uint32_t stamp; /* current row's stamp */
@@ -211,8 +211,8 @@ JsonDecoder *json_decoder_new(const RtSchema *schema, const JsonOptions *opt)
         } else if (t->kind == VK_DECIMAL) {
             /* the precision and scale textconv_decimal() works with */
             f->kind = FAST_DEC;
-            f->prec = t->precision > 0 && t->precision <= 38 ? t->precision
-                                                              : 38;
+            f->prec =
+                t->precision > 0 && t->precision <= 38 ? t->precision : 38;
             f->scale = t->scale >= 0 && t->scale <= f->prec ? t->scale : 0;
         }
     }
@@ -302,10 +302,9 @@ static const char *scan_string(const char *p, const char *end, StrScan *ss,
             const __m128i bslash = _mm_set1_epi8('\\');
             const __m128i ctl = _mm_set1_epi8(0x1F);
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-            __m128i sp = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                             _mm_cmpeq_epi8(v, bslash)),
-                _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+            __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                   _mm_cmpeq_epi8(v, bslash)),
+                                      _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
             unsigned m = (unsigned)_mm_movemask_epi8(sp);
             unsigned h = (unsigned)_mm_movemask_epi8(v);
             if (m) {
@@ -1010,8 +1009,7 @@ static inline const char *decode_fast(const ColFast *f, const char *p,
 
 /* Skip a value of an unwanted field; strings and numbers inline, the
  * rest through skip_value().  NULL with *e set when malformed. */
-static inline const char *skip_field(const char *p, const char *end,
-                                     ScanErr *e)
+static inline const char *skip_field(const char *p, const char *end, ScanErr *e)
 {
     if (*p == '"') {
         StrScan ss;
@@ -1340,9 +1338,9 @@ void json_encode_row(StrBuf *out, const RtSchema *s, const Value *row)
 struct JsonEncoder {
     const RtSchema *schema; /* borrowed */
     ValueFmt fmt;
-    StrBuf keys;     /* '{"a":' ',"b":' ... concatenated */
-    size_t *key_off; /* n_cols + 1 offsets into keys */
-    int64_t day;     /* day of the last TIMESTAMP written ... */
+    StrBuf keys;      /* '{"a":' ',"b":' ... concatenated */
+    size_t *key_off;  /* n_cols + 1 offsets into keys */
+    int64_t day;      /* day of the last TIMESTAMP written ... */
     uint32_t day_len; /* ... and its text (0: none yet) */
     char day_text[TIME_FMT_TIMESTAMP_MAX];
 };
@@ -1466,10 +1464,9 @@ static char *put_json_string(char *o, const char *s, size_t n)
             const __m128i bslash = _mm_set1_epi8('\\');
             const __m128i ctl = _mm_set1_epi8(0x1F);
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            __m128i sp = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                             _mm_cmpeq_epi8(v, bslash)),
-                _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+            __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                   _mm_cmpeq_epi8(v, bslash)),
+                                      _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
             unsigned m = (unsigned)_mm_movemask_epi8(sp);
             if (m) {
                 i += (unsigned)__builtin_ctz(m);
@@ -1624,7 +1621,9 @@ void json_encoder_row(JsonEncoder *e, StrBuf *out, const Value *row)
             break;
         }
         case VK_TIMESTAMP: {
-            int prec = t->precision < 0 ? 3 : t->precision > 9 ? 9 : t->precision;
+            int prec = t->precision < 0   ? 3
+                       : t->precision > 9 ? 9
+                                          : t->precision;
             *o++ = '"';
             o = put_timestamp(e, o, v->u.i, prec);
             *o++ = '"';

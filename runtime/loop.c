@@ -197,8 +197,22 @@ int job_run(Job *j, FsqlErr *err)
             if (!pending)
                 break;
         }
-        if (produced == 0 && !j->failed)
-            sleep_ms(wait < 0 ? 0 : wait);
+        if (produced == 0 && !j->failed) {
+            /* (kafka helper) The only running source may wait on its own
+             * input instead (SourceReader.wait in connector.h). */
+            SourceReader *only = NULL;
+            uint32_t running = 0;
+            for (uint32_t i = 0; i < j->n_srcs; i++) {
+                if (!j->srcs[i].ended) {
+                    running++;
+                    only = j->srcs[i].reader;
+                }
+            }
+            if (running == 1 && only->wait)
+                only->wait(only, wait < 0 ? 0 : wait);
+            else
+                sleep_ms(wait < 0 ? 0 : wait);
+        }
     }
     /* A finished job flushes every sink (sinks with no input at all). */
     if (!j->failed && !j->stats.stopped)

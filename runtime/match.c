@@ -320,6 +320,14 @@ struct MatchEngine {
     /* recycled thread arrays */
     SpareArr *spare;
     uint32_t n_spare, cap_spare;
+    /* nodes made for the row being fed, for sharing (see node_get) */
+    struct {
+        MatchNode *n;
+        uint32_t gen;
+    } cache[256], first[64];
+    uint32_t row_gen;
+    MatchNode **held;     /* references the caches hold until row end */
+    uint32_t n_held, cap_held;
     /* results */
     const MatchNode **rows;
     uint32_t cap_rows;
@@ -352,6 +360,7 @@ void match_engine_free(MatchEngine *e)
     xfree(e->mark);
     xfree(e->out);
     xfree(e->rows);
+    xfree(e->held);
     xfree(e);
 }
 
@@ -419,6 +428,62 @@ static void node_unref(MatchEngine *e, MatchNode *n)
         e->n_nodes--;
         n = prev;
     }
+}
+
+static void hold(MatchEngine *e, MatchNode *n)
+{
+    if (e->n_held == e->cap_held) {
+        e->cap_held = e->cap_held ? e->cap_held * 2 : 64;
+        e->held = xrealloc(e->held, sizeof(MatchNode *) * e->cap_held);
+    }
+    n->refs++;
+    e->held[e->n_held++] = n;
+}
+
+static void release_held(MatchEngine *e)
+{
+    for (uint32_t i = 0; i < e->n_held; i++)
+        node_unref(e, e->held[i]);
+    e->n_held = 0;
+    e->row_gen++;
+}
+
+/* The node for (row, var) after prev - shared with an equal one made for
+ * this row by another thread or attempt.  A path is read as exactly `len`
+ * nodes back from its tail, so an attempt's first row may share the node
+ * of an older attempt whatever comes before it: the later starts of a
+ * long run of rows then share one node per row instead of holding a
+ * copy of the run each (the shared buffer of match.h).  Returns a new
+ * reference. */
+static MatchNode *node_get(MatchEngine *e, uint64_t row, uint16_t var,
+                           bool excl, MatchNode *prev, bool is_first)
+{
+    uint32_t g = e->row_gen;
+    if (is_first) {
+        uint32_t k = (uint32_t)(var * 2u + excl) & 63u;
+        MatchNode *n = e->first[k].n;
+        if (e->first[k].gen == g && n && n->row == row && n->var == var &&
+            n->is_excl == excl) {
+            n->refs++;
+            return n;
+        }
+    }
+    uintptr_t h = ((uintptr_t)prev >> 4) * 0x9E3779B1u + var * 2u + excl;
+    uint32_t k = (uint32_t)(h ^ (h >> 13)) & 255u;
+    MatchNode *n = e->cache[k].n;
+    if (e->cache[k].gen == g && n && n->row == row && n->var == var &&
+        n->is_excl == excl && n->prev == prev) {
+        n->refs++;
+        return n;
+    }
+    n = node_new(e, row, var, excl, prev);
+    e->cache[k].n = n;
+    e->cache[k].gen = g;
+    uint32_t f = (uint32_t)(var * 2u + excl) & 63u;
+    e->first[f].n = n;
+    e->first[f].gen = g;
+    hold(e, n);
+    return n;
 }
 
 /* ---- runs and attempts ---------------------------------------------------- */
@@ -624,7 +689,8 @@ static int step(MatchEngine *e, const MatchRun *run, MatchAttempt *a,
             if (ok < 0) {
                 rc = -1;
             } else if (ok) {
-                MatchNode *n = node_new(e, row, in->var, in->is_excl, t->tail);
+                MatchNode *n = node_get(e, row, in->var, in->is_excl,
+                                        t->tail, t->len == 0);
                 if (!hf)
                     e->gen++;
                 closure(e, t->pc + 1, n, t->len + 1);
@@ -806,8 +872,10 @@ int match_run_row(MatchEngine *e, MatchRun *run, uint64_t row, int64_t ts)
     for (uint32_t i = 0; i < run->n; i++) {
         MatchAttempt *a = att_at(run, i);
         if (a->n_th > 0 && a->start >= run->next_start &&
-            step(e, run, a, row) < 0)
+            step(e, run, a, row) < 0) {
+            release_held(e);
             return -1;
+        }
     }
     if (row >= run->next_start) {
         /* A new attempt: the closure at the row, then the row itself.
@@ -828,6 +896,7 @@ int match_run_row(MatchEngine *e, MatchRun *run, uint64_t row, int64_t ts)
         int rc = step(e, run, &tmp, row);
         if (rc < 0) {
             attempt_release(e, &tmp);
+            release_held(e);
             return -1;
         }
         bool decided = tmp.n_th == 0;
@@ -839,6 +908,7 @@ int match_run_row(MatchEngine *e, MatchRun *run, uint64_t row, int64_t ts)
             *a = tmp;
         }
     }
+    release_held(e);
     return drain(e, run);
 }
 

@@ -117,7 +117,9 @@ void match_nfa_dump(const MatchNfa *nfa, const char *const *var_names,
 /* One mapped row in a thread's history (shared, reference counted). */
 typedef struct MatchNode MatchNode;
 struct MatchNode {
-    MatchNode *prev;   /* the row mapped before (NULL: first of the match) */
+    MatchNode *prev;   /* the row mapped before; read only as far as the
+                          path's length (a node may be shared by an
+                          attempt that starts later) */
     uint64_t row;      /* row number in the partition */
     uint32_t refs;
     uint16_t var;
@@ -152,7 +154,8 @@ typedef struct MatchRun {
 } MatchRun;
 
 /* What the DEFINE callback sees: the thread's rows and the tentative
- * row.  Rows are walked from tail through prev (newest first). */
+ * row.  Rows are walked from tail through prev (newest first), exactly
+ * len of them: the list may go on (a shared node, see match.c). */
 typedef struct MatchView {
     const MatchRun *run;
     uint64_t start;        /* first row of the (partial) match */

@@ -77,7 +77,11 @@ typedef struct OpVtbl {
     X(WINDOW_AGGREGATE, op_window_agg_vtbl) \
     X(WINDOW_TABLE_FUNCTION, op_window_tvf_vtbl) \
     X(GROUP_AGGREGATE, op_group_agg_vtbl) \
-    X(MATCH_RECOGNIZE, op_match_vtbl) /* issue 7: op_match.c */
+    X(MATCH_RECOGNIZE, op_match_vtbl) /* issue 7: op_match.c */ \
+    X(INTERVAL_JOIN, op_interval_join_vtbl) /* issue 8 */ \
+    X(JOIN, op_join_vtbl)                   /* issue 8 */ \
+    X(SEMI_JOIN, op_semi_join_vtbl)         /* issue 8 */ \
+    X(TEMPORAL_JOIN, op_temporal_join_vtbl) /* issue 8 */
 
 #define X(k, v) extern const OpVtbl v;
 OP_IMPLS(X)

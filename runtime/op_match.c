@@ -781,8 +781,14 @@ static int engine_failed(MatchState *st)
         program_span_pos(p, st->d->skip_at, pos, sizeof pos);
     else
         snprintf(pos, sizeof pos, "<sql>");
-    return op_fail(s, FSQL_E_EVAL, "%s: runtime error: AFTER MATCH SKIP: %s",
-                   pos, e ? e : "matching failed");
+    /* the matches found so far go out first */
+    op_flush(s);
+    const OpMatchDef *d = st->d;
+    const char *clause = d->skip == MSKIP_TO_FIRST ? "TO FIRST" : "TO LAST";
+    return op_fail(s, FSQL_E_EVAL,
+                   "%s: runtime error: AFTER MATCH SKIP %s %s: %s", pos,
+                   clause, d->var_names[d->skip_var],
+                   e ? e : "matching failed");
 }
 
 /* ---- feeding ------------------------------------------------------------------ */
@@ -1003,6 +1009,16 @@ static int fire(OpState *s, MatchState *st, int64_t wm)
     s->vm.now_ms = st->now_ms;
     while (st->n_heap > 0 && st->heap[0]->ts <= wm) {
         Pending *r = heap_pop(st);
+        /* windows that closed before this row's time end first, so that
+         * results come out in event-time order whatever the batches */
+        if (st->d->within_ms >= 0 && st->n_eheap > 0 &&
+            st->eheap[0]->expiry <= r->ts) {
+            int rc = expire(st, r->ts);
+            if (rc < 0) {
+                dead_add(st, r);
+                return rc;
+            }
+        }
         int rc = feed(st, r->vals, r->hash, r->ts);
         dead_add(st, r);
         if (rc < 0)

@@ -33,8 +33,13 @@ static int sink_open(OpState *s)
     FsqlErr err;
     fsql_err_clear(&err);
     if (d->kind == OP_KIND_COLLECT) {
-        st->w = output_writer_new(&d->out, job_output_format(s->job),
-                                  d->u.sink.is_updating, ctx);
+        const JobConfig *cfg = job_config(s->job);
+        if (cfg->collect_writer)
+            st->w = cfg->collect_writer(cfg->collect_arg, &d->out,
+                                        d->u.sink.is_updating, ctx);
+        else
+            st->w = output_writer_new(&d->out, job_output_format(s->job),
+                                      d->u.sink.is_updating, ctx);
         st->identity = true;
         return FSQL_OK;
     }

@@ -42,6 +42,10 @@
     X(WINDOW_TABLE_FUNCTION, "WindowTableFunction")    /* op_window.c */ \
     X(GROUP_AGGREGATE, "GroupAggregate")               /* op_group_agg.c */ \
     X(MATCH_RECOGNIZE, "MatchRecognize")  /* issue 7: op_match.c */ \
+    X(INTERVAL_JOIN, "IntervalJoin")      /* issue 8: op_interval_join.c */ \
+    X(JOIN, "Join")                       /* issue 8: op_join.c */ \
+    X(SEMI_JOIN, "SemiJoin")              /* issue 8: op_semi_join.c */ \
+    X(TEMPORAL_JOIN, "TemporalJoin")      /* issue 8: op_temporal_join.c */ \
     X(UNSUPPORTED, "Unsupported")
 
 typedef enum OpKind {
@@ -85,6 +89,12 @@ typedef struct TableDef {
                               none (or not all key columns are in schema) */
     bool is_bounded;       /* source: ends by itself */
     unsigned roles;        /* TableRole bits */
+    /* Every physical column of the declared table, in declaration order,
+     * whatever the job reads: positional formats (csv) decode records
+     * against it.  phys_to_schema[i] is the schema column that physical
+     * column i feeds, or -1 when the job does not read it. */
+    RtSchema table_phys;
+    const int32_t *phys_to_schema;
 } TableDef;
 
 /* The value of option key, or NULL when not given (no defaults). */
@@ -312,6 +322,77 @@ typedef struct OpGroupAggDef {
 
 struct OpMatchDef; /* issue 7: runtime/match.h */
 
+/* ---- joins (issue 8; runtime/op_interval_join.c, op_join.c,
+ * op_semi_join.c, op_temporal_join.c; built by compiler/codegen_join.c) */
+
+typedef enum OpJoinType {
+    OPJ_INNER,
+    OPJ_LEFT,
+    OPJ_RIGHT,
+    OPJ_FULL
+} OpJoinType;
+
+/* Keys and residual shared by the two-input joins: left_keys is one Code
+ * over the left row, right_keys one over the right row, with one result
+ * per key, both already cast to the key's common type (so value_equal /
+ * value_hash compare them directly; a NULL key matches nothing).
+ * residual (NULL: none) is a filter over left row ++ right row. */
+typedef struct OpJoinKeysDef {
+    uint32_t n_keys;
+    const Code *left_keys;   /* NULL when n_keys == 0 */
+    const Code *right_keys;
+    const Code *residual;
+} OpJoinKeysDef;
+
+/* IntervalJoin: rows match when the keys are equal, the residual holds
+ * and lower_ms <= left.time - right.time <= upper_ms. */
+typedef struct OpIntervalJoinDef {
+    OpJoinType type;
+    OpJoinKeysDef k;
+    int32_t left_time_col;   /* in the left row */
+    int32_t right_time_col;  /* in the right row */
+    int64_t lower_ms, upper_ms;
+    bool is_proctime;
+} OpIntervalJoinDef;
+
+/* Join: regular (unbounded) equi-join with an updating output where
+ * needed; state per key bounded by state_ttl_ms. */
+typedef struct OpJoinDef {
+    OpJoinType type;
+    OpJoinKeysDef k;
+    int64_t state_ttl_ms;    /* -1: forever */
+    bool left_updating;      /* inputs carry -U/+U/-D */
+    bool right_updating;
+} OpJoinDef;
+
+typedef enum OpSemiKind { OPSEMI_SEMI, OPSEMI_ANTI, OPSEMI_MARK } OpSemiKind;
+
+/* SemiJoin (also AntiJoin, MarkJoin).  Streaming variant: two inputs,
+ * k.left_keys over the probe row, k.right_keys over the subquery row.
+ * Lookup variant (table != UINT32_MAX, one input): the probe keys are
+ * looked up in columns dim_cols[] of the table (TableDef with every
+ * column), dim_filter (NULL: none) is over the table row.  Output: the
+ * probe row (SEMI/ANTI) or probe row ++ one BOOLEAN (MARK). */
+typedef struct OpSemiJoinDef {
+    OpSemiKind kind;
+    OpJoinKeysDef k;         /* residual unused */
+    uint32_t table;          /* lookup variant: index in Program.tables */
+    const uint32_t *dim_cols;
+    const Code *dim_filter;
+    LookupCacheDef cache;
+    int64_t state_ttl_ms;
+    bool left_updating, right_updating;
+} OpSemiJoinDef;
+
+/* TemporalJoin: event-time join of each left row with the version of the
+ * right row (by primary key = the join keys) valid at left.time. */
+typedef struct OpTemporalJoinDef {
+    OpJoinType type;         /* INNER or LEFT */
+    OpJoinKeysDef k;
+    int32_t left_time_col;
+    int32_t right_time_col;
+} OpTemporalJoinDef;
+
 typedef struct OpDef {
     OpKind kind;
     uint32_t id;            /* index in Program.ops */
@@ -337,6 +418,10 @@ typedef struct OpDef {
         OpWindowTvfDef tvf;    /* WINDOW_TABLE_FUNCTION */
         OpGroupAggDef gagg;    /* GROUP_AGGREGATE */
         const struct OpMatchDef *match; /* MATCH_RECOGNIZE (issue 7) */
+        OpIntervalJoinDef ijoin;   /* INTERVAL_JOIN (issue 8) */
+        OpJoinDef join;            /* JOIN */
+        OpSemiJoinDef semi;        /* SEMI_JOIN */
+        OpTemporalJoinDef tjoin;   /* TEMPORAL_JOIN */
     } u;
 } OpDef;
 

@@ -383,7 +383,8 @@ static bool timestamp_fast(const char *p, size_t n, int64_t *out)
     uint64_t w1 = load8(p + 8);
     if (((w1 >> 16) & 0xFF) == 'T')
         w1 ^= SEP('T' ^ ' ', 2);
-    if (!word_shape(load8(p), 0x00FFFF00FFFFFFFFULL, SEP('-', 4) | SEP('-', 7)) ||
+    if (!word_shape(load8(p), 0x00FFFF00FFFFFFFFULL,
+                    SEP('-', 4) | SEP('-', 7)) ||
         !word_shape(w1, 0xFFFF00FFFF00FFFFULL, SEP(' ', 2) | SEP(':', 5)))
         return false;
     int ms = 0;

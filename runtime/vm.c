@@ -561,10 +561,89 @@ uint32_t code_builder_n_results(const CodeBuilder *b)
                        sizeof(T) * (n))                                        \
          : NULL)
 
+/* The fused form of compare op (OP__COUNT: none).  DECIMAL compares fuse
+ * only at equal scales (their aux, the scales, gives way to the target). */
+static VmOp fused_jnt(const CodeBuilder *b, const Instr *in)
+{
+    static const struct {
+        VmOp cmp, jnt;
+    } map[] = {
+        {OP_EQ_I64, OP_JNT_EQ_I64}, {OP_NE_I64, OP_JNT_NE_I64},
+        {OP_LT_I64, OP_JNT_LT_I64}, {OP_LE_I64, OP_JNT_LE_I64},
+        {OP_GT_I64, OP_JNT_GT_I64}, {OP_GE_I64, OP_JNT_GE_I64},
+        {OP_EQ_DEC, OP_JNT_EQ_DEC}, {OP_NE_DEC, OP_JNT_NE_DEC},
+        {OP_LT_DEC, OP_JNT_LT_DEC}, {OP_LE_DEC, OP_JNT_LE_DEC},
+        {OP_GT_DEC, OP_JNT_GT_DEC}, {OP_GE_DEC, OP_JNT_GE_DEC},
+        {OP_EQ_STR, OP_JNT_EQ_STR}, {OP_NE_STR, OP_JNT_NE_STR},
+    };
+    for (size_t k = 0; k < FSQL_ARRAY_LEN(map); k++) {
+        if (in->op != map[k].cmp)
+            continue;
+        if (in->op >= OP_EQ_DEC && in->op <= OP_GE_DEC &&
+            (in->aux + 1 >= b->n_ints ||
+             b->ints[in->aux] != b->ints[in->aux + 1]))
+            return OP__COUNT;
+        return map[k].jnt;
+    }
+    return OP__COUNT;
+}
+
+/* Peephole pass before the Code is copied out: a compare whose result is
+ * tested at once by JMP_IF_NOT_TRUE (CASE WHEN, a Calc's condition)
+ * becomes one fused instruction, and the jump is removed when no jump
+ * lands on it.  Jump targets are remapped; nothing else refers to
+ * instruction indexes. */
+static void fuse_jumps(CodeBuilder *b)
+{
+    uint32_t n = b->n_ins;
+    if (n < 3)
+        return;
+    bool *target = arena_zalloc(b->scratch, n + 1);
+    for (uint32_t i = 0; i < n; i++)
+        if ((op_flags[b->ins[i].op] & VMF_JUMP) && b->ins[i].aux <= n)
+            target[b->ins[i].aux] = true;
+    uint32_t *map = arena_alloc(b->scratch, sizeof(uint32_t) * (n + 1));
+    bool *drop = arena_zalloc(b->scratch, n + 1);
+    bool any = false;
+    for (uint32_t i = 0; i + 1 < n; i++) {
+        Instr *in = &b->ins[i], *j = &b->ins[i + 1];
+        if (j->op != OP_JMP_IF_NOT_TRUE || j->a != in->dst || target[i + 1])
+            continue;
+        VmOp f = fused_jnt(b, in);
+        if (f == OP__COUNT)
+            continue;
+        in->op = (uint16_t)f;
+        in->aux = j->aux;
+        drop[i + 1] = true;
+        any = true;
+        i++;
+    }
+    if (!any)
+        return;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        map[i] = k;
+        if (!drop[i])
+            k++;
+    }
+    map[n] = k;
+    k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (drop[i])
+            continue;
+        Instr in = b->ins[i];
+        if ((op_flags[in.op] & VMF_JUMP) && in.aux <= n)
+            in.aux = map[in.aux];
+        b->ins[k++] = in;
+    }
+    b->n_ins = k;
+}
+
 Code *code_builder_finish(CodeBuilder *b)
 {
     SrcSpan none = {0, 0};
     code_builder_emit(b, OP_HALT, 0, 0, 0, 0, none);
+    fuse_jumps(b);
     Code *c = ARENA_NEW(b->out, Code);
     c->n_instrs = b->n_ins;
     c->instrs = COPY_OUT(b, Instr, b->ins, b->n_ins);
@@ -964,47 +1043,6 @@ static void trace_check(void)
     vm_trace_checked = true;
 }
 
-/* DECIMAL fast paths: operands already at the result scale (or whose
- * product is), with the exact result in range; otherwise decimal.c. */
-static inline DecStatus dec_add(i128 a, int as, i128 b, int bs, int p, int s,
-                                i128 *out)
-{
-    i128 r;
-    if (as == s && bs == s && !__builtin_add_overflow(a, b, &r)) {
-        if (!decimal_fits(r, p))
-            return DEC_OVERFLOW;
-        *out = r;
-        return DEC_OK;
-    }
-    return decimal_add(a, as, b, bs, p, s, out);
-}
-
-static inline DecStatus dec_sub(i128 a, int as, i128 b, int bs, int p, int s,
-                                i128 *out)
-{
-    i128 r;
-    if (as == s && bs == s && !__builtin_sub_overflow(a, b, &r)) {
-        if (!decimal_fits(r, p))
-            return DEC_OVERFLOW;
-        *out = r;
-        return DEC_OK;
-    }
-    return decimal_sub(a, as, b, bs, p, s, out);
-}
-
-static inline DecStatus dec_mul(i128 a, int as, i128 b, int bs, int p, int s,
-                                i128 *out)
-{
-    i128 r;
-    if (as + bs == s && !__builtin_mul_overflow(a, b, &r)) {
-        if (!decimal_fits(r, p))
-            return DEC_OVERFLOW;
-        *out = r;
-        return DEC_OK;
-    }
-    return decimal_mul(a, as, b, bs, p, s, out);
-}
-
 /* DECIMAL comparison across scales without decimal.c's 256-bit path:
  * operands below 2^63 in magnitude rescaled by at most 10^18. */
 static const int64_t vm_pow10_i64[19] = {1LL,
@@ -1030,6 +1068,66 @@ static const int64_t vm_pow10_i64[19] = {1LL,
 static inline bool vm_dec_small(i128 v)
 {
     return v > -(i128)INT64_MAX && v < (i128)INT64_MAX;
+}
+
+/* decimal_fits() without the call for results below 10^18. */
+static inline bool vm_dec_fits(i128 r, int p)
+{
+    if (p < 1) /* decimal_fits() clamps the precision */
+        return decimal_fits(r, p);
+    if (p <= 18)
+        return r > -(i128)vm_pow10_i64[p] && r < (i128)vm_pow10_i64[p];
+    if (r > -(i128)vm_pow10_i64[18] && r < (i128)vm_pow10_i64[18])
+        return true;
+    return decimal_fits(r, p);
+}
+
+/* DECIMAL fast paths: operands already at the result scale (or whose
+ * product is), with the exact result in range; otherwise decimal.c. */
+static inline DecStatus dec_add(i128 a, int as, i128 b, int bs, int p, int s,
+                                i128 *out)
+{
+    i128 r;
+    if (as == s && bs == s && !__builtin_add_overflow(a, b, &r)) {
+        if (!vm_dec_fits(r, p))
+            return DEC_OVERFLOW;
+        *out = r;
+        return DEC_OK;
+    }
+    return decimal_add(a, as, b, bs, p, s, out);
+}
+
+static inline DecStatus dec_sub(i128 a, int as, i128 b, int bs, int p, int s,
+                                i128 *out)
+{
+    i128 r;
+    if (as == s && bs == s && !__builtin_sub_overflow(a, b, &r)) {
+        if (!vm_dec_fits(r, p))
+            return DEC_OVERFLOW;
+        *out = r;
+        return DEC_OK;
+    }
+    return decimal_sub(a, as, b, bs, p, s, out);
+}
+
+static inline DecStatus dec_mul(i128 a, int as, i128 b, int bs, int p, int s,
+                                i128 *out)
+{
+    i128 r;
+    if (as + bs == s && vm_dec_small(a) && vm_dec_small(b)) {
+        r = a * b; /* below 2^126: no overflow */
+        if (!vm_dec_fits(r, p))
+            return DEC_OVERFLOW;
+        *out = r;
+        return DEC_OK;
+    }
+    if (as + bs == s && !__builtin_mul_overflow(a, b, &r)) {
+        if (!vm_dec_fits(r, p))
+            return DEC_OVERFLOW;
+        *out = r;
+        return DEC_OK;
+    }
+    return decimal_mul(a, as, b, bs, p, s, out);
 }
 
 #if defined(__GNUC__) && !defined(FSQL_VM_NO_GOTO)
@@ -1074,10 +1172,14 @@ bool vm_eval(const Code *c, Value *regs, const Value *row, VmCtx *x)
     x->has_err = false;
     for (uint32_t i = 0; i < c->n_col_runs; i++) {
         const VmColRun *r = &c->col_runs[i];
-        Value *d = &regs[r->reg];
-        const Value *s = &row[r->col];
-        for (uint32_t k = 0; k < r->n; k++) /* short runs: no memcpy call */
-            d[k] = s[k];
+        if (r->n == 1) { /* short runs: no memcpy call */
+            regs[r->reg] = row[r->col];
+        } else if (r->n == 2) {
+            regs[r->reg] = row[r->col];
+            regs[r->reg + 1] = row[r->col + 1];
+        } else {
+            memcpy(&regs[r->reg], &row[r->col], sizeof(Value) * r->n);
+        }
     }
     if (c->is_trivial)
         return true;

@@ -418,6 +418,55 @@ dispatch:
     VM_CMP_STR(LE_STR, vm_str_cmp(va, vb) <= 0)
     VM_CMP_STR(GT_STR, vm_str_cmp(va, vb) > 0)
     VM_CMP_STR(GE_STR, vm_str_cmp(va, vb) >= 0)
+
+    /* ---- fused compare and branch ---- */
+#define VM_JNT(name, T, get, expr)                                             \
+    VM_CASE(name)                                                              \
+    {                                                                          \
+        const Value *va = RA, *vb = RB;                                        \
+        Value *d = RD;                                                         \
+        bool nul = va->is_null | vb->is_null;                                  \
+        T l = get(va), r = get(vb);                                            \
+        bool t = !nul && (expr);                                               \
+        d->u.i = t;                                                            \
+        d->is_null = nul;                                                      \
+        d->kind = VK_BOOL;                                                     \
+        if (!t)                                                                \
+            VM_JUMP(ip->aux);                                                  \
+        VM_NEXT();                                                             \
+    }
+#define VM_GET_I64(v) ((v)->u.i)
+#define VM_GET_DEC(v) value_get_dec(v)
+    VM_JNT(JNT_EQ_I64, int64_t, VM_GET_I64, l == r)
+    VM_JNT(JNT_NE_I64, int64_t, VM_GET_I64, l != r)
+    VM_JNT(JNT_LT_I64, int64_t, VM_GET_I64, l < r)
+    VM_JNT(JNT_LE_I64, int64_t, VM_GET_I64, l <= r)
+    VM_JNT(JNT_GT_I64, int64_t, VM_GET_I64, l > r)
+    VM_JNT(JNT_GE_I64, int64_t, VM_GET_I64, l >= r)
+    VM_JNT(JNT_EQ_DEC, i128, VM_GET_DEC, l == r)
+    VM_JNT(JNT_NE_DEC, i128, VM_GET_DEC, l != r)
+    VM_JNT(JNT_LT_DEC, i128, VM_GET_DEC, l < r)
+    VM_JNT(JNT_LE_DEC, i128, VM_GET_DEC, l <= r)
+    VM_JNT(JNT_GT_DEC, i128, VM_GET_DEC, l > r)
+    VM_JNT(JNT_GE_DEC, i128, VM_GET_DEC, l >= r)
+#undef VM_GET_I64
+#undef VM_GET_DEC
+#undef VM_JNT
+    VM_CASE(JNT_EQ_STR)
+    VM_CASE(JNT_NE_STR)
+    {
+        const Value *va = RA, *vb = RB;
+        Value *d = RD;
+        bool nul = va->is_null | vb->is_null;
+        bool t = !nul && (vm_str_eq(va, vb) == (ip->op == OP_JNT_EQ_STR));
+        d->u.i = t;
+        d->is_null = nul;
+        d->kind = VK_BOOL;
+        if (!t)
+            VM_JUMP(ip->aux);
+        VM_NEXT();
+    }
+
     VM_CASE(IS_DISTINCT)
     VM_CASE(IS_NOT_DISTINCT)
     {

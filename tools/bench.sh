@@ -802,3 +802,87 @@ else
     echo
     echo "kafka benchmark: skipped (needs kcat and $MOCK)"
 fi
+
+# ---- joins (issue 8): two JSON streams -> interval join -> blackhole ---------
+# Seed 001's reconciliation at volume: about N_JOIN pay events and N_JOIN
+# receipt events (JSON lines; a receipt within 2 s of its payment, 10% of
+# either side without a partner; both streams out of order by less than
+# their 2 s watermark delay), joined
+# with a FULL OUTER interval join bounded by 5 s into blackhole: every
+# matched pair and every padded row is produced.  events/s = rows read
+# (both sides) per wall second and per CPU second; peak RSS from
+# /usr/bin/time.  Baseline: sqlite3 doing the same join in one batch over
+# the same rows, already imported (an index on the key, then the FULL
+# JOIN counted), i.e. with no watermarks, no state expiry and no parsing.
+N_JOIN=${N_JOIN:-500000}
+if [ -x /usr/bin/time ]; then
+(
+    jb="$tmp/join"
+    mkdir -p "$jb"
+    python3 - "$N_JOIN" "$jb" <<'PY'
+import random, sys, datetime
+n, d = int(sys.argv[1]), sys.argv[2]
+rnd = random.Random(8)
+base = 1704103200000
+def ts(ms):
+    s, m = divmod(ms, 1000)
+    return datetime.datetime.utcfromtimestamp(s).strftime('%Y-%m-%d %H:%M:%S') + '.%03d' % m
+pays, recs = [], []
+t = base
+for i in range(n):
+    t += rnd.randint(0, 4)
+    if rnd.random() >= 0.1:
+        pays.append((t - rnd.randint(0, 2000), 'o%d' % i, rnd.randint(1, 100000)))
+    if rnd.random() >= 0.1:
+        recs.append((t + 1000 - rnd.randint(0, 1900), 'o%d' % i, 'wechat' if i % 2 else 'alipay'))
+with open(d + '/pay.jsonl', 'w') as f, open(d + '/pay.csv', 'w') as c:
+    for at, o, u in pays:
+        f.write('{"order_id":"%s","user_id":%d,"ts":"%s"}\n' % (o, u, ts(at)))
+        c.write('%s,%d,%d\n' % (o, u, at))
+with open(d + '/rec.jsonl', 'w') as f, open(d + '/rec.csv', 'w') as c:
+    for at, o, ch in recs:
+        f.write('{"order_id":"%s","channel":"%s","ts":"%s"}\n' % (o, ch, ts(at)))
+        c.write('%s,%s,%d\n' % (o, ch, at))
+print(len(pays) + len(recs), file=open(d + '/n', 'w'))
+PY
+    n_in=$(cat "$jb/n")
+    cat >"$jb/job.sql" <<SQL
+CREATE TABLE pay (order_id STRING, user_id BIGINT, ts TIMESTAMP(3),
+    WATERMARK FOR ts AS ts - INTERVAL '2' SECOND)
+WITH ('connector' = 'filesystem', 'path' = '$jb/pay.jsonl', 'format' = 'json');
+CREATE TABLE rec (order_id STRING, channel STRING, ts TIMESTAMP(3),
+    WATERMARK FOR ts AS ts - INTERVAL '2' SECOND)
+WITH ('connector' = 'filesystem', 'path' = '$jb/rec.jsonl', 'format' = 'json');
+CREATE TABLE out (order_id STRING, user_id BIGINT, paid_at TIMESTAMP(3),
+    channel STRING, received_at TIMESTAMP(3))
+WITH ('connector' = 'blackhole');
+INSERT INTO out
+SELECT COALESCE(p.order_id, r.order_id), p.user_id, p.ts, r.channel, r.ts
+FROM pay p FULL OUTER JOIN rec r
+  ON p.order_id = r.order_id
+ AND r.ts BETWEEN p.ts - INTERVAL '5' SECOND AND p.ts + INTERVAL '5' SECOND;
+SQL
+    echo
+    echo "join benchmark: $n_in JSON events in two files -> FULL OUTER interval join (5 s) -> blackhole, best of $RUNS runs"
+    read -r j_ms j_cpu j_kb < <(measure_cpu fsql_join "$FSQL" run -q "$jb/job.sql")
+    row "fsql: interval join -> blackhole" "$j_ms" "$j_cpu" "$n_in" "$j_kb"
+    if command -v sqlite3 >/dev/null 2>&1; then
+        sqlite3 "$jb/j.db" <<SQL
+CREATE TABLE pay (order_id TEXT, user_id INTEGER, ts INTEGER);
+CREATE TABLE rec (order_id TEXT, channel TEXT, ts INTEGER);
+.mode csv
+.import $jb/pay.csv pay
+.import $jb/rec.csv rec
+SQL
+        read -r s_ms s_cpu s_kb < <(measure_cpu sqlite_join sqlite3 "$jb/j.db" \
+            "DROP INDEX IF EXISTS rec_k; CREATE INDEX rec_k ON rec(order_id); SELECT count(*) FROM pay p FULL JOIN rec r ON p.order_id = r.order_id AND r.ts BETWEEN p.ts - 5000 AND p.ts + 5000;")
+        row "baseline: sqlite3, same join in one batch" "$s_ms" "$s_cpu" "$n_in" "$s_kb"
+        python3 -c "import sys
+f, s = float(sys.argv[1]), float(sys.argv[2])
+print('  per core: fsql / sqlite3 = %.2f' % (s / f if f > 0 else 0))" "$j_cpu" "$s_cpu"
+    fi
+)
+else
+    echo
+    echo "join benchmark: skipped (needs /usr/bin/time)"
+fi

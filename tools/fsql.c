@@ -5,7 +5,7 @@
  *   fsql explain  [-i INIT]... FILE      compile and print the plans
  *   fsql run      [-i INIT]... FILE      compile and run (runtime pending)
  *   fsql -e 'SQL'                        compile/run one text
- *   fsql shell                           interactive shell (pending)
+ *   fsql shell [-i INIT]... [-f FILE]    interactive shell (tools/shell.c)
  *   fsql tokens FILE                     debug: token dump
  *   fsql parse [--dump|--print] FILE     debug: AST dump / canonical SQL
  *
@@ -29,6 +29,7 @@
 #include "runtime/mem.h"
 #include "runtime/program.h"
 #include "runtime/str.h"
+#include "tools/shell.h"
 
 #include <errno.h>
 #include <librdkafka/rdkafka.h>
@@ -78,6 +79,7 @@ typedef struct Options {
     const char **files; /* positional files (borrowed from argv) */
     int n_files;
     const char *eval_sql; /* -e text, or NULL */
+    const char *script;   /* shell -f FILE, or NULL */
     const char *output;   /* table|changelog|jsonl|csv, NULL = default */
     bool diag_json;       /* --diag-format=json */
     bool parse_print;     /* parse --print (default --dump) */
@@ -103,7 +105,8 @@ static const char usage_text[] =
     "  explain FILE        print the optimized operator plan; runs nothing\n"
     "  validate FILE...    parse, bind and type-check each FILE; print every\n"
     "                      error as file:line:col; never connects anywhere\n"
-    "  shell               interactive SQL shell (also plain 'fsql' on a TTY)\n"
+    "  shell [-f FILE]     interactive SQL shell (also plain 'fsql' on a TTY);\n"
+    "                      reads FILE or a pipe statement by statement\n"
     "  tokens FILE         debug: print the token stream of FILE\n"
     "  parse [--dump|--print] FILE\n"
     "                      debug: print the syntax tree (--dump, default) or\n"
@@ -112,6 +115,8 @@ static const char usage_text[] =
     "Options:\n"
     "  -e SQL              compile and run the SQL text (shown in messages as\n"
     "                      <command line>)\n"
+    "  -f FILE             shell: run the statements of FILE one by one, with\n"
+    "                      plain output (no prompts, no escape codes)\n"
     "  -i FILE             init file compiled before the main file, e.g. the\n"
     "                      table DDL; may be repeated, order is kept\n"
     "  --set KEY=VALUE     session option, as SET 'KEY' = 'VALUE'; may be\n"
@@ -300,6 +305,8 @@ static void parse_args(int argc, char **argv)
         } else if ((v = long_value(argc, argv, &i, "--init")) != NULL ||
                    (v = short_value(argc, argv, &i, 'i')) != NULL) {
             opt.inits[opt.n_inits++] = v;
+        } else if ((v = short_value(argc, argv, &i, 'f')) != NULL) {
+            opt.script = v;
         } else if ((v = short_value(argc, argv, &i, 'e')) != NULL) {
             if (opt.eval_sql)
                 usage_error("option '-e' given twice");
@@ -316,6 +323,8 @@ static void parse_args(int argc, char **argv)
                         opt.files[0]);
         opt.cmd = CMD_EVAL;
     }
+    if (opt.script && opt.cmd != CMD_SHELL && opt.cmd != CMD_NONE)
+        usage_error("'-f' is an option of 'fsql shell'");
     if ((opt.parse_print) && opt.cmd != CMD_PARSE)
         usage_error("'--print' is an option of 'fsql parse'");
 }
@@ -700,9 +709,30 @@ static int cmd_parse(Source *file)
 
 static int cmd_shell(void)
 {
-    fprintf(stderr, "fsql: the interactive shell is not built yet; use "
-                    "'fsql run FILE' or 'fsql -e SQL'\n");
-    return EXIT_USAGE;
+    if (opt.n_files)
+        usage_error("'fsql shell' takes no file argument (use -f %s)",
+                    opt.files[0]);
+    ShellConfig cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.inits = opt.inits;
+    cfg.n_inits = opt.n_inits;
+    const char **keys = xmalloc(sizeof(char *) * (size_t)(opt.n_sets + 1));
+    const char **values = xmalloc(sizeof(char *) * (size_t)(opt.n_sets + 1));
+    for (int i = 0; i < opt.n_sets; i++) {
+        keys[i] = opt.sets[i].key;
+        values[i] = opt.sets[i].value;
+    }
+    cfg.set_keys = keys;
+    cfg.set_values = values;
+    cfg.n_sets = opt.n_sets;
+    cfg.script = opt.script;
+    cfg.output = opt.output;
+    cfg.diag_json = opt.diag_json;
+    cfg.use_color = opt.use_color;
+    int rc = shell_main(&cfg);
+    xfree(keys);
+    xfree(values);
+    return rc;
 }
 
 /* ---- main ------------------------------------------------------------------ */
@@ -731,7 +761,7 @@ int main(int argc, char **argv)
     parse_args(argc, argv);
     opt.use_color = want_color();
     if (opt.cmd == CMD_NONE) {
-        if (opt.n_files == 0 && isatty(STDIN_FILENO))
+        if (opt.n_files == 0 && (isatty(STDIN_FILENO) || opt.script))
             return cmd_shell();
         opt.cmd = CMD_RUN; /* `fsql < rules.sql` or `fsql -` */
     }

@@ -55,9 +55,11 @@ expect_rc 3 "explain with two files"
 run -e 'SELECT 1' validate
 expect_rc 3 "-e with a command"
 
-run shell
-expect_rc 3 "shell not built"
-expect_in "$err" "shell" "shell message"
+run shell "$T/ok.sql"
+expect_rc 3 "shell with a file argument"
+expect_in "$err" "use -f" "shell message"
+run -f "$T/ok.sql" validate "$T/ok.sql"
+expect_rc 3 "-f outside the shell"
 
 run parse --print --dump "$T/ok.sql" -i "$T/ok.sql"
 expect_rc 3 "-i with parse"

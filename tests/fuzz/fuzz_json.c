@@ -120,8 +120,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         JsonDecoder *fresh = json_decoder_new(&mixed, &o);
         for (int k = 0; k < 2; k++) {
             JsonError err2;
-            int rc2 = json_decode(k ? dj[i] : fresh, line, size, &a, back,
-                                  &err2);
+            int rc2 =
+                json_decode(k ? dj[i] : fresh, line, size, &a, back, &err2);
             if (rc2 != rc || strcmp(err.msg, err2.msg) != 0 ||
                 err.offset != err2.offset || err.col != err2.col)
                 abort();

@@ -8,7 +8,6 @@
 # rules over the local JSON file (tables.local.sql).
 . "$(dirname "$0")/lib.inc"
 kafka_init
-command -v sqlite3 >/dev/null 2>&1 || true
 s=$tmp/seed
 mkdir -p "$s/data"
 cp sql-examples/seed002/*.sql "$s/"

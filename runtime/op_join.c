@@ -1,0 +1,382 @@
+/*
+ * op_join.c - Join: a regular (unbounded) equi-join of two streams,
+ * INNER, LEFT, RIGHT or FULL OUTER, with state bounded by
+ * 'table.exec.state.ttl'.
+ *
+ * Inputs: port 0 left, port 1 right; each insert-only or updating (+I/+U
+ * add a row, -U/-D take an equal row out again).  Output: left row ++
+ * right row as a changelog, following Flink's retraction rules with the
+ * update kinds normalised to inserts and deletes:
+ *   - a row added on one side: +I [l, r] for every partner (keys equal,
+ *     residual TRUE); on an outer side with no partner: +I [l, NULL];
+ *   - the first partner of an outer-side row that was padded: -D [l,
+ *     NULL] then +I [l, r];
+ *   - a row retracted: -D [l, r] for every partner; an outer-side partner
+ *     left with none: +I [l, NULL] again; the row itself, when it was
+ *     padded: -D [l, NULL].
+ * An INNER join of two insert-only inputs emits only +I (its changelog
+ * mode is [I] in EXPLAIN); every other join is [I,UB,UA,D] and needs a
+ * sink that takes updates.  A NULL key matches nothing (outer: padded).
+ * Output rows carry no time attribute; they are stamped with the input
+ * row's watermark, and the output watermark is the minimum of the inputs.
+ *
+ * State: a JoinStore (join_store.h): every row of both sides per key,
+ * with, for outer sides, the number of partners each row has.  TTL
+ * (Flink semantics, processing time since the key was last written): a
+ * key that has not been written for state_ttl_ms is forgotten with both
+ * sides' rows - nothing is retracted, later rows of the key start afresh
+ * - either when its next row arrives or by a bounded sweep on every push
+ * and on a timer while keys are held.  Without a TTL the state grows with
+ * the number of distinct rows (EXPLAIN says so).  Once one input has
+ * ended (a bounded table read completely) and it is not an outer side,
+ * rows of the other input are joined and not kept: the bounded side is
+ * a hash table built once (a broadcast hash join).
+ */
+#include "runtime/fsql.h"
+#include "runtime/connector.h"
+#include "runtime/job.h"
+#include "runtime/join_store.h"
+#include "runtime/op.h"
+#include "runtime/value_ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SWEEP_STEP 32u
+#define SWEEP_TIMER_STEP 4096u
+#define SWEEP_INTERVAL_MS 1000
+
+typedef struct JState {
+    const OpJoinDef *d;
+    JoinStore js;
+    Value *kregs[2];
+    Value *rregs;
+    Value *keyv;
+    Value *tmp;             /* left ++ right scratch for the residual */
+    const RtType *key_types;
+    const RtType *types[2]; /* column types of each input */
+    uint32_t ncol[2];
+    bool outer[2];
+    uint64_t sweep_pos;
+    bool print_stats;
+    size_t rows_at_end;
+    bool end_seen;
+} JState;
+
+static inline bool expired(const JState *st, const JoinKey *k, int64_t now)
+{
+    return st->d->state_ttl_ms > 0 && now - k->last_ms >= st->d->state_ttl_ms;
+}
+
+static void sweep(JState *st, uint32_t n, int64_t now)
+{
+    if (st->d->state_ttl_ms <= 0 || state_table_count(st->js.keys) == 0)
+        return;
+    while (n-- > 0) {
+        JoinKey *k = state_table_next(st->js.keys, &st->sweep_pos);
+        if (!k) {
+            st->sweep_pos = 0;
+            return;
+        }
+        if (expired(st, k, now))
+            join_store_drop_all(&st->js, k);
+    }
+}
+
+static int j_open(OpState *s)
+{
+    const OpJoinDef *d = &s->def->u.join;
+    JState *st = ARENA_NEW(&s->a, JState);
+    s->priv = st;
+    st->d = d;
+    const Program *p = op_run_ctx(s)->prog;
+    for (int i = 0; i < 2; i++) {
+        const OpDef *in = &p->ops[s->def->inputs[i]];
+        st->ncol[i] = in->out.n_cols;
+        RtType *t = ARENA_NEW_ARRAY(&s->a, RtType, in->out.n_cols + 1);
+        for (uint32_t c = 0; c < in->out.n_cols; c++)
+            t[c] = in->out.cols[c].type;
+        st->types[i] = t;
+    }
+    st->outer[0] = d->type == OPJ_LEFT || d->type == OPJ_FULL;
+    st->outer[1] = d->type == OPJ_RIGHT || d->type == OPJ_FULL;
+    uint32_t nk = d->k.n_keys;
+    if (nk) {
+        st->kregs[0] = code_regs_new(&s->a, d->k.left_keys);
+        st->kregs[1] = code_regs_new(&s->a, d->k.right_keys);
+        st->key_types = d->k.left_keys->result_types;
+    }
+    if (d->k.residual)
+        st->rregs = code_regs_new(&s->a, d->k.residual);
+    st->keyv = ARENA_NEW_ARRAY(&s->a, Value, nk + 1);
+    st->tmp = ARENA_NEW_ARRAY(&s->a, Value, st->ncol[0] + st->ncol[1] + 1);
+    join_store_init(&st->js, nk, st->key_types, st->ncol[0], st->ncol[1]);
+    st->print_stats = join_stats_wanted(op_run_ctx(s)->prog);
+    return FSQL_OK;
+}
+
+/* Emit [l, r] (either may be NULL: padded) with kind k; stored values
+ * are copied into the batch arena. */
+static void emit(OpState *s, JState *st, RowKind kind, int64_t wm,
+                 const Value *l, bool l_stored, const Value *r, bool r_stored)
+{
+    uint32_t nl = st->ncol[0], nr = st->ncol[1];
+    Arena *a = job_batch_arena(s->job);
+    Value *o = op_emit_row(s, kind, wm);
+    if (!l) {
+        for (uint32_t i = 0; i < nl; i++)
+            o[i] = value_null(st->types[0][i].kind);
+    } else if (l_stored) {
+        join_store_out(o, l, nl, a);
+    } else {
+        memcpy(o, l, sizeof(Value) * nl);
+    }
+    if (!r) {
+        for (uint32_t i = 0; i < nr; i++)
+            o[nl + i] = value_null(st->types[1][i].kind);
+    } else if (r_stored) {
+        join_store_out(o + nl, r, nr, a);
+    } else {
+        memcpy(o + nl, r, sizeof(Value) * nr);
+    }
+}
+
+/* Do the row of side `side` and the stored row o (other side) match? */
+static bool matches(OpState *s, JState *st, uint8_t side, const Value *row,
+                    const JoinRow *o, bool *ok)
+{
+    *ok = true;
+    if (!st->d->k.residual)
+        return true;
+    uint32_t nl = st->ncol[0], nr = st->ncol[1];
+    const Value *ov = join_row_values(o);
+    if (side == 0) {
+        memcpy(st->tmp, row, sizeof(Value) * nl);
+        memcpy(st->tmp + nl, ov, sizeof(Value) * nr);
+    } else {
+        memcpy(st->tmp, ov, sizeof(Value) * nl);
+        memcpy(st->tmp + nl, row, sizeof(Value) * nr);
+    }
+    bool keep;
+    if (!vm_eval_filter(st->d->k.residual, st->rregs, st->tmp, &keep,
+                        &s->vm)) {
+        *ok = false;
+        return false;
+    }
+    return keep;
+}
+
+/* Has side `other` ended for good, so that rows of the opposite side
+ * need not be kept?  Only when it is not an outer side: an outer side's
+ * rows keep partner counts that later rows change.  (A bounded table
+ * joined with a stream: its rows are a hash table built once, the
+ * stream's rows pass through once it has been read.) */
+static bool final_side(const OpState *s, const JState *st, uint8_t other)
+{
+    return s->ended[other] && !st->outer[other] &&
+           st->d->state_ttl_ms <= 0;
+}
+
+static int process_row(OpState *s, JState *st, const Batch *in, uint32_t r,
+                       uint8_t side, int64_t now)
+{
+    const OpJoinDef *d = st->d;
+    const Value *row = batch_row(in, r);
+    uint8_t other = (uint8_t)(1 - side);
+    RowKind kind = (RowKind)in->kinds[r];
+    bool is_add = kind == ROW_INSERT || kind == ROW_UPDATE_AFTER;
+    int64_t wm = in->wm[r];
+    uint32_t nk = d->k.n_keys;
+    bool has_null = false;
+    if (nk) {
+        const Code *kc = side == 0 ? d->k.left_keys : d->k.right_keys;
+        if (!vm_eval_into(kc, st->kregs[side], row, st->keyv, &s->vm))
+            return op_fail_eval(s, in, r);
+        for (uint32_t i = 0; i < nk; i++)
+            has_null |= st->keyv[i].is_null;
+    }
+    const Value *lp = side == 0 ? row : NULL;
+    const Value *rp = side == 1 ? row : NULL;
+    if (has_null) {
+        if (st->outer[side])
+            emit(s, st, is_add ? ROW_INSERT : ROW_DELETE, wm, lp, false, rp,
+                 false);
+        return FSQL_OK;
+    }
+    uint64_t h = join_store_hash(&st->js, st->keyv);
+    JoinKey *k = join_store_find(&st->js, st->keyv, h);
+    if (k && expired(st, k, now)) {
+        join_store_drop_all(&st->js, k);
+        k = NULL;
+    }
+    if (is_add) {
+        if (!k)
+            k = join_store_get(&st->js, st->keyv, h);
+        k->last_ms = now;
+        int64_t n = 0;
+        for (JoinRow *o = k->head[other]; o; o = o->next) {
+            bool ok;
+            if (!matches(s, st, side, row, o, &ok)) {
+                if (!ok)
+                    return op_fail_eval(s, in, r);
+                continue;
+            }
+            const Value *ov = join_row_values(o);
+            if (st->outer[other] && o->n_match == 0)
+                emit(s, st, ROW_DELETE, wm, side == 1 ? ov : NULL, true,
+                     side == 0 ? ov : NULL, true);
+            o->n_match++;
+            n++;
+            if (side == 0)
+                emit(s, st, ROW_INSERT, wm, row, false, ov, true);
+            else
+                emit(s, st, ROW_INSERT, wm, ov, true, row, false);
+        }
+        if (n == 0 && st->outer[side])
+            emit(s, st, ROW_INSERT, wm, lp, false, rp, false);
+        if (final_side(s, st, other)) {
+            /* the other side has ended: nothing can join this row later */
+            if (k->n[0] == 0 && k->n[1] == 0)
+                join_store_drop_key(&st->js, k);
+            return FSQL_OK;
+        }
+        JoinRow *jr = join_store_add(&st->js, k, side, row);
+        jr->n_match = n;
+        return FSQL_OK;
+    }
+    /* a retraction: take one equal row out */
+    if (!k)
+        return FSQL_OK; /* never seen, or forgotten by the TTL */
+    JoinRow *mine = join_store_find_row(&st->js, k, side, row,
+                                        st->types[side]);
+    if (!mine && final_side(s, st, other)) {
+        /* not kept (arrived after the other side ended): retract its
+         * results as they were computed */
+        int64_t n = 0;
+        for (JoinRow *o = k->head[other]; o; o = o->next) {
+            bool ok;
+            if (!matches(s, st, side, row, o, &ok)) {
+                if (!ok)
+                    return op_fail_eval(s, in, r);
+                continue;
+            }
+            const Value *ov = join_row_values(o);
+            n++;
+            if (side == 0)
+                emit(s, st, ROW_DELETE, wm, row, false, ov, true);
+            else
+                emit(s, st, ROW_DELETE, wm, ov, true, row, false);
+        }
+        if (n == 0 && st->outer[side])
+            emit(s, st, ROW_DELETE, wm, lp, false, rp, false);
+        return FSQL_OK;
+    }
+    if (!mine)
+        return FSQL_OK;
+    k->last_ms = now;
+    for (JoinRow *o = k->head[other]; o; o = o->next) {
+        bool ok;
+        if (!matches(s, st, side, row, o, &ok)) {
+            if (!ok)
+                return op_fail_eval(s, in, r);
+            continue;
+        }
+        const Value *ov = join_row_values(o);
+        if (side == 0)
+            emit(s, st, ROW_DELETE, wm, row, false, ov, true);
+        else
+            emit(s, st, ROW_DELETE, wm, ov, true, row, false);
+        o->n_match--;
+        if (st->outer[other] && o->n_match == 0)
+            emit(s, st, ROW_INSERT, wm, side == 1 ? ov : NULL, true,
+                 side == 0 ? ov : NULL, true);
+    }
+    if (mine->n_match == 0 && st->outer[side])
+        emit(s, st, ROW_DELETE, wm, lp, false, rp, false);
+    join_store_remove(&st->js, mine);
+    if (k->n[0] == 0 && k->n[1] == 0)
+        join_store_drop_key(&st->js, k);
+    return FSQL_OK;
+}
+
+static int j_push(OpState *s, Batch *in, uint32_t port)
+{
+    JState *st = s->priv;
+    int64_t now = job_now_wall_ms();
+    s->vm.now_ms = now;
+    uint8_t side = port == 0 ? 0 : 1;
+    for (uint32_t r = 0; r < in->n_rows; r++) {
+        int rc = process_row(s, st, in, r, side, now);
+        if (rc < 0)
+            return rc;
+    }
+    if (st->d->state_ttl_ms > 0) {
+        sweep(st, SWEEP_STEP, now);
+        if (s->timer_ms == INT64_MAX)
+            op_set_timer(s, job_now_mono_ms() + SWEEP_INTERVAL_MS);
+    }
+    return op_flush(s);
+}
+
+static int j_watermark(OpState *s, int64_t wm, uint32_t port)
+{
+    JState *st = s->priv;
+    if (wm == WM_END && !st->end_seen) {
+        st->end_seen = true;
+        st->rows_at_end = join_store_rows(&st->js);
+    }
+    return op_default_watermark(s, wm, port);
+}
+
+static int j_timer(OpState *s, int64_t now_ms)
+{
+    JState *st = s->priv;
+    (void)now_ms;
+    sweep(st, SWEEP_TIMER_STEP, job_now_wall_ms());
+    if (state_table_count(st->js.keys) > 0 && !s->is_finished)
+        op_set_timer(s, job_now_mono_ms() + SWEEP_INTERVAL_MS);
+    return FSQL_OK;
+}
+
+static int j_finish(OpState *s, uint32_t port)
+{
+    int rc = op_default_finish(s, port);
+    if (s->is_finished)
+        op_set_timer(s, INT64_MAX);
+    return rc;
+}
+
+static void j_close(OpState *s)
+{
+    JState *st = s->priv;
+    if (!st)
+        return;
+    if (st->print_stats) {
+        const RunCtx *ctx = op_run_ctx(s);
+        fprintf(ctx->err_out ? ctx->err_out : stderr,
+                "Join#%u: rows held at end of input %zu (left %zu, right "
+                "%zu), peak %zu, keys %zu\n",
+                s->def->plan_id, st->end_seen ? st->rows_at_end : (size_t)0,
+                st->js.n_rows[0], st->js.n_rows[1], st->js.peak_rows,
+                state_table_count(st->js.keys));
+    }
+    const OpJoinDef *d = st->d;
+    if (st->kregs[0])
+        code_regs_fini(d->k.left_keys, st->kregs[0]);
+    if (st->kregs[1])
+        code_regs_fini(d->k.right_keys, st->kregs[1]);
+    if (st->rregs)
+        code_regs_fini(d->k.residual, st->rregs);
+    join_store_fini(&st->js);
+}
+
+const OpVtbl op_join_vtbl = {
+    .name = "Join",
+    .open = j_open,
+    .push = j_push,
+    .watermark = j_watermark,
+    .timer = j_timer,
+    .finish = j_finish,
+    .close = j_close,
+};

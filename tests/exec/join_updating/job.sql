@@ -1,0 +1,11 @@
+-- A regular join with an updating input: per-key counts (an unbounded
+-- GROUP BY: +I, then -U/+U as counts change) joined with a table of
+-- labels by count.  Each retraction of the left side retracts its joined
+-- row (-D) and each new count joins anew (+I); a LEFT join pads counts
+-- without a label, and the padding is retracted when the count changes.
+CREATE TABLE ev (k INT, v INT) WITH ('connector' = 'filesystem', 'path' = 'ev.jsonl', 'format' = 'json');
+CREATE TABLE lim (n BIGINT, label STRING) WITH ('connector' = 'filesystem', 'path' = 'lim.jsonl', 'format' = 'json');
+
+SELECT c.k, c.n, l.label
+FROM (SELECT k, COUNT(*) AS n FROM ev GROUP BY k) c
+LEFT JOIN lim l ON c.n = l.n;
