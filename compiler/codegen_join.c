@@ -102,8 +102,8 @@ static bool gen_keys(CompileCtx *cc, Arena *pa, const PJoinKeys *k,
         }
     }
     if (residual) {
-        o->residual = codegen_filter(cc, pa, residual,
-                                     concat_rel(cc, left, right));
+        o->residual =
+            codegen_filter(cc, pa, residual, concat_rel(cc, left, right));
         if (!o->residual)
             return false;
     }
@@ -176,10 +176,9 @@ bool codegen_join_node(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
         o->table = UINT32_MAX;
         o->left_updating = n->inputs[0]->changelog != CL_INSERT_ONLY;
         if (!j->table) {
-            o->right_updating = right && n->inputs[1]->changelog
-                                             != CL_INSERT_ONLY;
-            return gen_keys(cc, pa, &j->keys, NULL, left, right, n->at,
-                            &o->k);
+            o->right_updating =
+                right && n->inputs[1]->changelog != CL_INSERT_ONLY;
+            return gen_keys(cc, pa, &j->keys, NULL, left, right, n->at, &o->k);
         }
         /* Lookup variant: the right keys are INPUT_REFs over the table's
          * columns; the probe keys are cast to the dim columns' types. */
@@ -202,8 +201,8 @@ bool codegen_join_node(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
                 return false;
             }
             dc[i] = (uint32_t)c;
-            pk[i] = cast_to(cc, j->keys.left_keys[i],
-                            cat_col_type(t, (uint32_t)c));
+            pk[i] =
+                cast_to(cc, j->keys.left_keys[i], cat_col_type(t, (uint32_t)c));
         }
         o->dim_cols = dc;
         o->k.n_keys = nk;

@@ -948,15 +948,17 @@ static void node_attrs(Line *l, CompileCtx *cc, const PNode *n)
         if (lb != rb && !(rb ? r_outer : l_outer)) {
             strbuf_puts(l->out, rb ? "the right side" : "the left side");
             strbuf_puts(l->out, j->keys.n_keys ? " per join key" : "");
-            strbuf_puts(l->out, " (bounded: a hash table built once); rows "
-                                "of the other side only until it has been "
-                                "read");
-        } else if (j->keys.n_keys) {
-            strbuf_puts(l->out, "rows of both sides per join key");
+            strbuf_puts(l->out, " (bounded: a hash table built once, kept "
+                                "whole); rows of the other side only until "
+                                "it has been read");
         } else {
-            strbuf_puts(l->out, "all rows of both sides (no equality key)");
+            if (j->keys.n_keys)
+                strbuf_puts(l->out, "rows of both sides per join key");
+            else
+                strbuf_puts(l->out,
+                            "all rows of both sides (no equality key)");
+            put_ttl(l->out, j->state_ttl_ms);
         }
-        put_ttl(l->out, j->state_ttl_ms);
         if (n->inputs[0]->changelog == CL_INSERT_ONLY &&
             n->inputs[1]->changelog == CL_INSERT_ONLY && !lb && !rb)
             strbuf_puts(l->out, "; both inputs are append-only: a time "

@@ -277,7 +277,7 @@ static bool table_is_bounded(const CatTable *t)
         return true;
     if (is_connector(t, "datagen"))
         return table_opt(t, "number-of-rows") != NULL;
-    if (is_connector(t, "kafka")) {
+    if (is_connector(t, "kafka") || is_connector(t, "upsert-kafka")) {
         const char *m = table_opt(t, "scan.bounded.mode");
         return m && strcmp(m, "unbounded") != 0;
     }
@@ -1444,8 +1444,10 @@ static PNode *table_source(Planner *P, const CatTable *t, int32_t **map_out,
     node->u.scan.fields = fields;
     node->u.scan.is_bounded = table_is_bounded(t);
     node->is_bounded = node->u.scan.is_bounded;
+    /* The upsert-kafka source keeps the last value per key and sends
+     * retractions (-U before +U, -D): runtime/conn_upsert_kafka.c. */
     if (is_connector(t, "upsert-kafka"))
-        node->changelog = CL_UPSERT;
+        node->changelog = CL_RETRACT;
 
     Scope sc = {0};
     sc.table = t;

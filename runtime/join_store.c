@@ -27,8 +27,8 @@ typedef struct KeyCtx {
 
 static size_t row_size(const JoinStore *js, uint8_t side)
 {
-    return JOIN_ROW_HDR + sizeof(Value) * (js->n_cols[side] ? js->n_cols[side]
-                                                            : 1);
+    return JOIN_ROW_HDR +
+           sizeof(Value) * (js->n_cols[side] ? js->n_cols[side] : 1);
 }
 
 void join_store_init(JoinStore *js, uint32_t n_keys, const RtType *key_types,

@@ -37,20 +37,20 @@ typedef struct JoinRow JoinRow;
 struct JoinRow {
     JoinRow *prev, *next; /* in its key's list of its side */
     JoinKey *key;
-    int64_t time;         /* operator's use (event time) */
-    int64_t n_match;      /* operator's use (partners; -1 unknown) */
-    uint32_t aux;         /* operator's use (heap index) */
-    uint8_t side;         /* 0 left, 1 right */
-    uint8_t flags;        /* operator's use */
+    int64_t time;    /* operator's use (event time) */
+    int64_t n_match; /* operator's use (partners; -1 unknown) */
+    uint32_t aux;    /* operator's use (heap index) */
+    uint8_t side;    /* 0 left, 1 right */
+    uint8_t flags;   /* operator's use */
     /* Values follow (JOIN_ROW_VALUES) */
 };
 
 struct JoinKey {
     JoinRow *head[2];
     JoinRow *tail[2];
-    uint32_t n[2];        /* rows per side */
-    int64_t last_ms;      /* wall clock of the last write (state TTL) */
-    int64_t aux;          /* operator's use (semi join: right count) */
+    uint32_t n[2];   /* rows per side */
+    int64_t last_ms; /* wall clock of the last write (state TTL) */
+    int64_t aux;     /* operator's use (semi join: right count) */
     /* key Values follow (JOIN_KEY_VALUES) */
 };
 
@@ -72,13 +72,13 @@ typedef struct JoinSlab JoinSlab;
 typedef struct JoinStore {
     uint32_t n_keys;
     const RtType *key_types;
-    uint32_t n_cols[2];       /* Values per row of each side */
+    uint32_t n_cols[2]; /* Values per row of each side */
     StateTable *keys;
     StrPool *pool;
     JoinSlab *slabs[2];
     JoinRow *free_rows[2];
-    size_t n_rows[2];         /* rows stored now */
-    size_t peak_rows;         /* most rows stored at once (both sides) */
+    size_t n_rows[2]; /* rows stored now */
+    size_t peak_rows; /* most rows stored at once (both sides) */
     size_t slab_bytes;
 } JoinStore;
 

@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #define CELL_MAX_WIDTH 40 /* table mode: longer cells are cut with "..." */
+#define LIVE_KEEP 10000   /* append-only table mode: rows kept (the newest) */
 
 typedef struct Slot {
     char *data; /* cells: [u32 len][bytes]... (xmalloc) */
@@ -47,6 +48,8 @@ struct LiveTable {
     Slot *slots;
     uint32_t n_slots, cap_slots;
     uint32_t n_live, n_dead;
+    uint64_t n_dropped;   /* append-only: oldest rows let go (LIVE_KEEP) */
+    uint32_t first_live;  /* no live slot before this index */
     int64_t pending_slot; /* slot retracted by the last -U, or -1 */
     /* changelog / tableau */
     StrBuf pending;
@@ -319,6 +322,7 @@ static void compact(LiveTable *lt)
     }
     lt->n_slots = k;
     lt->n_dead = 0;
+    lt->first_live = 0;
 }
 
 static void table_change(LiveTable *lt, RowKind k, const char *p, uint32_t n)
@@ -328,6 +332,18 @@ static void table_change(LiveTable *lt, RowKind k, const char *p, uint32_t n)
     switch (k) {
     case ROW_INSERT:
         lt->pending_slot = -1;
+        if (!lt->is_updating && lt->n_live >= LIVE_KEEP) {
+            /* Let the oldest row go: memory stays bounded. */
+            while (lt->first_live < lt->n_slots &&
+                   !lt->slots[lt->first_live].live)
+                lt->first_live++;
+            if (lt->first_live < lt->n_slots) {
+                lt->slots[lt->first_live].live = false;
+                lt->n_live--;
+                lt->n_dead++;
+                lt->n_dropped++;
+            }
+        }
         slot_append(lt, p, n, h);
         break;
     case ROW_UPDATE_AFTER:
@@ -425,10 +441,11 @@ uint32_t live_table_render(LiveTable *lt, StrBuf *out, uint32_t width,
     start = out->len;
     put_rule(out, lt->wid, nc, false);
     LINE_END();
-    if (tail && skip) {
+    if (tail && skip + lt->n_dropped) {
+        uint64_t hidden = skip + lt->n_dropped;
         start = out->len;
-        strbuf_printf(out, "  (%u earlier row%s not shown)\n", skip,
-                      skip == 1 ? "" : "s");
+        strbuf_printf(out, "  (%llu earlier row%s not shown)\n",
+                      (unsigned long long)hidden, hidden == 1 ? "" : "s");
         LINE_END();
     }
     seen = 0;

@@ -20,7 +20,9 @@
  * used on another thread than the render functions.
  *
  * Memory: each result row of the table mode is one xmalloc'd block reused
- * when the row is updated; changelog lines wait in a buffer until taken.
+ * when the row is updated; an append-only result keeps its newest 10000
+ * rows (older ones are let go and counted as hidden).  Changelog lines
+ * wait in a buffer until taken.
  */
 #ifndef FSQL_RUNTIME_LIVE_TABLE_H
 #define FSQL_RUNTIME_LIVE_TABLE_H

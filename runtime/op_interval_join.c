@@ -63,18 +63,18 @@ typedef struct IjState {
     JoinStore js;
     Value *kregs[2];
     Value *rregs;
-    Value *keyv;            /* n_keys scratch */
+    Value *keyv; /* n_keys scratch */
     const RtType *key_types;
     Heap heap[2];
     uint32_t ncol[2];
     int32_t time_col[2];
     bool outer[2];
     int64_t delay;
-    int64_t out_wm;         /* stamp of rows emitted now */
+    int64_t out_wm; /* stamp of rows emitted now */
     bool print_stats;
     bool end_seen;
-    size_t rows_at_end;     /* rows held when end of input arrived */
-    uint64_t late_rows;     /* rows at or below their own watermark */
+    size_t rows_at_end; /* rows held when end of input arrived */
+    uint64_t late_rows; /* rows at or below their own watermark */
     uint64_t expired_unmatched;
 } IjState;
 
@@ -182,8 +182,8 @@ static int emit_joined(OpState *s, IjState *st, const Batch *in, uint32_t row,
 }
 
 /* A row of side `side` padded with NULLs for the other side. */
-static void emit_padded(OpState *s, IjState *st, uint8_t side,
-                        const Value *v, bool stored)
+static void emit_padded(OpState *s, IjState *st, uint8_t side, const Value *v,
+                        bool stored)
 {
     uint32_t nl = st->ncol[0], nr = st->ncol[1];
     const RtColumn *oc = s->def->out.cols;
@@ -348,11 +348,10 @@ static int process_row(OpState *s, IjState *st, const Batch *in, uint32_t r,
             if (o->time < lo || o->time > hi)
                 continue;
             bool m;
-            int rc = side == 0
-                         ? emit_joined(s, st, in, r, row, false,
-                                       join_row_values(o), true, &m)
-                         : emit_joined(s, st, in, r, join_row_values(o), true,
-                                       row, false, &m);
+            int rc = side == 0 ? emit_joined(s, st, in, r, row, false,
+                                             join_row_values(o), true, &m)
+                               : emit_joined(s, st, in, r, join_row_values(o),
+                                             true, row, false, &m);
             if (rc < 0)
                 return rc;
             if (m) {

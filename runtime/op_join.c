@@ -53,12 +53,13 @@ typedef struct JState {
     Value *kregs[2];
     Value *rregs;
     Value *keyv;
-    Value *tmp;             /* left ++ right scratch for the residual */
+    Value *tmp; /* left ++ right scratch for the residual */
     const RtType *key_types;
     const RtType *types[2]; /* column types of each input */
     uint32_t ncol[2];
     bool outer[2];
     uint64_t sweep_pos;
+    int64_t ttl; /* state TTL in force (-1: none) */
     bool print_stats;
     size_t rows_at_end;
     bool end_seen;
@@ -66,12 +67,12 @@ typedef struct JState {
 
 static inline bool expired(const JState *st, const JoinKey *k, int64_t now)
 {
-    return st->d->state_ttl_ms > 0 && now - k->last_ms >= st->d->state_ttl_ms;
+    return st->ttl > 0 && now - k->last_ms >= st->ttl;
 }
 
 static void sweep(JState *st, uint32_t n, int64_t now)
 {
-    if (st->d->state_ttl_ms <= 0 || state_table_count(st->js.keys) == 0)
+    if (st->ttl <= 0 || state_table_count(st->js.keys) == 0)
         return;
     while (n-- > 0) {
         JoinKey *k = state_table_next(st->js.keys, &st->sweep_pos);
@@ -101,6 +102,15 @@ static int j_open(OpState *s)
     }
     st->outer[0] = d->type == OPJ_LEFT || d->type == OPJ_FULL;
     st->outer[1] = d->type == OPJ_RIGHT || d->type == OPJ_FULL;
+    /* A bounded, inner side (a table read once) is a hash table kept
+     * whole: the TTL does not apply (EXPLAIN says so). */
+    st->ttl = d->state_ttl_ms;
+    for (int i = 0; i < 2; i++) {
+        const OpDef *in = &p->ops[s->def->inputs[i]];
+        const OpDef *other = &p->ops[s->def->inputs[1 - i]];
+        if (in->is_bounded && !other->is_bounded && !st->outer[i])
+            st->ttl = -1;
+    }
     uint32_t nk = d->k.n_keys;
     if (nk) {
         st->kregs[0] = code_regs_new(&s->a, d->k.left_keys);
@@ -159,8 +169,7 @@ static bool matches(OpState *s, JState *st, uint8_t side, const Value *row,
         memcpy(st->tmp + nl, row, sizeof(Value) * nr);
     }
     bool keep;
-    if (!vm_eval_filter(st->d->k.residual, st->rregs, st->tmp, &keep,
-                        &s->vm)) {
+    if (!vm_eval_filter(st->d->k.residual, st->rregs, st->tmp, &keep, &s->vm)) {
         *ok = false;
         return false;
     }
@@ -174,8 +183,7 @@ static bool matches(OpState *s, JState *st, uint8_t side, const Value *row,
  * stream's rows pass through once it has been read.) */
 static bool final_side(const OpState *s, const JState *st, uint8_t other)
 {
-    return s->ended[other] && !st->outer[other] &&
-           st->d->state_ttl_ms <= 0;
+    return s->ended[other] && !st->outer[other] && st->ttl <= 0;
 }
 
 static int process_row(OpState *s, JState *st, const Batch *in, uint32_t r,
@@ -248,8 +256,7 @@ static int process_row(OpState *s, JState *st, const Batch *in, uint32_t r,
     /* a retraction: take one equal row out */
     if (!k)
         return FSQL_OK; /* never seen, or forgotten by the TTL */
-    JoinRow *mine = join_store_find_row(&st->js, k, side, row,
-                                        st->types[side]);
+    JoinRow *mine = join_store_find_row(&st->js, k, side, row, st->types[side]);
     if (!mine && final_side(s, st, other)) {
         /* not kept (arrived after the other side ended): retract its
          * results as they were computed */
@@ -311,7 +318,7 @@ static int j_push(OpState *s, Batch *in, uint32_t port)
         if (rc < 0)
             return rc;
     }
-    if (st->d->state_ttl_ms > 0) {
+    if (st->ttl > 0) {
         sweep(st, SWEEP_STEP, now);
         if (s->timer_ms == INT64_MAX)
             op_set_timer(s, job_now_mono_ms() + SWEEP_INTERVAL_MS);

@@ -65,8 +65,8 @@ enum { M_FALSE = 0, M_TRUE = 1, M_NULL = 2 };
 typedef struct SjState {
     const OpSemiJoinDef *d;
     bool is_lookup;
-    uint32_t ncol;          /* probe row width */
-    const RtType *ptypes;   /* probe column types */
+    uint32_t ncol;        /* probe row width */
+    const RtType *ptypes; /* probe column types */
     Value *kregs[2];
     Value *keyv;
     /* streaming */
@@ -225,8 +225,7 @@ static int eval_key(OpState *s, SjState *st, uint8_t side, const Batch *in,
     if (!nk)
         return FSQL_OK;
     const Code *kc = side == 0 ? st->d->k.left_keys : st->d->k.right_keys;
-    if (!vm_eval_into(kc, st->kregs[side], batch_row(in, r), st->keyv,
-                      &s->vm))
+    if (!vm_eval_into(kc, st->kregs[side], batch_row(in, r), st->keyv, &s->vm))
         return op_fail_eval(s, in, r);
     for (uint32_t i = 0; i < nk; i++)
         *has_null |= st->keyv[i].is_null;
@@ -262,8 +261,8 @@ static int probe_row(OpState *s, SjState *st, const Batch *in, uint32_t r,
         return FSQL_OK;
     }
     /* a retraction: the row's result as it was emitted */
-    JoinRow *mine = k ? join_store_find_row(&st->js, k, 0, row, st->ptypes)
-                      : NULL;
+    JoinRow *mine =
+        k ? join_store_find_row(&st->js, k, 0, row, st->ptypes) : NULL;
     if (mine) {
         int old = mine->flags & 3;
         bool was = st->d->kind == OPSEMI_MARK || (mine->flags & FLAG_OUT);
@@ -370,8 +369,8 @@ static int lookup_row(OpState *s, SjState *st, Batch *in, uint32_t r,
     if (!hn) {
         LookupRows rows = {0, NULL};
         uint64_t h = st->cache ? lookup_cache_hash(st->cache, st->keyv) : 0;
-        if (!st->cache || !lookup_cache_get(st->cache, st->keyv, h, mono,
-                                            &rows)) {
+        if (!st->cache ||
+            !lookup_cache_get(st->cache, st->keyv, h, mono, &rows)) {
             FsqlErr err = {0};
             st->lookups++;
             rc = st->reader->v->get(st->reader, st->keyv, in->a, &rows, &err);

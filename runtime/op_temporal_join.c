@@ -223,8 +223,8 @@ static int eval_key(OpState *s, TjState *st, uint8_t side, const Batch *in,
     *has_null = false;
     uint32_t nk = st->d->k.n_keys;
     const Code *kc = side == 0 ? st->d->k.left_keys : st->d->k.right_keys;
-    if (nk && !vm_eval_into(kc, st->kregs[side], batch_row(in, r), st->keyv,
-                            &s->vm))
+    if (nk &&
+        !vm_eval_into(kc, st->kregs[side], batch_row(in, r), st->keyv, &s->vm))
         return op_fail_eval(s, in, r);
     for (uint32_t i = 0; i < nk; i++)
         *has_null |= st->keyv[i].is_null;

@@ -58,6 +58,7 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #define RESULT_MODE_KEY "sql-client.execution.result-mode"
 #define HISTORY_SIZE 1000
@@ -683,7 +684,7 @@ static void print_final(Shell *sh, LiveTable *lt, LiveMode mode,
         if (ls.rows == 0) {
             strbuf_puts(&b, "Empty set");
         } else {
-            live_table_render(lt, &b, 0, 0);
+            live_table_render(lt, &b, 0, 1000); /* the first/last ~1000 */
             strbuf_printf(&b, "%u row%s in set", ls.rows,
                           ls.rows == 1 ? "" : "s");
         }
@@ -1325,7 +1326,10 @@ static void edit_start(Shell *sh)
     el_set(sh->el, EL_EDITOR, "emacs");
     el_set(sh->el, EL_PROMPT, prompt_fn);
     el_set(sh->el, EL_HIST, history, sh->hist);
-    el_set(sh->el, EL_ADDFN, "fsql-complete", "complete a name", complete_fn);
+    /* The wide form: libedit keeps these pointers (the narrow form copies
+     * them and never frees the copies). */
+    el_wset(sh->el, EL_ADDFN, L"fsql-complete", L"complete a name",
+            complete_fn);
     el_set(sh->el, EL_BIND, "^I", "fsql-complete", NULL);
     el_source(sh->el, NULL); /* ~/.editrc */
 }
