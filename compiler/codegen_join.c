@@ -14,8 +14,8 @@
  * with every column of its table through the add_table callback.
  *
  * Errors: a key pair without a common type, or a join the runtime cannot
- * run (a processing-time interval join), is reported with diag_error and
- * gives false.
+ * run (a temporal join that is not INNER or LEFT), is reported with
+ * diag_error and gives false.
  */
 #include "runtime/fsql.h"
 #include "compiler/catalog.h"
@@ -138,13 +138,6 @@ bool codegen_join_node(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
         const PIntervalJoin *j = &n->u.ijoin;
         OpIntervalJoinDef *o = &d->u.ijoin;
         d->kind = OP_KIND_INTERVAL_JOIN;
-        if (j->is_proctime) {
-            diag_error(cc, DIAG_E_UNSUPPORTED, n->at,
-                       "cannot run a processing-time interval join yet");
-            diag_hint(cc, "Bound the join by event-time attributes (columns "
-                          "with a WATERMARK).");
-            return false;
-        }
         o->type = join_type(j->join_type);
         o->left_time_col = j->left_time_col;
         o->right_time_col = j->right_time_col;

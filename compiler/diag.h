@@ -65,7 +65,8 @@
     X(E_TOO_MANY_ERRORS, "compilation stopped after too many errors")       \
     X(W_UNKNOWN_HINT, "a hint fsql does not know, ignored")                  \
     X(W_PROCTIME_LOOKUP, "an event-time FOR SYSTEM_TIME AS OF on a lookup table") \
-    X(W_IGNORED, "a clause or option that is accepted but has no effect")
+    X(W_IGNORED, "a clause or option that is accepted but has no effect") \
+    X(W_MATCH_SKIP_DEFAULT, "MATCH_RECOGNIZE without AFTER MATCH SKIP")
 
 typedef enum DiagCode {
 #define X(c, d) DIAG_##c,

@@ -948,9 +948,9 @@ static void node_attrs(Line *l, CompileCtx *cc, const PNode *n)
         if (lb != rb && !(rb ? r_outer : l_outer)) {
             strbuf_puts(l->out, rb ? "the right side" : "the left side");
             strbuf_puts(l->out, j->keys.n_keys ? " per join key" : "");
-            strbuf_puts(l->out, " (bounded: a hash table built once, kept "
-                                "whole); rows of the other side only until "
-                                "it has been read");
+            strbuf_puts(l->out, " (bounded: a hash table built first, kept "
+                                "whole); rows of the other side wait until "
+                                "it has been read, then pass through");
         } else {
             if (j->keys.n_keys)
                 strbuf_puts(l->out, "rows of both sides per join key");

@@ -2547,6 +2547,16 @@ static PNode *plan_match(Planner *P, AstNode *mr, Scope *sc)
     }
     m.rows_per_match = M->rows_per_match;
     m.skip = M->skip;
+    if (M->skip == SKIP_DEFAULT && M->pattern) { /* issue 7 */
+        diag_warn(P->cc, DIAG_W_MATCH_SKIP_DEFAULT, M->pattern->at,
+                  "AFTER MATCH SKIP is not written, so the SQL standard's "
+                  "default applies: AFTER MATCH SKIP PAST LAST ROW");
+        diag_hint(P->cc, "Users of Flink's CEP library often expect the "
+                         "next match to start at the row after the previous "
+                         "match's first row; write AFTER MATCH SKIP PAST "
+                         "LAST ROW or AFTER MATCH SKIP TO NEXT ROW to say "
+                         "which one you mean.");
+    }
     m.skip_var = M->skip_var.name;
     m.pattern = pattern_of(P, M->pattern);
     m.within_ms = -1;

@@ -326,6 +326,9 @@ struct MatchEngine {
         uint32_t gen;
     } cache[256], first[64];
     uint32_t row_gen;
+    /* DEFINE results for the row being fed (history-free only) */
+    uint32_t *def_gen;
+    int8_t *def_res;
     MatchNode **held;     /* references the caches hold until row end */
     uint32_t n_held, cap_held;
     /* results */
@@ -341,6 +344,9 @@ MatchEngine *match_engine_new(const MatchEngineConf *conf)
     e->c = *conf;
     e->ins = conf->nfa->ins;
     e->mark = xcalloc(conf->nfa->n_ins + 1, sizeof(uint32_t));
+    e->def_gen = xcalloc(conf->nfa->n_vars + 1u, sizeof(uint32_t));
+    e->def_res = xcalloc(conf->nfa->n_vars + 1u, 1);
+    e->row_gen = 1;
     return e;
 }
 
@@ -361,6 +367,8 @@ void match_engine_free(MatchEngine *e)
     xfree(e->out);
     xfree(e->rows);
     xfree(e->held);
+    xfree(e->def_gen);
+    xfree(e->def_res);
     xfree(e);
 }
 
@@ -568,11 +576,31 @@ static MatchAttempt *run_push(MatchRun *run)
     return a;
 }
 
+/* Cut the node lists of attempt a at its first row: what comes before
+ * it was shared from older attempts and is no longer reachable. */
+static void cut_before_start(MatchEngine *e, MatchAttempt *a)
+{
+    for (uint32_t i = 0; i <= a->n_th; i++) {
+        MatchNode *n = i < a->n_th ? a->th[i].tail : a->cand;
+        uint32_t len = i < a->n_th ? a->th[i].len : a->cand_len;
+        if (!n || len == 0)
+            continue;
+        for (uint32_t k = 1; k < len; k++)
+            n = n->prev;
+        if (n->prev) {
+            node_unref(e, n->prev);
+            n->prev = NULL;
+        }
+    }
+}
+
 static void run_pop(MatchEngine *e, MatchRun *run)
 {
     attempt_release(e, att_at(run, 0));
     run->head = (run->head + 1) & (run->cap - 1);
     run->n--;
+    if (run->n > 0)
+        cut_before_start(e, att_at(run, 0));
     if (run->n == 0) {
         /* an idle partition gives its deque back */
         xfree(run->att);
@@ -684,8 +712,18 @@ static int step(MatchEngine *e, const MatchRun *run, MatchAttempt *a,
         MatchThread *t = &a->th[i];
         const MatchIns *in = &e->ins[t->pc];
         if (!e->cut && rc == 0 && in->op == MOP_VAR) {
-            MatchView v = {run, a->start, t->tail, t->len, row, in->var};
-            int ok = e->c.define(e->c.arg, &v);
+            int ok;
+            if (hf && e->def_gen[in->var] == e->row_gen) {
+                /* the same row, the same condition: the same answer */
+                ok = e->def_res[in->var];
+            } else {
+                MatchView v = {run, a->start, t->tail, t->len, row, in->var};
+                ok = e->c.define(e->c.arg, &v);
+                if (hf && ok >= 0) {
+                    e->def_gen[in->var] = e->row_gen;
+                    e->def_res[in->var] = (int8_t)ok;
+                }
+            }
             if (ok < 0) {
                 rc = -1;
             } else if (ok) {
@@ -861,6 +899,35 @@ int match_run_expire(MatchEngine *e, MatchRun *run, int64_t limit)
     return any ? drain(e, run) : 0;
 }
 
+/* Whether the new attempt t can be dropped because the newest earlier
+ * attempt is in the same state: no candidate in either, the same threads
+ * at the same instructions.  With conditions that read only the current
+ * row, both then accept exactly the same rows from here on, so either
+ * the earlier one matches - ending at or after this row, which AFTER
+ * MATCH SKIP PAST LAST ROW then skips - or both fail.  Not with WITHIN
+ * (the earlier window closes first), other skip modes (the later match
+ * would be reported too) or WITH UNMATCHED ROWS (t's row would be). */
+static bool merges_into_last(const MatchEngine *e, const MatchRun *run,
+                             const MatchAttempt *t)
+{
+    if (!e->c.is_history_free || e->c.within_ms >= 0 ||
+        e->c.skip != MSKIP_PAST_LAST_ROW || e->c.want_unmatched ||
+        run->n == 0 || t->has_cand)
+        return false;
+    const MatchAttempt *l = att_at(run, run->n - 1);
+    if (l->n_th != t->n_th || l->start < run->next_start)
+        return false;
+    /* an earlier candidate could end before t's row and leave t to
+     * start a match of its own after l is skipped */
+    for (uint32_t i = 0; i < run->n; i++)
+        if (att_at(run, i)->has_cand)
+            return false;
+    for (uint32_t i = 0; i < t->n_th; i++)
+        if (l->th[i].pc != t->th[i].pc)
+            return false;
+    return true;
+}
+
 int match_run_row(MatchEngine *e, MatchRun *run, uint64_t row, int64_t ts)
 {
     e->err = NULL;
@@ -902,6 +969,9 @@ int match_run_row(MatchEngine *e, MatchRun *run, uint64_t row, int64_t ts)
         bool decided = tmp.n_th == 0;
         if (decided && !tmp.has_cand && !e->c.want_unmatched) {
             /* no match from this row, and nobody asks about it */
+            attempt_release(e, &tmp);
+        } else if (merges_into_last(e, run, &tmp)) {
+            /* an earlier attempt in the same state answers for it */
             attempt_release(e, &tmp);
         } else {
             MatchAttempt *a = run_push(run);

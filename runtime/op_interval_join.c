@@ -35,6 +35,12 @@
  * way), so windows after the join see no late rows that the join itself
  * did not receive late.
  *
+ * Processing time (the bounds are on PROCTIME() columns): both
+ * watermarks are the wall clock, advanced on every push and by a 100 ms
+ * timer while rows are held, so a row waits for partners until the clock
+ * has passed its interval; unmatched rows are padded then.  No watermark
+ * is forwarded (the output has no event time) except end of input.
+ *
  * State: a JoinStore (join_store.h) of held rows per key and side, plus
  * one min-heap per side ordered by row time, which finds expired rows
  * without scanning.  Rows are freed as the watermarks advance; at end of
@@ -52,6 +58,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define PROCTIME_TICK_MS 100
 
 typedef struct Heap {
     JoinRow **a;
@@ -373,11 +381,44 @@ static int process_row(OpState *s, IjState *st, const Batch *in, uint32_t r,
     return FSQL_OK;
 }
 
+/* Processing time: both sides' "watermark" is the wall clock (a row's
+ * PROCTIME() is the time it was read), so rows wait for partners until
+ * the clock passes their interval; a timer keeps expiring them while rows
+ * are held. */
+static void proctime_tick(OpState *s, IjState *st)
+{
+    int64_t now = job_now_wall_ms() - 1;
+    for (uint32_t p = 0; p < 2; p++)
+        if (now > s->wm_in[p] && !s->ended[p])
+            advance(s, st, p, now);
+    if (join_store_rows(&st->js) > 0 && !s->is_finished)
+        op_set_timer(s, job_now_mono_ms() + PROCTIME_TICK_MS);
+    else
+        op_set_timer(s, INT64_MAX);
+}
+
+static int ij_timer(OpState *s, int64_t now_ms)
+{
+    IjState *st = s->priv;
+    (void)now_ms;
+    proctime_tick(s, st);
+    return op_flush(s);
+}
+
 static int ij_push(OpState *s, Batch *in, uint32_t port)
 {
     IjState *st = s->priv;
     uint8_t side = port == 0 ? 0 : 1;
     s->vm.now_ms = job_now_wall_ms();
+    if (st->d->is_proctime) {
+        for (uint32_t r = 0; r < in->n_rows; r++) {
+            int rc = process_row(s, st, in, r, side);
+            if (rc < 0)
+                return rc;
+        }
+        proctime_tick(s, st);
+        return op_flush(s);
+    }
     for (uint32_t r = 0; r < in->n_rows; r++) {
         if (in->wm[r] > s->wm_in[side])
             advance(s, st, side, in->wm[r]);
@@ -393,6 +434,8 @@ static int ij_push(OpState *s, Batch *in, uint32_t port)
 static int ij_watermark(OpState *s, int64_t wm, uint32_t port)
 {
     IjState *st = s->priv;
+    if (st->d->is_proctime && wm != WM_END)
+        return FSQL_OK; /* no event time: only end of input counts */
     if (port < 2 && wm > s->wm_in[port])
         advance(s, st, port, wm);
     return op_emit_watermark(s, out_wm_of(s, st));
@@ -430,5 +473,6 @@ const OpVtbl op_interval_join_vtbl = {
     .open = ij_open,
     .push = ij_push,
     .watermark = ij_watermark,
+    .timer = ij_timer,
     .close = ij_close,
 };

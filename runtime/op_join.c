@@ -30,7 +30,10 @@
  * the number of distinct rows (EXPLAIN says so).  Once one input has
  * ended (a bounded table read completely) and it is not an outer side,
  * rows of the other input are joined and not kept: the bounded side is
- * a hash table built once (a broadcast hash join).
+ * a hash table built once (a broadcast hash join).  Rows of the other
+ * input that arrive before it has ended wait (copied, in order) and are
+ * joined when it ends, so a LEFT join with a bounded table emits no
+ * padded row that a later table row would retract.
  */
 #include "runtime/fsql.h"
 #include "runtime/connector.h"
@@ -63,6 +66,12 @@ typedef struct JState {
     bool print_stats;
     size_t rows_at_end;
     bool end_seen;
+    /* Broadcast hash join: the bounded side (-1: none) is read first;
+     * rows of the other side wait in pend until it has ended. */
+    int build;
+    Batch pend;
+    Arena pend_a;
+    bool pend_used;
 } JState;
 
 static inline bool expired(const JState *st, const JoinKey *k, int64_t now)
@@ -123,7 +132,40 @@ static int j_open(OpState *s)
     st->tmp = ARENA_NEW_ARRAY(&s->a, Value, st->ncol[0] + st->ncol[1] + 1);
     join_store_init(&st->js, nk, st->key_types, st->ncol[0], st->ncol[1]);
     st->print_stats = join_stats_wanted(op_run_ctx(s)->prog);
+    /* The build side of a broadcast hash join: a bounded input that is
+     * not an outer side (INNER: the right one first). */
+    st->build = -1;
+    for (int i = 1; i >= 0 && st->build < 0; i--)
+        if (p->ops[s->def->inputs[i]].is_bounded && !st->outer[i])
+            st->build = i;
     return FSQL_OK;
+}
+
+/* Keep the rows of in (the probe side, before the build side has ended)
+ * until the build side is complete: Values copied, strings into pend_a. */
+static void pend_rows(JState *st, const Batch *in)
+{
+    Batch *b = &st->pend;
+    if (!st->pend_used) {
+        arena_init(&st->pend_a, 1 << 16);
+        batch_init(b, in->n_cols, BATCH_ROWS, &st->pend_a);
+        st->pend_used = true;
+    }
+    if (b->n_rows + in->n_rows > b->cap) {
+        uint32_t cap = b->cap;
+        while (cap < b->n_rows + in->n_rows)
+            cap *= 2;
+        b->rows = xrealloc(b->rows, sizeof(Value) * (size_t)cap * b->n_cols);
+        b->kinds = xrealloc(b->kinds, cap);
+        b->wm = xrealloc(b->wm, sizeof(int64_t) * cap);
+        b->cap = cap;
+    }
+    for (uint32_t r = 0; r < in->n_rows; r++) {
+        Value *o = batch_add(b, (RowKind)in->kinds[r], in->wm[r]);
+        const Value *v = batch_row(in, r);
+        for (uint32_t c = 0; c < in->n_cols; c++)
+            value_copy_to(&st->pend_a, &o[c], &v[c]);
+    }
 }
 
 /* Emit [l, r] (either may be NULL: padded) with kind k; stored values
@@ -183,6 +225,8 @@ static bool matches(OpState *s, JState *st, uint8_t side, const Value *row,
  * stream's rows pass through once it has been read.) */
 static bool final_side(const OpState *s, const JState *st, uint8_t other)
 {
+    if (st->pend_used && st->pend.n_rows > 0 && (int)other != st->build)
+        return false; /* its rows wait for the build side: not joined yet */
     return s->ended[other] && !st->outer[other] && st->ttl <= 0;
 }
 
@@ -313,6 +357,10 @@ static int j_push(OpState *s, Batch *in, uint32_t port)
     int64_t now = job_now_wall_ms();
     s->vm.now_ms = now;
     uint8_t side = port == 0 ? 0 : 1;
+    if (st->build >= 0 && side != st->build && !s->ended[st->build]) {
+        pend_rows(st, in);
+        return FSQL_OK;
+    }
     for (uint32_t r = 0; r < in->n_rows; r++) {
         int rc = process_row(s, st, in, r, side, now);
         if (rc < 0)
@@ -348,6 +396,27 @@ static int j_timer(OpState *s, int64_t now_ms)
 
 static int j_finish(OpState *s, uint32_t port)
 {
+    JState *st = s->priv;
+    if (st->build >= 0 && port == (uint32_t)st->build && !s->ended[port]) {
+        /* The build side is complete: join the probe rows that waited. */
+        s->ended[port] = true;
+        s->n_ended++;
+        if (st->pend_used && st->pend.n_rows) {
+            int64_t now = job_now_wall_ms();
+            uint8_t side = (uint8_t)(1 - st->build);
+            for (uint32_t r = 0; r < st->pend.n_rows; r++) {
+                int rc = process_row(s, st, &st->pend, r, side, now);
+                if (rc < 0)
+                    return rc;
+            }
+            st->pend.n_rows = 0;
+            int rc = op_flush(s);
+            if (rc < 0)
+                return rc;
+        }
+        s->ended[port] = false;
+        s->n_ended--;
+    }
     int rc = op_default_finish(s, port);
     if (s->is_finished)
         op_set_timer(s, INT64_MAX);
@@ -369,6 +438,10 @@ static void j_close(OpState *s)
                 state_table_count(st->js.keys));
     }
     const OpJoinDef *d = st->d;
+    if (st->pend_used) {
+        batch_fini(&st->pend);
+        arena_fini(&st->pend_a);
+    }
     if (st->kregs[0])
         code_regs_fini(d->k.left_keys, st->kregs[0]);
     if (st->kregs[1])

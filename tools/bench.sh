@@ -620,6 +620,83 @@ FROM tx GROUP BY user_id, t - t % 60000);"); then
     fi
 fi
 
+# ---- MATCH_RECOGNIZE: datagen -> seed 000's pattern -> blackhole -------------
+# (MATCH_RECOGNIZE helper, issue 7) Seed 000's rule - a transaction over
+# 10,000 followed by one from another location within 5 minutes, PATTERN
+# (big other) WITHIN INTERVAL '5' MINUTE per user - over MR_EVENTS
+# (default 1,000,000) transactions from fsql's generator with MR_USERS
+# users (default 1,000,000: nearly every row opens and closes its
+# partition), 10 ms apart and out of order by up to 5 s, fraud rate 5%,
+# into blackhole.  Printed: events/s per core and peak RSS, the
+# operator's figures (FSQL_MATCH_STATS), and the baseline: the same
+# datagen -> blackhole without the pattern (what the operator adds).
+# Target: >= 500,000 events/s on one core.
+MR_EVENTS=${MR_EVENTS:-1000000}
+MR_USERS=${MR_USERS:-1000000}
+mb=$tmp/match
+mkdir -p "$mb"
+mr_gen() {
+    cat <<SQL
+CREATE TEMPORARY TABLE transactions (
+    transaction_id BIGINT, user_id BIGINT, amount DECIMAL(15, 2),
+    merchant_id BIGINT, transaction_type STRING, transaction_time TIMESTAMP(3),
+    ip_address STRING, device_id STRING, location STRING,
+    WATERMARK FOR transaction_time AS transaction_time - INTERVAL '5' SECOND
+) WITH (
+    'connector' = 'datagen', 'generator' = 'transactions',
+    'number-of-rows' = '$MR_EVENTS', 'generator.users' = '$MR_USERS',
+    'generator.merchants' = '10000', 'generator.seed' = '2001',
+    'generator.start-time' = '2024-03-01 00:00:00',
+    'generator.time-step' = '10 ms', 'generator.out-of-orderness' = '5 s',
+    'generator.fraud-rate' = '0.05'
+);
+SQL
+}
+{
+    mr_gen
+    cat <<'SQL'
+CREATE TABLE out (user_id BIGINT, big_amount DECIMAL(15, 2), big_location STRING,
+    next_amount DECIMAL(15, 2), next_location STRING, next_time TIMESTAMP(3))
+WITH ('connector' = 'blackhole');
+INSERT INTO out
+SELECT user_id, big_amount, big_location, next_amount, next_location, next_time
+FROM transactions
+MATCH_RECOGNIZE (
+    PARTITION BY user_id
+    ORDER BY transaction_time
+    MEASURES big.amount AS big_amount, big.location AS big_location,
+             other.amount AS next_amount, other.location AS next_location,
+             other.transaction_time AS next_time
+    ONE ROW PER MATCH
+    AFTER MATCH SKIP PAST LAST ROW
+    PATTERN (big other) WITHIN INTERVAL '5' MINUTE
+    DEFINE big AS big.amount > 10000, other AS other.location <> big.location
+) AS alerts;
+SQL
+} >"$mb/seed000.sql"
+{
+    mr_gen
+    cat <<'SQL'
+CREATE TABLE out (user_id BIGINT, amount DECIMAL(15, 2), location STRING,
+    transaction_time TIMESTAMP(3))
+WITH ('connector' = 'blackhole');
+INSERT INTO out SELECT user_id, amount, location, transaction_time FROM transactions;
+SQL
+} >"$mb/plain.sql"
+echo
+echo "MATCH_RECOGNIZE benchmark: datagen ($MR_EVENTS transactions, $MR_USERS users, 5 s out of order) -> seed 000's pattern -> blackhole, best of $RUNS runs"
+if read -r m_ms m_cpu m_kb < <(measure_cpu match "$FSQL" run -q "$mb/seed000.sql"); then
+    row "fsql: datagen -> MATCH_RECOGNIZE -> blackhole" "$m_ms" "$m_cpu" "$MR_EVENTS" "$m_kb"
+    FSQL_MATCH_STATS=1 "$FSQL" run -q "$mb/seed000.sql" 2>&1 >/dev/null |
+        sed -n 's/^fsql: MatchRecognize#[0-9]*: /  state: /p'
+    if read -r p_ms p_cpu p_kb < <(measure_cpu match_plain "$FSQL" run -q "$mb/plain.sql"); then
+        row "baseline: datagen -> blackhole, no pattern" "$p_ms" "$p_cpu" "$MR_EVENTS" "$p_kb"
+    fi
+    python3 -c "import sys
+e = float(sys.argv[1]) / (float(sys.argv[2]) / 1000)
+print('  target >= 500,000 events/s per core: %s' % ('met' if e >= 5e5 else 'NOT met'))" "$MR_EVENTS" "$m_cpu"
+fi
+
 # ---- MySQL lookups: JSON file -> lookup join against MariaDB -> blackhole ----
 # (MySQL helper, issue 6) A private MariaDB server (tests/mysql/lib.sh; the
 # section is skipped when none can be started) holds MY_USERS (default

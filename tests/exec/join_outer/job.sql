@@ -2,8 +2,9 @@
 -- retraction rules, updates as -D/+I): an outer-side row without a
 -- partner comes out padded (+I) and is retracted (-D) when its first
 -- partner arrives; a NULL key matches nothing.  a.jsonl is read before
--- b.jsonl here (one batch each).  The stats lines: both joins keep every
--- row (no TTL, no time bound).
+-- b.jsonl here (one batch each).  The stats lines: the FULL join keeps
+-- every row (no TTL, no time bound); the RIGHT join reads a (bounded, not
+-- the outer side) first as a hash table and keeps none of b's rows.
 CREATE TABLE a (k INT, a STRING) WITH ('connector' = 'filesystem', 'path' = 'a.jsonl', 'format' = 'json');
 CREATE TABLE b (k INT, b STRING) WITH ('connector' = 'filesystem', 'path' = 'b.jsonl', 'format' = 'json');
 SET 'fsql.debug.join-stats' = 'true';
