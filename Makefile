@@ -5,6 +5,8 @@
 #   make test       install what is missing, build, run the whole test suite
 #   make demo       install what is missing, build, run the main job
 #   make asan       build with ASan+UBSan under build/asan and run the tests
+#   make valgrind   the exec, seed and plan cases and the unit tests under
+#                   valgrind's memcheck (tools/valgrind.sh; slow, not in test)
 #   make fuzz-parser  run the libFuzzer parser target (FUZZ_SECONDS=60)
 #   make fuzz-compile the same target through resolve and plan as well
 #   make bench      benchmarks (figures go to docs/benchmarks.md by hand)
@@ -27,6 +29,7 @@ endif
 PKGS := rdkafka sqlite3 libpcre2-8 nettle
 PKGS += libmariadb  # MySQL/MariaDB client (jdbc:mysql:, issue 6)
 PKGS += libedit     # line editing in fsql shell (issue 9)
+PKGS += libmicrohttpd  # --metrics-port: /metrics over HTTP (issue 10)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -60,13 +63,15 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) \
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all test test-quick demo asan deps fuzz-parser fuzz bench clean \
-        fuzz-smoke fuzz-compile \
+.PHONY: all test test-quick demo asan valgrind deps fuzz-parser fuzz bench \
+        clean fuzz-smoke fuzz-compile \
         check-style docs
 
 all: $(FSQL_BIN) $(MOCK_BIN)
 
-$(BUILD)/gen/parse.c $(BUILD)/gen/parse.h: grammar/parse.y
+# One lemon run makes both files (a grouped target, so `make -j` does not
+# run two lemons at once over the same output).
+$(BUILD)/gen/parse.c $(BUILD)/gen/parse.h &: grammar/parse.y
 	@mkdir -p $(BUILD)/gen
 	@echo "LEMON $<"
 	$(Q)cp grammar/parse.y $(BUILD)/gen/parse.y
@@ -123,6 +128,11 @@ test-quick: all $(BUILD)/bin/unit
 asan: deps
 	$(Q)ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory \
 	    BUILD=build/asan SANITIZE=1 OPT=-O1 test-quick
+
+# memcheck over tools/valgrind.sh's cases (normal build: valgrind and the
+# sanitizers do not mix).  Logs of failed cases stay under build/valgrind/.
+valgrind: all $(BUILD)/bin/unit
+	$(Q)FSQL=$(FSQL_BIN) UNIT=$(BUILD)/bin/unit tools/valgrind.sh
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -44,15 +44,15 @@ typedef struct MGen {
     const PMatch *m;
     const RelSchema *in;
     uint16_t n_vars;
-    Str *vars;              /* pattern variables (compile arena) */
+    Str *vars; /* pattern variables (compile arena) */
     bool ok;
     /* the expression being rewritten */
     bool in_define;
     uint16_t def_var;
-    bool direct;            /* current-row references stay input columns */
-    bool direct_failed;     /* direct mode met something else */
-    MatchSlot *slots;       /* compile arena while building */
-    PExpr **slot_vals;      /* value expression per slot (dedup) */
+    bool direct;        /* current-row references stay input columns */
+    bool direct_failed; /* direct mode met something else */
+    MatchSlot *slots;   /* compile arena while building */
+    PExpr **slot_vals;  /* value expression per slot (dedup) */
     uint32_t n_slots, cap_slots;
     bool is_history_free;
     bool uses_match_number;
@@ -97,8 +97,7 @@ static void vars_collect(MGen *g, const PPattern *p, uint32_t *cap)
 
 /* The variable set a qualifier names: a variable, a SUBSET, or (empty
  * name) every row.  False after reporting an unrecognized name. */
-static bool var_set(MGen *g, Str name, SrcSpan at, uint32_t *n,
-                    uint16_t **ids)
+static bool var_set(MGen *g, Str name, SrcSpan at, uint32_t *n, uint16_t **ids)
 {
     *n = 0;
     *ids = NULL;
@@ -119,7 +118,8 @@ static bool var_set(MGen *g, Str name, SrcSpan at, uint32_t *n,
         for (uint32_t k = 0; k < m->subset_n[s]; k++) {
             int32_t id = var_find(g, m->subset_vars[s][k]);
             if (id < 0) {
-                fail(g, at, "a SUBSET names a variable the pattern does not use",
+                fail(g, at,
+                     "a SUBSET names a variable the pattern does not use",
                      NULL);
                 return false;
             }
@@ -254,9 +254,8 @@ static bool value_var(MGen *g, const PExpr *e, Str *var, bool *seen,
         *seen = true;
         return true;
     }
-    if (e->kind == PE_AGG_CALL ||
-        (e->kind == PE_CALL && e->op == PO_FUNC && e->func &&
-         e->func->kind == FUNC_MATCH)) {
+    if (e->kind == PE_AGG_CALL || (e->kind == PE_CALL && e->op == PO_FUNC &&
+                                   e->func && e->func->kind == FUNC_MATCH)) {
         fail(g, e->at,
              arena_sprintf(&g->cc->a, "cannot nest \"%.*s\" inside %s",
                            (int)e->name.len, e->name.ptr, what),
@@ -273,8 +272,8 @@ static bool value_var(MGen *g, const PExpr *e, Str *var, bool *seen,
 static bool slot_value(MGen *g, MatchSlot *s, PExpr *val)
 {
     int32_t col;
-    if (pexpr_is_ref(val, &col) || (val->kind == PE_INPUT_REF &&
-                                    (col = val->idx) >= 0)) {
+    if (pexpr_is_ref(val, &col) ||
+        (val->kind == PE_INPUT_REF && (col = val->idx) >= 0)) {
         s->col = col;
         return true;
     }
@@ -352,8 +351,8 @@ static PExpr *rewrite_nav(MGen *g, const PExpr *e, const char *nm)
                 return NULL;
             if (val->n_args < 2)
                 loff = 0;
-            s.base = str_ieq_cstr(val->name, "FIRST") ? MBASE_FIRST
-                                                      : MBASE_LAST;
+            s.base =
+                str_ieq_cstr(val->name, "FIRST") ? MBASE_FIRST : MBASE_LAST;
             s.logical_off = loff;
             if (val->nav == NAV_FINAL && !g->in_define)
                 s.is_final = true;
@@ -384,8 +383,8 @@ static PExpr *rewrite_nav(MGen *g, const PExpr *e, const char *nm)
         g->direct_failed = true;
         return NULL;
     }
-    if (s.base != MBASE_CUR || s.phys_off > 0)
-        g->is_history_free = g->is_history_free && s.base == MBASE_CUR;
+    if (g->in_define && s.base != MBASE_CUR)
+        g->is_history_free = false;
     PExpr *v = (PExpr *)val;
     if (!slot_value(g, &s, v))
         return NULL;
@@ -430,7 +429,8 @@ static PExpr *rewrite_agg(MGen *g, const PExpr *e)
     if (!var_set(g, var, e->at, &s.n_vars, &ids))
         return NULL;
     s.vars = ids;
-    g->is_history_free = false;
+    if (g->in_define)
+        g->is_history_free = false;
     PExpr *key = NULL;
     if (e->n_args == 1) {
         key = e->args[0];
@@ -525,8 +525,7 @@ static PExpr *rewrite(MGen *g, const PExpr *e)
             if (strcmp(nm, "MATCH_PROCTIME") == 0)
                 return special_slot(g, e, MSLOT_PROCTIME);
             fail(g, e->at,
-                 arena_sprintf(&g->cc->a, "cannot evaluate %s yet", nm),
-                 NULL);
+                 arena_sprintf(&g->cc->a, "cannot evaluate %s yet", nm), NULL);
             return NULL;
         }
         break;
@@ -567,11 +566,8 @@ static void slots_reset(MGen *g)
 }
 
 /* Copy the slots into the Program arena and fill the schema types. */
-static const MatchSlot *slots_finish(MGen *g, RelSchema *sch,
-                                     PExpr **exprs, uint32_t n)
+static const MatchSlot *slots_finish(MGen *g, RelSchema *sch)
 {
-    (void)exprs;
-    (void)n;
     MatchSlot *out = ARENA_NEW_ARRAY(g->pa, MatchSlot, g->n_slots + 1);
     if (g->n_slots)
         memcpy(out, g->slots, sizeof(MatchSlot) * g->n_slots);
@@ -614,7 +610,7 @@ static bool gen_define(MGen *g, const PExpr *cond, uint16_t var,
     if (!r || !g->ok)
         return false;
     RelSchema *sch = ctx_schema(g);
-    out->slots = slots_finish(g, sch, &r, 1);
+    out->slots = slots_finish(g, sch);
     out->n_slots = g->n_slots;
     pexpr_for_each_ref(r, slot_types, sch);
     for (uint32_t i = 0; i < sch->n_cols; i++)
@@ -639,7 +635,7 @@ static bool gen_measures(MGen *g, MatchExprDef *out)
             return false;
     }
     RelSchema *sch = ctx_schema(g);
-    out->slots = slots_finish(g, sch, rs, m->n_measures);
+    out->slots = slots_finish(g, sch);
     out->n_slots = g->n_slots;
     for (uint32_t i = 0; i < m->n_measures; i++)
         pexpr_for_each_ref(rs[i], slot_types, sch);

@@ -252,6 +252,21 @@ static void gen_node(Gen *g, const PNode *n, OpDef *d)
         d->u.wm.interval_ms =
             setting_ms(g, "pipeline.auto-watermark-interval", 200);
         d->u.wm.is_periodic = false;
+        /* The scanned table's own options override the session's. */
+        const PNode *below = n;
+        while (below->n_inputs > 0 && below->kind != PN_TABLE_SOURCE_SCAN)
+            below = below->inputs[0];
+        if (below->kind == PN_TABLE_SOURCE_SCAN) {
+            const CatTable *t = below->u.scan.table;
+            const char *v =
+                catalog_table_option(t, "scan.watermark.idle-timeout");
+            int64_t ms;
+            if (v && option_parse_duration_ms(str_from_cstr(v), &ms))
+                d->u.wm.idle_timeout_ms = ms;
+            v = catalog_table_option(t, "scan.watermark.emit.strategy");
+            d->u.wm.is_periodic =
+                v && str_ieq(str_from_cstr(v), STR_LIT("on-periodic"));
+        }
         break;
     }
     case PN_CALC: {

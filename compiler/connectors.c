@@ -78,9 +78,9 @@
 #define WATERMARK_OPTS                                                         \
     O_ENUM("scan.watermark.emit.strategy", NULL, "on-event|on-periodic",       \
            "When watermarks are generated: after every row (on-event, the "    \
-           "default for bounded sources) or every "                            \
-           "pipeline.auto-watermark-interval (on-periodic, the default for "   \
-           "unbounded ones)."),                                                \
+           "default, so results do not depend on timing) or every "            \
+           "pipeline.auto-watermark-interval of processing time "              \
+           "(on-periodic; rows carry the watermark last emitted)."),           \
         O_DUR(                                                                 \
             "scan.watermark.idle-timeout", NULL,                               \
             "A partition or split without rows for this long stops holding "   \

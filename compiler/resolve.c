@@ -382,6 +382,7 @@ static const SetKey set_keys[] = {
     {"table.local-time-zone", SK_ZONE, NULL},
     {"table.exec.state.ttl", SK_DURATION, NULL},
     {"table.exec.source.idle-timeout", SK_DURATION, NULL},
+    {"pipeline.auto-watermark-interval", SK_DURATION, NULL},
     {"execution.checkpointing.interval", SK_DURATION, NULL},
     {"execution.checkpointing.timeout", SK_DURATION, NULL},
     {"table.exec.mini-batch.enabled", SK_BOOL, NULL},

@@ -62,6 +62,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/kafka.h"
+#include "runtime/log.h"
 
 #include <errno.h>
 #include <regex.h>
@@ -476,6 +477,22 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 {
     KReader *r = opaque;
     bool coop = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    if (log_enabled(LOG_INFO)) { /* issue 10: one line per rebalance */
+        char parts[300];
+        size_t n = 0;
+        parts[0] = '\0';
+        for (int i = 0; i < l->cnt && n < sizeof parts - 40; i++)
+            n += (size_t)snprintf(parts + n, sizeof parts - n, "%s%s[%d]",
+                                  i ? ", " : "", l->elems[i].topic,
+                                  (int)l->elems[i].partition);
+        log_info("kafka rebalance of source %s (%s): %s %d partition%s: "
+                 "%s",
+                 r->base.table->name, coop ? "cooperative" : "eager",
+                 e == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? "assigned"
+                 : rd_kafka_assignment_lost(rk)            ? "lost"
+                                                           : "revoked",
+                 l->cnt, l->cnt == 1 ? "" : "s", parts);
+    }
     if (e == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
         for (int i = 0; i < l->cnt; i++) {
             rd_kafka_topic_partition_t *tp = &l->elems[i];

@@ -4,6 +4,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/connector.h"
+#include "runtime/metrics.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -66,7 +67,12 @@ int connector_open_lookup(const TableDef *t, const LookupSpec *spec,
                             "cannot look up table \"%s\": the runtime has "
                             "no '%s' lookup source yet",
                             t->name, t->connector);
-    return c->open_lookup(t, spec, ctx, out, err);
+    int rc = c->open_lookup(t, spec, ctx, out, err);
+    /* Metrics (issue 10): time the reader's loads for the operator that
+     * is opening; the reader itself when metrics are off. */
+    if (rc == FSQL_OK && *out)
+        *out = metrics_lookup_wrap(*out);
+    return rc;
 }
 
 int table_opt_bool(const TableDef *t, const char *key, bool def, bool *out,

@@ -77,6 +77,8 @@ struct SourceReader {
     uint64_t rows_read;     /* rows produced */
     uint64_t rows_skipped;  /* malformed records dropped (ignore-parse-errors) */
     uint64_t fields_nulled; /* bad values read as NULL (ignore-parse-errors) */
+    uint64_t bytes_read;    /* record payload bytes read; 0 where a connector
+                               does not count them (metrics, issue 10) */
     /* (Added by the kafka helper.)  Optional, NULL by default: block for
      * up to timeout_ms or until input arrives.  When this reader is the
      * only source still running, the loop calls it instead of sleeping,

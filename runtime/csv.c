@@ -168,6 +168,10 @@ int csv_decode(CsvDecoder *d, const char *rec, size_t len, Arena *a,
     const char *p = rec, *end = rec + len;
     const bool quoting = !o->disable_quote_char;
     uint32_t c = 0;
+    /* Bad values are counted (or fail the record) only once the record
+     * has the right shape, so a short or long record is reported as such
+     * even when one of its fields does not convert. */
+    uint32_t nulled = 0;
     for (;;) {
         const char *fs = p; /* field start, for error offsets */
         const char *s, *e;  /* body */
@@ -261,14 +265,14 @@ int csv_decode(CsvDecoder *d, const char *rec, size_t len, Arena *a,
         }
         if (unlikely(why != NULL)) {
             int k = n > 40 ? 40 : (int)n;
-            set_err(err, (size_t)(fs - rec), (int32_t)c,
-                    "field %u (\"%s\"): \"%.*s%s\" is %s (column type %s)",
-                    c + 1, cols[c].name, k, text, n > 40 ? "..." : "", why,
-                    type_label(t));
-            if (!o->ignore_parse_errors)
-                return CSV_ERROR;
+            if (nulled == 0)
+                set_err(err, (size_t)(fs - rec), (int32_t)c,
+                        "field %u (\"%s\"): \"%.*s%s\" is %s (column type "
+                        "%s)",
+                        c + 1, cols[c].name, k, text, n > 40 ? "..." : "",
+                        why, type_label(t));
             *v = value_null(t->kind);
-            d->stats.fields_nulled++;
+            nulled++;
         }
         c++;
         if (p >= end)
@@ -280,6 +284,9 @@ int csv_decode(CsvDecoder *d, const char *rec, size_t len, Arena *a,
                 c == 1 ? "" : "s", n_cols);
         return row_bad(d);
     }
+    if (nulled && !o->ignore_parse_errors)
+        return CSV_ERROR;
+    d->stats.fields_nulled += nulled;
     d->stats.rows_ok++;
     return CSV_OK;
 }

@@ -9,6 +9,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/job_int.h"
+#include "runtime/metrics.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -345,6 +346,8 @@ Job *job_new(const Program *const *progs, uint32_t n_progs,
 
 int job_open(Job *j, FsqlErr *err)
 {
+    /* Metrics (issue 10) first, so lookups opened below are timed. */
+    metrics_job_attach(j);
     /* Readers first: a missing file is reported before anything else. */
     for (uint32_t i = 0; i < j->n_srcs; i++) {
         SharedSource *ss = &j->srcs[i];
@@ -365,7 +368,9 @@ int job_open(Job *j, FsqlErr *err)
         OpState *s = j->ops[i];
         if (!s->v->open)
             continue;
+        metrics_op_opening(j, s);
         int rc = s->v->open(s);
+        metrics_op_opened(j, s);
         if (rc < 0 || j->failed) {
             if (err)
                 *err = j->err;

@@ -48,6 +48,11 @@ typedef struct JobConfig {
     FILE *out;            /* results and print sinks (stdout) */
     FILE *err_out;        /* print 'standard-error' and warnings (stderr) */
     bool install_signals; /* SIGINT/SIGTERM stop the loop */
+    /* The caller installed its own SIGINT/SIGTERM handlers that call
+     * job_request_stop() (fsql run: second signal, shutdown timeout);
+     * job_run then installs none and does not clear an earlier stop
+     * request.  (issue 10) */
+    bool signals_external;
     /* When set, Collect writes through the writer this returns instead of
      * the --output writer (the shell's live table, runtime/live_table.h). */
     struct SinkWriter *(*collect_writer)(void *arg, const RtSchema *s,
@@ -91,6 +96,9 @@ JobStats job_stats(const Job *j);
 
 /* Ask every running job to stop (signal-safe). */
 void job_request_stop(void);
+/* Whether a stop was requested (and not cleared by a job_run that owns
+ * its signals). */
+bool job_stop_requested(void);
 
 /* ---- for operators (op.c, op_*.c) ------------------------------------ */
 

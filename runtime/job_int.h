@@ -1,6 +1,7 @@
 /*
  * job_int.h - the inside of a Job, shared by job.c (building, opening,
- * closing) and loop.c (running).  Private to those two files.
+ * closing) and loop.c (running).  Private to those two files and to
+ * metrics.c, which reads the operators and sources to render metrics.
  */
 #ifndef FSQL_RUNTIME_JOB_INT_H
 #define FSQL_RUNTIME_JOB_INT_H
@@ -46,6 +47,8 @@ struct Job {
     const Batch *cur_batch;
     uint32_t cur_row;
     JobStats stats;
+    struct JobMetrics *metrics; /* job arena; NULL when metrics are off
+                                   (issue 10, runtime/metrics.h) */
 };
 
 #endif

@@ -91,6 +91,10 @@ void lookup_cache_put(LookupCache *c, const Value *key, uint64_t h,
 void lookup_cache_release(LookupCache *c);
 
 LookupCacheStats lookup_cache_stats(const LookupCache *c);
+/* The cache most recently created on this thread, then forgets it (NULL
+ * when none since the last call): runtime/metrics.c attributes a cache
+ * to the operator that was opening.  (Added for metrics, issue 10.) */
+LookupCache *lookup_cache_take_last_new(void);
 /* "policy=clock" / "policy=lru" for stats lines. */
 const char *lookup_cache_policy_name(LookupCachePolicy p);
 

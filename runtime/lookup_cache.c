@@ -106,6 +106,16 @@ static bool kind_is_int_like(ValueKind k)
     }
 }
 
+/* The last cache created on this thread (lookup_cache_take_last_new). */
+static _Thread_local LookupCache *last_new;
+
+LookupCache *lookup_cache_take_last_new(void)
+{
+    LookupCache *c = last_new;
+    last_new = NULL;
+    return c;
+}
+
 LookupCache *lookup_cache_new(const LookupCacheDef *def, uint32_t n_keys,
                               const RtType *key_types, uint32_t n_fields,
                               const RtType *field_types,
@@ -134,6 +144,7 @@ LookupCache *lookup_cache_new(const LookupCacheDef *def, uint32_t n_keys,
         c->ring = xmalloc(c->ring_cap * sizeof(CacheEntry *));
         c->st.bytes += c->ring_cap * sizeof(CacheEntry *);
     }
+    last_new = c;
     return c;
 }
 
@@ -150,6 +161,8 @@ void lookup_cache_free(LookupCache *c)
 {
     if (!c)
         return;
+    if (last_new == c)
+        last_new = NULL;
     for (uint64_t i = 0; i <= c->mask; i++)
         free_chain(c->buckets[i]);
     free_chain(c->retired);

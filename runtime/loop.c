@@ -16,6 +16,8 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/job_int.h"
+#include "runtime/log.h"
+#include "runtime/metrics.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -27,6 +29,11 @@ static volatile sig_atomic_t stop_requested;
 void job_request_stop(void)
 {
     stop_requested = 1;
+}
+
+bool job_stop_requested(void)
+{
+    return stop_requested != 0;
 }
 
 static void on_signal(int sig)
@@ -94,6 +101,8 @@ static int source_step(Job *j, SharedSource *ss, int64_t *wait, uint32_t *rows)
     }
     /* Progress: rows, a flag, or the end (the loop must not sleep). */
     *rows = ss->batch.n_rows + (ss->batch.flags != 0) + (rc == SRC_END);
+    if (j->metrics && ss->batch.n_rows)
+        metrics_cycle_begin(j);
     if (ss->batch.n_rows || ss->batch.flags) {
         j->cur_reader = ss->reader;
         j->cur_batch = &ss->batch;
@@ -103,7 +112,10 @@ static int source_step(Job *j, SharedSource *ss, int64_t *wait, uint32_t *rows)
     }
     if (rc == SRC_END && !j->failed)
         source_end(j, ss);
+    uint32_t n_rows = ss->batch.n_rows;
     cycle_end(j, ss->reader);
+    if (j->metrics)
+        metrics_cycle_end(j, n_rows);
     if (rc == SRC_OK && ss->batch.n_rows == 0 && w < *wait)
         *wait = w;
     return j->failed ? j->err.code : FSQL_OK;
@@ -153,27 +165,85 @@ static void flush_sinks(Job *j)
     }
 }
 
+/* "job started: sources orders (kafka), sinks alerts (jdbc)" at info. */
+static void log_job_start(Job *j)
+{
+    if (!log_enabled(LOG_INFO))
+        return;
+    char buf[700];
+    size_t n = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < j->n_srcs && n < sizeof buf - 100; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s (%s%s)",
+                              i ? ", " : "sources ", j->srcs[i].table.name,
+                              j->srcs[i].table.connector,
+                              j->srcs[i].table.is_bounded ? ", bounded" : "");
+    uint32_t n_sinks = 0;
+    for (uint32_t i = 0; i < j->n_ops && n < sizeof buf - 100; i++) {
+        OpState *s = j->ops[i];
+        const char *name = NULL, *conn = NULL;
+        if (s->def->kind == OP_KIND_SINK) {
+            const Program *p = job_program_of(j, s->def);
+            name = p->tables[s->def->u.sink.table].name;
+            conn = p->tables[s->def->u.sink.table].connector;
+        } else if (s->def->kind == OP_KIND_COLLECT) {
+            name = "(select)";
+            conn = "stdout";
+        } else {
+            continue;
+        }
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s (%s)",
+                              n_sinks ? ", " : n ? "; sinks " : "sinks ",
+                              name, conn);
+        n_sinks++;
+    }
+    log_info("job started: %u statement%s, %u operators; %s", j->n_progs,
+             j->n_progs == 1 ? "" : "s", j->n_ops, buf);
+}
+
 int job_run(Job *j, FsqlErr *err)
 {
     struct sigaction sa, old_int, old_term;
-    if (j->cfg.install_signals) {
+    bool own_signals = j->cfg.install_signals && !j->cfg.signals_external;
+    if (own_signals) {
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_signal;
         sigemptyset(&sa.sa_mask);
         sigaction(SIGINT, &sa, &old_int);
         sigaction(SIGTERM, &sa, &old_term);
     }
-    stop_requested = 0;
+    if (!j->cfg.signals_external)
+        stop_requested = 0;
     struct timespec c0, c1;
     clock_gettime(CLOCK_MONOTONIC, &c0);
+    log_job_start(j);
+    metrics_job_started(j);
 
     start_values(j);
     while (!j->failed) {
         if (stop_requested) {
+            /* Graceful shutdown (issue 10).  The loop is synchronous, so
+             * no row is in flight here: every batch a source produced
+             * has been pushed through the graph to the sinks.  Sources
+             * are polled no more (their readers close, committing Kafka
+             * offsets, in job_free).  Operator state (open windows,
+             * partial matches) is left as it is, not fired. */
             j->stats.stopped = true;
+            log_info("shutdown: stop requested; sources stopped, no rows "
+                     "in flight");
+            metrics_job_stopping(j);
+            /* FINAL CHECKPOINT GOES HERE (issue 10, items 1-2): snapshot
+             * operator state and source offsets now, with the sinks'
+             * pre-commit (flush), then commit the sinks' transactions
+             * with it below.  Its duration counts against
+             * --shutdown-timeout like the rest. */
             flush_sinks(j);
+            log_info("shutdown: sinks flushed%s",
+                     j->failed ? " (with an error)" : "");
             break;
         }
+        if (j->metrics)
+            metrics_job_tick(j);
         uint32_t active = 0, produced = 0;
         int64_t wait = 100;
         for (uint32_t i = 0; i < j->n_srcs && !j->failed; i++) {
@@ -221,7 +291,16 @@ int job_run(Job *j, FsqlErr *err)
     clock_gettime(CLOCK_MONOTONIC, &c1);
     j->stats.seconds = (double)(c1.tv_sec - c0.tv_sec) +
                        (double)(c1.tv_nsec - c0.tv_nsec) / 1e9;
-    if (j->cfg.install_signals) {
+    metrics_job_ended(j);
+    /* The caller reports the error itself ("fsql: <message>"); the
+     * timestamped line is added only when info lines are wanted. */
+    if (j->failed && log_enabled(LOG_INFO))
+        log_write(LOG_ERROR, "job failed after %.3f s: %s", j->stats.seconds,
+                  j->err.msg);
+    else
+        log_info("job %s after %.3f s", j->stats.stopped ? "stopped" : "ended",
+                 j->stats.seconds);
+    if (own_signals) {
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
     }

@@ -309,13 +309,13 @@ struct MatchEngine {
     MatchNode *free_nodes;
     size_t n_nodes, peak_nodes, n_slabs;
     /* closure */
-    uint32_t *mark;       /* per instruction: generation of last visit */
+    uint32_t *mark; /* per instruction: generation of last visit */
     uint32_t gen;
-    bool cut;             /* MATCH reached in this step */
-    MatchAttempt *cur;    /* attempt being stepped */
+    bool cut;          /* MATCH reached in this step */
+    MatchAttempt *cur; /* attempt being stepped */
     bool at_end;
-    uint64_t pos;         /* position (rows before it consumed) */
-    MatchThread *out;     /* threads queued by this step */
+    uint64_t pos;     /* position (rows before it consumed) */
+    MatchThread *out; /* threads queued by this step */
     uint32_t n_out, cap_out;
     /* recycled thread arrays */
     SpareArr *spare;
@@ -329,7 +329,7 @@ struct MatchEngine {
     /* DEFINE results for the row being fed (history-free only) */
     uint32_t *def_gen;
     int8_t *def_res;
-    MatchNode **held;     /* references the caches hold until row end */
+    MatchNode **held; /* references the caches hold until row end */
     uint32_t n_held, cap_held;
     /* results */
     const MatchNode **rows;
@@ -622,8 +622,7 @@ int64_t match_run_min_ts(const MatchRun *run)
 
 /* ---- stepping ---------------------------------------------------------------- */
 
-static void out_push(MatchEngine *e, uint32_t pc, MatchNode *tail,
-                     uint32_t len)
+static void out_push(MatchEngine *e, uint32_t pc, MatchNode *tail, uint32_t len)
 {
     if (e->n_out == e->cap_out) {
         e->cap_out = e->cap_out ? e->cap_out * 2 : 64;
@@ -637,8 +636,7 @@ static void out_push(MatchEngine *e, uint32_t pc, MatchNode *tail,
 }
 
 /* The epsilon closure from pc, in priority order (see the header). */
-static void closure(MatchEngine *e, uint32_t pc, MatchNode *tail,
-                    uint32_t len)
+static void closure(MatchEngine *e, uint32_t pc, MatchNode *tail, uint32_t len)
 {
     for (;;) {
         if (e->cut || e->mark[pc] == e->gen)
@@ -727,8 +725,8 @@ static int step(MatchEngine *e, const MatchRun *run, MatchAttempt *a,
             if (ok < 0) {
                 rc = -1;
             } else if (ok) {
-                MatchNode *n = node_get(e, row, in->var, in->is_excl,
-                                        t->tail, t->len == 0);
+                MatchNode *n = node_get(e, row, in->var, in->is_excl, t->tail,
+                                        t->len == 0);
                 if (!hf)
                     e->gen++;
                 closure(e, t->pc + 1, n, t->len + 1);

@@ -66,10 +66,10 @@ typedef enum MatchPatKind {
 typedef struct MatchPat MatchPat;
 struct MatchPat {
     MatchPatKind kind;
-    uint16_t var;          /* MPAT_VAR: variable number */
+    uint16_t var; /* MPAT_VAR: variable number */
     uint32_t n_items;
     MatchPat **items;
-    int32_t min, max;      /* quantifier; max -1: unbounded; {1,1} none */
+    int32_t min, max; /* quantifier; max -1: unbounded; {1,1} none */
     bool is_reluctant;
 };
 
@@ -94,10 +94,10 @@ typedef struct MatchIns {
 
 typedef struct MatchNfa {
     uint32_t n_ins;
-    const MatchIns *ins;   /* ins[0] is the entry; ends reach MOP_MATCH */
+    const MatchIns *ins; /* ins[0] is the entry; ends reach MOP_MATCH */
     uint16_t n_vars;
-    bool has_start;        /* uses ^ */
-    bool has_end;          /* uses $ */
+    bool has_start; /* uses ^ */
+    bool has_end;   /* uses $ */
 } MatchNfa;
 
 /* Largest automaton accepted (quantifier bounds and PERMUTE expand). */
@@ -117,10 +117,10 @@ void match_nfa_dump(const MatchNfa *nfa, const char *const *var_names,
 /* One mapped row in a thread's history (shared, reference counted). */
 typedef struct MatchNode MatchNode;
 struct MatchNode {
-    MatchNode *prev;   /* the row mapped before; read only as far as the
+    MatchNode *prev; /* the row mapped before; read only as far as the
                           path's length (a node may be shared by an
                           attempt that starts later) */
-    uint64_t row;      /* row number in the partition */
+    uint64_t row;    /* row number in the partition */
     uint32_t refs;
     uint16_t var;
     uint8_t is_excl;
@@ -128,19 +128,19 @@ struct MatchNode {
 
 typedef struct MatchThread {
     uint32_t pc;
-    uint32_t len;      /* rows mapped */
-    MatchNode *tail;   /* last mapped row (one reference), or NULL */
+    uint32_t len;    /* rows mapped */
+    MatchNode *tail; /* last mapped row (one reference), or NULL */
 } MatchThread;
 
 /* The search for a match starting at one row. */
 typedef struct MatchAttempt {
-    uint64_t start;    /* row number of the first row */
-    int64_t start_ts;  /* its time (for WITHIN) */
-    MatchThread *th;   /* alive threads, highest priority first */
+    uint64_t start;   /* row number of the first row */
+    int64_t start_ts; /* its time (for WITHIN) */
+    MatchThread *th;  /* alive threads, highest priority first */
     uint32_t n_th, cap_th;
-    bool has_cand;     /* a match found (final once n_th == 0) */
+    bool has_cand; /* a match found (final once n_th == 0) */
     uint32_t cand_len;
-    MatchNode *cand;   /* its last row (reference), NULL if empty */
+    MatchNode *cand; /* its last row (reference), NULL if empty */
 } MatchAttempt;
 
 /* One partition's matching state (caller storage; zero it, then
@@ -161,14 +161,14 @@ typedef struct MatchView {
     uint64_t start;        /* first row of the (partial) match */
     const MatchNode *tail; /* rows mapped so far, newest first */
     uint32_t len;
-    uint64_t row;          /* the row being tested */
-    uint16_t var;          /* the variable it is tested for */
+    uint64_t row; /* the row being tested */
+    uint16_t var; /* the variable it is tested for */
 } MatchView;
 
 typedef enum MatchResultKind {
-    MRES_MATCH,     /* rows[0 .. len) mapped (len > 0) */
-    MRES_EMPTY,     /* an empty match at row start */
-    MRES_UNMATCHED  /* row start is in no match (WITH UNMATCHED ROWS) */
+    MRES_MATCH,    /* rows[0 .. len) mapped (len > 0) */
+    MRES_EMPTY,    /* an empty match at row start */
+    MRES_UNMATCHED /* row start is in no match (WITH UNMATCHED ROWS) */
 } MatchResultKind;
 
 typedef struct MatchResult {
@@ -189,12 +189,12 @@ typedef enum MatchSkip {
 typedef struct MatchEngineConf {
     const MatchNfa *nfa;
     MatchSkip skip;
-    uint16_t skip_var;      /* MSKIP_TO_FIRST / MSKIP_TO_LAST */
-    bool want_empty;        /* report MRES_EMPTY */
-    bool want_unmatched;    /* report MRES_UNMATCHED */
-    bool is_history_free;   /* DEFINE reads the current row (and PREV)
+    uint16_t skip_var;            /* MSKIP_TO_FIRST / MSKIP_TO_LAST */
+    bool want_empty;              /* report MRES_EMPTY */
+    bool want_unmatched;          /* report MRES_UNMATCHED */
+    bool is_history_free;         /* DEFINE reads the current row (and PREV)
                                only: threads at one position merge */
-    int64_t within_ms;      /* -1: none */
+    int64_t within_ms;            /* -1: none */
     const char *const *var_names; /* for error messages (may be NULL) */
     /* 1 true, 0 false, -1 error (the callback recorded it). */
     int (*define)(void *arg, const MatchView *v);
@@ -246,43 +246,43 @@ size_t match_engine_bytes(const MatchEngine *e);
 
 /* What a match-context column holds. */
 typedef enum MatchSlotKind {
-    MSLOT_NAV,          /* a value of a row chosen by navigation */
-    MSLOT_AGG,          /* an aggregate over the rows of a variable set */
-    MSLOT_CLASSIFIER,   /* variable of the current row (STRING) */
-    MSLOT_MATCH_NUMBER, /* BIGINT */
-    MSLOT_MATCH_ROWTIME,/* time of the last row of the match */
-    MSLOT_PROCTIME      /* wall clock */
+    MSLOT_NAV,           /* a value of a row chosen by navigation */
+    MSLOT_AGG,           /* an aggregate over the rows of a variable set */
+    MSLOT_CLASSIFIER,    /* variable of the current row (STRING) */
+    MSLOT_MATCH_NUMBER,  /* BIGINT */
+    MSLOT_MATCH_ROWTIME, /* time of the last row of the match */
+    MSLOT_PROCTIME       /* wall clock */
 } MatchSlotKind;
 
 /* How a NAV slot chooses its row before the physical offset. */
 typedef enum MatchBase {
-    MBASE_CUR,   /* the current row (DEFINE: the row tested) */
-    MBASE_LAST,  /* the off-th row from the last of the variable set */
-    MBASE_FIRST  /* the off-th row from the first */
+    MBASE_CUR,  /* the current row (DEFINE: the row tested) */
+    MBASE_LAST, /* the off-th row from the last of the variable set */
+    MBASE_FIRST /* the off-th row from the first */
 } MatchBase;
 
 typedef struct MatchSlot {
-    uint8_t kind;          /* MatchSlotKind */
-    uint8_t base;          /* MatchBase (NAV) */
-    bool is_final;         /* FINAL semantics (MEASURES) */
-    bool is_distinct;      /* AGG */
-    uint32_t n_vars;       /* variable set; 0: every row (universal) */
+    uint8_t kind;     /* MatchSlotKind */
+    uint8_t base;     /* MatchBase (NAV) */
+    bool is_final;    /* FINAL semantics (MEASURES) */
+    bool is_distinct; /* AGG */
+    uint32_t n_vars;  /* variable set; 0: every row (universal) */
     const uint16_t *vars;
-    int64_t logical_off;   /* FIRST/LAST offset */
-    int64_t phys_off;      /* PREV: -n, NEXT: +n */
-    int32_t col;           /* NAV: input column, or -1: value[0] */
-    const Code *value;     /* NAV: one result; AGG: the arguments; over
+    int64_t logical_off;  /* FIRST/LAST offset */
+    int64_t phys_off;     /* PREV: -n, NEXT: +n */
+    int32_t col;          /* NAV: input column, or -1: value[0] */
+    const Code *value;    /* NAV: one result; AGG: the arguments; over
                               the input row; NULL if col or COUNT(*) */
-    const char *agg_name;  /* AGG: upper case */
-    uint32_t n_args;       /* AGG: 0 for COUNT(*) */
-    RtType type;           /* the slot's type */
+    const char *agg_name; /* AGG: upper case */
+    uint32_t n_args;      /* AGG: 0 for COUNT(*) */
+    RtType type;          /* the slot's type */
 } MatchSlot;
 
 /* A DEFINE condition or the MEASURES: Code over the context row of
  * n_slots columns, or (is_row_code) over the input row directly when
  * every reference is to the current row. */
 typedef struct MatchExprDef {
-    const Code *code;      /* NULL: DEFINE absent, any row matches */
+    const Code *code; /* NULL: DEFINE absent, any row matches */
     bool is_row_code;
     uint32_t n_slots;
     const MatchSlot *slots;
@@ -298,12 +298,12 @@ typedef enum MatchRowsPerMatch {
 /* MatchRecognize.  Output: ONE ROW PER MATCH: partition columns ++
  * measures; ALL ROWS PER MATCH: input row ++ measures. */
 typedef struct OpMatchDef {
-    uint32_t n_in;            /* input columns */
+    uint32_t n_in; /* input columns */
     uint32_t n_partition;
     const int32_t *partition; /* input columns */
     int32_t time_col;         /* ORDER BY time attribute */
     bool is_proctime;
-    uint32_t n_extra_order;   /* secondary ORDER BY columns (ties) */
+    uint32_t n_extra_order; /* secondary ORDER BY columns (ties) */
     const int32_t *extra_order;
     const bool *extra_desc;
     const MatchNfa *nfa;
@@ -312,16 +312,16 @@ typedef struct OpMatchDef {
     const MatchExprDef *defines; /* per variable */
     MatchExprDef measures;       /* n_measures results */
     uint32_t n_measures;
-    uint8_t rows_per_match;      /* MatchRowsPerMatch */
-    uint8_t skip;                /* MatchSkip */
+    uint8_t rows_per_match; /* MatchRowsPerMatch */
+    uint8_t skip;           /* MatchSkip */
     uint16_t skip_var;
-    bool is_skip_default;        /* AFTER MATCH SKIP not written */
-    int64_t within_ms;           /* -1: none */
+    bool is_skip_default; /* AFTER MATCH SKIP not written */
+    int64_t within_ms;    /* -1: none */
     bool is_history_free;
-    bool keeps_partitions;       /* ^ or MATCH_NUMBER(): partitions are
+    bool keeps_partitions; /* ^ or MATCH_NUMBER(): partitions are
                                     never dropped */
-    int64_t max_prev;            /* rows PREV can reach before a match */
-    SrcSpan skip_at;             /* for the skip run-time errors */
+    int64_t max_prev;      /* rows PREV can reach before a match */
+    SrcSpan skip_at;       /* for the skip run-time errors */
 } OpMatchDef;
 
 #endif

@@ -11,6 +11,7 @@
 #include "runtime/fsql.h"
 #include "runtime/op.h"
 #include "runtime/job.h"
+#include "runtime/metrics.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,6 +37,8 @@ int op_call_push(OpState *s, Batch *b, uint32_t port)
     if (b->n_rows == 0 && b->flags == 0)
         return FSQL_OK;
     s->rows_in += b->n_rows;
+    if (unlikely(s->metrics != NULL)) /* a sink, metrics on (issue 10) */
+        metrics_sink_rows(s, b);
     int rc = s->v->push(s, b, port);
     if (rc < 0 && !job_failed(s->job))
         job_fail(s->job, rc, "an operator failed without a message");

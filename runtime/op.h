@@ -120,6 +120,8 @@ struct OpState {
                               (lookup.failure-mode NULL); summed into
                               JobStats (issue 6) */
     VmCtx vm;              /* evaluation context (a = batch arena, tz) */
+    struct OpMetrics *metrics; /* sinks when metrics are on, else NULL
+                              (issue 10, runtime/metrics.h) */
 };
 
 /* ---- emitting --------------------------------------------------------- */

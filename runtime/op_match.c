@@ -69,38 +69,38 @@ typedef struct PendChunk {
 
 typedef struct Pending {
     PendChunk *chunk;
-    uint64_t hash;  /* partition key hash */
+    uint64_t hash; /* partition key hash */
     int64_t ts;
-    uint64_t seq;   /* arrival order */
-    Value vals[];   /* the input row, strings copied behind */
+    uint64_t seq; /* arrival order */
+    Value vals[]; /* the input row, strings copied behind */
 } Pending;
 
 /* ---- partitions ------------------------------------------------------------- */
 
 typedef struct Part {
     MatchRun run;
-    char *ring;       /* cap slots of MatchState.stride bytes */
-    uint64_t base;    /* row number of ring[head] */
-    uint64_t next;    /* next row number */
+    char *ring;    /* cap slots of MatchState.stride bytes */
+    uint64_t base; /* row number of ring[head] */
+    uint64_t next; /* next row number */
     uint32_t head, n, cap;
-    uint32_t hidx;    /* index in the expiry heap, UINT32_MAX: none */
-    int64_t expiry;   /* its key there */
+    uint32_t hidx;  /* index in the expiry heap, UINT32_MAX: none */
+    int64_t expiry; /* its key there */
     /* followed by Value keys[n_keys] (16-byte aligned) */
 } Part;
 
 typedef struct SlotRt {
     const MatchSlot *s;
-    Value *regs;      /* value Code registers */
-    AggSpec sp;       /* AGG */
-    void *agg_st;     /* AGG state scratch */
+    Value *regs;  /* value Code registers */
+    AggSpec sp;   /* AGG */
+    void *agg_st; /* AGG state scratch */
     const AggDef *def;
 } SlotRt;
 
 typedef struct ExprRt {
     const MatchExprDef *x;
-    Value *regs;      /* Code registers */
+    Value *regs; /* Code registers */
     SlotRt *slots;
-    Value *ctx;       /* context row */
+    Value *ctx; /* context row */
 } ExprRt;
 
 typedef struct MatchState {
@@ -110,9 +110,9 @@ typedef struct MatchState {
     StateTable *parts;
     uint32_t n_keys;
     RtType *key_types;
-    uint32_t stride;       /* ring slot bytes: 8 (time) + n_in Values */
+    uint32_t stride; /* ring slot bytes: 8 (time) + n_in Values */
     uint32_t off_keys;
-    ExprRt *defs;          /* per variable */
+    ExprRt *defs; /* per variable */
     ExprRt meas;
     /* the row being fed */
     Part *cur;
@@ -121,7 +121,7 @@ typedef struct MatchState {
     uint64_t keyhash;
     const Value *lookup_keys;
     OpState *s;
-    Arena *ba;             /* batch arena of the current cycle */
+    Arena *ba; /* batch arena of the current cycle */
     int64_t now_ms;
     /* path scratch */
     uint64_t *p_rows;
@@ -156,8 +156,7 @@ static inline Value *part_keys(const MatchState *st, Part *p)
     return (Value *)(void *)((char *)p + st->off_keys);
 }
 
-static inline char *ring_slot(const MatchState *st, const Part *p,
-                              uint64_t row)
+static inline char *ring_slot(const MatchState *st, const Part *p, uint64_t row)
 {
     uint32_t i = (uint32_t)(row - p->base);
     return p->ring + (size_t)((p->head + i) & (p->cap - 1)) * st->stride;
@@ -247,8 +246,8 @@ static void eheap_update(MatchState *st, Part *p)
         eheap_remove(st, p);
         return;
     }
-    int64_t e = t > INT64_MAX - st->d->within_ms ? INT64_MAX
-                                                 : t + st->d->within_ms;
+    int64_t e =
+        t > INT64_MAX - st->d->within_ms ? INT64_MAX : t + st->d->within_ms;
     if (p->hidx == UINT32_MAX) {
         if (st->n_eheap == st->cap_eheap) {
             st->cap_eheap = st->cap_eheap ? st->cap_eheap * 2 : 256;
@@ -314,8 +313,8 @@ static void ring_push(MatchState *st, Part *p, int64_t ts, const Value *row)
         char *nr = xmalloc((size_t)ncap * st->stride);
         for (uint32_t i = 0; i < p->n; i++)
             memcpy(nr + (size_t)i * st->stride,
-                   p->ring + (size_t)((p->head + i) & (p->cap - 1)) *
-                                 st->stride,
+                   p->ring +
+                       (size_t)((p->head + i) & (p->cap - 1)) * st->stride,
                    st->stride);
         xfree(p->ring);
         st->ring_bytes += (size_t)(ncap - p->cap) * st->stride;
@@ -325,8 +324,8 @@ static void ring_push(MatchState *st, Part *p, int64_t ts, const Value *row)
     }
     if (p->n == 0)
         p->base = p->next;
-    char *slot = p->ring + (size_t)((p->head + p->n) & (p->cap - 1)) *
-                               st->stride;
+    char *slot =
+        p->ring + (size_t)((p->head + p->n) & (p->cap - 1)) * st->stride;
     memcpy(slot, &ts, sizeof ts);
     Value *v = slot_vals(slot);
     for (uint32_t i = 0; i < st->d->n_in; i++)
@@ -384,8 +383,8 @@ static void part_settle(MatchState *st, Part *p)
         part_delete(st, p);
         return;
     }
-    uint64_t keep = need > (uint64_t)d->max_prev ? need - (uint64_t)d->max_prev
-                                                 : 0;
+    uint64_t keep =
+        need > (uint64_t)d->max_prev ? need - (uint64_t)d->max_prev : 0;
     ring_trim(st, p, keep);
     eheap_update(st, p);
 }
@@ -395,15 +394,15 @@ static void part_settle(MatchState *st, Part *p)
 /* The rows of the (partial) match: path[0 .. n) with the tentative row
  * appended for DEFINE. */
 typedef struct PathCtx {
-    uint32_t n;          /* rows in the path */
-    uint32_t k;          /* current row's index (running visibility) */
+    uint32_t n; /* rows in the path */
+    uint32_t k; /* current row's index (running visibility) */
     const uint64_t *rows;
     const uint16_t *vars;
-    uint64_t cur_row;    /* row number of the current row */
-    const Value *cur;    /* its values */
+    uint64_t cur_row; /* row number of the current row */
+    const Value *cur; /* its values */
     uint64_t match_number;
-    int64_t last_ts;     /* time of the last row of the match */
-    bool has_path;       /* rows/vars are filled */
+    int64_t last_ts; /* time of the last row of the match */
+    bool has_path;   /* rows/vars are filled */
 } PathCtx;
 
 static void path_reserve(MatchState *st, uint32_t n)
@@ -448,8 +447,7 @@ static int64_t nav_index(const MatchSlot *s, const PathCtx *pc)
     return -1;
 }
 
-static bool eval_value(MatchState *st, SlotRt *sr, const Value *row,
-                       Value *out)
+static bool eval_value(MatchState *st, SlotRt *sr, const Value *row, Value *out)
 {
     const MatchSlot *s = sr->s;
     if (s->col >= 0) {
@@ -492,9 +490,8 @@ static bool fill_slots(MatchState *st, Part *p, ExprRt *x, PathCtx *pc)
                 *out = value_null(s->type.kind); /* NEXT past the match */
                 break;
             }
-            const Value *rv = row == pc->cur_row && pc->cur
-                                  ? pc->cur
-                                  : row_vals(st, p, row);
+            const Value *rv =
+                row == pc->cur_row && pc->cur ? pc->cur : row_vals(st, p, row);
             if (!rv) {
                 *out = value_null(s->type.kind);
                 break;
@@ -626,8 +623,7 @@ static int define_cb(void *arg, const MatchView *v)
         return 1; /* undefined variable: any row */
     bool keep;
     if (xd->is_row_code) {
-        if (!vm_eval_filter(xd->code, x->regs, st->cur_row, &keep,
-                            &st->s->vm))
+        if (!vm_eval_filter(xd->code, x->regs, st->cur_row, &keep, &st->s->vm))
             return eval_failed(st);
         return keep;
     }
@@ -786,9 +782,8 @@ static int engine_failed(MatchState *st)
     const OpMatchDef *d = st->d;
     const char *clause = d->skip == MSKIP_TO_FIRST ? "TO FIRST" : "TO LAST";
     return op_fail(s, FSQL_E_EVAL,
-                   "%s: runtime error: AFTER MATCH SKIP %s %s: %s", pos,
-                   clause, d->var_names[d->skip_var],
-                   e ? e : "matching failed");
+                   "%s: runtime error: AFTER MATCH SKIP %s %s: %s", pos, clause,
+                   d->var_names[d->skip_var], e ? e : "matching failed");
 }
 
 /* ---- feeding ------------------------------------------------------------------ */
@@ -931,8 +926,7 @@ static Pending *pend_new(MatchState *st, const Value *row)
 }
 
 /* (time, secondary ORDER BY columns, arrival) */
-static bool pend_less(const MatchState *st, const Pending *a,
-                      const Pending *b)
+static bool pend_less(const MatchState *st, const Pending *a, const Pending *b)
 {
     if (a->ts != b->ts)
         return a->ts < b->ts;
@@ -1055,16 +1049,16 @@ static void expr_rt_init(OpState *s, MatchState *st, ExprRt *x,
             if (sl->n_args > 0)
                 at = sl->col >= 0 ? in->cols[sl->col].type
                                   : sl->value->result_types[0];
-            if (!sr->def || !agg_spec_init(&sr->sp, sr->def, sl->n_args, &at,
-                                           &sl->type, sl->is_distinct,
-                                           st->pool)) {
+            if (!sr->def ||
+                !agg_spec_init(&sr->sp, sr->def, sl->n_args, &at, &sl->type,
+                               sl->is_distinct, st->pool)) {
                 op_fail(s, FSQL_E_INTERNAL,
                         "MatchRecognize: cannot compute %s on this type",
                         sl->agg_name);
                 return;
             }
-            sr->agg_st = arena_zalloc(&s->a, align16(agg_state_size(&sr->sp)) +
-                                                 16);
+            sr->agg_st =
+                arena_zalloc(&s->a, align16(agg_state_size(&sr->sp)) + 16);
         }
     }
 }
@@ -1081,8 +1075,8 @@ static int match_open(OpState *s)
     const Program *prog = job_program_of(s->job, s->def);
     const RtSchema *in = &prog->ops[s->def->inputs[0]].out;
     st->n_keys = d->n_partition;
-    st->key_types = ARENA_NEW_ARRAY(&s->a, RtType,
-                                    d->n_partition + d->n_extra_order + 1);
+    st->key_types =
+        ARENA_NEW_ARRAY(&s->a, RtType, d->n_partition + d->n_extra_order + 1);
     for (uint32_t i = 0; i < d->n_partition; i++)
         st->key_types[i] = in->cols[d->partition[i]].type;
     for (uint32_t i = 0; i < d->n_extra_order; i++)

@@ -3,27 +3,56 @@
  * from the rows of a source (WATERMARK FOR col AS expr).
  *
  * Input: one port (a scan, or a Calc computing columns over it).  Output:
- * the same rows, with per-row watermarks (Batch.wm, see batch.h) and,
- * after each batch, the watermark reached.  Strategy: on-event, i.e. the
- * watermark logically advances after every row, so results do not depend
- * on batch sizes.  watermark = the largest expr value seen per split, the
- * minimum of that over the splits still open, never decreasing; a NULL
- * expr value leaves it unchanged.  Late rows are not this operator's
- * concern (window operators count and handle them).
- * State: per-split maxima (small array, operator arena) - the only thing
- * a checkpoint needs from this operator besides wm_out.
+ * the same rows, with per-row watermarks (Batch.wm, see batch.h) and the
+ * watermark reached.  watermark = the largest expr value seen per split,
+ * the minimum of that over the splits still open and not idle, never
+ * decreasing; a NULL expr value leaves it unchanged.  Late rows are not
+ * this operator's concern (window operators count and handle them).
+ *
+ * Emit strategies (scan.watermark.emit.strategy):
+ *   on-event (default): the watermark logically advances after every
+ *     row, so results do not depend on batch sizes or timing;
+ *   on-periodic: rows carry the watermark last emitted, and the current
+ *     one is emitted every pipeline.auto-watermark-interval of processing
+ *     time (a timer emits it when no rows arrive).
+ * Idle splits (table.exec.source.idle-timeout, scan.watermark.idle-timeout):
+ * a split that produced no row for that long (processing time) stops
+ * holding the watermark back until it produces again; a timer notices it
+ * when no rows arrive at all.
+ *
+ * The minimum over splits is kept incrementally: its value, how many
+ * splits hold it, and a lower bound of the next larger value; only when
+ * the last split holding the minimum advances past that bound are the
+ * splits scanned again (O(1) amortised per row with many partitions).
+ * State: per-split maxima (the only thing a checkpoint needs from this
+ * operator besides wm_out).
  */
 #include "runtime/fsql.h"
 #include "runtime/job.h"
 #include "runtime/op.h"
+#include <stdlib.h> /*DBG*/
+
+typedef struct WmSplit {
+    int64_t max;     /* max expr value (WM_NONE: none yet) */
+    int64_t last_ms; /* monotonic time of its last row */
+    bool open;       /* not ended */
+    bool idle;       /* excluded until it produces again */
+} WmSplit;
 
 typedef struct WmState {
-    Value *regs;        /* register file of the expression */
-    int64_t *split_max; /* per split: max expr value (WM_NONE: none yet) */
-    bool *split_open;
+    Value *regs; /* register file of the expression */
+    WmSplit *sp;
     uint32_t n_splits, cap_splits;
-    int64_t cur; /* current combined watermark */
-    int64_t *wm; /* per-row watermarks of the pushed view */
+    uint32_t n_active; /* open and not idle */
+    int64_t min;       /* min of max over active splits (WM_END: none) */
+    uint32_t min_cnt;  /* active splits whose max == min */
+    int64_t second;    /* <= every active max above min (WM_END: none) */
+    int64_t cur;       /* current combined watermark */
+    int64_t emitted;   /* on-periodic: the watermark last emitted */
+    int64_t next_emit; /* on-periodic: monotonic time of the next emit */
+    int64_t *wm;       /* per-row watermarks of the pushed view */
+    uint32_t wm_cap;
+    bool ended;
 } WmState;
 
 static int wm_open(OpState *s)
@@ -33,45 +62,137 @@ static int wm_open(OpState *s)
     if (d->expr)
         st->regs = code_regs_new(&s->a, d->expr);
     st->cap_splits = 8;
-    st->split_max = xmalloc(sizeof(int64_t) * st->cap_splits);
-    st->split_open = xmalloc(sizeof(bool) * st->cap_splits);
-    st->wm = xmalloc(sizeof(int64_t) * BATCH_ROWS);
+    st->sp = xmalloc(sizeof(WmSplit) * st->cap_splits);
+    st->wm_cap = BATCH_ROWS;
+    st->wm = xmalloc(sizeof(int64_t) * st->wm_cap);
     st->cur = WM_NONE;
+    st->emitted = WM_NONE;
+    st->min = WM_END;
+    st->second = WM_END;
     s->priv = st;
     return FSQL_OK;
 }
 
-static void wm_grow(WmState *st, uint32_t split)
+/* Recompute min, min_cnt and second from the active splits. */
+static void wm_rescan(WmState *st)
 {
-    while (split >= st->cap_splits) {
-        st->cap_splits *= 2;
-        st->split_max =
-            xrealloc(st->split_max, sizeof(int64_t) * st->cap_splits);
-        st->split_open =
-            xrealloc(st->split_open, sizeof(bool) * st->cap_splits);
+    int64_t m = WM_END, m2 = WM_END;
+    uint32_t cnt = 0, act = 0;
+    for (uint32_t i = 0; i < st->n_splits; i++) {
+        const WmSplit *p = &st->sp[i];
+        if (!p->open || p->idle)
+            continue;
+        act++;
+        if (p->max < m) {
+            m2 = m;
+            m = p->max;
+            cnt = 1;
+        } else if (p->max == m) {
+            cnt++;
+        } else if (p->max < m2) {
+            m2 = p->max;
+        }
     }
-    while (st->n_splits <= split) {
-        st->split_max[st->n_splits] = WM_NONE;
-        st->split_open[st->n_splits] = true;
-        st->n_splits++;
-    }
+    st->min = m;
+    st->min_cnt = cnt;
+    st->second = m2;
+    st->n_active = act;
 }
 
-/* Minimum over open splits (the current value if none is open). */
-static int64_t wm_combined(const WmState *st)
+/* Raise cur to the minimum over active splits (none active: unchanged). */
+static void wm_combine(WmState *st)
 {
-    int64_t m = WM_END;
-    bool any = false;
-    for (uint32_t i = 0; i < st->n_splits; i++) {
-        if (!st->split_open[i])
-            continue;
-        any = true;
-        if (st->split_max[i] < m)
-            m = st->split_max[i];
+    if (st->n_active > 0 && st->min > st->cur)
+        st->cur = st->min;
+}
+
+static WmSplit *wm_split(WmState *st, uint32_t split)
+{
+    if (split < st->n_splits)
+        return &st->sp[split];
+    while (split >= st->cap_splits) {
+        st->cap_splits *= 2;
+        st->sp = xrealloc(st->sp, sizeof(WmSplit) * st->cap_splits);
     }
-    if (!any)
-        return st->cur;
-    return m > st->cur ? m : st->cur;
+    while (st->n_splits <= split) {
+        WmSplit *p = &st->sp[st->n_splits++];
+        p->max = WM_NONE;
+        p->last_ms = job_now_mono_ms(); /* idle counts from here */
+        p->open = true;
+        p->idle = false;
+    }
+    wm_rescan(st);
+    return &st->sp[split];
+}
+
+/* Split p (active) advanced from old to t > old. */
+static void wm_advance(WmState *st, int64_t old, int64_t t)
+{
+    if (old > st->min)
+        return; /* not a minimum holder: min unchanged, second still a bound */
+    if (st->min_cnt > 1) {
+        st->min_cnt--;
+        if (t < st->second)
+            st->second = t;
+        return;
+    }
+    if (t < st->second) {
+        st->min = t; /* still the only holder */
+        return;
+    }
+    wm_rescan(st);
+}
+
+/* Mark splits idle whose last row is older than the timeout; returns the
+ * monotonic time the next active split would turn idle (INT64_MAX: none). */
+static int64_t wm_check_idle(WmState *st, int64_t timeout, int64_t now,
+                             bool *changed)
+{
+    int64_t next = INT64_MAX;
+    for (uint32_t i = 0; i < st->n_splits; i++) {
+        WmSplit *p = &st->sp[i];
+        if (!p->open || p->idle)
+            continue;
+        if (now - p->last_ms >= timeout) {
+            p->idle = true;
+            *changed = true;
+        } else if (p->last_ms + timeout < next) {
+            next = p->last_ms + timeout;
+        }
+    }
+    return next;
+}
+
+/* Emit what the strategy allows and arm the timer for idleness and
+ * periodic emission. */
+static int wm_after(OpState *s, WmState *st, int64_t now)
+{
+    const OpWatermarkDef *d = &s->def->u.wm;
+    int64_t timer = INT64_MAX;
+    if (getenv("WMDBG")) fprintf(stderr, "wm_after now=%lld to=%lld n_act=%u n_sp=%u cur=%lld\n", (long long)now, (long long)d->idle_timeout_ms, st->n_active, st->n_splits, (long long)st->cur);
+    if (d->idle_timeout_ms > 0 && !st->ended) {
+        bool changed = false;
+        int64_t next = wm_check_idle(st, d->idle_timeout_ms, now, &changed);
+        if (changed) {
+            wm_rescan(st);
+            wm_combine(st);
+        }
+        /* Only with two active splits can idleness raise the watermark. */
+        if (st->n_active > 1)
+            timer = next;
+    }
+    if (d->is_periodic && !st->ended) {
+        if (st->cur > st->emitted && now >= st->next_emit) {
+            st->emitted = st->cur;
+            st->next_emit = now + (d->interval_ms > 0 ? d->interval_ms : 1);
+        }
+        if (st->cur > st->emitted && st->next_emit < timer)
+            timer = st->next_emit;
+        op_set_timer(s, timer);
+        return op_emit_watermark(s, st->emitted);
+    }
+    op_set_timer(s, timer);
+    return op_emit_watermark(s, st->cur);
 }
 
 static int wm_push(OpState *s, Batch *in, uint32_t port)
@@ -79,19 +200,29 @@ static int wm_push(OpState *s, Batch *in, uint32_t port)
     WmState *st = s->priv;
     const OpWatermarkDef *d = &s->def->u.wm;
     (void)port;
-    wm_grow(st, in->split);
-    int64_t *smax = &st->split_max[in->split];
-    bool single = st->n_splits == 1;
+    WmSplit *sp = wm_split(st, in->split);
     bool fast = d->delay_ms >= 0 && d->rowtime_col >= 0;
+    bool periodic = d->is_periodic;
     uint32_t nc = in->n_cols;
-    if (in->n_rows > BATCH_ROWS) {
+    if (in->n_rows > st->wm_cap) {
         xfree(st->wm);
-        st->wm = xmalloc(sizeof(int64_t) * in->n_rows);
+        st->wm_cap = in->n_rows;
+        st->wm = xmalloc(sizeof(int64_t) * st->wm_cap);
+    }
+    int64_t now = job_now_mono_ms();
+    if (in->n_rows > 0 && sp->open) {
+        sp->last_ms = now;
+        if (sp->idle) {
+            /* Active again: it holds the watermark back from its value on
+             * (rows behind the watermark are late downstream). */
+            sp->idle = false;
+            wm_rescan(st);
+        }
     }
     s->vm.now_ms = job_now_wall_ms();
     for (uint32_t r = 0; r < in->n_rows; r++) {
         const Value *row = in->rows + (size_t)r * nc;
-        st->wm[r] = st->cur;
+        st->wm[r] = periodic ? st->emitted : st->cur;
         int64_t t;
         if (fast) {
             const Value *v = &row[d->rowtime_col];
@@ -106,34 +237,47 @@ static int wm_push(OpState *s, Batch *in, uint32_t port)
                 continue;
             t = v->u.i;
         }
-        if (t > *smax) {
-            *smax = t;
-            if (single) {
-                if (t > st->cur)
-                    st->cur = t;
-            } else {
-                st->cur = wm_combined(st);
+        if (t > sp->max) {
+            int64_t old = sp->max;
+            sp->max = t;
+            if (sp->open && !sp->idle) {
+                wm_advance(st, old, t);
+                if (st->min > st->cur)
+                    st->cur = st->min;
             }
         }
     }
-    if (in->flags & BATCH_F_SPLIT_END) {
-        st->split_open[in->split] = false;
-        st->cur = wm_combined(st);
+    if ((in->flags & BATCH_F_SPLIT_END) && sp->open) {
+        sp->open = false;
+        wm_rescan(st);
+        wm_combine(st);
     }
     Batch view = *in;
     view.wm = st->wm;
     int rc = op_push_batch(s, &view);
     if (rc < 0)
         return rc;
-    return op_emit_watermark(s, st->cur);
+    return wm_after(s, st, now);
+}
+
+static int wm_timer(OpState *s, int64_t now_ms)
+{
+    WmState *st = s->priv;
+    if (st->ended)
+        return FSQL_OK;
+    return wm_after(s, st, now_ms);
 }
 
 static int wm_watermark(OpState *s, int64_t wm, uint32_t port)
 {
+    WmState *st = s->priv;
     (void)port;
     /* Upstream watermarks are replaced by this one's, except the end. */
-    if (wm == WM_END)
+    if (wm == WM_END) {
+        st->ended = true;
+        op_set_timer(s, INT64_MAX);
         return op_emit_watermark(s, WM_END);
+    }
     return FSQL_OK;
 }
 
@@ -144,8 +288,7 @@ static void wm_close(OpState *s)
         return;
     if (st->regs)
         code_regs_fini(s->def->u.wm.expr, st->regs);
-    xfree(st->split_max);
-    xfree(st->split_open);
+    xfree(st->sp);
     xfree(st->wm);
 }
 
@@ -154,5 +297,6 @@ const OpVtbl op_watermark_vtbl = {
     .open = wm_open,
     .push = wm_push,
     .watermark = wm_watermark,
+    .timer = wm_timer,
     .close = wm_close,
 };

@@ -329,7 +329,7 @@ const char *textconv_decimal(const RtType *t, const char *p, size_t n,
     case DEC_OK:
         return NULL;
     case DEC_OVERFLOW:
-        return "does not fit the DECIMAL precision";
+        return "out of range for the DECIMAL precision";
     default:
         return "not a decimal number";
     }

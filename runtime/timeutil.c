@@ -422,7 +422,8 @@ size_t time_format_timestamp_p(char *buf, int64_t millis, int precision)
     int64_t days = time_floor_div(millis, MS_PER_DAY);
     char *o = put_date(buf, days);
     *o++ = ' ';
-    o = put_time(o, millis - days * MS_PER_DAY, precision);
+    /* not millis - days * MS_PER_DAY, which overflows near INT64_MIN */
+    o = put_time(o, time_floor_mod(millis, MS_PER_DAY), precision);
     *o = '\0';
     return (size_t)(o - buf);
 }

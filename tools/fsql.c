@@ -26,17 +26,22 @@
 #include "compiler/plan.h"
 #include "compiler/tokenize.h"
 #include "runtime/job.h"
+#include "runtime/log.h"
+#include "runtime/metrics.h"
 #include "runtime/mem.h"
 #include "runtime/program.h"
 #include "runtime/str.h"
 #include "tools/shell.h"
 
 #include <errno.h>
+#include <math.h>
+#include <signal.h>
 #include <librdkafka/rdkafka.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 enum {
@@ -85,6 +90,11 @@ typedef struct Options {
     bool parse_print;     /* parse --print (default --dump) */
     bool use_color;       /* diagnostics in color (stderr is a TTY) */
     bool quiet;           /* run: no summary line on stderr */
+    /* issue 10: operations */
+    int metrics_port;         /* --metrics-port; -1: no endpoint */
+    const char *metrics_bind; /* --metrics-bind; NULL: 127.0.0.1 */
+    double shutdown_timeout;  /* --shutdown-timeout seconds; 0: no bound */
+    bool stats;               /* --stats: per-table figures at the end */
 } Options;
 
 static Options opt;
@@ -125,6 +135,18 @@ static const char usage_text[] =
     "                      changelog, jsonl or csv (default: table on a\n"
     "                      terminal, jsonl otherwise)\n"
     "  -q, --quiet         run: no summary line on standard error\n"
+    "  --stats             run: also print per-source, per-sink and lookup\n"
+    "                      figures (latency percentiles, cache hit rate)\n"
+    "  --metrics-port N    run: serve Prometheus metrics on\n"
+    "                      http://127.0.0.1:N/metrics while the job runs\n"
+    "  --metrics-bind ADDR address the metrics endpoint listens on (default\n"
+    "                      127.0.0.1; 0.0.0.0 for every interface)\n"
+    "  --log-level LEVEL   error, warn (default), info or debug: info adds\n"
+    "                      one timestamped line per event of note (job\n"
+    "                      start, Kafka rebalance, shutdown steps)\n"
+    "  --shutdown-timeout T  on SIGTERM/SIGINT, exit within T (seconds, or\n"
+    "                      with a unit: 500ms, 30s, 2m; default 30s; 0: no\n"
+    "                      bound); a second signal exits at once\n"
     "  --diag-format=FMT   diagnostics as 'text' (default) or 'json' (one\n"
     "                      object per line)\n"
     "  -h, --help          print this help and exit\n"
@@ -230,9 +252,30 @@ static void add_set(const char *kv)
     opt.n_sets++;
 }
 
+/* "30", "30s", "500ms", "2m" -> seconds; false when malformed. */
+static bool parse_duration(const char *v, double *out)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (end == v || errno || x < 0 || !isfinite(x))
+        return false;
+    if (strcmp(end, "") == 0 || strcmp(end, "s") == 0)
+        *out = x;
+    else if (strcmp(end, "ms") == 0)
+        *out = x / 1000.0;
+    else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+        *out = x * 60.0;
+    else
+        return false;
+    return true;
+}
+
 static void parse_args(int argc, char **argv)
 {
     bool only_files = false;
+    opt.metrics_port = -1;
+    opt.shutdown_timeout = 30.0;
     opt.inits = xmalloc(sizeof(char *) * (size_t)argc);
     opt.files = xmalloc(sizeof(char *) * (size_t)argc);
     for (int i = 1; i < argc; i++) {
@@ -278,6 +321,33 @@ static void parse_args(int argc, char **argv)
             exit(EXIT_OK);
         } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
             opt.quiet = true;
+        } else if (strcmp(arg, "--stats") == 0) {
+            opt.stats = true;
+        } else if ((v = long_value(argc, argv, &i, "--metrics-port")) !=
+                   NULL) {
+            char *end;
+            long port = strtol(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || port < 0 || port > 65535)
+                usage_error("--metrics-port expects a port number from 0 to "
+                            "65535, got '%s'",
+                            v);
+            opt.metrics_port = (int)port;
+        } else if ((v = long_value(argc, argv, &i, "--metrics-bind")) !=
+                   NULL) {
+            opt.metrics_bind = v;
+        } else if ((v = long_value(argc, argv, &i, "--log-level")) != NULL) {
+            LogLevel lv;
+            if (!log_level_parse(v, &lv))
+                usage_error("unrecognized log level '%s' (expected error, "
+                            "warn, info or debug)",
+                            v);
+            log_set_level(lv);
+        } else if ((v = long_value(argc, argv, &i, "--shutdown-timeout")) !=
+                   NULL) {
+            if (!parse_duration(v, &opt.shutdown_timeout))
+                usage_error("--shutdown-timeout expects a duration such as "
+                            "30, 30s or 500ms, got '%s'",
+                            v);
         } else if (strcmp(arg, "--dump") == 0) {
             opt.parse_print = false;
         } else if (strcmp(arg, "--print") == 0) {
@@ -528,6 +598,69 @@ static bool reads_written_table(const Program *p, Program *const *progs,
 
 static uint32_t jobs_started; /* jobs that opened (run_summary) */
 
+/* ---- graceful shutdown (issue 10) ------------------------------------------
+ *
+ * fsql run owns SIGINT/SIGTERM for the whole run, job_free (closing the
+ * connectors: Kafka producers flushed, consumer offsets committed)
+ * included.  The first signal asks the job to stop and arms a SIGALRM
+ * after --shutdown-timeout; the second signal, or the alarm, ends the
+ * process at once with a message.  Handlers only use async-signal-safe
+ * calls (write, alarm, _exit, clock_gettime). */
+
+static volatile sig_atomic_t signals_seen;
+static struct timespec stop_at; /* when the first signal came */
+static char alarm_msg[160];
+static size_t alarm_msg_len;
+
+static void on_stop_signal(int sig)
+{
+    if (signals_seen++) {
+        static const char msg[] =
+            "fsql: second signal; exiting at once (output may be "
+            "incomplete)\n";
+        ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+        (void)w;
+        _exit(128 + sig);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &stop_at);
+    job_request_stop();
+    if (opt.shutdown_timeout > 0)
+        alarm((unsigned)ceil(opt.shutdown_timeout));
+}
+
+static void on_shutdown_alarm(int sig)
+{
+    (void)sig;
+    ssize_t w = write(STDERR_FILENO, alarm_msg, alarm_msg_len);
+    (void)w;
+    _exit(EXIT_RUNTIME);
+}
+
+static void install_stop_signals(void)
+{
+    snprintf(alarm_msg, sizeof alarm_msg,
+             "fsql: shutdown did not finish within %g s "
+             "(--shutdown-timeout); exiting\n",
+             ceil(opt.shutdown_timeout));
+    alarm_msg_len = strlen(alarm_msg);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_shutdown_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+}
+
+static double since_stop(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - stop_at.tv_sec) +
+           (double)(now.tv_nsec - stop_at.tv_nsec) / 1e9;
+}
+
 /* Run progs[0..n) as one job; adds to *total.  Returns an exit status. */
 static int run_job(Program *const *progs, uint32_t n, JobStats *total)
 {
@@ -536,6 +669,7 @@ static int run_job(Program *const *progs, uint32_t n, JobStats *total)
     cfg.out = stdout;
     cfg.err_out = stderr;
     cfg.install_signals = true;
+    cfg.signals_external = true; /* install_stop_signals */
     cfg.output = isatty(STDOUT_FILENO) ? OUTPUT_TABLE : OUTPUT_JSONL;
     if (opt.output)
         output_format_parse(opt.output, &cfg.output);
@@ -546,6 +680,8 @@ static int run_job(Program *const *progs, uint32_t n, JobStats *total)
     bool started = rc == FSQL_OK;
     if (rc == FSQL_OK)
         rc = job_run(j, &err);
+    if (j && started && opt.stats && !opt.quiet)
+        metrics_job_summary(j, stderr);
     if (j && started) {
         jobs_started++;
         JobStats st = job_stats(j);
@@ -558,8 +694,13 @@ static int run_job(Program *const *progs, uint32_t n, JobStats *total)
         total->seconds += st.seconds;
         total->stopped |= st.stopped;
     }
+    if (signals_seen)
+        log_info("shutdown: closing connectors (Kafka producers flushed, "
+                 "source offsets committed)");
     job_free(j);
     fflush(stdout);
+    if (signals_seen)
+        log_info("shutdown: complete %.3f s after the signal", since_stop());
     if (rc < 0) {
         fprintf(stderr, "fsql: %s\n", err.msg[0] ? err.msg : "the job failed");
         return EXIT_RUNTIME;
@@ -630,11 +771,26 @@ static int cmd_run(Source *inits, Source *file)
         fwrite(strbuf_cstr(&explained), 1, explained.len, stdout);
         JobStats total;
         memset(&total, 0, sizeof total);
+        install_stop_signals();
+        if (opt.metrics_port >= 0 || opt.stats) {
+            const char *iv = getenv("FSQL_METRICS_INTERVAL_MS");
+            metrics_init(iv ? strtoll(iv, NULL, 10) : 0);
+        }
+        if (opt.metrics_port >= 0) {
+            FsqlErr merr;
+            fsql_err_clear(&merr);
+            if (http_metrics_start(opt.metrics_bind, opt.metrics_port,
+                                   &merr) < 0) {
+                fprintf(stderr, "fsql: %s\n", merr.msg);
+                rc = EXIT_RUNTIME;
+            }
+        }
         /* Plans run together as one job (every source read once), except
          * that a plan reading a table an earlier plan writes waits for
          * that job to end. */
         uint32_t start = 0;
-        for (uint32_t i = 0; i <= n && rc == EXIT_OK; i++) {
+        for (uint32_t i = 0; i <= n && rc == EXIT_OK && !total.stopped;
+             i++) {
             if (i < n && (i == start ||
                           !reads_written_table(progs[i], progs + start,
                                                i - start)))
@@ -645,6 +801,7 @@ static int cmd_run(Source *inits, Source *file)
         }
         if (jobs_started > 0)
             run_summary(&total);
+        http_metrics_stop();
     }
     for (uint32_t i = 0; i < n; i++)
         program_free(progs[i]);

@@ -15,6 +15,14 @@
 
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time"; exit 77; }
 
+# Under AddressSanitizer (make asan) freed memory sits in ASan's quarantine
+# (256 MiB), so the peak RSS says nothing; the node and row counts are
+# still checked.
+sanitized=0
+case "$(ASAN_OPTIONS=help=1 "$FSQL" --version 2>&1)" in
+*AddressSanitizer*) sanitized=1 ;;
+esac
+
 job() { # job ROWS A-CONDITION WITHIN
     cat <<EOF2
 CREATE TEMPORARY TABLE tx (
@@ -58,7 +66,7 @@ check() { # check NAME A-CONDITION WITHIN
     echo "$1: 200k rows: ${s[0]} KiB, ${s[1]} nodes, ${s[2]} rows;" \
         "2M rows: ${b[0]} KiB, ${b[1]} nodes, ${b[2]} rows"
     [ "${s[1]}" -gt 0 ] || fail "$1: no statistics"
-    [ "${b[0]}" -le $((s[0] * 5 / 4 + 4096)) ] ||
+    [ "$sanitized" = 1 ] || [ "${b[0]}" -le $((s[0] * 5 / 4 + 4096)) ] ||
         fail "$1: peak RSS grew from ${s[0]} to ${b[0]} KiB"
     [ "${b[1]}" -le $((s[1] * 5 / 4 + 100)) ] ||
         fail "$1: path nodes grew from ${s[1]} to ${b[1]}"

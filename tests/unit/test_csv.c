@@ -97,9 +97,13 @@ static void test_csv_basic(void)
     UNIT_EQ_INT(cdec(&f, ""), CSV_BLANK);
     UNIT_EQ_INT(cdec(&f, "\r\n"), CSV_BLANK);
     /* comments only with csv.allow-comments */
-    UNIT_EQ_INT(cdec(&f, "# x,y"), CSV_ERROR);
+    UNIT_EQ_INT(cdec(&f, "# x,y,,,"), CSV_ERROR);
     UNIT_EQ_STR(f.err.msg, "field 1 (\"id\"): \"# x\" is not an integer "
                            "(column type BIGINT)");
+    /* a record of the wrong shape is reported as such, even when one of
+     * its fields does not convert either */
+    UNIT_EQ_INT(cdec(&f, "# x,y"), CSV_ERROR);
+    UNIT_EQ_STR(f.err.msg, "malformed CSV: 2 fields, 5 expected");
     UNIT_EQ_INT(csv_decoder_stats(f.d).rows_ok, 5);
     cfix_fini(&f);
 }
@@ -159,7 +163,7 @@ static void test_csv_errors(void)
          "field 4 (\"ok\"): \"maybe\" is not a boolean (true or false) "
          "(column type BOOLEAN)"},
         {"1,a,123456789,true,", 4,
-         "field 3 (\"amount\"): \"123456789\" is does not fit the DECIMAL "
+         "field 3 (\"amount\"): \"123456789\" is out of range for the DECIMAL "
          "precision (column type DECIMAL)"},
         {"1,a,2,true,2024-02-30 10:00:00", 11,
          "field 5 (\"ts\"): \"2024-02-30 10:00:00\" is not a timestamp "

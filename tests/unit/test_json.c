@@ -215,7 +215,7 @@ static void test_json_decimal(void)
     }
     char buf[200];
     UNIT_EQ_STR(err_of(T_DEC(5, 2), "1000", buf),
-                "field \"v\": 1000 is does not fit the DECIMAL precision "
+                "field \"v\": 1000 is out of range for the DECIMAL precision "
                 "(column type DECIMAL)");
 }
 

@@ -183,10 +183,10 @@ static MatchPat *pp_alt(PP *p)
 /* ---- the harness ---------------------------------------------------------- */
 
 typedef struct Harness {
-    const char *rows;   /* one letter per row */
-    const char *any;    /* variables that match every row */
+    const char *rows; /* one letter per row */
+    const char *any;  /* variables that match every row */
     char out[512];
-    int first_as;       /* variable (letter) whose define also requires
+    int first_as; /* variable (letter) whose define also requires
                            the row's letter to equal the match's first
                            row's letter (history-dependent); 0: none */
 } Harness;
@@ -217,12 +217,12 @@ static int h_emit(void *arg, const MatchRun *run, const MatchResult *r)
     if (r->kind == MRES_UNMATCHED) {
         snprintf(buf, sizeof buf, "(%llu)", (unsigned long long)r->start);
     } else {
-        n = (size_t)snprintf(buf, sizeof buf, "[%llu:",
-                             (unsigned long long)r->start);
+        n = (size_t)snprintf(buf, sizeof buf,
+                             "[%llu:", (unsigned long long)r->start);
         for (uint32_t i = 0; i < r->len && n + 2 < sizeof buf; i++) {
             char c = (char)('A' + r->rows[i]->var);
-            buf[n++] = r->rows[i]->is_excl ? (char)tolower((unsigned char)c)
-                                           : c;
+            buf[n++] =
+                r->rows[i]->is_excl ? (char)tolower((unsigned char)c) : c;
         }
         buf[n++] = ']';
         buf[n] = 0;
@@ -239,7 +239,7 @@ typedef struct Case {
     char skip_var;
     bool unmatched;
     const char *any;
-    int64_t within;     /* ms; row i has time i * 10 */
+    int64_t within; /* ms; row i has time i * 10 */
     int first_as;
 } Case;
 
@@ -389,8 +389,7 @@ static void match_skip(void)
     static const Case cases[] = {
         {"A+ B", "aab", "[0:AAB]", MSKIP_PAST_LAST_ROW, 0, 0, 0, 0, 0},
         {"A+ B", "aab", "[0:AAB][1:AB]", MSKIP_TO_NEXT_ROW, 0, 0, 0, 0, 0},
-        {"A+ B+", "aabb", "[0:AABB][1:ABB]", MSKIP_TO_NEXT_ROW, 0, 0, 0, 0,
-         0},
+        {"A+ B+", "aabb", "[0:AABB][1:ABB]", MSKIP_TO_NEXT_ROW, 0, 0, 0, 0, 0},
         /* TO LAST A: the second match starts at its own last A, which is
          * its first row: an error after it is reported */
         {"A+ B", "aab",
@@ -400,8 +399,7 @@ static void match_skip(void)
          MSKIP_TO_LAST, 'A', 0, 0, 0, 0},
         {"A B+", "abbab", "[0:ABB][3:AB]", MSKIP_TO_LAST, 'B', 0, 0, 0, 0},
         {"A B+ C", "abbcbc", "[0:ABBC]", MSKIP_TO_FIRST, 'B', 0, 0, 0, 0},
-        {"A B C", "abcabc", "[0:ABC][3:ABC]", MSKIP_TO_LAST, 'C', 0, 0, 0,
-         0},
+        {"A B C", "abcabc", "[0:ABC][3:ABC]", MSKIP_TO_LAST, 'C', 0, 0, 0, 0},
         /* skipping to the first row of the match would loop: an error */
         {"A+ B", "aab",
          "[0:AAB] error: cannot skip to pattern variable \"A\": it is the "
