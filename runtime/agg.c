@@ -37,12 +37,72 @@ typedef struct StrEnt {
     char bytes[];
 } StrEnt;
 
+/* Entries up to SP_SMALL bytes (header included) come from slab chunks,
+ * one free list per 16-byte size class, so interning a string costs no
+ * malloc once the pool has grown; larger ones use xmalloc. */
+#define SP_CLASS 16u
+#define SP_SMALL 128u
+#define SP_CHUNK 65536u
+
+typedef struct SpChunk {
+    struct SpChunk *next;
+    max_align_t pad[]; /* entries follow */
+} SpChunk;
+
 struct StrPool {
     StrEnt **buckets;
     size_t mask;  /* n_buckets - 1 */
     size_t count; /* entries */
     size_t bytes; /* allocated for entries */
+    StrEnt *free_list[SP_SMALL / SP_CLASS]; /* linked by next */
+    SpChunk *chunks;
+    char *bump, *bump_end; /* unused part of the newest chunk */
 };
+
+/* Bytes an entry of n string bytes takes (its size class when small). */
+static size_t sp_size(uint32_t n)
+{
+    size_t sz = sizeof(StrEnt) + n;
+    if (sz > SP_SMALL)
+        return sz;
+    return (sz + SP_CLASS - 1) / SP_CLASS * SP_CLASS;
+}
+
+static StrEnt *sp_alloc(StrPool *p, uint32_t n)
+{
+    size_t sz = sp_size(n);
+    if (sz > SP_SMALL)
+        return xmalloc(sz);
+    size_t c = sz / SP_CLASS - 1;
+    StrEnt *e = p->free_list[c];
+    if (e) {
+        p->free_list[c] = e->next;
+        return e;
+    }
+    if ((size_t)(p->bump_end - p->bump) < sz) {
+        SpChunk *ch = xmalloc(SP_CHUNK);
+        ch->next = p->chunks;
+        p->chunks = ch;
+        p->bump = (char *)(ch + 1);
+        p->bump = (char *)(((uintptr_t)p->bump + 15u) & ~(uintptr_t)15u);
+        p->bump_end = (char *)ch + SP_CHUNK;
+    }
+    e = (StrEnt *)(void *)p->bump;
+    p->bump += sz;
+    return e;
+}
+
+static void sp_release(StrPool *p, StrEnt *e)
+{
+    size_t sz = sp_size(e->len);
+    if (sz > SP_SMALL) {
+        xfree(e);
+        return;
+    }
+    size_t c = sz / SP_CLASS - 1;
+    e->next = p->free_list[c];
+    p->free_list[c] = e;
+}
 
 static const char empty_str[1] = "";
 
@@ -62,9 +122,15 @@ void strpool_free(StrPool *p)
         StrEnt *e = p->buckets[i];
         while (e) {
             StrEnt *n = e->next;
-            xfree(e);
+            if (sp_size(e->len) > SP_SMALL)
+                xfree(e);
             e = n;
         }
+    }
+    while (p->chunks) {
+        SpChunk *n = p->chunks->next;
+        xfree(p->chunks);
+        p->chunks = n;
     }
     xfree(p->buckets);
     xfree(p);
@@ -107,7 +173,7 @@ const char *strpool_ref(StrPool *p, const char *s, uint32_t n)
             return e->bytes;
         }
     }
-    StrEnt *e = xmalloc(sizeof(StrEnt) + n);
+    StrEnt *e = sp_alloc(p, n);
     e->hash = h;
     e->len = n;
     e->refs = 1;
@@ -149,7 +215,7 @@ void strpool_unref(StrPool *p, const char *interned, uint32_t n)
     *pp = e->next;
     p->count--;
     p->bytes -= sizeof(StrEnt) + e->len;
-    xfree(e);
+    sp_release(p, e);
 }
 
 size_t strpool_count(const StrPool *p)

@@ -456,6 +456,7 @@ static int fs_poll_rows(SourceReader *base, Batch *b, FsqlErr *err)
             uint64_t line = r->line + 1;
             r->start += adv;
             r->line += lines;
+            base->bytes_read += adv; /* metrics (issue 10) */
             Value *row = batch_row(b, b->n_rows);
             char why[200];
             int rc = decode(r, rec, len, b->a, row, why, sizeof why);

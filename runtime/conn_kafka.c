@@ -161,6 +161,13 @@ typedef struct KReader {
     uint32_t row_cap;
     KafkaCodec key, val;
     bool has_key, has_val;
+    /* csv is positional: when the scan reads only some physical columns,
+     * the codecs decode every physical column of the declared table
+     * (wide_t: the table with schema = table_phys) into wide_row, then
+     * phys_to_schema picks the ones the scan reads. */
+    bool wide;
+    TableDef wide_t;
+    Value *wide_row;
     KMeta *meta; /* per schema column */
     bool has_meta;
     bool has_pending_err;
@@ -676,23 +683,30 @@ static int decode_parts(KReader *r, const char *kp, size_t kl, const char *vp,
                         size_t why_n, const char **part_name)
 {
     int rc;
+    Value *dst = r->wide ? r->wide_row : row;
     if (r->has_key) {
         *part_name = "key";
-        rc = kafka_codec_decode(&r->key, kp, kl, a, row, why, why_n);
+        rc = kafka_codec_decode(&r->key, kp, kl, a, dst, why, why_n);
         if (rc == 2) {
             /* no key: its columns are NULL */
             for (uint32_t i = 0; i < r->key.n; i++)
-                row[r->key.cols[i]] = value_null(
-                    r->base.table->schema.cols[r->key.cols[i]].type.kind);
+                dst[r->key.cols[i]] =
+                    value_null(r->key.schema.cols[i].type.kind);
         } else if (rc != 0) {
             return rc;
         }
     }
     if (r->has_val) {
         *part_name = "value";
-        rc = kafka_codec_decode(&r->val, vp, vl, a, row, why, why_n);
+        rc = kafka_codec_decode(&r->val, vp, vl, a, dst, why, why_n);
         if (rc != 0)
             return rc;
+    }
+    if (r->wide) {
+        const TableDef *t = r->base.table;
+        for (uint32_t i = 0; i < t->table_phys.n_cols; i++)
+            if (t->phys_to_schema[i] >= 0)
+                row[t->phys_to_schema[i]] = r->wide_row[i];
     }
     return 0;
 }
@@ -858,6 +872,7 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
                 continue; /* before the startup timestamp */
             kp->skip_ts = -1;
         }
+        base->bytes_read += m->len + m->key_len; /* metrics (issue 10) */
         /* Decode. */
         char why[200];
         const char *part = "value";
@@ -1021,6 +1036,7 @@ static void kr_close(SourceReader *base)
     xfree(r->row_off);
     kafka_codec_fini(&r->key);
     kafka_codec_fini(&r->val);
+    xfree(r->wide_row);
     xfree(r->meta);
     xfree(r->pend);
     xfree(r->rkts);
@@ -1091,6 +1107,29 @@ static bool in_list(const uint32_t *v, uint32_t n, uint32_t x)
     return false;
 }
 
+/* Whether a source's key or value is csv while the scan reads only some
+ * of the table's physical columns (csv maps fields by position). */
+static bool csv_pruned(const TableDef *t)
+{
+    if (t->table_phys.n_cols == 0 || !t->phys_to_schema)
+        return false;
+    uint32_t n_phys = 0;
+    for (uint32_t c = 0; c < t->schema.n_cols; c++)
+        if (!(t->metadata_keys && t->metadata_keys[c]))
+            n_phys++;
+    bool same = n_phys == t->table_phys.n_cols;
+    for (uint32_t i = 0; i < t->table_phys.n_cols && same; i++)
+        same = t->phys_to_schema[i] == (int32_t)i;
+    if (same)
+        return false;
+    const char *kfmt = table_def_option(t, "key.format");
+    const char *vfmt = table_def_option(t, "value.format");
+    if (!vfmt)
+        vfmt = t->format ? t->format : table_def_option(t, "format");
+    return (kfmt && strcasecmp(kfmt, "csv") == 0) ||
+           (vfmt && strcasecmp(vfmt, "csv") == 0);
+}
+
 /* Set up the key and value codecs over the physical columns. */
 static int setup_codecs(const TableDef *t, const RunCtx *ctx, bool is_upsert,
                         bool for_source, KafkaCodec *key, bool *has_key,
@@ -1156,6 +1195,7 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
     kafka_client_opened();
     r->base.v = &kr_vtbl;
     r->base.wait = kr_wait;
+    r->base.splits_concurrent = true; /* every partition holds back */
     r->base.table = t;
     r->ctx = ctx;
     r->is_upsert = is_upsert;
@@ -1242,8 +1282,22 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
                               "timestamp-type)",
                               t->name, mk);
     }
+    const TableDef *ct = t;
+    if (rc == FSQL_OK && !is_upsert && csv_pruned(t)) {
+        r->wide = true;
+        r->wide_t = *t;
+        r->wide_t.schema = t->table_phys;
+        r->wide_t.table_cols = NULL;
+        r->wide_t.metadata_keys = NULL;
+        r->wide_t.n_pk = 0;
+        r->wide_t.pk = NULL;
+        r->wide_t.table_phys.n_cols = 0;
+        r->wide_t.phys_to_schema = NULL;
+        r->wide_row = xcalloc(t->table_phys.n_cols + 1, sizeof(Value));
+        ct = &r->wide_t;
+    }
     if (rc == FSQL_OK)
-        rc = setup_codecs(t, ctx, is_upsert, true, &r->key, &r->has_key,
+        rc = setup_codecs(ct, ctx, is_upsert, true, &r->key, &r->has_key,
                           &r->val, &r->has_val, err);
     /* The consumer. */
     rd_kafka_conf_t *conf = NULL;

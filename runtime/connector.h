@@ -85,6 +85,11 @@ struct SourceReader {
      * so a record wakes the job at once (the Kafka source waits on its
      * consumer queue); with several sources the loop sleeps as usual. */
     void (*wait)(SourceReader *r, int64_t timeout_ms);
+    /* (Added for issue 4, idle inputs.)  All n_splits splits are read at
+     * once (Kafka partitions), so a split without rows yet holds the
+     * watermark back (until it ends or turns idle); false (files read one
+     * after another): only splits that produced something count. */
+    bool splits_concurrent;
 };
 
 /* ---- sinks ------------------------------------------------------------ */

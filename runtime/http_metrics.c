@@ -114,11 +114,10 @@ int http_metrics_start(const char *bind_addr, int port, FsqlErr *err)
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGALRM);
     pthread_sigmask(SIG_BLOCK, &block, &old);
-    daemon_ = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request,
-                               NULL, MHD_OPTION_SOCK_ADDR, sa,
-                               MHD_OPTION_CONNECTION_LIMIT, 64u,
-                               MHD_OPTION_CONNECTION_TIMEOUT, 10u,
-                               MHD_OPTION_END);
+    daemon_ = MHD_start_daemon(
+        flags, (uint16_t)port, NULL, NULL, on_request, NULL,
+        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_LIMIT, 64u,
+        MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!daemon_)
         return fsql_err_set(err, FSQL_E_IO,

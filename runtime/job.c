@@ -119,6 +119,11 @@ void job_row_context(Job *j, const Batch *b, uint32_t row, char *buf, size_t n)
                  aligned ? "" : "in the batch starting at ", where);
 }
 
+struct SourceReader *job_current_reader(Job *j)
+{
+    return j->cur_reader;
+}
+
 const SourceBinding *job_source_binding(Job *j, const OpState *s)
 {
     for (uint32_t i = 0; i < j->n_srcs; i++)
@@ -213,6 +218,20 @@ static void share_source(Job *j, OpState *s, const TableDef *t)
         ss->table.table_cols = tcols;
         ss->table.metadata_keys = meta;
         ss->table.n_pk = 0; /* positions changed; sources do not need it */
+        /* Physical column -> merged schema position (csv decodes every
+         * physical column by position, then keeps these). */
+        if (t->table_phys.n_cols > 0 && t->phys_to_schema) {
+            int32_t *p2s =
+                ARENA_NEW_ARRAY(&j->a, int32_t, t->table_phys.n_cols + 1);
+            for (uint32_t i = 0; i < t->table_phys.n_cols; i++) {
+                p2s[i] = -1;
+                for (uint32_t k = 0; k < n; k++)
+                    if (!meta[k] &&
+                        strcmp(cols[k].name, t->table_phys.cols[i].name) == 0)
+                        p2s[i] = (int32_t)k;
+            }
+            ss->table.phys_to_schema = p2s;
+        }
     }
     ss->members[ss->n_members++] = s;
 }

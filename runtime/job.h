@@ -121,6 +121,9 @@ OutputFormat job_output_format(const Job *j);
 const JobConfig *job_config(const Job *j);
 /* The Program an operator belongs to (for SQL positions). */
 const Program *job_program_of(const Job *j, const OpDef *d);
+/* The reader whose batch the current push cycle carries (NULL in a
+ * timer or at the start). */
+struct SourceReader *job_current_reader(Job *j);
 /* How a TableSourceScan operator is fed: the shared reader, and which
  * column of the reader's rows each of its output columns is (NULL: the
  * same columns). */

@@ -20,8 +20,7 @@ static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
 const char *log_level_name(LogLevel lv)
 {
-    return (unsigned)lv < FSQL_ARRAY_LEN(level_names) ? level_names[lv]
-                                                      : "?";
+    return (unsigned)lv < FSQL_ARRAY_LEN(level_names) ? level_names[lv] : "?";
 }
 
 bool log_level_parse(const char *name, LogLevel *out)
@@ -51,11 +50,11 @@ void log_write(LogLevel lv, const char *fmt, ...)
     struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
-    int n = snprintf(line, sizeof line,
-                     "fsql: %04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s: ",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000L,
-                     log_level_name(lv));
+    int n = snprintf(
+        line, sizeof line,
+        "fsql: %04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s: ", tm.tm_year + 1900,
+        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+        ts.tv_nsec / 1000000L, log_level_name(lv));
     if (n < 0)
         return;
     va_list ap;
@@ -88,9 +87,9 @@ static bool contains_ci(const char *s, const char *sub)
 bool log_key_is_secret(const char *key)
 {
     /* Keep in step with option_key_is_secret (compiler/connectors.c). */
-    static const char *const parts[] = {"password", "secret",
-                                        "sasl.jaas.config", "ssl.key",
-                                        "token", "credential"};
+    static const char *const parts[] = {
+        "password", "secret", "sasl.jaas.config",
+        "ssl.key",  "token",  "credential"};
     for (size_t i = 0; i < FSQL_ARRAY_LEN(parts); i++)
         if (contains_ci(key, parts[i]))
             return true;

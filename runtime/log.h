@@ -44,10 +44,10 @@ extern LogLevel log_level_current;
 /* Write one line at level lv (no check of the level: use the macros). */
 void log_write(LogLevel lv, const char *fmt, ...) FSQL_PRINTF(2, 3);
 
-#define LOG_AT(lv, ...)                \
-    do {                               \
-        if (log_enabled(lv))           \
-            log_write((lv), __VA_ARGS__); \
+#define LOG_AT(lv, ...)                                                        \
+    do {                                                                       \
+        if (log_enabled(lv))                                                   \
+            log_write((lv), __VA_ARGS__);                                      \
     } while (0)
 #define log_error(...) LOG_AT(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...) LOG_AT(LOG_WARN, __VA_ARGS__)

@@ -39,6 +39,12 @@ static const double bucket_bounds[METRICS_N_BUCKETS] = {
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
     0.1,    0.25,    0.5,    1,     2.5,    5,     10,   60};
 
+/* The same bounds in whole milliseconds (event times have ms precision:
+ * the buckets below 1 ms hold exactly 0). */
+static const int64_t bucket_ms[METRICS_N_BUCKETS] = {
+    0,   0,   0,   1,    2,    5,    10,    25,   50,
+    100, 250, 500, 1000, 2500, 5000, 10000, 60000};
+
 void metrics_hist_observe(MetricsHist *h, double seconds)
 {
     uint32_t i = 0;
@@ -70,9 +76,9 @@ double metrics_hist_quantile(const MetricsHist *h, double q)
 static bool enabled;
 static int64_t interval_ms = 500;
 static pthread_mutex_t pub_lock = PTHREAD_MUTEX_INITIALIZER;
-static char *pub_text;     /* last published text (xmalloc) */
+static char *pub_text; /* last published text (xmalloc) */
 static size_t pub_len;
-static double pub_wall;    /* when it was published, epoch seconds */
+static double pub_wall; /* when it was published, epoch seconds */
 /* The lookup-load histogram of the operator being opened (job_open sets
  * it around each open; metrics_lookup_wrap picks it up). */
 static _Thread_local struct OpExtra *opening;
@@ -107,14 +113,14 @@ static double mono_seconds(void)
 
 /* What the registry keeps per operator beyond OpState. */
 typedef struct OpExtra {
-    OpMetrics sink;          /* sinks: latency histograms */
-    LookupCache *cache;      /* lookup joins: borrowed; freed by the op at
+    OpMetrics sink;       /* sinks: latency histograms */
+    LookupCache *cache;   /* lookup joins: borrowed; freed by the op at
                                 close, after the last render */
-    MetricsHist load;        /* lookup joins: reader call latency */
-    uint64_t load_errors;    /* reader calls that returned an error */
-    bool has_reader;         /* a timed reader was attached */
-    uint64_t prev_rows;      /* sinks: rows at the previous publish */
-    double rate;             /* sinks: rows/s over the last interval */
+    MetricsHist load;     /* lookup joins: reader call latency */
+    uint64_t load_errors; /* reader calls that returned an error */
+    bool has_reader;      /* a timed reader was attached */
+    uint64_t prev_rows;   /* sinks: rows at the previous publish */
+    double rate;          /* sinks: rows/s over the last interval */
 } OpExtra;
 
 typedef struct SrcExtra {
@@ -123,18 +129,18 @@ typedef struct SrcExtra {
 } SrcExtra;
 
 struct JobMetrics {
-    double start_wall;      /* epoch seconds */
+    double start_wall; /* epoch seconds */
     double start_mono;
-    double prev_pub_mono;   /* the previous publication */
-    int64_t next_pub_ms;    /* monotonic ms */
-    double cycle_start;     /* monotonic seconds of the current cycle */
-    MetricsHist batch;      /* push-cycle processing time */
+    double prev_pub_mono; /* the previous publication */
+    int64_t next_pub_ms;  /* monotonic ms */
+    double cycle_start;   /* monotonic seconds of the current cycle */
+    MetricsHist batch;    /* push-cycle processing time */
     uint64_t cycles;
-    bool stopping;          /* a stop was requested */
+    bool stopping; /* a stop was requested */
     bool ended;
-    OpExtra *ops;           /* per j->ops[i] */
-    SrcExtra *srcs;         /* per j->srcs[i] */
-    StrBuf text;            /* render buffer, reused */
+    OpExtra *ops;   /* per j->ops[i] */
+    SrcExtra *srcs; /* per j->srcs[i] */
+    StrBuf text;    /* render buffer, reused */
 };
 
 /* The event-time column of a sink's input: the rowtime column name of a
@@ -224,10 +230,10 @@ void metrics_op_opened(Job *j, OpState *s)
 /* ---- timed lookup readers ---------------------------------------------- */
 
 typedef struct TimedReader {
-    LookupReader base;  /* base.v = &vt */
-    LookupVtbl vt;      /* mirrors inner's optional entries */
+    LookupReader base; /* base.v = &vt */
+    LookupVtbl vt;     /* mirrors inner's optional entries */
     LookupReader *inner;
-    OpExtra *x;         /* job arena; outlives the reader */
+    OpExtra *x; /* job arena; outlives the reader */
 } TimedReader;
 
 static void timed_note(OpExtra *x, double t0, int rc)
@@ -349,15 +355,32 @@ void metrics_sink_rows(OpState *s, const Batch *b)
     int32_t c = om->event_time_col;
     if (c < 0 || (uint32_t)c >= b->n_cols)
         return;
+    /* Per row, so kept cheap: integer milliseconds, and the bucket of
+     * the previous row tried first (rows of a batch have close times). */
     int64_t now_ms = job_now_wall_ms();
+    MetricsHist *h = &om->event_latency;
+    int64_t sum_ms = 0;
+    uint64_t n = 0;
+    uint32_t k = 0;
     for (uint32_t r = 0; r < b->n_rows; r++) {
         const Value *v = batch_row(b, r) + c;
         if (v->is_null)
             continue;
         int64_t d = now_ms - v->u.i;
-        metrics_hist_observe(&om->event_latency,
-                             d > 0 ? (double)d / 1000.0 : 0.0);
+        if (d < 0)
+            d = 0;
+        if (!((k == 0 || d > bucket_ms[k - 1]) &&
+              (k == METRICS_N_BUCKETS || d <= bucket_ms[k]))) {
+            k = 0;
+            while (k < METRICS_N_BUCKETS && d > bucket_ms[k])
+                k++;
+        }
+        h->counts[k]++;
+        sum_ms += d;
+        n++;
     }
+    h->count += n;
+    h->sum += (double)sum_ms / 1000.0;
 }
 
 /* ---- rendering ------------------------------------------------------------ */
@@ -490,9 +513,8 @@ void metrics_job_render(Job *j, StrBuf *sb)
     family(sb, "fsql_job_info", "gauge",
            "The running job: its script and statement count.");
     strbuf_puts(sb, "fsql_job_info{script=\"");
-    put_escaped(sb, j->n_progs && j->progs[0]->src_path
-                        ? j->progs[0]->src_path
-                        : "");
+    put_escaped(sb, j->n_progs && j->progs[0]->src_path ? j->progs[0]->src_path
+                                                        : "");
     strbuf_printf(sb, "\",statements=\"%u\"} 1\n", j->n_progs);
     if (m) {
         family(sb, "fsql_job_start_time_seconds", "gauge",
@@ -506,8 +528,8 @@ void metrics_job_render(Job *j, StrBuf *sb)
         family(sb, "fsql_job_state", "gauge",
                "1 for the job's current state (running, stopping, ended, "
                "failed).");
-        const char *state = j->failed    ? "failed"
-                            : m->ended   ? "ended"
+        const char *state = j->failed     ? "failed"
+                            : m->ended    ? "ended"
                             : m->stopping ? "stopping"
                                           : "running";
         static const char *const states[] = {"running", "stopping", "ended",
@@ -733,8 +755,8 @@ void metrics_job_render(Job *j, StrBuf *sb)
             strbuf_puts(&l, "table=\"");
             put_escaped(&l, sink_name(j, j->ops[i]));
             strbuf_putc(&l, '"');
-            hist_samples(sb, "fsql_end_to_end_latency_seconds",
-                         strbuf_cstr(&l), &m->ops[i].sink.event_latency);
+            hist_samples(sb, "fsql_end_to_end_latency_seconds", strbuf_cstr(&l),
+                         &m->ops[i].sink.event_latency);
             strbuf_fini(&l);
         }
         family(sb, "fsql_processing_latency_seconds", "histogram",
@@ -743,8 +765,7 @@ void metrics_job_render(Job *j, StrBuf *sb)
         for (uint32_t i = 0; i < j->n_ops; i++) {
             if (!is_sink(j->ops[i]))
                 continue;
-            snprintf(lab, sizeof lab, "table=\"%s\"",
-                     sink_name(j, j->ops[i]));
+            snprintf(lab, sizeof lab, "table=\"%s\"", sink_name(j, j->ops[i]));
             hist_samples(sb, "fsql_processing_latency_seconds", lab,
                          &m->ops[i].sink.proc_latency);
         }
@@ -837,6 +858,22 @@ char *metrics_snapshot_copy(size_t *len)
 
 /* ---- the end-of-run summary ------------------------------------------------ */
 
+/* ", what p50 <= 0.005 s, p99 <= 0.01 s" (bucket upper bounds). */
+static void put_quantiles(FILE *f, const char *what, const MetricsHist *h)
+{
+    static const double qs[] = {0.5, 0.99};
+    static const char *const names[] = {"p50", "p99"};
+    fputs(what, f);
+    for (size_t i = 0; i < FSQL_ARRAY_LEN(qs); i++) {
+        double v = metrics_hist_quantile(h, qs[i]);
+        if (isinf(v))
+            fprintf(f, "%s %s > %g s", i ? "," : "", names[i],
+                    bucket_bounds[METRICS_N_BUCKETS - 1]);
+        else
+            fprintf(f, "%s %s <= %g s", i ? "," : "", names[i], v);
+    }
+}
+
 void metrics_job_summary(Job *j, FILE *f)
 {
     JobMetrics *m = j->metrics;
@@ -872,29 +909,21 @@ void metrics_job_summary(Job *j, FILE *f)
                     tot ? 100.0 * (double)cs.hits / (double)tot : 0.0,
                     (unsigned long long)cs.n_keys);
             if (m->ops[i].load.count)
-                fprintf(f, ", load p50 %g s, p99 %g s",
-                        metrics_hist_quantile(&m->ops[i].load, 0.5),
-                        metrics_hist_quantile(&m->ops[i].load, 0.99));
+                put_quantiles(f, ", load time", &m->ops[i].load);
             fputc('\n', f);
         }
         if (is_sink(s)) {
             fprintf(f, "fsql: sink %s: %llu rows", sink_name(j, s),
                     (unsigned long long)s->rows_in);
             if (m && m->ops[i].sink.event_latency.count)
-                fprintf(f, ", event-time latency p50 <= %g s, p99 <= %g s",
-                        metrics_hist_quantile(&m->ops[i].sink.event_latency,
-                                              0.5),
-                        metrics_hist_quantile(&m->ops[i].sink.event_latency,
-                                              0.99));
+                put_quantiles(f, ", event-time latency",
+                              &m->ops[i].sink.event_latency);
             fputc('\n', f);
         }
     }
-    if (m && m->batch.count)
-        fprintf(f,
-                "fsql: %llu batches, processing time p50 <= %g s, p99 <= %g "
-                "s, mean %.3g s\n",
-                (unsigned long long)m->batch.count,
-                metrics_hist_quantile(&m->batch, 0.5),
-                metrics_hist_quantile(&m->batch, 0.99),
-                m->batch.sum / (double)m->batch.count);
+    if (m && m->batch.count) {
+        fprintf(f, "fsql: %llu batches", (unsigned long long)m->batch.count);
+        put_quantiles(f, ", processing time", &m->batch);
+        fprintf(f, ", mean %.3g s\n", m->batch.sum / (double)m->batch.count);
+    }
 }

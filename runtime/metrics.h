@@ -61,7 +61,7 @@ double metrics_hist_quantile(const MetricsHist *h, double q);
 
 /* Per sink operator (OpState.metrics points here; NULL elsewhere). */
 typedef struct OpMetrics {
-    int32_t event_time_col; /* input column holding the event time, -1 */
+    int32_t event_time_col;    /* input column holding the event time, -1 */
     MetricsHist event_latency; /* emit wall time - event time */
     MetricsHist proc_latency;  /* emit - source poll of the cycle */
 } OpMetrics;

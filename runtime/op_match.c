@@ -671,7 +671,6 @@ static int emit_out(MatchState *st, const Value *prefix, uint32_t n,
         else
             o[n + i] = value_null(s->def->out.cols[n + i].type.kind);
     }
-    s->rows_out++;
     return job_failed(s->job) ? -1 : 0;
 }
 
@@ -1122,7 +1121,6 @@ static int match_push(OpState *s, Batch *in, uint32_t port)
     }
     for (uint32_t r = 0; r < in->n_rows; r++) {
         const Value *row = in->rows + (size_t)r * nc;
-        s->rows_in++;
         if (in->kinds[r] != ROW_INSERT)
             continue; /* the planner only feeds insert-only input */
         if (d->is_proctime) {

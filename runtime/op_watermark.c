@@ -28,9 +28,9 @@
  * operator besides wm_out).
  */
 #include "runtime/fsql.h"
+#include "runtime/connector.h"
 #include "runtime/job.h"
 #include "runtime/op.h"
-#include <stdlib.h> /*DBG*/
 
 typedef struct WmSplit {
     int64_t max;     /* max expr value (WM_NONE: none yet) */
@@ -169,7 +169,6 @@ static int wm_after(OpState *s, WmState *st, int64_t now)
 {
     const OpWatermarkDef *d = &s->def->u.wm;
     int64_t timer = INT64_MAX;
-    if (getenv("WMDBG")) fprintf(stderr, "wm_after now=%lld to=%lld n_act=%u n_sp=%u cur=%lld\n", (long long)now, (long long)d->idle_timeout_ms, st->n_active, st->n_splits, (long long)st->cur);
     if (d->idle_timeout_ms > 0 && !st->ended) {
         bool changed = false;
         int64_t next = wm_check_idle(st, d->idle_timeout_ms, now, &changed);
@@ -200,6 +199,12 @@ static int wm_push(OpState *s, Batch *in, uint32_t port)
     WmState *st = s->priv;
     const OpWatermarkDef *d = &s->def->u.wm;
     (void)port;
+    /* Splits read at the same time hold back from their assignment on,
+     * rows or not (else whichever partition is fetched first would make
+     * the others' rows late). */
+    const SourceReader *rd = job_current_reader(s->job);
+    if (rd && rd->splits_concurrent && rd->n_splits > st->n_splits)
+        wm_split(st, rd->n_splits - 1);
     WmSplit *sp = wm_split(st, in->split);
     bool fast = d->delay_ms >= 0 && d->rowtime_col >= 0;
     bool periodic = d->is_periodic;

@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-FSQL=${FSQL:-./fsql}
+FSQL=$(realpath "${FSQL:-./fsql}")  # absolute: some sections cd elsewhere
 RUNS=${RUNS:-5}
 N_VIEWS=${N_VIEWS:-625}
 tmp=$(mktemp -d)
@@ -144,7 +144,7 @@ python3 -c "import sys; print('  target < 100 ms: %s' % ('met' if float(sys.argv
 # the query is timed; the import is not).  Target: 1,000,000 events/s.
 # Environment: N_EVENTS (default 1000000), BENCH_BIN (default build/bin).
 N_EVENTS=${N_EVENTS:-1000000}
-BENCH_BIN=${BENCH_BIN:-build/bin}
+BENCH_BIN=$(realpath "${BENCH_BIN:-build/bin}")
 python3 - "$N_EVENTS" "$tmp/tx.jsonl" "$tmp/tx.csv" <<'PY'
 import random, sys
 n = int(sys.argv[1]); random.seed(7)
@@ -815,7 +815,7 @@ print('  warm cache: %.0f events/s per core; target >= 1,000,000: %s' % (e, 'met
 # are events/s per core from the client's user+sys CPU (the mock broker
 # runs in its own process); wall rates depend on the broker sharing the
 # machine.  Target: fsql's source at least 80% of kcat's consume rate.
-MOCK=${FSQL_KAFKA_MOCK:-./fsql-kafka-mock}
+MOCK=$(realpath "${FSQL_KAFKA_MOCK:-./fsql-kafka-mock}")
 if command -v kcat >/dev/null 2>&1 && [ -x "$MOCK" ]; then
 (
     kb=$tmp/kafka
