@@ -66,10 +66,10 @@ stop_job() {
 }
 
 # 1. Session key: the window fires after the idle timeout.
-job ev "SET 'table.exec.source.idle-timeout' = '500 ms';" "" out
+job ev "SET 'table.exec.source.idle-timeout' = '2 s';" "" out
 fsql_bg "$tmp/job.sql"
 ticker ev "2024-01-01 00:00:16"
-wait_out '2024-01-01 00:00:00.000"\?,4' 20 out || fail "the window did not fire with an idle partition"
+wait_out '2024-01-01 00:00:00.000"\?,4' 60 out || fail "the window did not fire with an idle partition"
 stop_job "idle-timeout run"
 stop_ticker
 
@@ -87,10 +87,10 @@ stop_ticker
 #    partition that produces again holds the watermark back again.
 printf '{"id":200,"ts":"2024-01-01 00:00:01"}\n' | produce ev2 1
 printf '{"id":1,"ts":"2024-01-01 00:00:02"}\n{"id":2,"ts":"2024-01-01 00:00:15"}\n' | produce ev2 0
-job ev2 "SET 'table.exec.source.idle-timeout' = '1 h';" ", 'scan.watermark.idle-timeout' = '300 ms'" out3
+job ev2 "SET 'table.exec.source.idle-timeout' = '1 h';" ", 'scan.watermark.idle-timeout' = '2 s'" out3
 fsql_bg "$tmp/job.sql"
 ticker ev2 "2024-01-01 00:00:16"
-wait_out '2024-01-01 00:00:00.000"\?,2' 20 out3 || fail "the table option did not make the partition idle"
+wait_out '2024-01-01 00:00:00.000"\?,2' 60 out3 || fail "the table option did not make the partition idle"
 stop_ticker
 # Partition 1 produces again (00:00:14.5, not late: the watermark is at
 # 00:00:14): [00:10, 00:20) waits for it while it is active, and fires
@@ -98,7 +98,7 @@ stop_ticker
 printf '{"id":201,"ts":"2024-01-01 00:00:14.500"}\n' | produce ev2 1
 printf '{"id":3,"ts":"2024-01-01 00:00:35"}\n' | produce ev2 0
 ticker ev2 "2024-01-01 00:00:36"
-wait_out '2024-01-01 00:00:10.000"\?,[0-9]' 20 out3 || fail "the second window did not fire"
+wait_out '2024-01-01 00:00:10.000"\?,[0-9]' 60 out3 || fail "the second window did not fire"
 consume out3 | grep -q '2024-01-01 00:00:10.000"\?,2' ||
     fail "the second window lacks partition 1's record: $(consume out3 | tr '\n' ' ')"
 stop_ticker
