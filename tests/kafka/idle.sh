@@ -4,6 +4,14 @@
 # for that long stops holding the watermark back, so a TUMBLE window over
 # a 2-partition live topic fires although one partition went quiet; without
 # the timeout it does not fire.
+# It depends on wall-clock timing (a background producer, idle timeouts of
+# seconds) and is flaky on a heavily loaded machine, so `make test` skips it
+# unless FSQL_TIMING_TESTS=1; tests/exec/watermark_idle_files is the
+# deterministic part.
+if [ "${FSQL_TIMING_TESTS:-0}" != 1 ]; then
+    echo "skip: timing-dependent; run with FSQL_TIMING_TESTS=1"
+    exit 77
+fi
 . "$(dirname "$0")/lib.inc"
 kafka_init
 mock_start --topic ev:2 --topic ev2:2 --topic out:1 --topic out2:1 --topic out3:1
