@@ -6,6 +6,7 @@
 #include "runtime/connector.h"
 #include "runtime/metrics.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,5 +111,61 @@ int table_opt_int(const TableDef *t, const char *key, int64_t def, int64_t *out,
                             "not \"%s\"",
                             t->name, key, v);
     *out = x;
+    return FSQL_OK;
+}
+
+int conn_parse_duration_ms(const char *s, int64_t *ms)
+{
+    static const struct {
+        const char *name;
+        int64_t ms;
+    } units[] = {
+        {"ms", 1},           {"milli", 1},        {"millis", 1},
+        {"millisecond", 1},  {"milliseconds", 1}, {"s", 1000},
+        {"sec", 1000},       {"secs", 1000},      {"second", 1000},
+        {"seconds", 1000},   {"m", 60000},        {"min", 60000},
+        {"mins", 60000},     {"minute", 60000},   {"minutes", 60000},
+        {"h", 3600000},      {"hour", 3600000},   {"hours", 3600000},
+        {"d", 86400000},     {"day", 86400000},   {"days", 86400000},
+    };
+    while (isspace((unsigned char)*s))
+        s++;
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    char *end;
+    errno = 0;
+    long long n = strtoll(s, &end, 10);
+    if (errno)
+        return -1;
+    while (isspace((unsigned char)*end))
+        end++;
+    size_t ul = strlen(end);
+    while (ul && isspace((unsigned char)end[ul - 1]))
+        ul--;
+    if (ul == 0) {
+        *ms = n; /* Flink: a bare number is milliseconds */
+        return 0;
+    }
+    for (size_t i = 0; i < FSQL_ARRAY_LEN(units); i++)
+        if (strlen(units[i].name) == ul &&
+            strncasecmp(end, units[i].name, ul) == 0) {
+            *ms = n * units[i].ms;
+            return 0;
+        }
+    return -1;
+}
+
+int table_opt_duration(const TableDef *t, const char *key, int64_t def,
+                       int64_t *out, FsqlErr *err)
+{
+    const char *v = table_def_option(t, key);
+    *out = def;
+    if (!v)
+        return FSQL_OK;
+    if (conn_parse_duration_ms(v, out) < 0)
+        return fsql_err_set(err, FSQL_E_CONFIG,
+                            "table \"%s\": option '%s' must be a duration "
+                            "such as '1 s', not \"%s\"",
+                            t->name, key, v);
     return FSQL_OK;
 }

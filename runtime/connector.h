@@ -207,5 +207,10 @@ int table_opt_bool(const TableDef *t, const char *key, bool def, bool *out,
                    FsqlErr *err);
 int table_opt_int(const TableDef *t, const char *key, int64_t def,
                   int64_t *out, FsqlErr *err);
+int table_opt_duration(const TableDef *t, const char *key, int64_t def,
+                       int64_t *out, FsqlErr *err);
+/* Parse a Flink duration ("1 s", "30min", "500 ms", "2h"; a bare number
+ * is milliseconds) into *ms; -1 when malformed. */
+int conn_parse_duration_ms(const char *s, int64_t *ms);
 
 #endif

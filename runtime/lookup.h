@@ -127,11 +127,6 @@ const char *jdbc_sqlite_column(struct sqlite3_stmt *st, int i, const RtType *t,
                                Arena *a, const TimeZone *tz, Value *v,
                                char *why, size_t whylen);
 
-/* Parse a duration option value ("1 s", "30min", "500 ms", "2h", a bare
- * number is milliseconds) into *ms; -1 when malformed.  (conn_jdbc.c;
- * also used by conn_datagen.c.) */
-int conn_parse_duration_ms(const char *s, int64_t *ms);
-
 /* The jdbc connector's SQLite back ends (lookup_sqlite.c / conn_jdbc.c). */
 int jdbc_sqlite_open_lookup(const TableDef *t, const LookupSpec *spec,
                             const RunCtx *ctx, LookupReader **out,

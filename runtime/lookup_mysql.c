@@ -101,21 +101,6 @@ static void lib_init(void)
     mysql_library_init(0, NULL, NULL);
 }
 
-static int opt_dur(const TableDef *t, const char *key, int64_t def,
-                   int64_t *out, FsqlErr *err)
-{
-    const char *v = table_def_option(t, key);
-    *out = def;
-    if (!v)
-        return FSQL_OK;
-    if (conn_parse_duration_ms(v, out) < 0)
-        return fsql_err_set(err, FSQL_E_CONFIG,
-                            "table \"%s\": option '%s' must be a duration "
-                            "such as '1 s', not \"%s\"",
-                            t->name, key, v);
-    return FSQL_OK;
-}
-
 /* Copy the value of query parameter `name` (case-insensitive) of q into
  * buf; false when absent.  q is "k=v&k=v" (';' also separates). */
 static bool query_param(const char *q, const char *name, char *buf, size_t n)
@@ -230,13 +215,13 @@ int jdbc_mysql_config(const TableDef *t, MyConfig *cfg, FsqlErr *err)
         def_connect = strtoll(buf, NULL, 10);
     if (query_param(query, "socketTimeout", buf, sizeof buf))
         def_read = strtoll(buf, NULL, 10);
-    int rc = opt_dur(t, "connection.connect-timeout", def_connect,
+    int rc = table_opt_duration(t, "connection.connect-timeout", def_connect,
                      &cfg->connect_timeout_ms, err);
     if (rc == FSQL_OK)
-        rc = opt_dur(t, "connection.read-timeout", def_read,
+        rc = table_opt_duration(t, "connection.read-timeout", def_read,
                      &cfg->read_timeout_ms, err);
     if (rc == FSQL_OK)
-        rc = opt_dur(t, "connection.max-retry-timeout", 60000,
+        rc = table_opt_duration(t, "connection.max-retry-timeout", 60000,
                      &cfg->max_retry_timeout_ms, err);
     if (rc < 0)
         return rc;
