@@ -615,10 +615,10 @@ static void datagen_close(SourceReader *r)
 }
 
 static const SourceVtbl datagen_vtbl = {
-    datagen_poll,
-    datagen_batch_done,
-    datagen_describe,
-    datagen_close,
+    .poll = datagen_poll,
+    .batch_done = datagen_batch_done,
+    .describe = datagen_describe,
+    .close = datagen_close,
 };
 
 /* ---- open -------------------------------------------------------------- */

@@ -242,9 +242,9 @@ static void sqlite_sink_close(SinkWriter *w)
 }
 
 static const SinkVtbl sqlite_sink_vtbl = {
-    sqlite_sink_write,
-    sqlite_sink_flush,
-    sqlite_sink_close,
+    .write = sqlite_sink_write,
+    .flush = sqlite_sink_flush,
+    .close = sqlite_sink_close,
 };
 
 /* The SQLite column type for a declared column (keeps the affinity a

@@ -35,12 +35,20 @@
 
 #include <stdio.h>
 
+struct SnapWriter;
+struct SnapReader;
+
 /* What a connector gets to know about the job. */
 typedef struct RunCtx {
     const TimeZone *tz;      /* session zone; never NULL (UTC) */
     const Program *prog;     /* settings, source path */
     FILE *out;               /* standard output of the job (print) */
     FILE *err_out;           /* standard error (print standard-error) */
+    /* The job's name ('pipeline.name', else derived from the checkpoint
+     * directory); exactly-once sinks key their progress records by it.
+     * Never NULL ("fsql"). */
+    const char *job_name;
+    bool checkpointing;      /* checkpoints are being taken (issue 10) */
 } RunCtx;
 
 /* ---- sources ---------------------------------------------------------- */
@@ -68,6 +76,17 @@ typedef struct SourceVtbl {
     void (*describe)(SourceReader *r, uint32_t row, char *buf, size_t n);
     /* Release everything (the reader itself included). */
     void (*close)(SourceReader *r);
+    /* Checkpoints (issue 10, runtime/checkpoint.h): write the reader's
+     * position - everything delivered so far is before it (file index and
+     * byte offset, Kafka offset per partition, generator state).  NULL:
+     * the source cannot be checkpointed (the job says so at start). */
+    int (*snapshot)(SourceReader *r, struct SnapWriter *w);
+    /* Resume from a snapshot() blob, after open and before the first
+     * poll: the next row delivered is the first one after the position. */
+    int (*restore)(SourceReader *r, struct SnapReader *rd, FsqlErr *err);
+    /* Checkpoint id is durable: commit positions outside (Kafka group
+     * offsets).  May be NULL. */
+    void (*checkpoint_done)(SourceReader *r, uint64_t id);
 } SourceVtbl;
 
 struct SourceReader {
@@ -102,8 +121,27 @@ typedef struct SinkVtbl {
     int (*write)(SinkWriter *w, const Batch *b, FsqlErr *err);
     /* Make what was written durable/visible (end of input, checkpoint). */
     int (*flush)(SinkWriter *w, FsqlErr *err);
-    /* Release everything (the writer itself included); flushes first. */
+    /* Release everything (the writer itself included); flushes first.
+     * An exactly-once writer does not commit in close(): rows after the
+     * last checkpoint are discarded (a restart replays them). */
     void (*close)(SinkWriter *w);
+    /* Exactly-once ('sink.delivery-guarantee' = 'exactly-once', issue 10,
+     * runtime/checkpoint.h).  A writer that supports it sets these three;
+     * flush() then does not make rows visible.  precommit: the rows
+     * written since the previous checkpoint are epoch id; make them
+     * durable but invisible and put into out what recover() needs to
+     * commit them in another process (the rows themselves for jdbc, file
+     * names for filesystem, the transaction's records for Kafka). */
+    int (*precommit)(SinkWriter *w, uint64_t id, struct SnapWriter *out,
+                     FsqlErr *err);
+    /* The checkpoint holding epoch id is durable: make the epoch visible.
+     * Idempotent: committing an epoch already committed does nothing. */
+    int (*commit)(SinkWriter *w, uint64_t id, FsqlErr *err);
+    /* Restart from checkpoint id, whose precommit blob is in pending:
+     * commit the epoch unless it is already committed, and discard what a
+     * crashed process wrote after it (files in progress, transactions). */
+    int (*recover)(SinkWriter *w, uint64_t id, struct SnapReader *pending,
+                   FsqlErr *err);
 } SinkVtbl;
 
 struct SinkWriter {

@@ -20,7 +20,8 @@ enum {
     FSQL_E_CONFIG = -3,      /* bad option value found at run time */
     FSQL_E_UNSUPPORTED = -4, /* the runtime has no implementation yet */
     FSQL_E_INTERNAL = -5,    /* a broken invariant that was caught */
-    FSQL_E_EVAL = -6         /* an expression failed (division by zero) */
+    FSQL_E_EVAL = -6,        /* an expression failed (division by zero) */
+    FSQL_E_STATE = -7        /* a checkpoint cannot be read or restored */
 };
 
 typedef struct FsqlErr {

@@ -299,6 +299,7 @@ Job *job_new(const Program *const *progs, uint32_t n_progs,
     j->rctx.prog = n_progs ? progs[0] : NULL;
     j->rctx.out = j->cfg.out;
     j->rctx.err_out = j->cfg.err_out;
+    j->rctx.job_name = "fsql"; /* checkpoint.c names it (issue 10) */
     j->rctxs = ARENA_NEW_ARRAY(&j->a, RunCtx, n_progs + 1);
     for (uint32_t p = 0; p < n_progs; p++) {
         j->rctxs[p] = j->rctx;

@@ -604,10 +604,10 @@ static void sqlite_scan_close(SourceReader *r)
 }
 
 static const SourceVtbl sqlite_scan_vtbl = {
-    sqlite_scan_poll,
-    sqlite_scan_batch_done,
-    sqlite_scan_describe,
-    sqlite_scan_close,
+    .poll = sqlite_scan_poll,
+    .batch_done = sqlite_scan_batch_done,
+    .describe = sqlite_scan_describe,
+    .close = sqlite_scan_close,
 };
 
 int jdbc_sqlite_open_source(const TableDef *t, const RunCtx *ctx,

@@ -38,6 +38,8 @@
 
 typedef struct Job Job;
 typedef struct OpState OpState;
+struct SnapWriter;
+struct SnapReader;
 
 typedef struct OpVtbl {
     const char *name;
@@ -60,6 +62,16 @@ typedef struct OpVtbl {
     void (*batch_end)(OpState *s);
     /* Release priv's resources.  Called once, also after errors. */
     void (*close)(OpState *s);
+    /* Checkpoints (issue 10, runtime/checkpoint.h), at a push-cycle
+     * boundary: write everything the operator holds beyond its OpDef
+     * (keyed state, buffered rows, timers' due times) into w, starting
+     * with a u32 layout version.  The framework saves the OpState fields
+     * itself (wm_in, wm_out, ended, counters).  NULL: nothing to save. */
+    int (*snapshot)(OpState *s, struct SnapWriter *w);
+    /* Rebuild that state from r, after open() and before any batch; a
+     * malformed blob returns FSQL_E_STATE (op_fail with a message).
+     * NULL with a non-NULL snapshot is a bug. */
+    int (*restore)(OpState *s, struct SnapReader *r);
 } OpVtbl;
 
 /* X(KIND, vtable): the operators the runtime implements. */

@@ -407,9 +407,9 @@ static void mysql_sink_close(SinkWriter *w)
 }
 
 static const SinkVtbl mysql_sink_vtbl = {
-    mysql_sink_write,
-    mysql_sink_flush,
-    mysql_sink_close,
+    .write = mysql_sink_write,
+    .flush = mysql_sink_flush,
+    .close = mysql_sink_close,
 };
 
 int jdbc_mysql_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
