@@ -840,22 +840,9 @@ bool option_parse_memory(Str s, int64_t *bytes)
                            bytes);
 }
 
-static bool contains_ci(Str hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    if (n > hay.len)
-        return false;
-    for (size_t i = 0; i + n <= hay.len; i++)
-        if (str_ieq((Str){hay.ptr + i, n}, (Str){needle, n}))
-            return true;
-    return false;
-}
-
 bool option_key_is_secret(Str key)
 {
-    return contains_ci(key, "password") || contains_ci(key, "secret") ||
-           contains_ci(key, "sasl.jaas.config") || contains_ci(key, "ssl.key") ||
-           contains_ci(key, "token") || contains_ci(key, "credential");
+    return str_is_secret_key(key);
 }
 
 /* ---- matching keys against the tables ------------------------------------ */

@@ -7,6 +7,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/log.h"
+#include "runtime/str.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -69,31 +70,9 @@ void log_write(LogLevel lv, const char *fmt, ...)
     fputs(line, stderr);
 }
 
-/* Case-insensitive substring test. */
-static bool contains_ci(const char *s, const char *sub)
-{
-    size_t n = strlen(sub);
-    for (; *s; s++) {
-        size_t i = 0;
-        while (i < n && s[i] &&
-               tolower((unsigned char)s[i]) == tolower((unsigned char)sub[i]))
-            i++;
-        if (i == n)
-            return true;
-    }
-    return false;
-}
-
 bool log_key_is_secret(const char *key)
 {
-    /* Keep in step with option_key_is_secret (compiler/connectors.c). */
-    static const char *const parts[] = {
-        "password", "secret", "sasl.jaas.config",
-        "ssl.key",  "token",  "credential"};
-    for (size_t i = 0; i < FSQL_ARRAY_LEN(parts); i++)
-        if (contains_ci(key, parts[i]))
-            return true;
-    return false;
+    return key && str_is_secret_key(str_from_cstr(key));
 }
 
 const char *log_option_value(const char *key, const char *value, char *buf,

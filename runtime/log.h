@@ -16,8 +16,8 @@
  * Secrets: nothing here prints table options wholesale.  Code that logs
  * an option value passes it through log_option_value(), which masks keys
  * that the compiler treats as secret (password, secret, sasl.jaas.config,
- * ssl.key, token, credential; the rule of option_key_is_secret in
- * compiler/connectors.c) and the user:password part of URLs.
+ * ssl.key, token, credential: str_is_secret_key in runtime/str.h, the
+ * rule the compiler uses too) and the user:password part of URLs.
  *
  * Threading: log_write() may be called from any thread (one fputs of a
  * whole line; stderr is unbuffered, so lines do not interleave).

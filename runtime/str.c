@@ -194,3 +194,26 @@ bool utf8_valid(const char *p, size_t n)
     }
     return true;
 }
+
+/* Case-insensitive substring test on a Str. */
+static bool str_contains_ci(Str hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (n > hay.len)
+        return false;
+    for (size_t i = 0; i + n <= hay.len; i++)
+        if (str_ieq((Str){hay.ptr + i, n}, (Str){needle, n}))
+            return true;
+    return false;
+}
+
+bool str_is_secret_key(Str key)
+{
+    static const char *const parts[] = {"password", "secret",
+                                        "sasl.jaas.config", "ssl.key",
+                                        "token", "credential"};
+    for (size_t i = 0; i < FSQL_ARRAY_LEN(parts); i++)
+        if (str_contains_ci(key, parts[i]))
+            return true;
+    return false;
+}

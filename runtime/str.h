@@ -26,6 +26,11 @@ bool str_ieq(Str a, Str b); /* ASCII case-insensitive */
 bool str_ieq_cstr(Str a, const char *s);
 uint64_t str_hash(Str s);
 uint64_t str_ihash(Str s); /* hash of the ASCII-lowercased bytes */
+/* Whether an option key names a secret whose value is never shown
+ * (password, secret, sasl.jaas.config, ssl.key*, token, credential; any
+ * case, anywhere in the key).  The one rule for the compiler (DESCRIBE,
+ * EXPLAIN, messages) and the runtime (logs). */
+bool str_is_secret_key(Str key);
 
 typedef struct StrBuf {
     char *ptr;  /* owned, NUL-terminated; NULL until the first append */
