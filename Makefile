@@ -30,6 +30,7 @@ PKGS := rdkafka sqlite3 libpcre2-8 nettle
 PKGS += libmariadb  # MySQL/MariaDB client (jdbc:mysql:, issue 6)
 PKGS += libedit     # line editing in fsql shell (issue 9)
 PKGS += libmicrohttpd  # --metrics-port: /metrics over HTTP (issue 10)
+PKGS += zlib           # CRC-32 of checkpoint files (issue 10)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -98,7 +99,7 @@ $(BUILD)/libfsql.a: $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(FSQL_BIN): $(BUILD)/obj/tools/fsql.o $(BUILD)/obj/tools/shell.o \
-        $(BUILD)/libfsql.a
+        $(BUILD)/obj/tools/shell_jobs.o $(BUILD)/libfsql.a
 	@echo "LINK $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -283,6 +284,38 @@ $(BUILD)/bin/bench_readlines: $(BUILD)/obj/tools/bench_readlines.o
 
 check-style:
 	$(Q)tools/check-style.sh
+
+# ---- install (issue 9) -------------------------------------------------
+#
+#   make install [PREFIX=/usr/local] [DESTDIR=/tmp/stage]
+#   make uninstall (same PREFIX and DESTDIR)
+#
+# PREFIX/bin/fsql and fsql-kafka-mock, PREFIX/share/man/man1/fsql.1,
+# PREFIX/share/doc/fsql/ (README.md, docs/ and sql-examples/; the seed 002
+# data that `make demo` generates is left out).  tests/cli/install.sh.
+
+PREFIX ?= /usr/local
+INSTALL ?= install
+I_BIN := $(DESTDIR)$(PREFIX)/bin
+I_MAN1 := $(DESTDIR)$(PREFIX)/share/man/man1
+I_DOC := $(DESTDIR)$(PREFIX)/share/doc/fsql
+
+.PHONY: install uninstall
+install: $(FSQL_BIN) $(MOCK_BIN)
+	$(INSTALL) -d "$(I_BIN)" "$(I_MAN1)" "$(I_DOC)"
+	$(INSTALL) -m 755 $(FSQL_BIN) $(MOCK_BIN) "$(I_BIN)/"
+	$(INSTALL) -m 644 docs/fsql.1 "$(I_MAN1)/fsql.1"
+	$(INSTALL) -m 644 README.md "$(I_DOC)/README.md"
+	$(Q)find docs -type f ! -name fsql.1 | while read -r f; do \
+	    $(INSTALL) -D -m 644 "$$f" "$(I_DOC)/$${f#docs/}" || exit 1; done
+	$(Q)find sql-examples -type f ! -path 'sql-examples/seed002/data/*' | \
+	    while read -r f; do \
+	    $(INSTALL) -D -m 644 "$$f" "$(I_DOC)/$$f" || exit 1; done
+	@echo "installed fsql under $(DESTDIR)$(PREFIX)"
+
+uninstall:
+	rm -f "$(I_BIN)/fsql" "$(I_BIN)/fsql-kafka-mock" "$(I_MAN1)/fsql.1"
+	rm -rf "$(I_DOC)"
 
 clean:
 	rm -rf build fsql fsql-kafka-mock

@@ -184,6 +184,7 @@ bool ast_expr_equal(const AstNode *a, const AstNode *b)
                      y->name.parts[y->name.n_parts - 1].name))
             return false;
         return x->is_distinct == y->is_distinct && x->is_star == y->is_star &&
+               str_ieq(x->star_var.name, y->star_var.name) &&
                x->trim_mode == y->trim_mode &&
                ast_expr_list_equal(&x->args, &y->args) &&
                ast_expr_list_equal(&x->within_group, &y->within_group);
@@ -1682,6 +1683,19 @@ AstNode *ast_call_star(CompileCtx *cc, const QName *name)
     return n;
 }
 
+AstNode *ast_call_var_star(CompileCtx *cc, const QName *name,
+                           const QName *var)
+{
+    AstNode *n = call_new(cc, name);
+    n->u.func_call.is_star = true;
+    n->u.func_call.star_var = var->parts[var->n_parts - 1];
+    if (var->n_parts > 1)
+        diag_error(cc, DIAG_E_SYNTAX, var->parts[0].at,
+                   "COUNT(v.*) takes one pattern variable, not a qualified "
+                   "name");
+    return n;
+}
+
 static void special_syntax_error(CompileCtx *cc, const QName *name,
                                  const char *what, const char *fns)
 {
@@ -2566,6 +2580,9 @@ static void dump(StrBuf *out, const AstNode *n, int d)
         put_qname(out, &f->name);
         flag(out, f->is_distinct, "DISTINCT");
         flag(out, f->is_star, "STAR");
+        if (f->star_var.name.len)
+            strbuf_printf(out, " STAR_VAR=%.*s", (int)f->star_var.name.len,
+                          f->star_var.name.ptr);
         flag(out, f->is_niladic, "NILADIC");
         if (f->has_trim_mode) {
             static const char *const modes[] = {"BOTH", "LEADING", "TRAILING"};

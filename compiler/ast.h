@@ -680,6 +680,8 @@ typedef struct AstFuncCall {
     AstList args;
     bool is_distinct;
     bool is_star;        /* COUNT(*) */
+    Ident star_var;      /* COUNT(A.*) (MATCH_RECOGNIZE): the pattern
+                            variable or SUBSET; empty name otherwise */
     bool is_niladic;     /* written without parentheses */
     int trim_mode;       /* 0 none/BOTH, 1 LEADING, 2 TRAILING (TRIM only) */
     bool has_trim_mode;
@@ -1047,6 +1049,9 @@ AstNode *ast_field_access(struct CompileCtx *cc, AstNode *base, Token field);
 AstNode *ast_call(struct CompileCtx *cc, const QName *name,
                   const AstList *args, bool is_distinct);
 AstNode *ast_call_star(struct CompileCtx *cc, const QName *name);
+/* COUNT(A.*) in MATCH_RECOGNIZE (issue 7). */
+AstNode *ast_call_var_star(struct CompileCtx *cc, const QName *name,
+                           const QName *var);
 AstNode *ast_call_cast(struct CompileCtx *cc, const QName *name,
                        AstNode *arg, TypeName *type);
 /* trim_mode: 0 none written, 1 LEADING, 2 TRAILING, 3 BOTH */

@@ -641,6 +641,10 @@ static void pr_func_call(Printer *p, const AstNode *n)
     if (f->is_star) {
         if (f->is_distinct)
             put(p, "DISTINCT ");
+        if (f->star_var.name.len) {
+            put_ident(p, &f->star_var);
+            putc_(p, '.');
+        }
         putc_(p, '*');
     } else if (plain && str_ieq_cstr(last, "TRIM") && !f->is_distinct &&
                (f->has_trim_mode || f->args.n == 2)) {

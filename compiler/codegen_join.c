@@ -155,6 +155,8 @@ bool codegen_join_node(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
         o->state_ttl_ms = j->state_ttl_ms;
         o->left_updating = n->inputs[0]->changelog != CL_INSERT_ONLY;
         o->right_updating = n->inputs[1]->changelog != CL_INSERT_ONLY;
+        o->unique[0] = j->is_unique[0];
+        o->unique[1] = j->is_unique[1];
         return gen_keys(cc, pa, &j->keys, j->residual, left, right, n->at,
                         &o->k);
     }

@@ -57,6 +57,7 @@ typedef struct MGen {
     bool is_history_free;
     bool uses_match_number;
     int64_t max_prev;
+    int64_t max_next;
 } MGen;
 
 static void fail(MGen *g, SrcSpan at, const char *msg, const char *hint)
@@ -331,16 +332,12 @@ static PExpr *rewrite_nav(MGen *g, const PExpr *e, const char *nm)
     const PExpr *val = e->args[0];
     Str var = {0};
     if (is_phys) {
-        if (strcmp(nm, "NEXT") == 0 && g->in_define) {
-            fail(g, e->at, "cannot use NEXT in DEFINE",
-                 "NEXT would need rows that have not arrived yet; compare "
-                 "the row with PREV in the next variable's condition "
-                 "instead.");
-            return NULL;
-        }
         s.phys_off = strcmp(nm, "PREV") == 0 ? -off : off;
         if (off > g->max_prev && s.phys_off < 0)
             g->max_prev = off;
+        /* NEXT in DEFINE: the decision waits for `off` more rows */
+        if (g->in_define && s.phys_off > 0 && off > g->max_next)
+            g->max_next = off;
         /* PREV(FIRST(A.x, n), k): a logical then a physical offset */
         if (val->kind == PE_CALL && val->op == PO_FUNC && val->func &&
             val->func->kind == FUNC_MATCH &&
@@ -766,5 +763,6 @@ bool codegen_match(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d)
     md->within_ms = m->within_ms;
     md->keeps_partitions = md->nfa->has_start || g.uses_match_number;
     md->max_prev = g.max_prev;
+    md->max_next = g.max_next;
     return g.ok;
 }

@@ -11,9 +11,11 @@
  *
  * What the runtime supports, checked here so that errors carry a SQL
  * position: frames ending at CURRENT ROW that start at UNBOUNDED
- * PRECEDING, n PRECEDING or CURRENT ROW; constant LAG offsets; no LEAD
- * (it would need rows that have not arrived); aggregates that agg.c
- * knows (runtime/agg.h), with a retraction for bounded frames.
+ * PRECEDING, n PRECEDING or CURRENT ROW; constant, non-negative LAG and
+ * LEAD offsets (LEAD's frame ends n FOLLOWING: the operator holds each
+ * row until n more rows of its partition have been processed);
+ * aggregates that agg.c knows (runtime/agg.h), with a retraction for
+ * bounded frames.
  */
 #include "runtime/fsql.h"
 #include "compiler/codegen_over.h"
@@ -83,6 +85,7 @@ bool codegen_over(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d)
     d->kind = OP_KIND_OVER_AGGREGATE;
     od->time_col = o->order.col;
     od->is_proctime = o->is_proctime;
+    od->state_ttl_ms = o->state_ttl_ms;
     if (o->n_partition) {
         od->keys = codegen_exprs(cc, pa, o->partition, o->n_partition, in);
         if (!od->keys)
@@ -117,9 +120,10 @@ bool codegen_over(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d)
             continue;
         }
         const PFrame *f = &pc->frame;
-        if (f->upper != PB_CURRENT_ROW ||
+        bool is_lead = def->kind == AGG_LEAD;
+        if (!is_lead && (f->upper != PB_CURRENT_ROW ||
             (f->lower != PB_UNBOUNDED_PRECEDING && f->lower != PB_PRECEDING &&
-             f->lower != PB_CURRENT_ROW)) {
+             f->lower != PB_CURRENT_ROW))) {
             ok = unsupported(
                 cc, at,
                 arena_sprintf(&cc->a,
@@ -130,22 +134,19 @@ bool codegen_over(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d)
                 "BETWEEN ... PRECEDING AND CURRENT ROW.");
             continue;
         }
-        if (def->kind == AGG_LEAD) {
-            ok = unsupported(cc, at,
-                             "cannot compute LEAD in a streaming OVER window",
-                             "LEAD needs rows that have not arrived yet; "
-                             "reverse the logic with LAG.");
-            continue;
-        }
-        if (def->kind == AGG_LAG) {
+        if (def->kind == AGG_LAG || is_lead) {
             c->offset = 1;
             if (pc->n_args > 1) {
                 const PExpr *e = pc->args[1];
-                if (e->kind != PE_LITERAL || e->lit.kind != PL_INT) {
-                    ok = unsupported(cc, e->at,
-                                     "the offset of LAG must be an integer "
-                                     "literal",
-                                     NULL);
+                if (e->kind != PE_LITERAL || e->lit.kind != PL_INT ||
+                    e->lit.v.i < 0) {
+                    ok = unsupported(
+                        cc, e->at,
+                        arena_sprintf(&cc->a,
+                                      "the offset of %s must be a "
+                                      "non-negative integer literal",
+                                      name),
+                        NULL);
                     continue;
                 }
                 c->offset = e->lit.v.i;

@@ -322,6 +322,18 @@ static const OptionDef jdbc_opts[] = {
           "Retries of a failed batch write before the job fails."),
     O_INT("sink.parallelism", NULL, 1, 65536,
           "Accepted for Flink compatibility; fsql sizes sinks itself."),
+    /* Exactly-once (runtime/sink_eo.h, issue 10). */
+    O_ENUM("sink.delivery-guarantee", "at-least-once",
+           "at-least-once|exactly-once|none",
+           "exactly-once buffers the rows of each checkpoint and writes "
+           "them with a progress row in one transaction when the "
+           "checkpoint completes (needs checkpoints); at-least-once "
+           "writes at every checkpoint; none is at-least-once for this "
+           "sink."),
+    O_STR("sink.progress-table", "fsql_sink_progress",
+          "fsql: the table of exactly-once progress rows (job_name, "
+          "sink_table, checkpoint_id, committed_at); created when "
+          "missing."),
 };
 
 static const ConnectorDef jdbc_def = {
@@ -363,6 +375,12 @@ static const OptionDef filesystem_opts[] = {
           "How often the rollover interval is checked."),
     O_INT("sink.parallelism", NULL, 1, 65536,
           "Accepted for Flink compatibility; fsql sizes sinks itself."),
+    /* Exactly-once (runtime/conn_filesystem.c, issue 10). */
+    O_ENUM("sink.delivery-guarantee", "at-least-once",
+           "at-least-once|exactly-once|none",
+           "exactly-once writes hidden in-progress files in the 'path' "
+           "directory and renames them to their final names when the "
+           "checkpoint completes (needs checkpoints)."),
 };
 
 static const ConnectorDef filesystem_def = {
@@ -1274,6 +1292,19 @@ static void check_connector_rules(Validator *v, const ConnectorDef *c)
     Arena *a = &v->cc->a;
     CatTable *t = v->t;
     const char *cn = c->name;
+    if (strcmp(cn, "kafka") == 0 || strcmp(cn, "upsert-kafka") == 0) {
+        /* exactly-once names its Kafka transactions after the prefix */
+        const CatOption *dg = table_opt(t, "sink.delivery-guarantee");
+        if (!dg)
+            dg = table_opt(t, "sink.semantic");
+        if (dg && str_ieq_cstr(dg->value, "exactly-once") &&
+            !table_opt(t, "sink.transactional-id-prefix"))
+            missing(v, "sink.transactional-id-prefix",
+                    "sink.delivery-guarantee = 'exactly-once' writes in "
+                    "Kafka transactions whose ids start with this prefix; "
+                    "it must be unique per sink and stable across "
+                    "restarts.");
+    }
     if (strcmp(cn, "kafka") == 0) {
         const CatOption *topic = table_opt(t, "topic");
         const CatOption *pattern = table_opt(t, "topic-pattern");

@@ -799,6 +799,17 @@ static void over_state(Line *l, const PNode *n, const RelSchema *in)
     if (any_distinct)
         strbuf_puts(l->out, ", with value counts for DISTINCT");
     strbuf_puts(l->out, o->is_proctime ? "" : "; rows wait for the watermark");
+    int64_t lead = -1;
+    for (uint32_t i = 0; i < o->n_calls; i++) {
+        const PFrame *f = &o->calls[i].frame;
+        if (f->upper == PB_FOLLOWING && f->upper_off > lead)
+            lead = f->upper_off;
+    }
+    if (lead > 0)
+        strbuf_printf(l->out, "%s for the next %lld row%s of their "
+                      "partition (LEAD)",
+                      o->is_proctime ? "; rows wait" : " and",
+                      (long long)lead, lead == 1 ? "" : "s");
     attr_end(l);
 }
 
@@ -952,9 +963,27 @@ static void node_attrs(Line *l, CompileCtx *cc, const PNode *n)
                                 "whole); rows of the other side wait until "
                                 "it has been read, then pass through");
         } else {
-            if (j->keys.n_keys)
-                strbuf_puts(l->out, "rows of both sides per join key");
-            else
+            if (j->keys.n_keys) {
+                /* Per side: one row per key when the join key holds a
+                 * unique key of that input, else every row. */
+                for (int s = 0; s < 2; s++) {
+                    const RelSchema *sr = s ? r : in;
+                    strbuf_puts(l->out, s ? "; right: " : "left: ");
+                    if (!j->is_unique[s]) {
+                        strbuf_puts(l->out, "all rows per join key");
+                        continue;
+                    }
+                    strbuf_puts(l->out, "one row per join key (unique key ");
+                    if (j->n_unique[s] == 0)
+                        strbuf_puts(l->out, "(): one row in all");
+                    for (uint32_t u = 0; u < j->n_unique[s]; u++) {
+                        if (u)
+                            strbuf_puts(l->out, ", ");
+                        put_str(l->out, sr->cols[j->unique_cols[s][u]].name);
+                    }
+                    strbuf_putc(l->out, ')');
+                }
+            } else
                 strbuf_puts(l->out,
                             "all rows of both sides (no equality key)");
             put_ttl(l->out, j->state_ttl_ms);

@@ -293,6 +293,17 @@ static bool table_is_lookup(const CatTable *t)
     return is_connector(t, "jdbc") || is_connector(t, "filesystem");
 }
 
+/* A filesystem table with PRIMARY KEY and WATERMARK joined FOR
+ * SYSTEM_TIME AS OF an event-time attribute: a versioned table whose rows
+ * are an append-only changelog of versions (TemporalJoin), not a lookup
+ * table (the resolver makes the same choice). */
+static bool table_is_versioned_file(const CatTable *t, const AstNode *asof)
+{
+    return is_connector(t, "filesystem") && t->n_pk > 0
+           && t->watermark_col >= 0 && asof && asof->type
+           && asof->type->time_attr == TA_ROWTIME;
+}
+
 static SqlType *table_col_type(const CatTable *t, uint32_t c)
 {
     if (t->rel && c < t->rel->n_cols && t->rel->cols[c].type)
@@ -1201,6 +1212,7 @@ static PExpr *tx(Planner *P, Scope *sc, AstNode *e)
             if (!tx_args(P, sc, x, &fc->args))
                 return NULL;
             /* The variable the aggregate ranges over. */
+            x->var = fc->star_var.name; /* COUNT(A.*) */
             for (uint32_t i = 0; i < x->n_args && !x->var.len; i++)
                 if (x->args[i]->kind == PE_INPUT_REF)
                     x->var = x->args[i]->var;
@@ -2063,6 +2075,88 @@ static bool is_time_bound(const PExpr *x, int32_t lw, Bounds *bd)
     return false;
 }
 
+/* A unique key of n's output (columns in n->out): the PRIMARY KEY of a
+ * scanned table, the GROUP BY keys of an aggregate (none for a global
+ * aggregate: one row), carried through watermark assigners and Calcs
+ * that project the key columns unchanged.  cols has room for n->out's
+ * columns.  False when none is known. */
+static bool unique_key_of(const PNode *n, uint32_t *cols, uint32_t *nc)
+{
+    switch (n->kind) {
+    case PN_TABLE_SOURCE_SCAN: {
+        const PScan *sc = &n->u.scan;
+        const CatTable *t = sc->table;
+        if (!t || t->n_pk == 0)
+            return false;
+        for (uint32_t i = 0; i < t->n_pk; i++) {
+            bool found = false;
+            for (uint32_t f = 0; f < sc->n_fields && !found; f++)
+                if (sc->fields[f] == t->pk_cols[i]) {
+                    cols[i] = f;
+                    found = true;
+                }
+            if (!found)
+                return false;
+        }
+        *nc = t->n_pk;
+        return true;
+    }
+    case PN_WATERMARK_ASSIGNER:
+        return unique_key_of(n->inputs[0], cols, nc);
+    case PN_CALC: {
+        const PCalc *c = &n->u.calc;
+        if (!unique_key_of(n->inputs[0], cols, nc))
+            return false;
+        if (c->n_proj == 0)
+            return true;
+        for (uint32_t i = 0; i < *nc; i++) {
+            bool found = false;
+            for (uint32_t o = 0; o < c->n_proj && !found; o++) {
+                int32_t idx;
+                if (pexpr_is_ref(c->proj[o], &idx) && (uint32_t)idx == cols[i]) {
+                    cols[i] = o;
+                    found = true;
+                }
+            }
+            if (!found)
+                return false;
+        }
+        return true;
+    }
+    case PN_GROUP_AGGREGATE:
+        *nc = n->u.gagg.n_keys;
+        for (uint32_t i = 0; i < *nc; i++)
+            cols[i] = i;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Does the join key of side `side` contain a unique key of its input?
+ * Fills j->is_unique/n_unique/unique_cols. */
+static void join_unique_side(Planner *P, PJoin *j, const PNode *in, int side)
+{
+    uint32_t *cols = ARENA_NEW_ARRAY(&P->cc->a, uint32_t,
+                                     in->out->n_cols + 1);
+    uint32_t nc = 0;
+    if (!unique_key_of(in, cols, &nc))
+        return;
+    PExpr **keys = side == 0 ? j->keys.left_keys : j->keys.right_keys;
+    for (uint32_t i = 0; i < nc; i++) {
+        bool found = false;
+        for (uint32_t k = 0; k < j->keys.n_keys && !found; k++) {
+            int32_t idx;
+            found = pexpr_is_ref(keys[k], &idx) && (uint32_t)idx == cols[i];
+        }
+        if (!found)
+            return;
+    }
+    j->is_unique[side] = true;
+    j->n_unique[side] = nc;
+    j->unique_cols[side] = cols;
+}
+
 static PNode *plan_join(Planner *P, AstNode *j, Scope *sc, ConjList *pend)
 {
     AstJoin *J = &j->u.join;
@@ -2072,7 +2166,9 @@ static PNode *plan_join(Planner *P, AstNode *j, Scope *sc, ConjList *pend)
                              && right->u.table_ref.system_time
                              && right->u.table_ref.table;
     bool is_lookup = right_is_temporal
-                     && table_is_lookup(right->u.table_ref.table);
+                     && table_is_lookup(right->u.table_ref.table)
+                     && !table_is_versioned_file(right->u.table_ref.table,
+                                                 right->u.table_ref.system_time);
     ConjList on = {0}, lp = {0}, rp = {0};
     conj_split(P, J->on, &on);
     bool left_ok = jt == PJ_INNER || jt == PJ_LEFT;
@@ -2210,6 +2306,27 @@ static PNode *plan_join(Planner *P, AstNode *j, Scope *sc, ConjList *pend)
         n->u.tjoin.right_time_col = rt;
         n->changelog = L->changelog;
         return n;
+    }
+    if (interval && (L->changelog != CL_INSERT_ONLY
+                     || R->changelog != CL_INSERT_ONLY)) {
+        /* An interval join emits each match once and never takes it back,
+         * so it needs append-only inputs (Flink refuses the same). */
+        bool left_upd = L->changelog != CL_INSERT_ONLY;
+        diag_error(P->cc, DIAG_E_JOIN, j->at,
+                   "cannot use an interval join on an updating input");
+        diag_detail(P->cc, "The %s input of this time-bounded join is "
+                           "updating (it retracts or replaces rows, like a "
+                           "GROUP BY result or an upsert source), but an "
+                           "interval join emits each match once and never "
+                           "retracts it, so both inputs must be "
+                           "append-only.",
+                    left_upd ? "left" : "right");
+        diag_hint(P->cc, "Join the append-only streams first and aggregate "
+                         "after the join, or drop the time bound for a "
+                         "regular join, which handles retractions (its "
+                         "state is bounded by 'table.exec.state.ttl').");
+        fail(P);
+        return NULL;
     }
     if (interval) {
         n = node_new(P, PN_INTERVAL_JOIN, 2, in, out, j->at);
@@ -3276,6 +3393,7 @@ static PNode *plan_over(Planner *P, AstNode *q, PNode *cur, Scope *sc,
         PNode *node = node_new1(P, PN_OVER_AGGREGATE, cur, out,
                                 ac->overs[first]->at);
         node->u.over = oa;
+        node->u.over.state_ttl_ms = P->state_ttl_ms;
         k = 0;
         for (uint32_t i = 0; i < n; i++) {
             if (group[i] != (int32_t)g)
@@ -3924,6 +4042,11 @@ static void finish(Planner *P, Plan *plan)
         PNode *n = plan->nodes[i];
         for (uint32_t k = 0; k < n->n_inputs; k++)
             n->inputs[k]->n_consumers++;
+        /* Unique keys of join inputs, on the final graph (issue 8). */
+        if (n->kind == PN_JOIN && n->u.join.keys.n_keys) {
+            join_unique_side(P, &n->u.join, n->inputs[0], 0);
+            join_unique_side(P, &n->u.join, n->inputs[1], 1);
+        }
     }
 }
 

@@ -316,6 +316,13 @@ typedef struct PJoin {
     PJoinKeys keys;
     PExpr *residual;
     int64_t state_ttl_ms;          /* table.exec.state.ttl; -1: forever */
+    /* Per side (0 left, 1 right): the join key contains a unique key of
+     * that input (a PRIMARY KEY of the table scanned, or the GROUP BY
+     * keys of an aggregate), so the join keeps one row per key there;
+     * unique_cols are that key's columns in the input's output schema. */
+    bool is_unique[2];
+    uint32_t n_unique[2];
+    uint32_t *unique_cols[2];
 } PJoin;
 
 /* IntervalJoin: rows match when keys are equal and
@@ -408,6 +415,7 @@ typedef struct POverAgg {
     bool is_proctime;
     uint32_t n_calls;
     PAggCall *calls;
+    int64_t state_ttl_ms;  /* table.exec.state.ttl; -1: forever */
 } POverAgg;
 
 typedef enum PWindowKind { PW_TUMBLE, PW_HOP, PW_SESSION, PW_CUMULATE } PWindowKind;

@@ -393,6 +393,8 @@ static const SetKey set_keys[] = {
     {"execution.runtime-mode", SK_ENUM, "streaming|batch|automatic"},
     {"execution.checkpointing.mode", SK_ENUM, "EXACTLY_ONCE|AT_LEAST_ONCE"},
     {"sql-client.execution.result-mode", SK_ENUM, "table|changelog|tableau"},
+    /* issue 9: INSERTs at the shell's prompt run in the foreground */
+    {"table.dml-sync", SK_BOOL, NULL},
     /* issue 4, group windows (runtime/op_window.c): late rows; the sink
      * table is checked when a window operator is compiled
      * (compiler/codegen_window.c), so it may be declared after the SET */

@@ -1345,6 +1345,15 @@ static SqlType *type_func(ExprCtx *x, AstNode *e)
     fc->func = f;
     bool is_agg = f->kind == FUNC_AGGREGATE;
     bool ok = true;
+    if (fc->star_var.name.len && !in_match(x)) {
+        /* COUNT(A.*) names a MATCH_RECOGNIZE pattern variable */
+        diag_error(r->cc, DIAG_E_MATCH_RECOGNIZE, fc->star_var.at,
+                   "%s(%.*s.*) is only allowed in the MEASURES and DEFINE "
+                   "of MATCH_RECOGNIZE",
+                   f->name, (int)fc->star_var.name.len, fc->star_var.name.ptr);
+        diag_hint(r->cc, "Write COUNT(*) to count every row.");
+        ok = false;
+    }
     /* placement */
     if (fc->over) {
         if (!is_agg && f->kind != FUNC_WINDOW_ONLY) {

@@ -805,6 +805,9 @@ func_name(A) ::= RIGHT(T).              { A = ast_qname1(cc, T); }
 
 call(A) ::= func_name(N) LP RP.         { A = ast_call(cc, &N, NULL, false); }
 call(A) ::= func_name(N) LP STAR RP.    { A = ast_call_star(cc, &N); }
+/* COUNT(A.*) over a MATCH_RECOGNIZE pattern variable */
+call(A) ::= func_name(N) LP qname(V) DOT STAR RP.
+    { A = ast_call_var_star(cc, &N, &V); }
 call(A) ::= func_name(N) LP args(L) RP. { A = ast_call(cc, &N, &L, false); }
 call(A) ::= func_name(N) LP DISTINCT args(L) RP.
     { A = ast_call(cc, &N, &L, true); }

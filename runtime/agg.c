@@ -18,6 +18,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/agg.h"
+#include "runtime/checkpoint.h"
 #include "runtime/decimal.h"
 #include "runtime/str.h"
 #include "runtime/value_ops.h"
@@ -1421,4 +1422,267 @@ void agg_set_append_only(const AggSpec *sp, void *st)
 {
     if (sp->def->fini == q_fini)
         q_mark_append_only(sp, inner_of(sp, st));
+}
+
+/* ---- checkpoints ------------------------------------------------------------ */
+
+/* Layouts (AGG_SNAP_VERSION 1), little-endian through SnapWriter:
+ *   DISTINCT prefix: u8 present; if present u32 n, then n x (Value key,
+ *                    i64 count)
+ *   COUNT:           i64 n
+ *   SUM/SUM0/AVG:    f64 f, f64 c (DOUBLE argument) or i128 s (u64 low,
+ *                    u64 high); i64 n, i64 ovf
+ *   variance family: i128 s1, i128 s2, f64 mean, f64 m2, i64 n, i64 ovf,
+ *                    f64 f1, f64 f2
+ *   queue kinds:     u8 flags (1 has_one, 2 has_extra, 4 append_only),
+ *                    u64 n_in, u64 n_out, [Value one], [Value extra],
+ *                    u32 n, then n x (Value v, u64 idx) front to back */
+
+static void put_i128(SnapWriter *w, i128 x)
+{
+    u128 u = (u128)x;
+    snap_put_u64(w, (uint64_t)u);
+    snap_put_u64(w, (uint64_t)(u >> 64));
+}
+
+static i128 get_i128(SnapReader *r)
+{
+    u128 lo = snap_get_u64(r);
+    u128 hi = snap_get_u64(r);
+    return (i128)(lo | (hi << 64));
+}
+
+/* Bytes left in r (a bound on the element counts a blob may claim). */
+static size_t snap_left(const SnapReader *r)
+{
+    return r->bad ? 0 : (size_t)(r->end - r->p);
+}
+
+/* A Value from r kept in the pool (strings interned). */
+static void get_kept(const AggSpec *sp, SnapReader *r, Value *dst)
+{
+    Value v;
+    snap_get_value(r, &v);
+    if (r->bad) {
+        *dst = value_null(sp->arg.kind);
+        return;
+    }
+    value_keep(sp->pool, dst, &v);
+}
+
+static void mset_snapshot(const MultiSet *m, SnapWriter *w)
+{
+    snap_put_u8(w, m != NULL);
+    if (!m)
+        return;
+    snap_put_u32(w, m->n);
+    for (uint32_t i = 0; i < m->cap; i++) {
+        const MEnt *e = &m->slots[i];
+        if (!e->count)
+            continue;
+        snap_put_value(w, &e->key);
+        snap_put_i64(w, e->count);
+    }
+}
+
+static bool mset_restore(const AggSpec *sp, MultiSet **out, SnapReader *r)
+{
+    *out = NULL;
+    if (!snap_get_u8(r))
+        return !r->bad;
+    uint32_t n = snap_get_u32(r);
+    if (r->bad || n > snap_left(r) / 8) {
+        r->bad = true;
+        return false;
+    }
+    MultiSet *m = mset_new();
+    *out = m;
+    for (uint32_t i = 0; i < n; i++) {
+        Value k;
+        get_kept(sp, r, &k);
+        int64_t c = snap_get_i64(r);
+        if (r->bad || c <= 0 || k.is_null) {
+            value_unkeep(sp->pool, &k);
+            r->bad = true;
+            return false;
+        }
+        uint64_t h = arg_hash(sp, &k);
+        uint32_t j = mset_find(m, &k, h, &sp->arg);
+        MEnt *e = &m->slots[j];
+        if (e->count) { /* the same key twice: malformed */
+            value_unkeep(sp->pool, &k);
+            r->bad = true;
+            return false;
+        }
+        e->key = k;
+        e->hash = h;
+        e->count = c;
+        m->n++;
+        if (m->n * 4 > m->cap * 3)
+            mset_grow(m);
+    }
+    return true;
+}
+
+static void q_snapshot(const QSt *s, SnapWriter *w)
+{
+    snap_put_u8(w, (uint8_t)((s->has_one ? 1u : 0u) |
+                             (s->has_extra ? 2u : 0u) |
+                             (s->append_only ? 4u : 0u)));
+    snap_put_u64(w, s->n_in);
+    snap_put_u64(w, s->n_out);
+    if (s->has_one)
+        snap_put_value(w, &s->one);
+    if (s->has_extra)
+        snap_put_value(w, &s->extra);
+    snap_put_u32(w, s->q.n);
+    for (uint32_t i = 0; i < s->q.n; i++) {
+        const QEnt *e = vq_at(&s->q, i);
+        snap_put_value(w, &e->v);
+        snap_put_u64(w, e->idx);
+    }
+}
+
+static bool q_restore(const AggSpec *sp, QSt *s, SnapReader *r)
+{
+    uint8_t fl = snap_get_u8(r);
+    s->append_only = (fl & 4u) != 0;
+    s->n_in = snap_get_u64(r);
+    s->n_out = snap_get_u64(r);
+    if (fl & 1u) {
+        get_kept(sp, r, &s->one);
+        s->has_one = true;
+    }
+    if (fl & 2u) {
+        get_kept(sp, r, &s->extra);
+        s->has_extra = true;
+    }
+    uint32_t n = snap_get_u32(r);
+    if (r->bad || (fl & ~7u) || n > snap_left(r) / 8) {
+        r->bad = true;
+        return false;
+    }
+    if (n) {
+        uint32_t cap = 4;
+        while (cap < n)
+            cap *= 2;
+        s->q.buf = xmalloc(sizeof(QEnt) * cap);
+        s->q.cap = cap;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        QEnt *e = &s->q.buf[i];
+        get_kept(sp, r, &e->v);
+        e->idx = snap_get_u64(r);
+        s->q.n++; /* kept: released by q_fini even when bad */
+        if (r->bad)
+            return false;
+    }
+    return true;
+}
+
+void agg_state_snapshot(const AggSpec *sp, const void *st, SnapWriter *w)
+{
+    if (sp->is_distinct)
+        mset_snapshot(*(MultiSet *const *)st, w);
+    const void *in = sp->is_distinct ? (const char *)st + DHDR : st;
+    switch (sp->def->kind) {
+    case AGG_COUNT:
+        snap_put_i64(w, ((const CountSt *)in)->n);
+        break;
+    case AGG_SUM:
+    case AGG_SUM0:
+    case AGG_AVG: {
+        const SumSt *s = in;
+        if (sp->arg.kind == VK_DOUBLE) {
+            snap_put_f64(w, s->u.d.f);
+            snap_put_f64(w, s->u.d.c);
+        } else {
+            put_i128(w, s->u.s);
+        }
+        snap_put_i64(w, s->n);
+        snap_put_i64(w, s->ovf);
+        break;
+    }
+    case AGG_VAR_POP:
+    case AGG_VAR_SAMP:
+    case AGG_STDDEV_POP:
+    case AGG_STDDEV_SAMP: {
+        const VarSt *s = in;
+        put_i128(w, s->s1);
+        put_i128(w, s->s2);
+        snap_put_f64(w, s->mean);
+        snap_put_f64(w, s->m2);
+        snap_put_i64(w, s->n);
+        snap_put_i64(w, s->ovf);
+        snap_put_f64(w, s->f1);
+        snap_put_f64(w, s->f2);
+        break;
+    }
+    case AGG_MIN:
+    case AGG_MAX:
+    case AGG_FIRST_VALUE:
+    case AGG_LAST_VALUE:
+    case AGG_LISTAGG:
+    case AGG_PERCENTILE_CONT:
+    case AGG_PERCENTILE_DISC:
+        q_snapshot(in, w);
+        break;
+    default: /* positional: no state */
+        break;
+    }
+}
+
+bool agg_state_restore(const AggSpec *sp, void *st, SnapReader *r)
+{
+    agg_init(sp, st);
+    if (sp->is_distinct && !mset_restore(sp, dset_of(st), r))
+        return false;
+    void *in = inner_of(sp, st);
+    switch (sp->def->kind) {
+    case AGG_COUNT:
+        ((CountSt *)in)->n = snap_get_i64(r);
+        break;
+    case AGG_SUM:
+    case AGG_SUM0:
+    case AGG_AVG: {
+        SumSt *s = in;
+        if (sp->arg.kind == VK_DOUBLE) {
+            s->u.d.f = snap_get_f64(r);
+            s->u.d.c = snap_get_f64(r);
+        } else {
+            s->u.s = get_i128(r);
+        }
+        s->n = snap_get_i64(r);
+        s->ovf = snap_get_i64(r);
+        break;
+    }
+    case AGG_VAR_POP:
+    case AGG_VAR_SAMP:
+    case AGG_STDDEV_POP:
+    case AGG_STDDEV_SAMP: {
+        VarSt *s = in;
+        s->s1 = get_i128(r);
+        s->s2 = get_i128(r);
+        s->mean = snap_get_f64(r);
+        s->m2 = snap_get_f64(r);
+        s->n = snap_get_i64(r);
+        s->ovf = snap_get_i64(r);
+        s->f1 = snap_get_f64(r);
+        s->f2 = snap_get_f64(r);
+        break;
+    }
+    case AGG_MIN:
+    case AGG_MAX:
+    case AGG_FIRST_VALUE:
+    case AGG_LAST_VALUE:
+    case AGG_LISTAGG:
+    case AGG_PERCENTILE_CONT:
+    case AGG_PERCENTILE_DISC:
+        if (!q_restore(sp, in, r))
+            return false;
+        break;
+    default:
+        break;
+    }
+    return !r->bad;
 }

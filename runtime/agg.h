@@ -176,4 +176,39 @@ void agg_set_append_only(const AggSpec *sp, void *st);
 /* Bytes the state holds outside its flat block (deques, sets). */
 size_t agg_heap_bytes(const AggSpec *sp, const void *st);
 
+/* ---- checkpoints (issue 10, runtime/checkpoint.h) ---------------------- */
+
+struct SnapWriter;
+struct SnapReader;
+
+/* Layout of what agg_state_snapshot writes.  The states themselves carry
+ * no version (a keyed operator writes millions of them): an operator
+ * writes AGG_SNAP_VERSION once in its blob header and refuses a blob
+ * whose version it does not know.  Bump it when a layout changes. */
+#define AGG_SNAP_VERSION 1u
+
+/* Write state st of sp (every kind: counts, sums, variances, MIN/MAX
+ * deques or single values, FIRST/LAST, LISTAGG and percentile buffers,
+ * the DISTINCT multiset, the append-only flag) into w.  The spec itself
+ * is not written: the restoring operator rebuilds it from its OpDef. */
+void agg_state_snapshot(const AggSpec *sp, const void *st,
+                        struct SnapWriter *w);
+/* Rebuild a state from r into st (agg_state_size(sp) bytes, not yet
+ * initialised: do not call agg_init before, nor agg_set_append_only
+ * after - the flag is restored).  Strings are interned into sp->pool,
+ * one reference per value the state keeps, as agg_step would have done
+ * (callers with sp->is_interned restore their retained rows' references
+ * themselves; equal bytes share the pool entry).  Returns false when the
+ * blob is malformed (r->bad is then set); st is still a valid state that
+ * agg_fini releases.
+ *
+ * Use (op_over.c, op_match.c, windows, group aggregates): for each state
+ * an operator keeps, call agg_state_snapshot(&spec, st, w) in its
+ * snapshot() and, in restore(), after building the specs exactly as
+ * open() does (same pool), allocate the block and call
+ * agg_state_restore(&spec, st, r) in the same order; on false return
+ * FSQL_E_STATE.  aggset_snapshot/aggset_restore (aggset.h) do this for
+ * every call of an AggSet block. */
+bool agg_state_restore(const AggSpec *sp, void *st, struct SnapReader *r);
+
 #endif

@@ -4,6 +4,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/aggset.h"
+#include "runtime/checkpoint.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -102,4 +103,44 @@ size_t aggset_heap_bytes(const AggSet *as, const void *block)
     for (uint32_t i = 0; i < as->n; i++)
         n += agg_heap_bytes(&as->specs[i], b + as->offs[i]);
     return n;
+}
+
+void aggset_snapshot(const AggSet *as, const void *block, SnapWriter *w)
+{
+    const char *b = block;
+    for (uint32_t i = 0; i < as->n; i++)
+        agg_state_snapshot(&as->specs[i], b + as->offs[i], w);
+}
+
+bool aggset_restore(const AggSet *as, void *block, SnapReader *r)
+{
+    char *b = block;
+    bool ok = true;
+    /* Every state is initialised (restored or empty) so that the block
+     * can be released whatever happens. */
+    for (uint32_t i = 0; i < as->n; i++) {
+        if (ok)
+            ok = agg_state_restore(&as->specs[i], b + as->offs[i], r);
+        else
+            agg_init(&as->specs[i], b + as->offs[i]);
+    }
+    return ok;
+}
+
+bool aggset_can_merge(const AggSet *as)
+{
+    for (uint32_t i = 0; i < as->n; i++) {
+        const AggSpec *sp = &as->specs[i];
+        if (!sp->def->merge || sp->is_distinct)
+            return false;
+    }
+    return true;
+}
+
+void aggset_merge(const AggSet *as, void *dst, const void *src)
+{
+    char *d = dst;
+    const char *s = src;
+    for (uint32_t i = 0; i < as->n; i++)
+        agg_merge(&as->specs[i], d + as->offs[i], s + as->offs[i]);
 }

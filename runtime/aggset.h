@@ -44,4 +44,20 @@ void aggset_fini(const AggSet *as, void *block);
 /* Bytes held outside the block. */
 size_t aggset_heap_bytes(const AggSet *as, const void *block);
 
+/* Whether every call can combine partial states (agg_merge: no
+ * DISTINCT, no LISTAGG or percentiles).  Panes of HOP windows use it. */
+bool aggset_can_merge(const AggSet *as);
+/* Combine block src into dst (both started append-only). */
+void aggset_merge(const AggSet *as, void *dst, const void *src);
+
+/* Checkpoints: every call's state of a block, in call order
+ * (agg_state_snapshot/agg_state_restore, agg.h).  aggset_restore fills
+ * an uninitialised block; false: malformed blob (the block is still
+ * valid for aggset_fini). */
+struct SnapWriter;
+struct SnapReader;
+void aggset_snapshot(const AggSet *as, const void *block,
+                     struct SnapWriter *w);
+bool aggset_restore(const AggSet *as, void *block, struct SnapReader *r);
+
 #endif

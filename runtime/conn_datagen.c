@@ -40,8 +40,15 @@
  *
  * Memory: string values are built in the batch arena; nothing else is
  * allocated per row.
+ *
+ * Checkpoints (issue 10): the position is the generator state - rows
+ * produced, the xoshiro state, the fraud burst in progress and every
+ * sequence's next value - so a restored reader produces exactly the rows
+ * an uninterrupted one would have produced next.  The rate limit counts
+ * afresh from the restore.
  */
 #include "runtime/fsql.h"
+#include "runtime/checkpoint.h"
 #include "runtime/connector.h"
 #include "runtime/decimal.h"
 #include "runtime/lookup.h"
@@ -179,6 +186,7 @@ typedef struct Datagen {
     int64_t produced;
     int64_t rate;       /* rows per second, 0 as fast as possible */
     int64_t start_mono; /* first poll, for the rate */
+    int64_t rate_base;  /* produced at start_mono (a restore resumes) */
     const TimeZone *tz;
     /* transactions */
     int64_t users, merchants;
@@ -557,14 +565,17 @@ static int datagen_poll(SourceReader *r, Batch *b, int64_t *wait_ms,
         want = (uint32_t)(g->rows_total - g->produced);
     if (g->rate > 0) {
         int64_t now = mono_ms();
-        if (g->start_mono == 0)
+        if (g->start_mono == 0) {
             g->start_mono = now;
+            g->rate_base = g->produced;
+        }
+        int64_t done = g->produced - g->rate_base;
         int64_t due = (now - g->start_mono) * g->rate / 1000 + 1;
-        int64_t can = due - g->produced;
+        int64_t can = due - done;
         if (can <= 0) {
             /* Time until the next row is due. */
             int64_t next =
-                g->start_mono + ((g->produced) * 1000 + g->rate - 1) / g->rate;
+                g->start_mono + (done * 1000 + g->rate - 1) / g->rate;
             *wait_ms = next > now ? next - now : 1;
             return SRC_OK;
         }
@@ -614,11 +625,59 @@ static void datagen_close(SourceReader *r)
     xfree(g);
 }
 
+#define DATAGEN_SNAP_LAYOUT 1u
+
+static int datagen_snapshot(SourceReader *r, SnapWriter *w)
+{
+    Datagen *g = (Datagen *)r;
+    snap_put_u32(w, DATAGEN_SNAP_LAYOUT);
+    snap_put_i64(w, g->produced);
+    for (int i = 0; i < 4; i++)
+        snap_put_u64(w, g->rng.s[i]);
+    snap_put_i64(w, g->burst_user);
+    snap_put_i64(w, g->burst_left);
+    snap_put_u32(w, g->n_cols);
+    for (uint32_t c = 0; c < g->n_cols; c++)
+        snap_put_i64(w, g->cols[c].seq_next);
+    return FSQL_OK;
+}
+
+static int datagen_restore(SourceReader *r, SnapReader *rd, FsqlErr *err)
+{
+    Datagen *g = (Datagen *)r;
+    if (snap_get_u32(rd) != DATAGEN_SNAP_LAYOUT)
+        return fsql_err_set(err, FSQL_E_STATE,
+                            "datagen position: unknown layout");
+    int64_t produced = snap_get_i64(rd);
+    Rng rng;
+    for (int i = 0; i < 4; i++)
+        rng.s[i] = snap_get_u64(rd);
+    int64_t burst_user = snap_get_i64(rd);
+    int64_t burst_left = snap_get_i64(rd);
+    uint32_t n = snap_get_u32(rd);
+    if (rd->bad || n != g->n_cols)
+        return fsql_err_set(err, FSQL_E_STATE,
+                            "datagen position: malformed or for other "
+                            "columns");
+    for (uint32_t c = 0; c < n; c++)
+        g->cols[c].seq_next = snap_get_i64(rd);
+    if (!snap_reader_done(rd) || produced < 0)
+        return fsql_err_set(err, FSQL_E_STATE, "datagen position: malformed");
+    g->produced = produced;
+    g->rng = rng;
+    g->burst_user = burst_user;
+    g->burst_left = burst_left;
+    g->start_mono = 0;
+    return FSQL_OK;
+}
+
 static const SourceVtbl datagen_vtbl = {
     .poll = datagen_poll,
     .batch_done = datagen_batch_done,
     .describe = datagen_describe,
     .close = datagen_close,
+    .snapshot = datagen_snapshot,
+    .restore = datagen_restore,
 };
 
 /* ---- open -------------------------------------------------------------- */

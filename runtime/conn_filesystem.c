@@ -26,11 +26,25 @@
  * Sink: rows are appended, one record per line, to 'path' when it names a
  * file; when it names a directory (existing, or written with a trailing
  * '/'), to "part-0.<format>" inside it (created as needed).
+ *
+ * Exactly-once sink ('sink.delivery-guarantee' = 'exactly-once', issue
+ * 10; 'path' is then always a directory): the rows of an epoch go to
+ * hidden files ".part-<job>-<table>-<start>-<seq>.inprogress", a new one
+ * after 'sink.rolling-policy.file-size' bytes; precommit(N) fsyncs and
+ * closes them and records them in the blob with their final names
+ * "part-<job>-<table>-<N>-<i>.<format>" (deterministic: committing twice
+ * renames nothing the second time); commit(N) renames them and fsyncs the
+ * directory.  recover(N) renames the listed files still in progress and
+ * deletes every other in-progress file of this job and table (epochs
+ * after the checkpoint, rows of the crashed process).  A fresh start
+ * deletes such leftovers too, at the first write or precommit.
  */
 #include "runtime/fsql.h"
+#include "runtime/checkpoint.h"
 #include "runtime/connector.h"
 #include "runtime/csv.h"
 #include "runtime/json.h"
+#include "runtime/sink_eo.h"
 #include "runtime/value_ops.h"
 
 #include <dirent.h>
@@ -42,6 +56,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef enum FsFormat { FS_JSON, FS_CSV, FS_RAW } FsFormat;
@@ -71,6 +86,8 @@ typedef struct FsReader {
     char *buf;              /* read buffer */
     size_t cap, start, end; /* unread data is buf[start, end) */
     uint64_t line;          /* lines consumed in the current file */
+    uint64_t file_off;      /* bytes read from fd so far: buf[start] is
+                               at file offset file_off - (end - start) */
     uint64_t *row_line;     /* first line of each row of the last batch */
     uint32_t *row_file;
     uint32_t row_cap;
@@ -265,6 +282,7 @@ static int open_next_file(FsReader *r, FsqlErr *err)
     r->eof = false;
     r->start = r->end = 0;
     r->line = 0;
+    r->file_off = 0;
     return FSQL_OK;
 }
 
@@ -291,6 +309,7 @@ static int fill(FsReader *r, FsqlErr *err)
         if (got == 0)
             r->eof = true;
         r->end += (size_t)got;
+        r->file_off += (uint64_t)got;
         return FSQL_OK;
     }
 }
@@ -549,11 +568,79 @@ static void fs_close(SourceReader *base)
     xfree(r);
 }
 
+/* Checkpoints (issue 10): the position is (file index, byte offset of
+ * the next unread record, lines before it), plus the file's path so that
+ * a directory whose listing changed is noticed instead of read from the
+ * wrong place. */
+#define FS_SNAP_LAYOUT 1u
+
+static int fs_snapshot(SourceReader *base, SnapWriter *w)
+{
+    FsReader *r = (FsReader *)base;
+    uint64_t off = r->fd >= 0 ? r->file_off - (r->end - r->start) : 0;
+    snap_put_u32(w, FS_SNAP_LAYOUT);
+    snap_put_u32(w, r->cur);
+    snap_put_u64(w, off);
+    snap_put_u64(w, r->fd >= 0 ? r->line : 0);
+    const char *path = r->cur < r->n_files ? r->files[r->cur].path : "";
+    snap_put_bytes(w, path, (uint32_t)strlen(path));
+    return FSQL_OK;
+}
+
+static int fs_restore(SourceReader *base, SnapReader *rd, FsqlErr *err)
+{
+    FsReader *r = (FsReader *)base;
+    if (snap_get_u32(rd) != FS_SNAP_LAYOUT)
+        return fsql_err_set(err, FSQL_E_STATE,
+                            "file position: unknown layout");
+    uint32_t cur = snap_get_u32(rd);
+    uint64_t off = snap_get_u64(rd);
+    uint64_t line = snap_get_u64(rd);
+    uint32_t plen = 0;
+    const char *path = snap_get_bytes(rd, &plen);
+    bool has_path = plen > 0;
+    if (!snap_reader_done(rd))
+        return fsql_err_set(err, FSQL_E_STATE, "file position: malformed");
+    if (cur > r->n_files)
+        return fsql_err_set(err, FSQL_E_STATE,
+                            "table \"%s\": the checkpoint was reading file "
+                            "%u, but the path has %u files now",
+                            base->table->name, cur + 1, r->n_files);
+    if (cur < r->n_files && has_path &&
+        (strlen(r->files[cur].path) != plen ||
+         memcmp(r->files[cur].path, path, plen) != 0))
+        return fsql_err_set(err, FSQL_E_STATE,
+                            "table \"%s\": the checkpoint was reading "
+                            "\"%.*s\", but file %u is \"%s\" now (files "
+                            "were added or removed)",
+                            base->table->name, (int)(plen > 300 ? 300 : plen),
+                            path, cur + 1, r->files[cur].path);
+    if (r->fd >= 0) {
+        close(r->fd);
+        r->fd = -1;
+    }
+    r->cur = cur;
+    if (cur >= r->n_files || off == 0)
+        return FSQL_OK; /* the next poll opens file cur from its start */
+    int rc = open_next_file(r, err);
+    if (rc < 0)
+        return rc;
+    if (lseek(r->fd, (off_t)off, SEEK_SET) < 0)
+        return fsql_err_set(err, FSQL_E_IO,
+                            "could not seek in file \"%s\": %s",
+                            r->files[cur].path, strerror(errno));
+    r->file_off = off;
+    r->line = line;
+    return FSQL_OK;
+}
+
 static const SourceVtbl fs_source_vtbl = {
     .poll = fs_poll,
     .batch_done = fs_batch_done,
     .describe = fs_describe,
     .close = fs_close,
+    .snapshot = fs_snapshot,
+    .restore = fs_restore,
 };
 
 static FsMeta meta_kind(const char *key)
@@ -740,6 +827,18 @@ static void fs_file_release(FsOutFile *ff)
     xfree(ff);
 }
 
+/* An exactly-once file: its in-progress and final names (in dir). */
+typedef struct FsEoFile {
+    char *tmp;  /* xmalloc, base name */
+    char *name; /* xmalloc, base name; NULL until precommit */
+} FsEoFile;
+
+typedef struct FsEoEpoch {
+    uint64_t id;
+    FsEoFile *files;
+    uint32_t n;
+} FsEoEpoch;
+
 typedef struct FsWriter {
     SinkWriter base;
     FILE *f;          /* ff->f */
@@ -750,7 +849,24 @@ typedef struct FsWriter {
     CsvEncoder *ce;
     CsvOptions copt;
     StrBuf buf;
+    /* exactly-once */
+    bool eo;
+    bool cleaned;       /* leftover in-progress files were deleted */
+    char *dir;          /* the 'path' directory */
+    char *prefix;       /* "<job>-<key>", file-name safe */
+    const char *ext;    /* json, csv, txt */
+    const char *job;
+    char key[300];
+    int64_t start_ms;   /* in-progress names of this process */
+    uint64_t seq;
+    int64_t roll_bytes; /* sink.rolling-policy.file-size */
+    int64_t cur_bytes;
+    FsEoEpoch open;     /* files of the open epoch; the last one is f */
+    FsEoEpoch *pend;    /* precommitted, not committed */
+    uint32_t n_pend;
 } FsWriter;
+
+static int eo_file_for_write(FsWriter *fw, FsqlErr *err);
 
 static int fs_write(SinkWriter *w, const Batch *b, FsqlErr *err)
 {
@@ -770,6 +886,12 @@ static int fs_write(SinkWriter *w, const Batch *b, FsqlErr *err)
         }
         strbuf_putc(&fw->buf, '\n');
     }
+    if (fw->eo && fw->buf.len) {
+        int rc = eo_file_for_write(fw, err);
+        if (rc < 0)
+            return rc;
+        fw->cur_bytes += (int64_t)fw->buf.len;
+    }
     if (fw->buf.len &&
         fwrite(fw->buf.ptr, 1, fw->buf.len, fw->f) != fw->buf.len)
         return fsql_err_set(err, FSQL_E_IO, "could not write file \"%s\": %s",
@@ -780,15 +902,46 @@ static int fs_write(SinkWriter *w, const Batch *b, FsqlErr *err)
 static int fs_flush(SinkWriter *w, FsqlErr *err)
 {
     FsWriter *fw = (FsWriter *)w;
+    if (fw->eo) /* files become visible at commit only */
+        return FSQL_OK;
     if (fflush(fw->f) != 0)
         return fsql_err_set(err, FSQL_E_IO, "could not write file \"%s\": %s",
                             fw->path, strerror(errno));
     return FSQL_OK;
 }
 
+static void eo_epoch_free(FsEoEpoch *e)
+{
+    for (uint32_t i = 0; i < e->n; i++) {
+        xfree(e->files[i].tmp);
+        xfree(e->files[i].name);
+    }
+    xfree(e->files);
+    memset(e, 0, sizeof *e);
+}
+
 static void fs_wclose(SinkWriter *w)
 {
     FsWriter *fw = (FsWriter *)w;
+    if (fw->eo) {
+        /* Rows after the last checkpoint are dropped (a restart replays
+         * them); precommitted files stay for the next process. */
+        if (fw->f)
+            fclose(fw->f);
+        fw->f = NULL;
+        char p[4096];
+        for (uint32_t i = 0; i < fw->open.n; i++) {
+            snprintf(p, sizeof p, "%s/%s", fw->dir, fw->open.files[i].tmp);
+            unlink(p);
+        }
+        eo_epoch_free(&fw->open);
+        for (uint32_t i = 0; i < fw->n_pend; i++)
+            eo_epoch_free(&fw->pend[i]);
+        xfree(fw->pend);
+        sink_key_release("filesystem", fw->job, fw->key);
+        xfree(fw->dir);
+        xfree(fw->prefix);
+    }
     if (fw->ff)
         fs_file_release(fw->ff);
     if (fw->je)
@@ -805,6 +958,294 @@ static const SinkVtbl fs_sink_vtbl = {
     .flush = fs_flush,
     .close = fs_wclose,
 };
+
+/* ---- exactly-once sink (issue 10) ------------------------------------------ */
+
+#define FS_EO_BLOB_VERSION 1u
+
+static void eo_epoch_add(FsEoEpoch *e, char *tmp, char *name)
+{
+    e->files = xrealloc(e->files, sizeof *e->files * (e->n + 1));
+    e->files[e->n].tmp = tmp;
+    e->files[e->n].name = name;
+    e->n++;
+}
+
+static int eo_sync_dir(FsWriter *fw, FsqlErr *err)
+{
+    int fd = open(fw->dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0 || fsync(fd) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return fsql_err_set(err, FSQL_E_IO,
+                            "could not sync directory \"%s\" of table "
+                            "\"%s\": %s",
+                            fw->dir, fw->base.table->name, strerror(e));
+    }
+    close(fd);
+    return FSQL_OK;
+}
+
+/* Close the open epoch's current file, durable. */
+static int eo_close_cur(FsWriter *fw, FsqlErr *err)
+{
+    if (!fw->f)
+        return FSQL_OK;
+    int bad = fflush(fw->f) != 0 || fsync(fileno(fw->f)) != 0;
+    int e = errno;
+    bad |= fclose(fw->f) != 0;
+    fw->f = NULL;
+    if (bad)
+        return fsql_err_set(err, FSQL_E_IO,
+                            "could not write file \"%s/%s\": %s", fw->dir,
+                            fw->open.files[fw->open.n - 1].tmp,
+                            strerror(e ? e : errno));
+    return FSQL_OK;
+}
+
+/* Whether base name n is an in-progress file of this sink. */
+static bool eo_is_mine(const FsWriter *fw, const char *n)
+{
+    size_t pl = strlen(fw->prefix), nl = strlen(n);
+    static const char suf[] = ".inprogress";
+    return strncmp(n, ".part-", 6) == 0 && strncmp(n + 6, fw->prefix, pl) == 0 &&
+           n[6 + pl] == '-' && nl > sizeof suf - 1 &&
+           strcmp(n + nl - (sizeof suf - 1), suf) == 0;
+}
+
+/* Delete this sink's in-progress files that no pending epoch lists:
+ * epochs a crashed process had not checkpointed. */
+static void eo_clean(FsWriter *fw)
+{
+    if (fw->cleaned)
+        return;
+    fw->cleaned = true;
+    DIR *d = opendir(fw->dir);
+    if (!d)
+        return;
+    struct dirent *de;
+    char p[4096];
+    while ((de = readdir(d)) != NULL) {
+        if (!eo_is_mine(fw, de->d_name))
+            continue;
+        bool listed = false;
+        for (uint32_t i = 0; i < fw->n_pend && !listed; i++)
+            for (uint32_t k = 0; k < fw->pend[i].n && !listed; k++)
+                listed = strcmp(fw->pend[i].files[k].tmp, de->d_name) == 0;
+        for (uint32_t k = 0; k < fw->open.n && !listed; k++)
+            listed = strcmp(fw->open.files[k].tmp, de->d_name) == 0;
+        if (listed)
+            continue;
+        snprintf(p, sizeof p, "%s/%s", fw->dir, de->d_name);
+        unlink(p);
+    }
+    closedir(d);
+}
+
+/* The file the next rows go to: a new in-progress file at the start of
+ * an epoch and after the rolling size. */
+static int eo_file_for_write(FsWriter *fw, FsqlErr *err)
+{
+    eo_clean(fw);
+    if (fw->f && fw->cur_bytes < fw->roll_bytes)
+        return FSQL_OK;
+    int rc = eo_close_cur(fw, err);
+    if (rc < 0)
+        return rc;
+    char name[512], p[4096];
+    snprintf(name, sizeof name, ".part-%s-%lld-%llu.inprogress", fw->prefix,
+             (long long)fw->start_ms, (unsigned long long)fw->seq++);
+    snprintf(p, sizeof p, "%s/%s", fw->dir, name);
+    fw->f = fopen(p, "wb");
+    if (!fw->f)
+        return fsql_err_set(err, FSQL_E_IO,
+                            "could not create file \"%s\" for table \"%s\": "
+                            "%s",
+                            p, fw->base.table->name, strerror(errno));
+    eo_epoch_add(&fw->open, xstrdup(name), NULL);
+    fw->cur_bytes = 0;
+    return FSQL_OK;
+}
+
+static int fs_precommit(SinkWriter *w, uint64_t id, SnapWriter *out,
+                        FsqlErr *err)
+{
+    FsWriter *fw = (FsWriter *)w;
+    eo_clean(fw);
+    int rc = eo_close_cur(fw, err);
+    if (rc < 0)
+        return rc;
+    if (fw->open.n) {
+        rc = eo_sync_dir(fw, err);
+        if (rc < 0)
+            return rc;
+    }
+    /* The open epoch becomes pending under its final names. */
+    char name[512];
+    for (uint32_t i = 0; i < fw->open.n; i++) {
+        snprintf(name, sizeof name, "part-%s-%llu-%u.%s", fw->prefix,
+                 (unsigned long long)id, i, fw->ext);
+        fw->open.files[i].name = xstrdup(name);
+    }
+    fw->open.id = id;
+    fw->pend = xrealloc(fw->pend, sizeof *fw->pend * (fw->n_pend + 1));
+    fw->pend[fw->n_pend++] = fw->open;
+    memset(&fw->open, 0, sizeof fw->open);
+
+    snap_put_u32(out, FS_EO_BLOB_VERSION);
+    snap_put_cstr(out, fw->prefix);
+    snap_put_u32(out, fw->n_pend);
+    for (uint32_t i = 0; i < fw->n_pend; i++) {
+        snap_put_u64(out, fw->pend[i].id);
+        snap_put_u32(out, fw->pend[i].n);
+        for (uint32_t k = 0; k < fw->pend[i].n; k++) {
+            snap_put_cstr(out, fw->pend[i].files[k].tmp);
+            snap_put_cstr(out, fw->pend[i].files[k].name);
+        }
+    }
+    return FSQL_OK;
+}
+
+/* Rename the files of the pending epochs up to id to their final names. */
+static int fs_commit(SinkWriter *w, uint64_t id, FsqlErr *err)
+{
+    FsWriter *fw = (FsWriter *)w;
+    fsql_fault("sink.before-commit");
+    uint32_t renamed = 0, k = 0;
+    char from[4096], to[4096];
+    struct stat st;
+    for (uint32_t i = 0; i < fw->n_pend; i++) {
+        FsEoEpoch *e = &fw->pend[i];
+        if (e->id > id) {
+            fw->pend[k++] = *e;
+            continue;
+        }
+        for (uint32_t f = 0; f < e->n; f++) {
+            snprintf(from, sizeof from, "%s/%s", fw->dir, e->files[f].tmp);
+            snprintf(to, sizeof to, "%s/%s", fw->dir, e->files[f].name);
+            if (rename(from, to) == 0) {
+                if (++renamed == 1 && e->n > 1)
+                    fsql_fault("sink.during-commit");
+                continue;
+            }
+            if (errno == ENOENT && stat(to, &st) == 0)
+                continue; /* committed before */
+            int en = errno;
+            return fsql_err_set(err, FSQL_E_IO,
+                                "table \"%s\": could not commit file "
+                                "\"%s\" of checkpoint %llu: %s",
+                                fw->base.table->name, to,
+                                (unsigned long long)e->id, strerror(en));
+        }
+        eo_epoch_free(e);
+    }
+    fw->n_pend = k;
+    if (renamed) {
+        int rc = eo_sync_dir(fw, err);
+        if (rc < 0)
+            return rc;
+    }
+    fsql_fault("sink.after-commit");
+    return FSQL_OK;
+}
+
+static int fs_recover(SinkWriter *w, uint64_t id, SnapReader *r, FsqlErr *err)
+{
+    FsWriter *fw = (FsWriter *)w;
+    Arena a;
+    arena_init(&a, 4096);
+    uint32_t ver = snap_get_u32(r);
+    char *prefix = snap_get_cstr(r, &a);
+    uint32_t n = snap_get_u32(r);
+    int rc = FSQL_OK;
+    if (r->bad || ver != FS_EO_BLOB_VERSION || !prefix ||
+        strcmp(prefix, fw->prefix) != 0)
+        rc = fsql_err_set(err, FSQL_E_STATE,
+                          "table \"%s\": the checkpoint's file list is "
+                          "unreadable or belongs to another sink",
+                          fw->base.table->name);
+    for (uint32_t i = 0; i < n && rc == FSQL_OK && !r->bad; i++) {
+        FsEoEpoch e = {0};
+        e.id = snap_get_u64(r);
+        uint32_t nf = snap_get_u32(r);
+        for (uint32_t f = 0; f < nf && !r->bad; f++) {
+            char *tmp = snap_get_cstr(r, &a);
+            char *name = snap_get_cstr(r, &a);
+            if (!tmp || !name || strchr(tmp, '/') || strchr(name, '/')) {
+                r->bad = true;
+                break;
+            }
+            eo_epoch_add(&e, xstrdup(tmp), xstrdup(name));
+        }
+        fw->pend = xrealloc(fw->pend, sizeof *fw->pend * (fw->n_pend + 1));
+        fw->pend[fw->n_pend++] = e;
+    }
+    arena_fini(&a);
+    if (rc == FSQL_OK && r->bad)
+        rc = fsql_err_set(err, FSQL_E_STATE,
+                          "table \"%s\": the checkpoint's file list is "
+                          "truncated",
+                          fw->base.table->name);
+    if (rc < 0)
+        return rc;
+    rc = fs_commit(w, id, err);
+    if (rc < 0)
+        return rc;
+    /* Whatever else is in progress was written after the checkpoint. */
+    eo_clean(fw);
+    return FSQL_OK;
+}
+
+static const SinkVtbl fs_sink_eo_vtbl = {
+    .write = fs_write,
+    .flush = fs_flush,
+    .close = fs_wclose,
+    .precommit = fs_precommit,
+    .commit = fs_commit,
+    .recover = fs_recover,
+};
+
+/* A memory size option ('128 mb', '1gb', '4096'; validated by the
+ * compiler) in bytes; 0 when missing. */
+static int64_t eo_parse_size(const char *v)
+{
+    if (!v)
+        return 0;
+    char *end;
+    double x = strtod(v, &end);
+    while (*end == ' ')
+        end++;
+    int64_t mul = 1;
+    switch (*end) {
+    case 'k':
+    case 'K':
+        mul = 1 << 10;
+        break;
+    case 'm':
+    case 'M':
+        mul = 1 << 20;
+        break;
+    case 'g':
+    case 'G':
+        mul = 1 << 30;
+        break;
+    default:
+        break;
+    }
+    return (int64_t)(x * (double)mul);
+}
+
+/* A file-name safe copy of s ([A-Za-z0-9_.=] kept, others '_'). */
+static void eo_safe_name(StrBuf *sb, const char *s)
+{
+    for (; *s; s++) {
+        char c = *s;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '=';
+        strbuf_putc(sb, ok ? c : '_');
+    }
+}
 
 static int mkdirs(char *path)
 {
@@ -834,6 +1275,9 @@ static int fs_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
     if (rc == FSQL_OK && !path)
         rc = fsql_err_set(err, FSQL_E_CONFIG, "table \"%s\" has no 'path'",
                           t->name);
+    SinkGuarantee guar = SINK_GUARANTEE_AT_LEAST_ONCE;
+    if (rc == FSQL_OK)
+        rc = sink_guarantee_of(t, ctx, &guar, err);
     if (rc < 0) {
         fs_wclose(&w->base);
         return rc;
@@ -842,7 +1286,51 @@ static int fs_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
     size_t n = strlen(path);
     bool is_dir = (n && path[n - 1] == '/') ||
                   (stat(path, &st) == 0 && S_ISDIR(st.st_mode));
-    if (is_dir) {
+    if (guar == SINK_GUARANTEE_EXACTLY_ONCE) {
+        /* 'path' is the directory of the part files. */
+        if (!is_dir && stat(path, &st) == 0) {
+            fsql_err_set(err, FSQL_E_CONFIG,
+                         "table \"%s\": 'sink.delivery-guarantee' = "
+                         "'exactly-once' writes part files into a directory, "
+                         "but 'path' \"%s\" is a file",
+                         t->name, path);
+            fs_wclose(&w->base);
+            return FSQL_E_CONFIG;
+        }
+        w->dir = xstrdup(path);
+        if (n > 1 && w->dir[n - 1] == '/')
+            w->dir[n - 1] = '\0';
+        if (mkdirs(w->dir) != 0) {
+            fsql_err_set(err, FSQL_E_IO,
+                         "could not create directory \"%s\" for table "
+                         "\"%s\": %s",
+                         w->dir, t->name, strerror(errno));
+            xfree(w->dir);
+            w->dir = NULL;
+            fs_wclose(&w->base);
+            return FSQL_E_IO;
+        }
+        w->eo = true;
+        w->base.v = &fs_sink_eo_vtbl;
+        w->job = ctx && ctx->job_name ? ctx->job_name : "fsql";
+        sink_key_acquire("filesystem", w->job, t->name, w->key, sizeof w->key);
+        StrBuf pb;
+        strbuf_init(&pb);
+        eo_safe_name(&pb, w->job);
+        strbuf_putc(&pb, '-');
+        eo_safe_name(&pb, w->key);
+        w->prefix = xstrdup(strbuf_cstr(&pb));
+        strbuf_fini(&pb);
+        w->ext = w->fmt == FS_JSON ? "json" : w->fmt == FS_CSV ? "csv" : "txt";
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        w->start_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        w->path = xstrdup(w->dir);
+        w->roll_bytes = eo_parse_size(
+            table_def_option(t, "sink.rolling-policy.file-size"));
+        if (w->roll_bytes <= 0)
+            w->roll_bytes = 128 << 20;
+    } else if (is_dir) {
         char *dir = xstrdup(path);
         if (n > 1 && dir[n - 1] == '/')
             dir[n - 1] = '\0';
@@ -879,16 +1367,18 @@ static int fs_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
             }
         }
     }
-    w->f = fopen(w->path, "ab");
-    if (!w->f) {
+    /* (Exactly-once files are created at the first write of an epoch.) */
+    if (!w->eo && !(w->f = fopen(w->path, "ab"))) {
         fsql_err_set(err, FSQL_E_IO,
                      "could not open file \"%s\" for table \"%s\": %s", w->path,
                      t->name, strerror(errno));
         fs_wclose(&w->base);
         return FSQL_E_IO;
     }
-    w->ff = fs_file_share(w->f);
-    w->f = w->ff->f;
+    if (!w->eo) {
+        w->ff = fs_file_share(w->f);
+        w->f = w->ff->f;
+    }
     ValueFmt vf = {ctx->tz, VALUE_STYLE_SQL, NULL};
     if (w->fmt == FS_JSON) {
         w->je = json_encoder_new(&t->schema, &vf);

@@ -4,9 +4,13 @@
  *
  * URLs: `jdbc:sqlite:PATH` is served here and by lookup_sqlite.c (lookup
  * reader, bounded scan).  `jdbc:mysql://` and `jdbc:mariadb://` go to the
- * MySQL/MariaDB back end (runtime/jdbc_mysql.h, issue 6); what it does
- * not serve fails at job open - never at validate time, so rule files
- * written for production still compile.
+ * MySQL/MariaDB back end (runtime/jdbc_mysql.h, issue 6: lookup_mysql.c,
+ * sink_mysql.c, scan_mysql.c).
+ *
+ * Exactly-once ('sink.delivery-guarantee', issue 10; runtime/sink_eo.h):
+ * the SQLite sink keeps an epoch's rows encoded until commit(N), which
+ * writes them and the progress row in one BEGIN IMMEDIATE transaction,
+ * skipping the epoch when the progress row already says N or later.
  *
  * The SQLite sink:
  *   - append: `INSERT INTO t (cols) VALUES (?, ...)`;
@@ -29,6 +33,7 @@
 #include "runtime/connector.h"
 #include "runtime/jdbc_mysql.h"
 #include "runtime/lookup.h"
+#include "runtime/sink_eo.h"
 #include "runtime/timeutil.h"
 #include "runtime/value_ops.h"
 
@@ -80,6 +85,12 @@ typedef struct SqliteSink {
     int64_t max_rows;      /* sink.buffer-flush.max-rows (0: no limit) */
     int64_t interval_ms;   /* sink.buffer-flush.interval (0: no limit) */
     int64_t max_retries;   /* sink.max-retries */
+    /* exactly-once (sink.delivery-guarantee, issue 10) */
+    bool eo;
+    EpochRows epochs;      /* rows of the open and pending epochs */
+    char key[300];         /* sink_table of the progress row */
+    const char *job;       /* job_name of the progress row (RunCtx) */
+    sqlite3_stmt *prog_get, *prog_upd, *prog_ins;
 } SqliteSink;
 
 static int sink_exec(SqliteSink *s, const char *sql, FsqlErr *err)
@@ -171,11 +182,49 @@ static void shared_db_unref(SharedDb *d)
     xfree(d);
 }
 
+/* Apply one row (insert/upsert or delete) inside the open transaction;
+ * *skipped when it was a -U of an upsert table. */
+static int apply_row(SqliteSink *s, RowKind k, const Value *row,
+                     bool *skipped, FsqlErr *err)
+{
+    const TableDef *t = s->base.table;
+    const RtSchema *sc = &t->schema;
+    sqlite3_stmt *st;
+    *skipped = false;
+    if (k == ROW_INSERT || k == ROW_UPDATE_AFTER) {
+        st = s->ins;
+        for (uint32_t c = 0; c < sc->n_cols; c++)
+            jdbc_sqlite_bind(st, (int)c + 1, &row[c], &sc->cols[c].type,
+                             s->tz);
+    } else if (k == ROW_UPDATE_BEFORE && t->n_pk > 0) {
+        *skipped = true;
+        return FSQL_OK;
+    } else {
+        st = s->del;
+        if (t->n_pk > 0)
+            for (uint32_t c = 0; c < t->n_pk; c++)
+                jdbc_sqlite_bind(st, (int)c + 1, &row[t->pk[c]],
+                                 &sc->cols[t->pk[c]].type, s->tz);
+        else
+            for (uint32_t c = 0; c < sc->n_cols; c++)
+                jdbc_sqlite_bind(st, (int)c + 1, &row[c], &sc->cols[c].type,
+                                 s->tz);
+    }
+    return sink_step(s, st, err);
+}
+
 static int sqlite_sink_write(SinkWriter *w, const Batch *b, FsqlErr *err)
 {
     SqliteSink *s = (SqliteSink *)w;
-    const TableDef *t = s->base.table;
-    const RtSchema *sc = &t->schema;
+    if (s->eo) {
+        /* Exactly-once: the rows wait in the epoch buffer for commit. */
+        bool upsert = s->base.table->n_pk > 0;
+        for (uint32_t r = 0; r < b->n_rows; r++)
+            if (!(upsert && b->kinds[r] == ROW_UPDATE_BEFORE))
+                epoch_rows_add(&s->epochs, (RowKind)b->kinds[r],
+                               batch_row(b, r));
+        return FSQL_OK;
+    }
     for (uint32_t r = 0; r < b->n_rows; r++) {
         SharedDb *sdb = s->sdb;
         if (!sdb->in_txn) {
@@ -185,30 +234,13 @@ static int sqlite_sink_write(SinkWriter *w, const Batch *b, FsqlErr *err)
             sdb->in_txn = true;
             sdb->txn_start_ms = mono_ms();
         }
-        const Value *row = batch_row(b, r);
-        RowKind k = (RowKind)b->kinds[r];
-        sqlite3_stmt *st;
-        if (k == ROW_INSERT || k == ROW_UPDATE_AFTER) {
-            st = s->ins;
-            for (uint32_t c = 0; c < sc->n_cols; c++)
-                jdbc_sqlite_bind(st, (int)c + 1, &row[c], &sc->cols[c].type,
-                                 s->tz);
-        } else if (k == ROW_UPDATE_BEFORE && t->n_pk > 0) {
-            continue;
-        } else {
-            st = s->del;
-            if (t->n_pk > 0)
-                for (uint32_t c = 0; c < t->n_pk; c++)
-                    jdbc_sqlite_bind(st, (int)c + 1, &row[t->pk[c]],
-                                     &sc->cols[t->pk[c]].type, s->tz);
-            else
-                for (uint32_t c = 0; c < sc->n_cols; c++)
-                    jdbc_sqlite_bind(st, (int)c + 1, &row[c],
-                                     &sc->cols[c].type, s->tz);
-        }
-        int rc = sink_step(s, st, err);
+        bool skipped;
+        int rc = apply_row(s, (RowKind)b->kinds[r], batch_row(b, r), &skipped,
+                           err);
         if (rc < 0)
             return rc;
+        if (skipped)
+            continue;
         s->base.rows_written++;
         sdb->buffered++;
         if (s->max_rows > 0 && sdb->buffered >= s->max_rows) {
@@ -217,26 +249,151 @@ static int sqlite_sink_write(SinkWriter *w, const Batch *b, FsqlErr *err)
                 return rc;
         }
     }
-    /* The interval is checked once per batch of rows. */
+    /* The interval is checked once per batch of rows, and by the sink
+     * operator's timer (sqlite_sink_flush_due) when no rows come. */
     if (s->sdb->in_txn && s->interval_ms > 0 &&
         mono_ms() - s->sdb->txn_start_ms >= s->interval_ms)
         return sink_commit(s, err);
     return FSQL_OK;
 }
 
+static int64_t sqlite_sink_flush_due(SinkWriter *w)
+{
+    SqliteSink *s = (SqliteSink *)w;
+    if (s->eo || !s->sdb->in_txn || s->interval_ms <= 0)
+        return INT64_MAX;
+    return s->sdb->txn_start_ms + s->interval_ms;
+}
+
+/* ---- exactly-once (issue 10) ---------------------------------------------- */
+
+static int eo_stmt_err(SqliteSink *s, const char *what, FsqlErr *err)
+{
+    return fsql_err_set(err, FSQL_E_IO, "%s: %s progress table: %s", s->url,
+                        what, sqlite3_errmsg(s->db));
+}
+
+static int sqlite_sink_precommit(SinkWriter *w, uint64_t id, SnapWriter *out,
+                                 FsqlErr *err)
+{
+    SqliteSink *s = (SqliteSink *)w;
+    (void)err;
+    epoch_rows_precommit(&s->epochs, id, s->key, out);
+    return FSQL_OK;
+}
+
+/* Epochs up to id, and the progress row saying id, in one transaction;
+ * nothing when the progress row already says id or later. */
+static int sqlite_sink_commit(SinkWriter *w, uint64_t id, FsqlErr *err)
+{
+    SqliteSink *s = (SqliteSink *)w;
+    fsql_fault("sink.before-commit");
+    uint64_t n_rows = epoch_rows_pending(&s->epochs, id);
+    if (n_rows == 0) {
+        /* Nothing to make visible; the progress row may stay behind. */
+        epoch_rows_drop(&s->epochs, id);
+        return FSQL_OK;
+    }
+    /* Rows another (at-least-once) sink left in the shared connection's
+     * transaction go first. */
+    int rc = sink_commit(s, err);
+    if (rc < 0)
+        return rc;
+    rc = sink_exec(s, "BEGIN IMMEDIATE", err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s->prog_get, 1, s->job, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->prog_get, 2, s->key, -1, SQLITE_STATIC);
+    int src = sqlite3_step(s->prog_get);
+    bool have = src == SQLITE_ROW;
+    uint64_t done = have ? (uint64_t)sqlite3_column_int64(s->prog_get, 0) : 0;
+    sqlite3_reset(s->prog_get);
+    if (src != SQLITE_ROW && src != SQLITE_DONE) {
+        eo_stmt_err(s, "reading the", err);
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return FSQL_E_IO;
+    }
+    if (have && done >= id) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        epoch_rows_drop(&s->epochs, id);
+        return FSQL_OK;
+    }
+    EpochCursor c;
+    epoch_cursor_init(&c, &s->epochs, id);
+    Value *row = xmalloc(sizeof(Value) * (s->epochs.n_cols + 1));
+    uint8_t kind;
+    bool bad = false;
+    uint64_t applied = 0;
+    while (rc == FSQL_OK && epoch_cursor_next(&c, &kind, row, &bad)) {
+        bool skipped;
+        rc = apply_row(s, (RowKind)kind, row, &skipped, err);
+        if (++applied == (n_rows + 1) / 2)
+            fsql_fault("sink.during-commit");
+    }
+    xfree(row);
+    if (rc == FSQL_OK && bad)
+        rc = fsql_err_set(err, FSQL_E_STATE,
+                          "%s: table \"%s\": pending rows are malformed",
+                          s->url, s->table_name);
+    if (rc == FSQL_OK) {
+        sqlite3_stmt *st = have ? s->prog_upd : s->prog_ins;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+        sqlite3_bind_text(st, 2, s->job, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, s->key, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = eo_stmt_err(s, "writing the", err);
+        sqlite3_reset(st);
+    }
+    if (rc == FSQL_OK)
+        rc = sink_exec(s, "COMMIT", err);
+    if (rc < 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    fsql_fault("sink.after-commit");
+    s->base.rows_written += n_rows;
+    epoch_rows_drop(&s->epochs, id);
+    return FSQL_OK;
+}
+
+static int sqlite_sink_recover(SinkWriter *w, uint64_t id, SnapReader *pending,
+                               FsqlErr *err)
+{
+    SqliteSink *s = (SqliteSink *)w;
+    /* A crashed process's open transaction was rolled back by SQLite
+     * (its journal); what remains is the checkpoint's epoch. */
+    int rc = epoch_rows_load(&s->epochs, pending, s->key,
+                             s->base.table->name, err);
+    if (rc < 0)
+        return rc;
+    return sqlite_sink_commit(w, id, err);
+}
+
 static int sqlite_sink_flush(SinkWriter *w, FsqlErr *err)
 {
-    return sink_commit((SqliteSink *)w, err);
+    SqliteSink *s = (SqliteSink *)w;
+    if (s->eo) /* rows become visible at commit only */
+        return FSQL_OK;
+    return sink_commit(s, err);
 }
 
 static void sqlite_sink_close(SinkWriter *w)
 {
     SqliteSink *s = (SqliteSink *)w;
     FsqlErr err = {0};
-    if (sink_commit(s, &err) < 0)
+    /* Exactly-once: rows after the last checkpoint are dropped (a restart
+     * replays them); another sink's open transaction still commits. */
+    if (s->sdb && sink_commit(s, &err) < 0)
         fprintf(stderr, "fsql: %s\n", err.msg);
     sqlite3_finalize(s->ins);
     sqlite3_finalize(s->del);
+    sqlite3_finalize(s->prog_get);
+    sqlite3_finalize(s->prog_upd);
+    sqlite3_finalize(s->prog_ins);
+    if (s->eo) {
+        sink_key_release("jdbc", s->job, s->key);
+        epoch_rows_fini(&s->epochs);
+    }
     shared_db_unref(s->sdb);
     xfree(s);
 }
@@ -245,7 +402,60 @@ static const SinkVtbl sqlite_sink_vtbl = {
     .write = sqlite_sink_write,
     .flush = sqlite_sink_flush,
     .close = sqlite_sink_close,
+    .flush_due_ms = sqlite_sink_flush_due,
 };
+
+static const SinkVtbl sqlite_sink_eo_vtbl = {
+    .write = sqlite_sink_write,
+    .flush = sqlite_sink_flush,
+    .close = sqlite_sink_close,
+    .precommit = sqlite_sink_precommit,
+    .commit = sqlite_sink_commit,
+    .recover = sqlite_sink_recover,
+};
+
+/* The progress table (created when missing) and its statements. */
+static int sqlite_eo_open(SqliteSink *s, const TableDef *t, FsqlErr *err)
+{
+    const char *ptab =
+        table_def_option_or(t, "sink.progress-table", "fsql_sink_progress");
+    StrBuf sql;
+    strbuf_init(&sql);
+    strbuf_puts(&sql, "CREATE TABLE IF NOT EXISTS ");
+    jdbc_sqlite_quote_ident(&sql, ptab);
+    strbuf_puts(&sql, " (job_name TEXT NOT NULL, sink_table TEXT NOT NULL, "
+                      "checkpoint_id BIGINT NOT NULL, committed_at TEXT, "
+                      "PRIMARY KEY (job_name, sink_table))");
+    int rc = sink_exec(s, strbuf_cstr(&sql), err);
+    const char *fmt[3] = {
+        "SELECT checkpoint_id FROM %s WHERE job_name = ?1 AND "
+        "sink_table = ?2",
+        "UPDATE %s SET checkpoint_id = ?1, committed_at = "
+        "strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now') WHERE job_name = ?2 AND "
+        "sink_table = ?3",
+        "INSERT INTO %s (checkpoint_id, job_name, sink_table, committed_at) "
+        "VALUES (?1, ?2, ?3, strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'))"};
+    sqlite3_stmt **dst[3] = {&s->prog_get, &s->prog_upd, &s->prog_ins};
+    StrBuf q;
+    strbuf_init(&q);
+    strbuf_clear(&sql);
+    jdbc_sqlite_quote_ident(&sql, ptab);
+    for (int i = 0; i < 3 && rc == FSQL_OK; i++) {
+        strbuf_clear(&q);
+        strbuf_printf(&q, fmt[i], strbuf_cstr(&sql));
+        if (sqlite3_prepare_v3(s->db, strbuf_cstr(&q), -1,
+                               SQLITE_PREPARE_PERSISTENT, dst[i],
+                               NULL) != SQLITE_OK)
+            rc = fsql_err_set(err, FSQL_E_IO,
+                              "%s: progress table \"%s\" of table \"%s\": "
+                              "%s (it needs the columns job_name, "
+                              "sink_table, checkpoint_id, committed_at)",
+                              s->url, ptab, t->name, sqlite3_errmsg(s->db));
+    }
+    strbuf_fini(&q);
+    strbuf_fini(&sql);
+    return rc;
+}
 
 /* The SQLite column type for a declared column (keeps the affinity a
  * reader of the file expects: INTEGER, REAL, NUMERIC for DECIMAL, TEXT). */
@@ -377,7 +587,10 @@ int jdbc_sqlite_open_sink(const TableDef *t, const RunCtx *ctx,
 {
     *out = NULL;
     int64_t max_rows, interval_ms, max_retries;
-    int rc = table_opt_int(t, "sink.buffer-flush.max-rows", 100, &max_rows,
+    SinkGuarantee guar;
+    int rc = sink_guarantee_of(t, ctx, &guar, err);
+    if (rc == FSQL_OK)
+        rc = table_opt_int(t, "sink.buffer-flush.max-rows", 100, &max_rows,
                            err);
     if (rc == FSQL_OK)
         rc = table_opt_duration(t, "sink.buffer-flush.interval", 1000,
@@ -498,6 +711,18 @@ int jdbc_sqlite_open_sink(const TableDef *t, const RunCtx *ctx,
     s->max_rows = max_rows;
     s->interval_ms = interval_ms;
     s->max_retries = max_retries;
+    if (guar == SINK_GUARANTEE_EXACTLY_ONCE) {
+        s->eo = true;
+        s->base.v = &sqlite_sink_eo_vtbl;
+        s->job = ctx && ctx->job_name ? ctx->job_name : "fsql";
+        epoch_rows_init(&s->epochs, sc->n_cols);
+        sink_key_acquire("jdbc", s->job, t->name, s->key, sizeof s->key);
+        rc = sqlite_eo_open(s, t, err);
+        if (rc < 0) {
+            sqlite_sink_close(&s->base);
+            return rc;
+        }
+    }
     *out = &s->base;
     return FSQL_OK;
 }
@@ -536,6 +761,8 @@ static int jdbc_open_source(const TableDef *t, const RunCtx *ctx,
                             SourceReader **out, FsqlErr *err)
 {
     *out = NULL;
+    if (jdbc_kind(t) == JDBC_MYSQL) /* scan_mysql.c */
+        return jdbc_mysql_open_source(t, ctx, out, err);
     if (jdbc_kind(t) != JDBC_SQLITE)
         return not_yet(t, "read from", err);
     return jdbc_sqlite_open_source(t, ctx, out, err);

@@ -61,6 +61,7 @@
  *   tombstone (key -> null), -U rows are dropped.
  */
 #include "runtime/fsql.h"
+#include "runtime/checkpoint.h"
 #include "runtime/kafka.h"
 #include "runtime/log.h"
 
@@ -112,6 +113,8 @@ typedef struct KPart {
     int64_t next;    /* offset after the last record seen; -1 unknown */
     int64_t stop;    /* bounded: exclusive stop offset; -1 none */
     int64_t skip_ts; /* skip records older than this (-1: none) */
+    int64_t resume;  /* restored from a checkpoint: the first assignment
+                        starts here (-1: none) */
     const rd_kafka_topic_t *rkt; /* handle messages carry (lookup cache) */
     bool active;                 /* assigned now */
     bool done;                   /* reached stop (bounded) */
@@ -181,6 +184,10 @@ typedef struct KReader {
     bool stored;             /* offsets stored since the last commit */
     rd_kafka_topic_t **rkts; /* topic handles kept by a bounded source */
     uint32_t n_rkts, cap_rkts;
+    /* Checkpoints: the positions of the last snapshot, committed to the
+     * group when its checkpoint completes. */
+    rd_kafka_topic_partition_list_t *snap_offs;
+    bool committed_snap; /* an asynchronous commit of snap_offs was sent */
 } KReader;
 
 /* ---- option parsing ------------------------------------------------------ */
@@ -314,6 +321,7 @@ static KPart *part_get(KReader *r, const char *topic, int32_t partition,
     p->next = -1;
     p->stop = -1;
     p->skip_ts = -1;
+    p->resume = -1;
     return p;
 }
 
@@ -419,6 +427,11 @@ static int64_t stop_offset(KReader *r, const char *topic, int32_t partition,
 
 static void pend_add(KReader *r, uint32_t part, int64_t next)
 {
+    /* With checkpoints, offsets reach the group only when a checkpoint
+     * completes (checkpoint_done): a restart resumes from the checkpoint,
+     * and the group must never be ahead of it. */
+    if (r->ctx && r->ctx->checkpointing)
+        return;
     /* Coalesce with the newest entry of the same partition. */
     uint64_t mark = kafka_ack_mark();
     if (r->n_pend > r->pend_head) {
@@ -508,7 +521,12 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t e,
             kp->active = true;
             kp->done = false;
             kp->split = r->next_split++;
-            tp->offset = is_new ? start_offset(r, kp) : RD_KAFKA_OFFSET_INVALID;
+            if (kp->resume >= 0)
+                tp->offset = kp->resume; /* from the checkpoint */
+            else
+                tp->offset =
+                    is_new ? start_offset(r, kp) : RD_KAFKA_OFFSET_INVALID;
+            kp->resume = -1;
         }
         r->base.n_splits = r->next_split;
         if (coop) {
@@ -1014,6 +1032,12 @@ static void kr_close(SourceReader *base)
          * (auto commit may not have run yet). */
         if (r->stored)
             rd_kafka_commit(r->rk, NULL, 0);
+        /* The last completed checkpoint's positions, synchronously (the
+         * asynchronous commit may still be in flight). */
+        if (r->committed_snap)
+            rd_kafka_commit(r->rk, r->snap_offs, 0);
+        if (r->snap_offs)
+            rd_kafka_topic_partition_list_destroy(r->snap_offs);
         if (r->q)
             rd_kafka_queue_destroy(r->q);
         for (uint32_t i = 0; i < r->n_rkts; i++)
@@ -1047,11 +1071,164 @@ static void kr_close(SourceReader *base)
     kafka_client_closed();
 }
 
+/* ---- checkpoints ------------------------------------------------------------ */
+
+#define KSNAP_VERSION 1u
+
+/* Blob: version, then per partition with a known position its topic,
+ * number and next offset (the first record not yet delivered), then for
+ * upsert-kafka the changelog state.  The positions are also kept for
+ * checkpoint_done, which commits them to the group. */
+static int kr_snapshot(SourceReader *base, SnapWriter *w)
+{
+    KReader *r = (KReader *)base;
+    if (r->snap_offs)
+        rd_kafka_topic_partition_list_destroy(r->snap_offs);
+    r->snap_offs = rd_kafka_topic_partition_list_new((int)r->n_parts + 1);
+    for (uint32_t i = 0; i < r->n_parts; i++)
+        if (r->parts[i].next >= 0)
+            rd_kafka_topic_partition_list_add(r->snap_offs, r->parts[i].topic,
+                                              r->parts[i].partition)
+                ->offset = r->parts[i].next;
+    snap_put_u32(w, KSNAP_VERSION);
+    snap_put_u32(w, (uint32_t)r->snap_offs->cnt);
+    for (int i = 0; i < r->snap_offs->cnt; i++) {
+        const char *tn = r->snap_offs->elems[i].topic;
+        snap_put_bytes(w, tn, (uint32_t)strlen(tn));
+        snap_put_u32(w, (uint32_t)r->snap_offs->elems[i].partition);
+        snap_put_i64(w, r->snap_offs->elems[i].offset);
+    }
+    snap_put_bool(w, r->ups != NULL);
+    if (r->ups)
+        kafka_upsert_state_snapshot(r->ups, w);
+    return FSQL_OK;
+}
+
+/* A bounded source was assigned at open: assign again, restored
+ * partitions at their positions (ended when at their stop offset). */
+static int reassign_bounded(KReader *r, FsqlErr *err)
+{
+    rd_kafka_topic_partition_list_t *l =
+        rd_kafka_topic_partition_list_new((int)r->n_parts + 1);
+    for (uint32_t i = 0; i < r->n_parts; i++) {
+        KPart *kp = &r->parts[i];
+        if (!kp->active || kp->done) {
+            kp->resume = -1;
+            continue;
+        }
+        if (kp->resume >= 0 && kp->stop >= 0 && kp->resume >= kp->stop) {
+            kp->done = true;
+            queue_end(r, kp->split);
+            kp->resume = -1;
+            continue;
+        }
+        rd_kafka_topic_partition_list_add(l, kp->topic, kp->partition)
+            ->offset = kp->resume >= 0 ? kp->resume : start_offset(r, kp);
+        kp->resume = -1;
+    }
+    rd_kafka_resp_err_t e = rd_kafka_assign(r->rk, l);
+    rd_kafka_topic_partition_list_destroy(l);
+    if (e)
+        return kafka_err_set(err, e, "could not read table \"%s\"",
+                             r->base.table->name);
+    return FSQL_OK;
+}
+
+static int kr_restore(SourceReader *base, SnapReader *rd, FsqlErr *err)
+{
+    KReader *r = (KReader *)base;
+    uint32_t ver = snap_get_u32(rd);
+    if (ver != KSNAP_VERSION && !rd->bad)
+        return fsql_err_set(err, FSQL_E_STATE,
+                            "cannot restore table \"%s\": Kafka source "
+                            "state version %u is not known to this build",
+                            base->table->name, ver);
+    uint32_t n = snap_get_u32(rd);
+    uint32_t n_used = 0;
+    for (uint32_t i = 0; i < n && !rd->bad; i++) {
+        uint32_t tl = 0;
+        const char *tp = snap_get_bytes(rd, &tl);
+        char topic[512];
+        if (tl >= sizeof topic)
+            rd->bad = true;
+        else if (tp)
+            memcpy(topic, tp, tl);
+        topic[rd->bad ? 0 : tl] = '\0';
+        int32_t partition = (int32_t)snap_get_u32(rd);
+        int64_t next = snap_get_i64(rd);
+        if (!rd->bad && next >= 0 && topic_wanted(r, topic)) {
+            bool is_new;
+            KPart *kp = part_get(r, topic, partition, &is_new);
+            kp->resume = next;
+            kp->next = next;
+            kp->skip_ts = -1;
+            n_used++;
+        }
+    }
+    bool has_ups = snap_get_bool(rd);
+    if (has_ups && r->ups && !rd->bad)
+        kafka_upsert_state_restore(r->ups, rd);
+    if (!snap_reader_done(rd) || (has_ups && !r->ups))
+        return fsql_err_set(err, FSQL_E_STATE,
+                            "cannot restore table \"%s\": the Kafka source "
+                            "state in the checkpoint is malformed",
+                            base->table->name);
+    log_info("kafka source %s restored: %u partition position%s from the "
+             "checkpoint",
+             base->table->name, n_used, n_used == 1 ? "" : "s");
+    if (r->bounded)
+        return reassign_bounded(r, err);
+    return FSQL_OK;
+}
+
+/* The checkpoint of the last snapshot is durable: commit its positions to
+ * the group (for monitoring and for a run without the checkpoint;
+ * asynchronous, like Flink's commit on checkpoint completion). */
+static void kr_checkpoint_done(SourceReader *base, uint64_t id)
+{
+    KReader *r = (KReader *)base;
+    (void)id;
+    if (!r->snap_offs || r->snap_offs->cnt == 0)
+        return;
+    rd_kafka_commit(r->rk, r->snap_offs, 1);
+    r->committed_snap = true;
+}
+
+/* Metrics: lag of the i-th assigned partition from the high watermark of
+ * the last fetch response (librdkafka's cache; no request). */
+static bool kr_partition_lag(SourceReader *base, uint32_t i,
+                             const char **topic, int32_t *partition,
+                             int64_t *lag)
+{
+    KReader *r = (KReader *)base;
+    for (uint32_t k = 0; k < r->n_parts; k++) {
+        const KPart *kp = &r->parts[k];
+        if (!kp->active)
+            continue;
+        if (i-- > 0)
+            continue;
+        *topic = kp->topic;
+        *partition = kp->partition;
+        *lag = -1;
+        int64_t lo = -1, hi = -1;
+        if (kp->next >= 0 &&
+            !rd_kafka_get_watermark_offsets(r->rk, kp->topic, kp->partition,
+                                            &lo, &hi) &&
+            hi >= 0)
+            *lag = hi > kp->next ? hi - kp->next : 0;
+        return true;
+    }
+    return false;
+}
+
 static const SourceVtbl kr_vtbl = {
     .poll = kr_poll,
     .batch_done = kr_batch_done,
     .describe = kr_describe,
     .close = kr_close,
+    .snapshot = kr_snapshot,
+    .restore = kr_restore,
+    .checkpoint_done = kr_checkpoint_done,
 };
 
 static KMeta meta_kind(const char *k)
@@ -1195,6 +1372,7 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
     kafka_client_opened();
     r->base.v = &kr_vtbl;
     r->base.wait = kr_wait;
+    r->base.partition_lag = kr_partition_lag;
     r->base.splits_concurrent = true; /* every partition holds back */
     r->base.table = t;
     r->ctx = ctx;
@@ -1377,6 +1555,15 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
 
 typedef enum KPartitioner { KP_DEFAULT, KP_FIXED, KP_ROUND_ROBIN } KPartitioner;
 
+/* One record of an exactly-once epoch: where its bytes are in
+ * KWriter.data and the partition its delivery report named. */
+typedef struct EosRec {
+    size_t koff, voff;
+    uint32_t klen, vlen;
+    bool has_key, has_val;
+    int32_t partition; /* RD_KAFKA_PARTITION_UA until delivered */
+} EosRec;
+
 typedef struct KWriter {
     SinkWriter base;
     rd_kafka_t *rk;
@@ -1390,6 +1577,19 @@ typedef struct KWriter {
     bool has_key, has_val;
     StrBuf kbuf, vbuf;
     bool registered;
+    /* exactly-once (see "Exactly-once" above) */
+    bool eos;
+    char *txn_id;        /* transactional.id */
+    char *prog_topic;    /* the progress topic */
+    char *marker_key;    /* "<job>/<table>" */
+    rd_kafka_topic_t *prog_rkt;
+    bool in_txn;         /* a transaction is open */
+    bool precommitted;   /* ... and precommit(pre_id) flushed it */
+    uint64_t pre_id;
+    EosRec *recs;        /* the epoch's records, for the checkpoint blob */
+    uint32_t n_recs, cap_recs;
+    char *data;          /* their key and value bytes */
+    size_t data_len, data_cap;
 } KWriter;
 
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m,
@@ -1401,6 +1601,10 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m,
     if (m->err == 0) {
         if (w->track)
             kafka_ack_done(seq);
+        /* exactly-once: opaque is the epoch record's index + 1 (0 for
+         * progress records and re-produced epochs) */
+        if (w->eos && seq > 0 && seq <= w->n_recs)
+            w->recs[seq - 1].partition = m->partition;
         return;
     }
     FsqlErr e;
@@ -1425,11 +1629,49 @@ static int32_t rr_partitioner(const rd_kafka_topic_t *rkt, const void *key,
     return (int32_t)(atomic_fetch_add(&w->rr, 1u) % (unsigned)partition_cnt);
 }
 
+static void eos_keep(KWriter *w, const char *k, size_t kl, const char *v,
+                     size_t vl)
+{
+    if (w->n_recs == w->cap_recs) {
+        w->cap_recs = w->cap_recs ? w->cap_recs * 2 : 1024;
+        w->recs = xrealloc(w->recs, sizeof(EosRec) * w->cap_recs);
+    }
+    if (w->data_len + kl + vl > w->data_cap) {
+        w->data_cap = (w->data_len + kl + vl) * 2 + 4096;
+        w->data = xrealloc(w->data, w->data_cap);
+    }
+    EosRec *e = &w->recs[w->n_recs++];
+    e->has_key = k != NULL;
+    e->has_val = v != NULL;
+    e->koff = w->data_len;
+    e->klen = (uint32_t)kl;
+    if (kl)
+        memcpy(w->data + w->data_len, k, kl);
+    w->data_len += kl;
+    e->voff = w->data_len;
+    e->vlen = (uint32_t)vl;
+    if (vl)
+        memcpy(w->data + w->data_len, v, vl);
+    w->data_len += vl;
+    e->partition = RD_KAFKA_PARTITION_UA;
+}
+
+static int eos_begin(KWriter *w, FsqlErr *err);
+
 static int kw_produce(KWriter *w, const char *k, size_t kl, const char *v,
                       size_t vl, FsqlErr *err)
 {
     uint64_t seq = w->track ? kafka_ack_reserve() : 0;
     int32_t part = w->part == KP_FIXED ? 0 : RD_KAFKA_PARTITION_UA;
+    if (w->eos) {
+        if (!w->in_txn) {
+            int rc = eos_begin(w, err);
+            if (rc < 0)
+                return rc;
+        }
+        eos_keep(w, k, kl, v, vl);
+        seq = w->n_recs;
+    }
     for (;;) {
         rd_kafka_resp_err_t e = rd_kafka_producev(
             w->rk, RD_KAFKA_V_RKT(w->rkt), RD_KAFKA_V_PARTITION(part),
@@ -1516,10 +1758,401 @@ static int kw_flush(SinkWriter *base, FsqlErr *err)
     return FSQL_OK;
 }
 
+/* ---- exactly-once: transactions and the progress record ------------------- */
+
+#define EOS_VERSION 1u
+#define TXN_TIMEOUT_MS 60000
+
+/* A transactional call failed: fill err (the error object is consumed). */
+static int txn_err(KWriter *w, rd_kafka_error_t *x, const char *what,
+                   FsqlErr *err)
+{
+    fsql_err_set(err, FSQL_E_IO,
+                 "could not write table \"%s\" exactly-once: %s "
+                 "(transactional.id \"%s\"): %s",
+                 w->base.table->name, what, w->txn_id, rd_kafka_error_string(x));
+    err->retriable = false;
+    err->fatal = true;
+    rd_kafka_error_destroy(x);
+    return FSQL_E_IO;
+}
+
+static int eos_begin(KWriter *w, FsqlErr *err)
+{
+    rd_kafka_error_t *x = rd_kafka_begin_transaction(w->rk);
+    if (x)
+        return txn_err(w, x, "could not begin a transaction", err);
+    w->in_txn = true;
+    w->precommitted = false;
+    return FSQL_OK;
+}
+
+/* Produce the progress record of checkpoint id into the open transaction:
+ * key "<job>/<table>", value the checkpoint id in decimal, partition 0 of
+ * the progress topic. */
+static int eos_mark(KWriter *w, uint64_t id, FsqlErr *err)
+{
+    char val[32];
+    int n = snprintf(val, sizeof val, "%llu", (unsigned long long)id);
+    for (;;) {
+        rd_kafka_resp_err_t e = rd_kafka_producev(
+            w->rk, RD_KAFKA_V_RKT(w->prog_rkt), RD_KAFKA_V_PARTITION(0),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_KEY(w->marker_key, strlen(w->marker_key)),
+            RD_KAFKA_V_VALUE(val, (size_t)n), RD_KAFKA_V_OPAQUE(NULL),
+            RD_KAFKA_V_END);
+        if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+            rd_kafka_poll(w->rk, 100);
+            continue;
+        }
+        if (e)
+            return kafka_err_set(err, e,
+                                 "could not write table \"%s\": could not "
+                                 "produce the progress record to topic "
+                                 "\"%s\"",
+                                 w->base.table->name, w->prog_topic);
+        return FSQL_OK;
+    }
+}
+
+/* Wait until every record produced so far is acknowledged. */
+static int eos_flush(KWriter *w, FsqlErr *err)
+{
+    while (rd_kafka_outq_len(w->rk) > 0) {
+        rd_kafka_flush(w->rk, 500);
+        if (kafka_delivery_error(err) < 0)
+            return err->code;
+    }
+    rd_kafka_poll(w->rk, 0);
+    return kafka_delivery_error(err) < 0 ? err->code : FSQL_OK;
+}
+
+static int kw_precommit(SinkWriter *base, uint64_t id, SnapWriter *out,
+                        FsqlErr *err)
+{
+    KWriter *w = (KWriter *)base;
+    if (kafka_delivery_error(err) < 0)
+        return err->code;
+    snap_put_u32(out, EOS_VERSION);
+    snap_put_u64(out, id);
+    if (!w->in_txn) { /* nothing written in this epoch */
+        snap_put_u32(out, 0);
+        return FSQL_OK;
+    }
+    int rc = eos_mark(w, id, err);
+    if (rc == FSQL_OK)
+        rc = eos_flush(w, err);
+    if (rc < 0)
+        return rc;
+    snap_put_u32(out, w->n_recs);
+    for (uint32_t i = 0; i < w->n_recs; i++) {
+        const EosRec *e = &w->recs[i];
+        snap_put_u32(out, (uint32_t)e->partition);
+        snap_put_u8(out, (uint8_t)((e->has_key ? 1 : 0) | (e->has_val ? 2 : 0)));
+        snap_put_bytes(out, w->data + e->koff, e->klen);
+        snap_put_bytes(out, w->data + e->voff, e->vlen);
+    }
+    w->precommitted = true;
+    w->pre_id = id;
+    return FSQL_OK;
+}
+
+static int eos_commit_txn(KWriter *w, FsqlErr *err)
+{
+    rd_kafka_error_t *x = rd_kafka_commit_transaction(w->rk, TXN_TIMEOUT_MS);
+    if (x) {
+        if (rd_kafka_error_txn_requires_abort(x)) {
+            rd_kafka_error_t *y =
+                rd_kafka_abort_transaction(w->rk, TXN_TIMEOUT_MS);
+            if (y)
+                rd_kafka_error_destroy(y);
+            w->in_txn = false;
+        }
+        return txn_err(w, x, "could not commit the transaction", err);
+    }
+    w->in_txn = false;
+    w->precommitted = false;
+    return FSQL_OK;
+}
+
+static int kw_commit(SinkWriter *base, uint64_t id, FsqlErr *err)
+{
+    KWriter *w = (KWriter *)base;
+    if (!w->in_txn || !w->precommitted || w->pre_id != id)
+        return FSQL_OK; /* empty epoch, or committed already */
+    /* Crash tests (checkpoint.h).  Kafka's commit is one EndTxn request:
+     * a crash "during" it is one before or after it. */
+    fsql_fault("sink.before-commit");
+    int rc = eos_commit_txn(w, err);
+    if (rc < 0)
+        return rc;
+    fsql_fault("sink.after-commit");
+    log_info("kafka sink %s: committed the transaction of checkpoint %llu "
+             "(%u records)",
+             base->table->name, (unsigned long long)id, w->n_recs);
+    w->n_recs = 0;
+    w->data_len = 0;
+    return FSQL_OK;
+}
+
+/* The highest checkpoint id whose progress record for this sink is
+ * committed (read_committed), 0 when none; <0 on error. */
+static int eos_last_committed(KWriter *w, uint64_t *out, FsqlErr *err)
+{
+    *out = 0;
+    rd_kafka_conf_t *conf = NULL;
+    int rc = kafka_conf_new(w->base.table, "consumer", &conf, err);
+    if (rc < 0)
+        return rc;
+    char errstr[512];
+    rd_kafka_conf_set(conf, "group.id", "fsql-progress-reader", errstr,
+                      sizeof errstr);
+    rd_kafka_conf_set(conf, "isolation.level", "read_committed", errstr,
+                      sizeof errstr);
+    rd_kafka_conf_set(conf, "enable.partition.eof", "true", errstr,
+                      sizeof errstr);
+    rd_kafka_conf_set(conf, "enable.auto.commit", "false", errstr,
+                      sizeof errstr);
+    rd_kafka_conf_set(conf, "fetch.wait.max.ms", "50", errstr, sizeof errstr);
+    rd_kafka_t *c = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
+    if (!c) {
+        rd_kafka_conf_destroy(conf);
+        return fsql_err_set(err, FSQL_E_CONFIG,
+                            "could not write table \"%s\": could not create "
+                            "a Kafka consumer: %s",
+                            w->base.table->name, errstr);
+    }
+    int64_t lo = 0, hi = 0;
+    rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(
+        c, w->prog_topic, 0, &lo, &hi, META_TIMEOUT_MS);
+    if (e) {
+        rd_kafka_destroy(c);
+        return kafka_err_set(err, e,
+                             "could not write table \"%s\": could not read "
+                             "the progress topic \"%s\"",
+                             w->base.table->name, w->prog_topic);
+    }
+    if (hi <= lo) {
+        rd_kafka_destroy(c);
+        return FSQL_OK;
+    }
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(l, w->prog_topic, 0)->offset = lo;
+    rd_kafka_assign(c, l);
+    rd_kafka_topic_partition_list_destroy(l);
+    size_t kl = strlen(w->marker_key);
+    rc = FSQL_OK;
+    for (int idle = 0;;) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(c, 200);
+        if (!m) {
+            if (++idle > 150) { /* 30 s without an answer */
+                rc = fsql_err_set(err, FSQL_E_IO,
+                                  "could not write table \"%s\": timed out "
+                                  "reading the progress topic \"%s\"",
+                                  w->base.table->name, w->prog_topic);
+                break;
+            }
+            continue;
+        }
+        idle = 0;
+        bool eof = m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
+        if (!m->err && m->key_len == kl && m->payload &&
+            memcmp(m->key, w->marker_key, kl) == 0) {
+            char buf[32];
+            size_t n = m->len < sizeof buf - 1 ? m->len : sizeof buf - 1;
+            memcpy(buf, m->payload, n);
+            buf[n] = '\0';
+            unsigned long long id = strtoull(buf, NULL, 10);
+            if (id > *out)
+                *out = id;
+        }
+        bool done = eof || (!m->err && m->offset >= hi - 1);
+        rd_kafka_message_destroy(m);
+        if (done)
+            break;
+    }
+    rd_kafka_consumer_close(c);
+    rd_kafka_destroy(c);
+    return rc;
+}
+
+/* Restart: init_transactions (at open) fenced the crashed producer and
+ * aborted its open transaction.  The epoch of checkpoint id is committed
+ * when its progress record is; otherwise it is produced again, with the
+ * same partitions, in a new transaction with the progress record. */
+static int kw_recover(SinkWriter *base, uint64_t id, SnapReader *rd,
+                      FsqlErr *err)
+{
+    KWriter *w = (KWriter *)base;
+    const char *tn = base->table->name;
+    uint32_t ver = snap_get_u32(rd);
+    uint64_t bid = snap_get_u64(rd);
+    uint32_t n = snap_get_u32(rd);
+    if (rd->bad || ver != EOS_VERSION)
+        return fsql_err_set(err, FSQL_E_STATE,
+                            "cannot restore table \"%s\": the Kafka sink "
+                            "state in the checkpoint is malformed",
+                            tn);
+    (void)bid;
+    if (n == 0)
+        return FSQL_OK;
+    uint64_t last = 0;
+    int rc = eos_last_committed(w, &last, err);
+    if (rc < 0)
+        return rc;
+    if (last >= id) {
+        log_info("kafka sink %s: the transaction of checkpoint %llu is "
+                 "committed (progress record %llu found)",
+                 tn, (unsigned long long)id, (unsigned long long)last);
+        return FSQL_OK;
+    }
+    rc = eos_begin(w, err);
+    for (uint32_t i = 0; i < n && rc == FSQL_OK; i++) {
+        int32_t part = (int32_t)snap_get_u32(rd);
+        uint8_t fl = snap_get_u8(rd);
+        uint32_t kl = 0, vl = 0;
+        const void *k = snap_get_bytes(rd, &kl);
+        const void *v = snap_get_bytes(rd, &vl);
+        if (rd->bad)
+            break;
+        for (;;) {
+            rd_kafka_resp_err_t e = rd_kafka_producev(
+                w->rk, RD_KAFKA_V_RKT(w->rkt), RD_KAFKA_V_PARTITION(part),
+                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                RD_KAFKA_V_KEY((fl & 1) ? (k ? k : "") : NULL,
+                               (fl & 1) ? kl : 0),
+                RD_KAFKA_V_VALUE((fl & 2) ? (void *)(v ? v : "") : NULL,
+                                 (fl & 2) ? vl : 0),
+                RD_KAFKA_V_OPAQUE(NULL), RD_KAFKA_V_END);
+            if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                rd_kafka_poll(w->rk, 100);
+                continue;
+            }
+            if (e)
+                rc = kafka_err_set(err, e,
+                                   "could not write table \"%s\": could not "
+                                   "produce to topic \"%s\"",
+                                   tn, w->topic);
+            break;
+        }
+    }
+    if (rc == FSQL_OK && (rd->bad || !snap_reader_done(rd)))
+        rc = fsql_err_set(err, FSQL_E_STATE,
+                          "cannot restore table \"%s\": the Kafka sink "
+                          "state in the checkpoint is malformed",
+                          tn);
+    if (rc == FSQL_OK)
+        rc = eos_mark(w, id, err);
+    if (rc == FSQL_OK)
+        rc = eos_flush(w, err);
+    if (rc == FSQL_OK)
+        rc = eos_commit_txn(w, err);
+    if (rc < 0) {
+        if (w->in_txn) {
+            rd_kafka_error_t *y =
+                rd_kafka_abort_transaction(w->rk, TXN_TIMEOUT_MS);
+            if (y)
+                rd_kafka_error_destroy(y);
+            w->in_txn = false;
+        }
+        return rc;
+    }
+    log_info("kafka sink %s: committed the transaction of checkpoint %llu "
+             "again after a restart (%u records; the last committed "
+             "progress record was %llu)",
+             tn, (unsigned long long)id, n, (unsigned long long)last);
+    return FSQL_OK;
+}
+
+/* open: the transactional producer's settings, the progress topic and
+ * init_transactions (which fences an older producer with the same id and
+ * aborts its open transaction). */
+static int eos_conf(KWriter *w, const RunCtx *ctx, rd_kafka_conf_t *conf,
+                    FsqlErr *err)
+{
+    const TableDef *t = w->base.table;
+    const char *prefix = table_def_option(t, "sink.transactional-id-prefix");
+    if (!prefix || !*prefix)
+        return fsql_err_set(err, FSQL_E_CONFIG,
+                            "cannot write table \"%s\": "
+                            "sink.delivery-guarantee 'exactly-once' needs "
+                            "'sink.transactional-id-prefix'",
+                            t->name);
+    if (!ctx || !ctx->checkpointing)
+        return fsql_err_set(err, FSQL_E_CONFIG,
+                            "cannot write table \"%s\": "
+                            "sink.delivery-guarantee 'exactly-once' commits "
+                            "with checkpoints; set "
+                            "'execution.checkpointing.interval' and a "
+                            "checkpoint directory (--checkpoint-dir), or use "
+                            "'at-least-once'",
+                            t->name);
+    size_t n = strlen(prefix) + 8;
+    w->txn_id = xmalloc(n);
+    snprintf(w->txn_id, n, "%s-0", prefix);
+    n = strlen(prefix) + 16;
+    w->prog_topic = xmalloc(n);
+    snprintf(w->prog_topic, n, "%s-progress", prefix);
+    const char *job = ctx->job_name ? ctx->job_name : "fsql";
+    n = strlen(job) + strlen(t->name) + 2;
+    w->marker_key = xmalloc(n);
+    snprintf(w->marker_key, n, "%s/%s", job, t->name);
+    char errstr[512];
+    if (rd_kafka_conf_set(conf, "transactional.id", w->txn_id, errstr,
+                          sizeof errstr) != RD_KAFKA_CONF_OK)
+        return fsql_err_set(err, FSQL_E_CONFIG,
+                            "cannot write table \"%s\": %s", t->name, errstr);
+    return FSQL_OK;
+}
+
+/* The progress topic must exist; a metadata request for it lets a broker
+ * that auto-creates topics create it. */
+static int eos_start(KWriter *w, FsqlErr *err)
+{
+    const TableDef *t = w->base.table;
+    w->prog_rkt = rd_kafka_topic_new(w->rk, w->prog_topic, NULL);
+    if (!w->prog_rkt)
+        return kafka_err_set(err, rd_kafka_last_error(),
+                             "could not write table \"%s\"", t->name);
+    bool found = false;
+    for (int tries = 0; tries < 20 && !found; tries++) {
+        const struct rd_kafka_metadata *md = NULL;
+        if (rd_kafka_metadata(w->rk, 0, w->prog_rkt, &md, 5000))
+            break;
+        found = md->topic_cnt == 1 && md->topics[0].err == 0 &&
+                md->topics[0].partition_cnt > 0;
+        rd_kafka_metadata_destroy(md);
+        if (!found)
+            rd_kafka_poll(w->rk, 100);
+    }
+    if (!found)
+        return fsql_err_set(err, FSQL_E_IO,
+                            "could not write table \"%s\" exactly-once: the "
+                            "progress topic \"%s\" does not exist; create it "
+                            "(1 partition, cleanup.policy=compact)",
+                            t->name, w->prog_topic);
+    rd_kafka_error_t *x = rd_kafka_init_transactions(w->rk, TXN_TIMEOUT_MS);
+    if (x)
+        return txn_err(w, x, "could not initialize transactions", err);
+    log_info("kafka sink %s: exactly-once with transactional.id \"%s\", "
+             "progress records in topic \"%s\"",
+             t->name, w->txn_id, w->prog_topic);
+    return FSQL_OK;
+}
+
 static void kw_close(SinkWriter *base)
 {
     KWriter *w = (KWriter *)base;
-    if (w->rk) {
+    if (w->rk && w->eos) {
+        /* Rows after the last checkpoint are not committed: a restart
+         * replays them from the checkpoint. */
+        if (w->in_txn) {
+            rd_kafka_error_t *x =
+                rd_kafka_abort_transaction(w->rk, TXN_TIMEOUT_MS);
+            if (x)
+                rd_kafka_error_destroy(x);
+        }
+    } else if (w->rk) {
         /* Deliver what is still queued unless the job already failed on
          * delivery; what stays unacknowledged holds the source offsets
          * back, so it is read again next time (at-least-once). */
@@ -1529,6 +2162,8 @@ static void kw_close(SinkWriter *base)
             kafka_producer_unregister(w->rk);
         if (w->rkt)
             rd_kafka_topic_destroy(w->rkt);
+        if (w->prog_rkt)
+            rd_kafka_topic_destroy(w->prog_rkt);
         rd_kafka_purge(w->rk,
                        RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
         rd_kafka_destroy(w->rk);
@@ -1538,6 +2173,11 @@ static void kw_close(SinkWriter *base)
     strbuf_fini(&w->kbuf);
     strbuf_fini(&w->vbuf);
     xfree(w->topic);
+    xfree(w->txn_id);
+    xfree(w->prog_topic);
+    xfree(w->marker_key);
+    xfree(w->recs);
+    xfree(w->data);
     xfree(w);
     kafka_client_closed();
 }
@@ -1546,6 +2186,15 @@ static const SinkVtbl kw_vtbl = {
     .write = kw_write,
     .flush = kw_flush,
     .close = kw_close,
+};
+
+static const SinkVtbl kw_eos_vtbl = {
+    .write = kw_write,
+    .flush = kw_flush,
+    .close = kw_close,
+    .precommit = kw_precommit,
+    .commit = kw_commit,
+    .recover = kw_recover,
 };
 
 /* A missing topic is an error at open when the cluster answers; an
@@ -1599,14 +2248,12 @@ int kafka_sink_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
     const char *dg = table_def_option(t, "sink.delivery-guarantee");
     if (!dg)
         dg = table_def_option_or(t, "sink.semantic", "at-least-once");
-    if (rc == FSQL_OK && strcasecmp(dg, "exactly-once") == 0)
-        rc = fsql_err_set(err, FSQL_E_UNSUPPORTED,
-                          "cannot write table \"%s\": "
-                          "sink.delivery-guarantee 'exactly-once' needs "
-                          "checkpoints, which fsql does not have yet; use "
-                          "'at-least-once'",
-                          t->name);
-    w->track = strcasecmp(dg, "none") != 0;
+    w->eos = strcasecmp(dg, "exactly-once") == 0;
+    if (w->eos)
+        w->base.v = &kw_eos_vtbl;
+    /* exactly-once: sources keep their positions in the checkpoint, not
+     * behind acknowledgements */
+    w->track = strcasecmp(dg, "none") != 0 && !w->eos;
     const char *pt = table_def_option_or(t, "sink.partitioner", "default");
     w->part = strcmp(pt, "fixed") == 0         ? KP_FIXED
               : strcmp(pt, "round-robin") == 0 ? KP_ROUND_ROBIN
@@ -1629,6 +2276,11 @@ int kafka_sink_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
                               errstr, sizeof errstr);
         rd_kafka_conf_set_opaque(conf, w);
         rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+        if (w->eos)
+            rc = eos_conf(w, ctx, conf, err);
+    }
+    if (rc == FSQL_OK) {
+        char errstr[512];
         w->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
         if (!w->rk) {
             rd_kafka_conf_destroy(conf);
@@ -1637,6 +2289,7 @@ int kafka_sink_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
                               "create a Kafka producer: %s",
                               t->name, errstr);
         }
+        conf = NULL; /* owned by the producer, or destroyed */
     }
     /* Before the topic handle exists: its metadata request could make a
      * broker with auto.create.topics.enable create the topic. */
@@ -1652,7 +2305,11 @@ int kafka_sink_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
             rc = kafka_err_set(err, rd_kafka_last_error(),
                                "could not write table \"%s\"", t->name);
     }
+    if (rc == FSQL_OK && w->eos)
+        rc = eos_start(w, err);
     if (rc < 0) {
+        if (conf)
+            rd_kafka_conf_destroy(conf);
         kw_close(&w->base);
         return rc;
     }

@@ -109,6 +109,14 @@ struct SourceReader {
      * watermark back (until it ends or turns idle); false (files read one
      * after another): only splits that produced something count. */
     bool splits_concurrent;
+    /* (Added by the kafka helper, issue 10 metrics.)  Optional, NULL by
+     * default: the consumer lag of the i-th partition the reader knows
+     * (i from 0; false past the last): its topic (valid until the next
+     * poll), number, and lag = high watermark - next offset to read, -1
+     * when not known yet.  Cheap (no network): called when metrics are
+     * rendered. */
+    bool (*partition_lag)(SourceReader *r, uint32_t i, const char **topic,
+                          int32_t *partition, int64_t *lag);
 };
 
 /* ---- sinks ------------------------------------------------------------ */
@@ -142,6 +150,12 @@ typedef struct SinkVtbl {
      * crashed process wrote after it (files in progress, transactions). */
     int (*recover)(SinkWriter *w, uint64_t id, struct SnapReader *pending,
                    FsqlErr *err);
+    /* (Added by eo-sinks, issue 6: sink.buffer-flush.interval.)  Optional.
+     * The monotonic time (job_now_mono_ms() clock) by which buffered rows
+     * must be written even if no more rows arrive, or INT64_MAX when
+     * nothing waits.  op_sink.c arms its operator timer with it after each
+     * write and calls flush() when the timer fires. */
+    int64_t (*flush_due_ms)(SinkWriter *w);
 } SinkVtbl;
 
 struct SinkWriter {

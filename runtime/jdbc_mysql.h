@@ -117,5 +117,8 @@ int jdbc_mysql_open_lookup(const TableDef *t, const LookupSpec *spec,
                            const RunCtx *ctx, LookupReader **out, FsqlErr *err);
 int jdbc_mysql_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
                          FsqlErr *err);
+/* The bounded scan (scan_mysql.c). */
+int jdbc_mysql_open_source(const TableDef *t, const RunCtx *ctx,
+                           SourceReader **out, FsqlErr *err);
 
 #endif

@@ -8,6 +8,7 @@
  * batches of one push cycle use j->batch_arena, reset by the loop.
  */
 #include "runtime/fsql.h"
+#include "runtime/checkpoint_int.h"
 #include "runtime/job_int.h"
 #include "runtime/metrics.h"
 
@@ -360,12 +361,22 @@ Job *job_new(const Program *const *progs, uint32_t n_progs,
     }
     j->n_ops = n;
     bind_sources(j);
-    (void)err;
+    /* Checkpoints (issue 10): the job's name must be known before the
+     * sinks open (exactly-once sinks key their progress by it). */
+    if (ckpt_configure(j, err) < 0) {
+        job_free(j);
+        return NULL;
+    }
     return j;
 }
 
 int job_open(Job *j, FsqlErr *err)
 {
+    /* Operators that cannot be checkpointed, exactly-once sinks without
+     * checkpoints: refused before anything connects (issue 10). */
+    int crc = ckpt_check_ops(j, err);
+    if (crc < 0)
+        return crc;
     /* Metrics (issue 10) first, so lookups opened below are timed. */
     metrics_job_attach(j);
     /* Readers first: a missing file is reported before anything else. */
@@ -398,7 +409,9 @@ int job_open(Job *j, FsqlErr *err)
         }
     }
     j->is_open = true;
-    return FSQL_OK;
+    /* The newest valid checkpoint, into the opened operators, sources
+     * and exactly-once sinks (issue 10). */
+    return ckpt_restore(j, err);
 }
 
 void job_free(Job *j)
@@ -419,6 +432,8 @@ void job_free(Job *j)
         if (ss->batch.rows)
             batch_fini(&ss->batch);
     }
+    if (j->ckpt)
+        ckpt_free(j);
     if (j->tz)
         tz_free(j->tz);
     arena_fini(&j->batch_arena);

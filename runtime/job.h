@@ -59,6 +59,13 @@ typedef struct JobConfig {
                                          bool is_updating,
                                          const struct RunCtx *ctx);
     void *collect_arg;
+    /* --checkpoint-dir (issue 10): wins over 'state.checkpoints.dir';
+     * NULL: the setting decides. */
+    const char *checkpoint_dir;
+    /* Which job of the run this is (0-based; fsql run starts a second job
+     * for statements that read a table an earlier one writes): jobs after
+     * the first keep their checkpoints in DIR/job-<index + 1>. */
+    uint32_t job_index;
 } JobConfig;
 
 typedef struct JobStats {

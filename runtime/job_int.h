@@ -49,6 +49,8 @@ struct Job {
     JobStats stats;
     struct JobMetrics *metrics; /* job arena; NULL when metrics are off
                                    (issue 10, runtime/metrics.h) */
+    struct JobCkpt *ckpt; /* job arena; checkpoints (runtime/checkpoint.c,
+                             checkpoint_int.h); dir NULL when off */
 };
 
 #endif

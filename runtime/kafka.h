@@ -179,6 +179,13 @@ KafkaUpsertAction kafka_upsert_state_apply(KafkaUpsertState *s, const char *key,
 /* Free value images replaced during the batch. */
 void kafka_upsert_state_batch_done(KafkaUpsertState *s);
 uint64_t kafka_upsert_state_keys(const KafkaUpsertState *s);
+/* Checkpoints: write every live key and value image / read them back into
+ * an empty state (false: the blob is malformed). */
+struct SnapWriter;
+struct SnapReader;
+void kafka_upsert_state_snapshot(const KafkaUpsertState *s,
+                                 struct SnapWriter *w);
+bool kafka_upsert_state_restore(KafkaUpsertState *s, struct SnapReader *r);
 
 int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
                       SourceReader **out, FsqlErr *err);

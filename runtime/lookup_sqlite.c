@@ -23,6 +23,7 @@
  * reused) and the caller's batch arena (strings), as connector.h says.
  */
 #include "runtime/fsql.h"
+#include "runtime/checkpoint.h"
 #include "runtime/lookup.h"
 #include "runtime/decimal.h"
 #include "runtime/textconv.h"
@@ -538,6 +539,7 @@ typedef struct SqliteScan {
     const char *url;
     const char *table_name;
     uint64_t row_no; /* rows stepped so far (for describe) */
+    uint64_t skip;   /* rows still to skip after a restore */
     bool is_done;
 } SqliteScan;
 
@@ -560,6 +562,10 @@ static int sqlite_scan_poll(SourceReader *r, Batch *b, int64_t *wait_ms,
             fsql_err_set(err, FSQL_E_IO, "%s: reading table \"%s\" failed: %s",
                          s->url, s->table_name, sqlite3_errmsg(s->db));
             return SRC_ERROR;
+        }
+        if (s->skip) { /* restored: delivered before the checkpoint */
+            s->skip--;
+            continue;
         }
         Value *row = batch_add(b, ROW_INSERT, WM_NONE);
         s->row_no++;
@@ -603,11 +609,43 @@ static void sqlite_scan_close(SourceReader *r)
     xfree(s);
 }
 
+/* Checkpoints (issue 10): the position is the number of rows delivered;
+ * a restore steps over that many rows again, exact when the table did not
+ * change (a table scan runs in rowid order). */
+#define SQLITE_SCAN_LAYOUT 1u
+
+static int sqlite_scan_snapshot(SourceReader *r, SnapWriter *w)
+{
+    SqliteScan *s = (SqliteScan *)r;
+    snap_put_u32(w, SQLITE_SCAN_LAYOUT);
+    snap_put_u64(w, s->row_no);
+    snap_put_bool(w, s->is_done);
+    return FSQL_OK;
+}
+
+static int sqlite_scan_restore(SourceReader *r, SnapReader *rd, FsqlErr *err)
+{
+    SqliteScan *s = (SqliteScan *)r;
+    uint32_t layout = snap_get_u32(rd);
+    uint64_t rows = snap_get_u64(rd);
+    bool done = snap_get_bool(rd);
+    if (layout != SQLITE_SCAN_LAYOUT || !snap_reader_done(rd))
+        return fsql_err_set(err, FSQL_E_STATE,
+                            "table \"%s\": malformed scan position",
+                            s->base.table->name);
+    s->row_no = rows;
+    s->skip = done ? 0 : rows;
+    s->is_done = done;
+    return FSQL_OK;
+}
+
 static const SourceVtbl sqlite_scan_vtbl = {
     .poll = sqlite_scan_poll,
     .batch_done = sqlite_scan_batch_done,
     .describe = sqlite_scan_describe,
     .close = sqlite_scan_close,
+    .snapshot = sqlite_scan_snapshot,
+    .restore = sqlite_scan_restore,
 };
 
 int jdbc_sqlite_open_source(const TableDef *t, const RunCtx *ctx,

@@ -13,8 +13,14 @@
  *
  * Sleeping: when no source produced rows, the loop sleeps until the
  * earliest of the readers' wait hints and the next timer, at most 100 ms.
+ *
+ * Checkpoints (issue 10, checkpoint.h): after each round of polls and
+ * timers - a push-cycle boundary, nothing in flight - ckpt_tick() takes
+ * one when the interval has passed; a final one is taken at a stop
+ * request and at the end of bounded input.
  */
 #include "runtime/fsql.h"
+#include "runtime/checkpoint_int.h"
 #include "runtime/job_int.h"
 #include "runtime/log.h"
 #include "runtime/metrics.h"
@@ -121,7 +127,7 @@ static int source_step(Job *j, SharedSource *ss, int64_t *wait, uint32_t *rows)
     return j->failed ? j->err.code : FSQL_OK;
 }
 
-static int run_timers(Job *j, int64_t *next)
+static int run_timers(Job *j, int64_t *next, uint32_t *fired)
 {
     int64_t now = job_now_mono_ms();
     for (uint32_t i = 0; i < j->n_ops && !j->failed; i++) {
@@ -133,6 +139,7 @@ static int run_timers(Job *j, int64_t *next)
             if (s->v->timer)
                 s->v->timer(s, now);
             cycle_end(j, NULL);
+            (*fired)++;
         }
         if (s->timer_ms != INT64_MAX && s->timer_ms - now < *next)
             *next = s->timer_ms - now;
@@ -145,7 +152,8 @@ static void start_values(Job *j)
 {
     for (uint32_t i = 0; i < j->n_ops && !j->failed; i++) {
         OpState *s = j->ops[i];
-        if (s->def->kind == OP_KIND_VALUES) {
+        /* (A restored VALUES has produced its rows before.) */
+        if (s->def->kind == OP_KIND_VALUES && !s->is_finished) {
             op_call_finish(s, 0);
             cycle_end(j, NULL);
         }
@@ -232,11 +240,11 @@ int job_run(Job *j, FsqlErr *err)
             log_info("shutdown: stop requested; sources stopped, no rows "
                      "in flight");
             metrics_job_stopping(j);
-            /* FINAL CHECKPOINT GOES HERE (issue 10, items 1-2): snapshot
-             * operator state and source offsets now, with the sinks'
-             * pre-commit (flush), then commit the sinks' transactions
-             * with it below.  Its duration counts against
+            /* The final checkpoint: operator state and source positions
+             * now, sinks flushed / precommitted and committed with it
+             * (checkpoint.c).  Its duration counts against
              * --shutdown-timeout like the rest. */
+            ckpt_final(j, "stop requested");
             flush_sinks(j);
             log_info("shutdown: sinks flushed%s",
                      j->failed ? " (with an error)" : "");
@@ -257,7 +265,9 @@ int job_run(Job *j, FsqlErr *err)
         }
         if (j->failed)
             break;
-        run_timers(j, &wait);
+        uint32_t fired = 0;
+        run_timers(j, &wait, &fired);
+        ckpt_tick(j, produced > 0 || fired > 0);
         if (active == 0) {
             /* Every source ended; operators without inputs that are not
              * sources (none today) would be finished here. */
@@ -285,8 +295,11 @@ int job_run(Job *j, FsqlErr *err)
         }
     }
     /* A finished job flushes every sink (sinks with no input at all). */
-    if (!j->failed && !j->stats.stopped)
+    if (!j->failed && !j->stats.stopped) {
         flush_sinks(j);
+        /* Exactly-once sinks commit their last epoch with it. */
+        ckpt_final(j, "end of input");
+    }
 
     clock_gettime(CLOCK_MONOTONIC, &c1);
     j->stats.seconds = (double)(c1.tv_sec - c0.tv_sec) +

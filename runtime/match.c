@@ -44,6 +44,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/match.h"
+#include "runtime/checkpoint.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -989,4 +990,220 @@ int match_run_end(MatchEngine *e, MatchRun *run)
             end_step(e, a, UINT64_MAX);
     }
     return drain(e, run);
+}
+
+/* ---- checkpoints ------------------------------------------------------------ */
+
+/* Node ids for a snapshot: an open-addressing map from node to its id
+ * (1-based; 0 is "no node"), and the nodes in id order. */
+typedef struct NodeIds {
+    const MatchNode **keys;
+    uint32_t *ids;
+    uint32_t cap; /* power of two */
+    const MatchNode **order;
+    uint32_t n, cap_order;
+} NodeIds;
+
+static uint32_t ids_slot(const NodeIds *m, const MatchNode *n)
+{
+    uintptr_t h = ((uintptr_t)n >> 4) * 0x9E3779B97F4A7C15ULL;
+    uint32_t i = (uint32_t)(h >> 32) & (m->cap - 1);
+    while (m->keys[i] && m->keys[i] != n)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static uint32_t ids_get(const NodeIds *m, const MatchNode *n)
+{
+    if (!n || !m->cap)
+        return 0;
+    uint32_t i = ids_slot(m, n);
+    return m->keys[i] ? m->ids[i] : 0;
+}
+
+static void ids_put(NodeIds *m, const MatchNode *n)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        NodeIds o = *m;
+        m->cap = o.cap ? o.cap * 2 : 64;
+        m->keys = xcalloc(m->cap, sizeof(*m->keys));
+        m->ids = xcalloc(m->cap, sizeof(*m->ids));
+        for (uint32_t i = 0; i < o.cap; i++)
+            if (o.keys[i]) {
+                uint32_t k = ids_slot(m, o.keys[i]);
+                m->keys[k] = o.keys[i];
+                m->ids[k] = o.ids[i];
+            }
+        xfree(o.keys);
+        xfree(o.ids);
+    }
+    if (m->n == m->cap_order) {
+        m->cap_order = m->cap_order ? m->cap_order * 2 : 64;
+        m->order = xrealloc(m->order, sizeof(*m->order) * m->cap_order);
+    }
+    uint32_t k = ids_slot(m, n);
+    m->keys[k] = n;
+    m->ids[k] = ++m->n;
+    m->order[m->n - 1] = n;
+}
+
+/* Give n and the nodes before it ids, older ones first. */
+static void ids_add_chain(NodeIds *m, const MatchNode *n,
+                          const MatchNode ***stack, uint32_t *cap_stack)
+{
+    uint32_t depth = 0;
+    for (const MatchNode *q = n; q && !ids_get(m, q); q = q->prev) {
+        if (depth == *cap_stack) {
+            *cap_stack = *cap_stack ? *cap_stack * 2 : 64;
+            *stack = xrealloc(*stack, sizeof(**stack) * *cap_stack);
+        }
+        (*stack)[depth++] = q;
+    }
+    while (depth > 0)
+        ids_put(m, (*stack)[--depth]);
+}
+
+void match_run_snapshot(const MatchEngine *e, const MatchRun *run,
+                        SnapWriter *w)
+{
+    (void)e;
+    NodeIds m;
+    memset(&m, 0, sizeof m);
+    const MatchNode **stack = NULL;
+    uint32_t cap_stack = 0;
+    for (uint32_t i = 0; i < run->n; i++) {
+        const MatchAttempt *a = att_at(run, i);
+        for (uint32_t t = 0; t < a->n_th; t++)
+            ids_add_chain(&m, a->th[t].tail, &stack, &cap_stack);
+        ids_add_chain(&m, a->cand, &stack, &cap_stack);
+    }
+    snap_put_u64(w, run->next_start);
+    snap_put_u64(w, run->covered);
+    snap_put_u64(w, run->n_matches);
+    snap_put_u32(w, m.n);
+    for (uint32_t i = 0; i < m.n; i++) {
+        const MatchNode *n = m.order[i];
+        snap_put_u64(w, n->row);
+        snap_put_u32(w, n->var);
+        snap_put_u8(w, n->is_excl);
+        snap_put_u32(w, ids_get(&m, n->prev));
+    }
+    snap_put_u32(w, run->n);
+    for (uint32_t i = 0; i < run->n; i++) {
+        const MatchAttempt *a = att_at(run, i);
+        snap_put_u64(w, a->start);
+        snap_put_i64(w, a->start_ts);
+        snap_put_bool(w, a->has_cand);
+        snap_put_u32(w, a->cand_len);
+        snap_put_u32(w, ids_get(&m, a->cand));
+        snap_put_u32(w, a->n_th);
+        for (uint32_t t = 0; t < a->n_th; t++) {
+            snap_put_u32(w, a->th[t].pc);
+            snap_put_u32(w, a->th[t].len);
+            snap_put_u32(w, ids_get(&m, a->th[t].tail));
+        }
+    }
+    xfree(stack);
+    xfree(m.keys);
+    xfree(m.ids);
+    xfree(m.order);
+}
+
+/* Whether a path of len rows can be read back from tail. */
+static bool path_ok(const MatchNode *tail, uint32_t len)
+{
+    if (len == 0)
+        return tail == NULL;
+    for (uint32_t k = 1; k < len && tail; k++)
+        tail = tail->prev;
+    return tail != NULL;
+}
+
+bool match_run_restore(MatchEngine *e, MatchRun *run, SnapReader *r)
+{
+    match_run_init(run);
+    run->next_start = snap_get_u64(r);
+    run->covered = snap_get_u64(r);
+    run->n_matches = snap_get_u64(r);
+    uint32_t n_nodes = snap_get_u32(r);
+    /* every node takes at least 17 bytes of the blob */
+    if (r->bad || n_nodes > (size_t)(r->end - r->p) / 17u) {
+        r->bad = true;
+        return false;
+    }
+    MatchNode **nodes = xmalloc(sizeof(MatchNode *) * ((size_t)n_nodes + 1));
+    uint32_t made = 0;
+    bool ok = true;
+    for (uint32_t i = 0; i < n_nodes && ok; i++) {
+        uint64_t row = snap_get_u64(r);
+        uint32_t var = snap_get_u32(r);
+        uint8_t excl = snap_get_u8(r);
+        uint32_t prev = snap_get_u32(r);
+        if (r->bad || var >= e->c.nfa->n_vars || prev > i) {
+            ok = false;
+            break;
+        }
+        /* one reference held by the table until the end */
+        nodes[made++] = node_new(e, row, (uint16_t)var, excl != 0,
+                                 prev ? nodes[prev - 1] : NULL);
+    }
+    uint32_t n_att = ok ? snap_get_u32(r) : 0;
+    if (r->bad)
+        ok = false;
+    for (uint32_t i = 0; i < n_att && ok; i++) {
+        MatchAttempt *a = run_push(run);
+        a->start = snap_get_u64(r);
+        a->start_ts = snap_get_i64(r);
+        a->has_cand = snap_get_bool(r);
+        a->cand_len = snap_get_u32(r);
+        uint32_t cand = snap_get_u32(r);
+        uint32_t n_th = snap_get_u32(r);
+        if (r->bad || cand > made || n_th > e->c.nfa->n_ins ||
+            (i > 0 && a->start <= att_at(run, i - 1)->start)) {
+            ok = false;
+            break;
+        }
+        a->cand = cand ? nodes[cand - 1] : NULL;
+        node_ref(a->cand);
+        if (!path_ok(a->cand, a->cand_len) || (!a->has_cand && a->cand)) {
+            ok = false;
+            break;
+        }
+        threads_reserve(e, a, n_th ? n_th : 1);
+        for (uint32_t t = 0; t < n_th; t++) {
+            uint32_t pc = snap_get_u32(r);
+            uint32_t len = snap_get_u32(r);
+            uint32_t tail = snap_get_u32(r);
+            if (r->bad || pc >= e->c.nfa->n_ins || tail > made ||
+                (e->ins[pc].op != MOP_VAR && e->ins[pc].op != MOP_END)) {
+                ok = false;
+                break;
+            }
+            MatchThread *th = &a->th[a->n_th];
+            th->pc = pc;
+            th->len = len;
+            th->tail = tail ? nodes[tail - 1] : NULL;
+            node_ref(th->tail);
+            a->n_th++;
+            if (!path_ok(th->tail, len)) {
+                ok = false;
+                break;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < made; i++)
+        node_unref(e, nodes[i]);
+    xfree(nodes);
+    if (!ok) {
+        r->bad = true;
+        match_run_fini(e, run);
+        return false;
+    }
+    if (run->n == 0) {
+        xfree(run->att);
+        run->att = NULL;
+        run->cap = 0;
+        run->head = 0;
+    }
+    return true;
 }

@@ -233,6 +233,19 @@ uint64_t match_run_min_row(const MatchRun *run);
 /* Start time of the oldest attempt (INT64_MAX: none). */
 int64_t match_run_min_ts(const MatchRun *run);
 
+/* Checkpoints (runtime/checkpoint.h): write the run - its skip position,
+ * match counter, attempts and threads, and the shared nodes they reach,
+ * each node once with an id (the sharing survives the round trip).  Call
+ * between rows (at a push-cycle boundary). */
+struct SnapWriter;
+struct SnapReader;
+void match_run_snapshot(const MatchEngine *e, const MatchRun *run,
+                        struct SnapWriter *w);
+/* Rebuild run (uninitialised storage) from a match_run_snapshot blob made
+ * for the same automaton.  False (r->bad set, run left empty) when the
+ * blob is malformed. */
+bool match_run_restore(MatchEngine *e, MatchRun *run, struct SnapReader *r);
+
 /* The message of the last -1 that the engine raised itself (skip
  * errors); NULL when a callback failed. */
 const char *match_engine_error(const MatchEngine *e);
@@ -321,6 +334,9 @@ typedef struct OpMatchDef {
     bool keeps_partitions; /* ^ or MATCH_NUMBER(): partitions are
                                     never dropped */
     int64_t max_prev;      /* rows PREV can reach before a match */
+    int64_t max_next;      /* rows NEXT in DEFINE reads ahead: a row is
+                              fed to the automaton once the partition
+                              holds this many rows after it (or ends) */
     SrcSpan skip_at;       /* for the skip run-time errors */
 } OpMatchDef;
 

@@ -591,6 +591,32 @@ void metrics_job_render(Job *j, StrBuf *sb)
         sample_table(sb, "fsql_source_ended", j->srcs[i].table.name, NULL);
         strbuf_printf(sb, " %d\n", j->srcs[i].ended);
     }
+    /* (kafka helper) per partition, from SourceReader.partition_lag */
+    bool lag_family = false;
+    for (uint32_t i = 0; i < j->n_srcs; i++) {
+        SourceReader *r = j->srcs[i].reader;
+        if (!r || !r->partition_lag)
+            continue;
+        const char *topic;
+        int32_t part;
+        int64_t lag;
+        for (uint32_t k = 0; r->partition_lag(r, k, &topic, &part, &lag);
+             k++) {
+            if (lag < 0)
+                continue;
+            if (!lag_family)
+                family(sb, "fsql_kafka_consumer_lag", "gauge",
+                       "Records in a Kafka partition not read yet (high "
+                       "watermark - next offset).");
+            lag_family = true;
+            strbuf_puts(sb, "fsql_kafka_consumer_lag{table=\"");
+            put_escaped(sb, j->srcs[i].table.name);
+            strbuf_puts(sb, "\",topic=\"");
+            put_escaped(sb, topic);
+            strbuf_printf(sb, "\",partition=\"%d\"}", (int)part);
+            put_u64(sb, (uint64_t)lag);
+        }
+    }
 
     /* ---- operators ---- */
     family(sb, "fsql_records_in_total", "counter",

@@ -28,6 +28,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/aggset.h"
+#include "runtime/checkpoint.h"
 #include "runtime/job.h"
 #include "runtime/op.h"
 #include "runtime/state.h"
@@ -298,6 +299,78 @@ static void gagg_close(OpState *s)
         strpool_free(st->pool);
 }
 
+/* ---- checkpoints ---------------------------------------------------------- */
+
+/* Blob layout (GAGG_SNAP_VERSION): u32 version, u32 AGG_SNAP_VERSION,
+ * u64 n_groups, then per group: i64 last_ms (wall clock of the last
+ * write, for TTL), i64 n_rows, the key Values, the accumulator block
+ * (aggset_snapshot).  The last result emitted for a group (what the next
+ * -U carries) is not stored: it is the accumulators' current result. */
+#define GAGG_SNAP_VERSION 1u
+
+static int gagg_snapshot(OpState *s, SnapWriter *w)
+{
+    GaggState *st = s->priv;
+    snap_put_u32(w, GAGG_SNAP_VERSION);
+    snap_put_u32(w, AGG_SNAP_VERSION);
+    snap_put_u64(w, state_table_count(st->table));
+    uint64_t pos = 0;
+    GroupEntry *e;
+    while ((e = state_table_next(st->table, &pos)) != NULL) {
+        snap_put_i64(w, e->last_ms);
+        snap_put_i64(w, e->n_rows);
+        snap_put_values(w, g_keys(st, e), st->d->n_keys);
+        aggset_snapshot(&st->aggs, g_block(st, e), w);
+    }
+    return FSQL_OK;
+}
+
+static int gagg_restore_fail(OpState *s, const char *what)
+{
+    return op_fail(s, FSQL_E_STATE,
+                   "checkpoint state of GroupAggregate#%u is damaged (%s)",
+                   s->def->plan_id, what);
+}
+
+static int gagg_restore(OpState *s, SnapReader *r)
+{
+    GaggState *st = s->priv;
+    const OpGroupAggDef *d = st->d;
+    uint32_t ver = snap_get_u32(r), aver = snap_get_u32(r);
+    if (r->bad || ver != GAGG_SNAP_VERSION || aver != AGG_SNAP_VERSION)
+        return op_fail(s, FSQL_E_STATE,
+                       "checkpoint state of GroupAggregate#%u has layout "
+                       "%u/%u, this build reads %u/%u",
+                       s->def->plan_id, ver, aver, GAGG_SNAP_VERSION,
+                       AGG_SNAP_VERSION);
+    uint64_t n = snap_get_u64(r);
+    if (r->bad || n > (size_t)(r->end - r->p) / 16)
+        return gagg_restore_fail(s, "group count");
+    for (uint64_t i = 0; i < n; i++) {
+        int64_t last_ms = snap_get_i64(r);
+        int64_t n_rows = snap_get_i64(r);
+        snap_get_values(r, st->keyv, d->n_keys);
+        if (r->bad || n_rows <= 0)
+            return gagg_restore_fail(s, "group");
+        uint64_t h = g_hash(st, st->keyv);
+        GKeyCtx kc = {st, st->keyv};
+        if (state_table_find(st->table, h, g_eq, &kc))
+            return gagg_restore_fail(s, "a group twice");
+        GroupEntry *e = state_table_insert(st->table, h);
+        e->last_ms = last_ms;
+        e->n_rows = n_rows;
+        for (uint32_t k = 0; k < d->n_keys; k++)
+            value_keep(st->pool, &g_keys(st, e)[k], &st->keyv[k]);
+        if (!aggset_restore(&st->aggs, g_block(st, e), r))
+            return gagg_restore_fail(s, "accumulators");
+    }
+    if (!snap_reader_done(r))
+        return gagg_restore_fail(s, "trailing bytes");
+    if (d->state_ttl_ms > 0 && n > 0)
+        op_set_timer(s, job_now_mono_ms() + SWEEP_INTERVAL_MS);
+    return FSQL_OK;
+}
+
 const OpVtbl op_group_agg_vtbl = {
     .name = "GroupAggregate",
     .open = gagg_open,
@@ -305,4 +378,6 @@ const OpVtbl op_group_agg_vtbl = {
     .timer = gagg_timer,
     .finish = gagg_finish,
     .close = gagg_close,
+    .snapshot = gagg_snapshot,
+    .restore = gagg_restore,
 };

@@ -47,8 +47,14 @@
  * input (watermark +inf) every row expires, so state returns to zero.
  * FSQL_JOIN_STATS=1 prints, when the operator closes, the rows held at
  * the moment end of input arrived, the peak, and the rows held now.
+ *
+ * Checkpoints: the snapshot is the JoinStore (every held row with its
+ * time and partner count, so a row that has found no partner yet is
+ * still padded when it expires after a restore), the output watermark
+ * stamp and the counters; the heaps are rebuilt from the rows.
  */
 #include "runtime/fsql.h"
+#include "runtime/checkpoint.h"
 #include "runtime/connector.h"
 #include "runtime/job.h"
 #include "runtime/join_store.h"
@@ -61,8 +67,15 @@
 
 #define PROCTIME_TICK_MS 100
 
+/* A min-heap of held rows by time.  The time sits in the entry, so the
+ * sift loops compare without touching the rows (a cache miss each). */
+typedef struct HeapEnt {
+    int64_t time;
+    JoinRow *r;
+} HeapEnt;
+
 typedef struct Heap {
-    JoinRow **a;
+    HeapEnt *a;
     uint32_t n, cap;
 } Heap;
 
@@ -79,6 +92,13 @@ typedef struct IjState {
     bool outer[2];
     int64_t delay;
     int64_t out_wm; /* stamp of rows emitted now */
+    /* Keys of the batch being pushed, evaluated before its rows are
+     * processed so that their hash buckets can be prefetched (the key
+     * table is larger than the caches at high rates). */
+    Value *bkeys;   /* n_keys per row */
+    uint64_t *bhash;
+    bool *bok;      /* key and time usable (no NULL) */
+    uint32_t bcap;
     bool print_stats;
     bool end_seen;
     size_t rows_at_end; /* rows held when end of input arrived */
@@ -86,69 +106,51 @@ typedef struct IjState {
     uint64_t expired_unmatched;
 } IjState;
 
-/* ---- heaps -------------------------------------------------------------- */
-
-static inline bool h_less(const JoinRow *a, const JoinRow *b)
-{
-    return a->time < b->time;
-}
-
-static void h_set(Heap *h, uint32_t i, JoinRow *r)
-{
-    h->a[i] = r;
-    r->aux = i;
-}
-
-static void h_up(Heap *h, uint32_t i)
-{
-    JoinRow *r = h->a[i];
-    while (i > 0) {
-        uint32_t p = (i - 1) / 2;
-        if (!h_less(r, h->a[p]))
-            break;
-        h_set(h, i, h->a[p]);
-        i = p;
-    }
-    h_set(h, i, r);
-}
-
-static void h_down(Heap *h, uint32_t i)
-{
-    JoinRow *r = h->a[i];
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= h->n)
-            break;
-        if (c + 1 < h->n && h_less(h->a[c + 1], h->a[c]))
-            c++;
-        if (!h_less(h->a[c], r))
-            break;
-        h_set(h, i, h->a[c]);
-        i = c;
-    }
-    h_set(h, i, r);
-}
+/* ---- heaps --------------------------------------------------------------
+ *
+ * 4-ary min-heaps: half the levels of a binary heap, and a node's four
+ * children share one 64-byte cache line (entries are 16 bytes).
+ */
 
 static void h_push(Heap *h, JoinRow *r)
 {
     if (h->n == h->cap) {
         h->cap = h->cap ? h->cap * 2 : 256;
-        h->a = xrealloc(h->a, sizeof(JoinRow *) * h->cap);
+        h->a = xrealloc(h->a, sizeof(HeapEnt) * h->cap);
     }
-    h->a[h->n] = r;
-    r->aux = h->n;
-    h->n++;
-    h_up(h, h->n - 1);
+    HeapEnt e = {r->time, r};
+    uint32_t i = h->n++;
+    while (i > 0) {
+        uint32_t p = (i - 1) / 4;
+        if (h->a[p].time <= e.time)
+            break;
+        h->a[i] = h->a[p];
+        i = p;
+    }
+    h->a[i] = e;
 }
 
 static JoinRow *h_pop(Heap *h)
 {
-    JoinRow *top = h->a[0];
-    h->n--;
-    if (h->n > 0) {
-        h_set(h, 0, h->a[h->n]);
-        h_down(h, 0);
+    JoinRow *top = h->a[0].r;
+    HeapEnt e = h->a[--h->n];
+    uint32_t n = h->n, i = 0;
+    if (n == 0)
+        return top;
+    for (;;) {
+        uint32_t c = 4 * i + 1;
+        if (c >= n)
+            break;
+        uint32_t end = c + 4 < n ? c + 4 : n, m = c;
+        for (uint32_t j = c + 1; j < end; j++)
+            if (h->a[j].time < h->a[m].time)
+                m = j;
+        if (h->a[m].time >= e.time)
+            break;
+        h->a[i] = h->a[m];
+        i = m;
     }
+    h->a[i] = e;
     return top;
 }
 
@@ -241,8 +243,10 @@ static void expire_side(OpState *s, IjState *st, uint8_t side)
 {
     Heap *h = &st->heap[side];
     int64_t other = s->wm_in[1 - side];
-    while (h->n > 0 && !still_open(st, side, h->a[0]->time, other)) {
+    while (h->n > 0 && !still_open(st, side, h->a[0].time, other)) {
         JoinRow *r = h_pop(h);
+        if (h->n > 0)
+            __builtin_prefetch(h->a[0].r); /* the next row to expire */
         if (r->n_match == 0 && st->outer[side]) {
             emit_padded(s, st, side, join_row_values(r), true);
             st->expired_unmatched++;
@@ -302,6 +306,8 @@ static int ij_open(OpState *s)
         st->rregs = code_regs_new(&s->a, d->k.residual);
     st->keyv = ARENA_NEW_ARRAY(&s->a, Value, nk + 1);
     join_store_init(&st->js, nk, st->key_types, st->ncol[0], st->ncol[1]);
+    /* rows leave in about time order: strings in chunks, not interned */
+    join_store_use_chunks(&st->js);
     st->print_stats = join_stats_wanted(op_run_ctx(s)->prog);
     return FSQL_OK;
 }
@@ -324,21 +330,22 @@ static int process_row(OpState *s, IjState *st, const Batch *in, uint32_t r,
     if (usable && t <= s->wm_in[side])
         st->late_rows++;
     uint32_t nk = d->k.n_keys;
-    if (nk && usable) {
-        const Code *kc = side == 0 ? d->k.left_keys : d->k.right_keys;
-        if (!vm_eval_into(kc, st->kregs[side], row, st->keyv, &s->vm))
-            return op_fail_eval(s, in, r);
-        for (uint32_t i = 0; i < nk; i++)
-            if (st->keyv[i].is_null)
-                usable = false;
+    const Value *kv = st->keyv;
+    uint64_t h = 0;
+    if (nk) {
+        /* evaluated by prepare_keys */
+        kv = st->bkeys + (size_t)r * nk;
+        h = st->bhash[r];
+        usable = st->bok[r];
     }
     if (!usable) {
         if (st->outer[side])
             emit_padded(s, st, side, row, false);
         return FSQL_OK;
     }
-    uint64_t h = join_store_hash(&st->js, st->keyv);
-    JoinKey *k = join_store_find(&st->js, st->keyv, h);
+    if (!nk)
+        h = join_store_hash(&st->js, kv);
+    JoinKey *k = join_store_find(&st->js, kv, h);
     int64_t n_match = 0;
     if (k) {
         /* the other side's times that match: left lt matches right rt in
@@ -370,7 +377,7 @@ static int process_row(OpState *s, IjState *st, const Batch *in, uint32_t r,
     }
     if (still_open(st, side, t, s->wm_in[other])) {
         if (!k)
-            k = join_store_get(&st->js, st->keyv, h);
+            k = join_store_insert(&st->js, kv, h);
         JoinRow *jr = join_store_add(&st->js, k, side, row);
         jr->time = t;
         jr->n_match = n_match;
@@ -405,11 +412,50 @@ static int ij_timer(OpState *s, int64_t now_ms)
     return op_flush(s);
 }
 
+/* Evaluate the join keys of every row of in (strings they produce live
+ * in the batch arena, through the push cycle), hash them and prefetch
+ * their buckets: by the time a row is processed its bucket is in cache. */
+static int prepare_keys(OpState *s, IjState *st, const Batch *in,
+                        uint8_t side)
+{
+    uint32_t nk = st->d->k.n_keys;
+    if (!nk)
+        return FSQL_OK;
+    if (in->n_rows > st->bcap) {
+        st->bcap = in->n_rows;
+        st->bkeys = xrealloc(st->bkeys, sizeof(Value) * nk * st->bcap);
+        st->bhash = xrealloc(st->bhash, sizeof(uint64_t) * st->bcap);
+        st->bok = xrealloc(st->bok, st->bcap);
+    }
+    const Code *kc = side == 0 ? st->d->k.left_keys : st->d->k.right_keys;
+    for (uint32_t r = 0; r < in->n_rows; r++) {
+        const Value *row = batch_row(in, r);
+        Value *kv = st->bkeys + (size_t)r * nk;
+        st->bok[r] = false;
+        if (row[st->time_col[side]].is_null)
+            continue;
+        if (!vm_eval_into(kc, st->kregs[side], row, kv, &s->vm))
+            return op_fail_eval(s, in, r);
+        bool ok = true;
+        for (uint32_t i = 0; i < nk; i++)
+            ok &= !kv[i].is_null;
+        if (!ok)
+            continue;
+        st->bok[r] = true;
+        st->bhash[r] = join_store_hash(&st->js, kv);
+        join_store_prefetch(&st->js, st->bhash[r]);
+    }
+    return FSQL_OK;
+}
+
 static int ij_push(OpState *s, Batch *in, uint32_t port)
 {
     IjState *st = s->priv;
     uint8_t side = port == 0 ? 0 : 1;
     s->vm.now_ms = job_now_wall_ms();
+    int prc = prepare_keys(s, st, in, side);
+    if (prc < 0)
+        return prc;
     if (st->d->is_proctime) {
         for (uint32_t r = 0; r < in->n_rows; r++) {
             int rc = process_row(s, st, in, r, side);
@@ -419,7 +465,10 @@ static int ij_push(OpState *s, Batch *in, uint32_t port)
         proctime_tick(s, st);
         return op_flush(s);
     }
+    bool pf = st->d->k.n_keys > 0;
     for (uint32_t r = 0; r < in->n_rows; r++) {
+        if (pf && r + 4 < in->n_rows && st->bok[r + 4])
+            join_store_prefetch_key(&st->js, st->bhash[r + 4]);
         if (in->wm[r] > s->wm_in[side])
             advance(s, st, side, in->wm[r]);
         int rc = process_row(s, st, in, r, side);
@@ -465,7 +514,57 @@ static void ij_close(OpState *s)
         code_regs_fini(d->k.residual, st->rregs);
     xfree(st->heap[0].a);
     xfree(st->heap[1].a);
+    xfree(st->bkeys);
+    xfree(st->bhash);
+    xfree(st->bok);
     join_store_fini(&st->js);
+}
+
+/* ---- checkpoints ----------------------------------------------------------- */
+
+#define IJ_SNAP_VERSION 1u
+
+static int ij_snapshot(OpState *s, SnapWriter *w)
+{
+    IjState *st = s->priv;
+    snap_put_u32(w, IJ_SNAP_VERSION);
+    snap_put_i64(w, st->out_wm);
+    snap_put_bool(w, st->end_seen);
+    snap_put_u64(w, st->rows_at_end);
+    snap_put_u64(w, st->late_rows);
+    snap_put_u64(w, st->expired_unmatched);
+    join_store_snapshot(&st->js, w);
+    return FSQL_OK;
+}
+
+static void heap_row(void *arg, JoinRow *r)
+{
+    IjState *st = arg;
+    h_push(&st->heap[r->side], r);
+}
+
+static int ij_restore(OpState *s, SnapReader *r)
+{
+    IjState *st = s->priv;
+    uint32_t ver = snap_get_u32(r);
+    if (ver != IJ_SNAP_VERSION)
+        return op_fail(s, FSQL_E_STATE,
+                       "IntervalJoin#%u: cannot restore state of layout "
+                       "version %u",
+                       s->def->plan_id, ver);
+    st->out_wm = snap_get_i64(r);
+    st->end_seen = snap_get_bool(r);
+    st->rows_at_end = (size_t)snap_get_u64(r);
+    st->late_rows = snap_get_u64(r);
+    st->expired_unmatched = snap_get_u64(r);
+    if (!join_store_restore(&st->js, r, heap_row, st) || !snap_reader_done(r))
+        return op_fail(s, FSQL_E_STATE,
+                       "IntervalJoin#%u: the checkpoint's join state is "
+                       "malformed or belongs to another query",
+                       s->def->plan_id);
+    if (st->d->is_proctime && join_store_rows(&st->js) > 0)
+        op_set_timer(s, job_now_mono_ms() + PROCTIME_TICK_MS);
+    return FSQL_OK;
 }
 
 const OpVtbl op_interval_join_vtbl = {
@@ -475,4 +574,6 @@ const OpVtbl op_interval_join_vtbl = {
     .watermark = ij_watermark,
     .timer = ij_timer,
     .close = ij_close,
+    .snapshot = ij_snapshot,
+    .restore = ij_restore,
 };

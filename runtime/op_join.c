@@ -21,7 +21,12 @@
  * row's watermark, and the output watermark is the minimum of the inputs.
  *
  * State: a JoinStore (join_store.h): every row of both sides per key,
- * with, for outer sides, the number of partners each row has.  TTL
+ * with, for outer sides, the number of partners each row has.  A side
+ * whose join key holds a unique key of its input (OpJoinDef.unique: a
+ * PRIMARY KEY, the GROUP BY keys upstream) keeps one row per key: a
+ * retraction takes that row without comparing values, and a new row
+ * replaces it, retracting the old row's results first (an upsert stream
+ * may send +U without -U).  TTL
  * (Flink semantics, processing time since the key was last written): a
  * key that has not been written for state_ttl_ms is forgotten with both
  * sides' rows - nothing is retracted, later rows of the key start afresh
@@ -34,8 +39,13 @@
  * input that arrive before it has ended wait (copied, in order) and are
  * joined when it ends, so a LEFT join with a bounded table emits no
  * padded row that a later table row would retract.
+ *
+ * Checkpoints: the snapshot is the JoinStore (rows of both sides with
+ * their partner counts and the keys' TTL times) and the probe rows still
+ * waiting for the build side (kind, watermark and Values of each).
  */
 #include "runtime/fsql.h"
+#include "runtime/checkpoint.h"
 #include "runtime/connector.h"
 #include "runtime/job.h"
 #include "runtime/join_store.h"
@@ -81,10 +91,10 @@ static inline bool expired(const JState *st, const JoinKey *k, int64_t now)
 
 static void sweep(JState *st, uint32_t n, int64_t now)
 {
-    if (st->ttl <= 0 || state_table_count(st->js.keys) == 0)
+    if (st->ttl <= 0 || join_store_keys(&st->js) == 0)
         return;
     while (n-- > 0) {
-        JoinKey *k = state_table_next(st->js.keys, &st->sweep_pos);
+        JoinKey *k = join_store_next(&st->js, &st->sweep_pos);
         if (!k) {
             st->sweep_pos = 0;
             return;
@@ -141,25 +151,32 @@ static int j_open(OpState *s)
     return FSQL_OK;
 }
 
-/* Keep the rows of in (the probe side, before the build side has ended)
- * until the build side is complete: Values copied, strings into pend_a. */
-static void pend_rows(JState *st, const Batch *in)
+/* Room for n more waiting probe rows of n_cols Values in st->pend. */
+static void pend_reserve(JState *st, uint32_t n_cols, uint32_t n)
 {
     Batch *b = &st->pend;
     if (!st->pend_used) {
         arena_init(&st->pend_a, 1 << 16);
-        batch_init(b, in->n_cols, BATCH_ROWS, &st->pend_a);
+        batch_init(b, n_cols, BATCH_ROWS, &st->pend_a);
         st->pend_used = true;
     }
-    if (b->n_rows + in->n_rows > b->cap) {
+    if (b->n_rows + n > b->cap) {
         uint32_t cap = b->cap;
-        while (cap < b->n_rows + in->n_rows)
+        while (cap < b->n_rows + n)
             cap *= 2;
         b->rows = xrealloc(b->rows, sizeof(Value) * (size_t)cap * b->n_cols);
         b->kinds = xrealloc(b->kinds, cap);
         b->wm = xrealloc(b->wm, sizeof(int64_t) * cap);
         b->cap = cap;
     }
+}
+
+/* Keep the rows of in (the probe side, before the build side has ended)
+ * until the build side is complete: Values copied, strings into pend_a. */
+static void pend_rows(JState *st, const Batch *in)
+{
+    Batch *b = &st->pend;
+    pend_reserve(st, in->n_cols, in->n_rows);
     for (uint32_t r = 0; r < in->n_rows; r++) {
         Value *o = batch_add(b, (RowKind)in->kinds[r], in->wm[r]);
         const Value *v = batch_row(in, r);
@@ -230,6 +247,40 @@ static bool final_side(const OpState *s, const JState *st, uint8_t other)
     return s->ended[other] && !st->outer[other] && st->ttl <= 0;
 }
 
+/* Take the stored row `mine` out of key k, retracting what it produced:
+ * -D [mine, o] for every partner o (an outer partner left with none is
+ * padded again), or its own padding when it had no partner.  The key
+ * entry stays (the caller drops it when empty).  in/r: the row being
+ * processed, for error context. */
+static int retract_row(OpState *s, JState *st, JoinKey *k, JoinRow *mine,
+                       int64_t wm, const Batch *in, uint32_t r)
+{
+    uint8_t side = mine->side, other = (uint8_t)(1 - side);
+    const Value *mv = join_row_values(mine);
+    for (JoinRow *o = k->head[other]; o; o = o->next) {
+        bool ok;
+        if (!matches(s, st, side, mv, o, &ok)) {
+            if (!ok)
+                return op_fail_eval(s, in, r);
+            continue;
+        }
+        const Value *ov = join_row_values(o);
+        if (side == 0)
+            emit(s, st, ROW_DELETE, wm, mv, true, ov, true);
+        else
+            emit(s, st, ROW_DELETE, wm, ov, true, mv, true);
+        o->n_match--;
+        if (st->outer[other] && o->n_match == 0)
+            emit(s, st, ROW_INSERT, wm, side == 1 ? ov : NULL, true,
+                 side == 0 ? ov : NULL, true);
+    }
+    if (mine->n_match == 0 && st->outer[side])
+        emit(s, st, ROW_DELETE, wm, side == 0 ? mv : NULL, true,
+             side == 1 ? mv : NULL, true);
+    join_store_remove(&st->js, mine);
+    return FSQL_OK;
+}
+
 static int process_row(OpState *s, JState *st, const Batch *in, uint32_t r,
                        uint8_t side, int64_t now)
 {
@@ -264,8 +315,16 @@ static int process_row(OpState *s, JState *st, const Batch *in, uint32_t r,
     }
     if (is_add) {
         if (!k)
-            k = join_store_get(&st->js, st->keyv, h);
+            k = join_store_insert(&st->js, st->keyv, h);
         k->last_ms = now;
+        if (st->d->unique[side] && k->head[side]) {
+            /* A unique side holds one row per key: the new row replaces
+             * the stored one (an upsert without its -U, or a duplicate
+             * of a PRIMARY KEY NOT ENFORCED), whose results go first. */
+            int rc = retract_row(s, st, k, k->head[side], wm, in, r);
+            if (rc < 0)
+                return rc;
+        }
         int64_t n = 0;
         for (JoinRow *o = k->head[other]; o; o = o->next) {
             bool ok;
@@ -300,7 +359,11 @@ static int process_row(OpState *s, JState *st, const Batch *in, uint32_t r,
     /* a retraction: take one equal row out */
     if (!k)
         return FSQL_OK; /* never seen, or forgotten by the TTL */
-    JoinRow *mine = join_store_find_row(&st->js, k, side, row, st->types[side]);
+    /* one row per key on a unique side: the stored one is the row */
+    JoinRow *mine = st->d->unique[side]
+                        ? k->head[side]
+                        : join_store_find_row(&st->js, k, side, row,
+                                              st->types[side]);
     if (!mine && final_side(s, st, other)) {
         /* not kept (arrived after the other side ended): retract its
          * results as they were computed */
@@ -326,26 +389,9 @@ static int process_row(OpState *s, JState *st, const Batch *in, uint32_t r,
     if (!mine)
         return FSQL_OK;
     k->last_ms = now;
-    for (JoinRow *o = k->head[other]; o; o = o->next) {
-        bool ok;
-        if (!matches(s, st, side, row, o, &ok)) {
-            if (!ok)
-                return op_fail_eval(s, in, r);
-            continue;
-        }
-        const Value *ov = join_row_values(o);
-        if (side == 0)
-            emit(s, st, ROW_DELETE, wm, row, false, ov, true);
-        else
-            emit(s, st, ROW_DELETE, wm, ov, true, row, false);
-        o->n_match--;
-        if (st->outer[other] && o->n_match == 0)
-            emit(s, st, ROW_INSERT, wm, side == 1 ? ov : NULL, true,
-                 side == 0 ? ov : NULL, true);
-    }
-    if (mine->n_match == 0 && st->outer[side])
-        emit(s, st, ROW_DELETE, wm, lp, false, rp, false);
-    join_store_remove(&st->js, mine);
+    int rc = retract_row(s, st, k, mine, wm, in, r);
+    if (rc < 0)
+        return rc;
     if (k->n[0] == 0 && k->n[1] == 0)
         join_store_drop_key(&st->js, k);
     return FSQL_OK;
@@ -389,7 +435,7 @@ static int j_timer(OpState *s, int64_t now_ms)
     JState *st = s->priv;
     (void)now_ms;
     sweep(st, SWEEP_TIMER_STEP, job_now_wall_ms());
-    if (state_table_count(st->js.keys) > 0 && !s->is_finished)
+    if (join_store_keys(&st->js) > 0 && !s->is_finished)
         op_set_timer(s, job_now_mono_ms() + SWEEP_INTERVAL_MS);
     return FSQL_OK;
 }
@@ -435,7 +481,7 @@ static void j_close(OpState *s)
                 "%zu), peak %zu, keys %zu\n",
                 s->def->plan_id, st->end_seen ? st->rows_at_end : (size_t)0,
                 st->js.n_rows[0], st->js.n_rows[1], st->js.peak_rows,
-                state_table_count(st->js.keys));
+                join_store_keys(&st->js));
     }
     const OpJoinDef *d = st->d;
     if (st->pend_used) {
@@ -451,6 +497,66 @@ static void j_close(OpState *s)
     join_store_fini(&st->js);
 }
 
+/* ---- checkpoints ----------------------------------------------------------- */
+
+#define J_SNAP_VERSION 1u
+
+static int j_snapshot(OpState *s, SnapWriter *w)
+{
+    JState *st = s->priv;
+    snap_put_u32(w, J_SNAP_VERSION);
+    snap_put_bool(w, st->end_seen);
+    snap_put_u64(w, st->rows_at_end);
+    join_store_snapshot(&st->js, w);
+    uint32_t n = st->pend_used ? st->pend.n_rows : 0;
+    snap_put_u32(w, n);
+    snap_put_u32(w, n ? st->pend.n_cols : 0);
+    for (uint32_t r = 0; r < n; r++) {
+        snap_put_u8(w, st->pend.kinds[r]);
+        snap_put_i64(w, st->pend.wm[r]);
+        snap_put_values(w, batch_row(&st->pend, r), st->pend.n_cols);
+    }
+    return FSQL_OK;
+}
+
+static int j_restore(OpState *s, SnapReader *r)
+{
+    JState *st = s->priv;
+    uint32_t ver = snap_get_u32(r);
+    if (ver != J_SNAP_VERSION)
+        return op_fail(s, FSQL_E_STATE,
+                       "Join#%u: cannot restore state of layout version %u",
+                       s->def->plan_id, ver);
+    st->end_seen = snap_get_bool(r);
+    st->rows_at_end = (size_t)snap_get_u64(r);
+    bool ok = join_store_restore(&st->js, r, NULL, NULL);
+    uint32_t n = snap_get_u32(r);
+    uint32_t n_cols = snap_get_u32(r);
+    if (n > 0 && (st->build < 0 || n_cols != st->ncol[1 - st->build]))
+        ok = false;
+    if (ok && n > 0) {
+        pend_reserve(st, n_cols, n);
+        Value *tmp = xmalloc(sizeof(Value) * n_cols);
+        for (uint32_t i = 0; i < n && !r->bad; i++) {
+            RowKind kind = (RowKind)snap_get_u8(r);
+            int64_t wm = snap_get_i64(r);
+            snap_get_values(r, tmp, n_cols);
+            Value *o = batch_add(&st->pend, kind, wm);
+            for (uint32_t c = 0; c < n_cols; c++)
+                value_copy_to(&st->pend_a, &o[c], &tmp[c]);
+        }
+        xfree(tmp);
+    }
+    if (!ok || !snap_reader_done(r))
+        return op_fail(s, FSQL_E_STATE,
+                       "Join#%u: the checkpoint's join state is malformed or "
+                       "belongs to another query",
+                       s->def->plan_id);
+    if (st->ttl > 0 && join_store_keys(&st->js) > 0)
+        op_set_timer(s, job_now_mono_ms() + SWEEP_INTERVAL_MS);
+    return FSQL_OK;
+}
+
 const OpVtbl op_join_vtbl = {
     .name = "Join",
     .open = j_open,
@@ -459,4 +565,6 @@ const OpVtbl op_join_vtbl = {
     .timer = j_timer,
     .finish = j_finish,
     .close = j_close,
+    .snapshot = j_snapshot,
+    .restore = j_restore,
 };

@@ -43,6 +43,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/agg.h"
+#include "runtime/checkpoint.h"
 #include "runtime/job.h"
 #include "runtime/match.h"
 #include "runtime/op.h"
@@ -82,6 +83,8 @@ typedef struct Part {
     char *ring;    /* cap slots of MatchState.stride bytes */
     uint64_t base; /* row number of ring[head] */
     uint64_t next; /* next row number */
+    uint64_t fed;  /* next row number to feed the automaton (rows fed..next
+                      wait for the rows NEXT in DEFINE reads) */
     uint32_t head, n, cap;
     uint32_t hidx;  /* index in the expiry heap, UINT32_MAX: none */
     int64_t expiry; /* its key there */
@@ -376,10 +379,10 @@ static void part_settle(MatchState *st, Part *p)
 {
     const OpMatchDef *d = st->d;
     uint64_t need = match_run_min_row(&p->run);
-    if (need > p->next)
-        need = p->next;
+    if (need > p->fed)
+        need = p->fed;
     if (match_run_pending(&p->run) == 0 && !d->keeps_partitions &&
-        d->max_prev == 0) {
+        d->max_prev == 0 && p->fed == p->next) {
         part_delete(st, p);
         return;
     }
@@ -403,6 +406,7 @@ typedef struct PathCtx {
     uint64_t match_number;
     int64_t last_ts; /* time of the last row of the match */
     bool has_path;   /* rows/vars are filled */
+    bool in_define;  /* NEXT may read past the path (rows held back) */
 } PathCtx;
 
 static void path_reserve(MatchState *st, uint32_t n)
@@ -486,7 +490,8 @@ static bool fill_slots(MatchState *st, Part *p, ExprRt *x, PathCtx *pc)
                 break;
             }
             row = (uint64_t)((int64_t)row + s->phys_off);
-            if (s->phys_off > 0 && pc->n > 0 && row > pc->rows[pc->n - 1]) {
+            if (s->phys_off > 0 && !pc->in_define && pc->n > 0 &&
+                row > pc->rows[pc->n - 1]) {
                 *out = value_null(s->type.kind); /* NEXT past the match */
                 break;
             }
@@ -631,6 +636,7 @@ static int define_cb(void *arg, const MatchView *v)
     memset(&pc, 0, sizeof pc);
     pc.cur_row = v->row;
     pc.cur = st->cur_row;
+    pc.in_define = true;
     pc.match_number = v->run->n_matches + 1;
     pc.last_ts = st->cur_ts;
     if (needs_path(xd)) {
@@ -787,17 +793,32 @@ static int engine_failed(MatchState *st)
 
 /* ---- feeding ------------------------------------------------------------------ */
 
+/* Feed the partition's rows that no longer wait for NEXT rows: all of
+ * them when `all` (the partition ends). */
+static int feed_ready(MatchState *st, Part *p, bool all)
+{
+    uint64_t ahead = (uint64_t)st->d->max_next;
+    st->cur = p;
+    while (p->fed < p->next && (all || p->next - p->fed > ahead)) {
+        uint64_t row = p->fed++;
+        const char *slot = ring_slot(st, p, row);
+        st->cur_row = slot_vals((char *)slot);
+        st->cur_ts = slot_ts(slot);
+        int rc = match_run_row(st->eng, &p->run, row, st->cur_ts);
+        st->cur_row = NULL;
+        if (rc < 0)
+            return engine_failed(st);
+    }
+    return FSQL_OK;
+}
+
 static int feed(MatchState *st, const Value *row, uint64_t hash, int64_t ts)
 {
     Part *p = part_get(st, row, hash);
     ring_push(st, p, ts, row);
-    st->cur = p;
-    st->cur_row = slot_vals(ring_slot(st, p, p->next - 1));
-    st->cur_ts = ts;
-    int rc = match_run_row(st->eng, &p->run, p->next - 1, ts);
-    st->cur_row = NULL;
+    int rc = feed_ready(st, p, false);
     if (rc < 0)
-        return engine_failed(st);
+        return rc;
     part_settle(st, p);
     st->cur = NULL;
     return FSQL_OK;
@@ -809,14 +830,26 @@ static int expire(MatchState *st, int64_t limit)
     while (st->n_eheap > 0 && st->eheap[0]->expiry <= limit) {
         Part *p = st->eheap[0];
         st->cur = p;
-        int rc = match_run_expire(st->eng, &p->run, limit);
+        /* rows held back for NEXT are not fed yet: a window that one of
+         * them falls into stays open until it is (the partition's next
+         * rows, or its end, decide) */
+        int64_t lim = limit;
+        if (p->fed < p->next) {
+            int64_t t = slot_ts(ring_slot(st, p, p->fed));
+            if (t < lim)
+                lim = t;
+        }
+        int rc = match_run_expire(st->eng, &p->run, lim);
         if (rc < 0)
             return engine_failed(st);
         if (st->eheap[0] == p && p->expiry <= limit &&
             match_run_min_ts(&p->run) != INT64_MAX &&
             match_run_min_ts(&p->run) + st->d->within_ms <= limit) {
-            /* defensive: the run did not advance */
+            /* held back (or, defensively, the run did not advance): the
+             * next feed puts it back */
             eheap_remove(st, p);
+            st->cur = NULL;
+            continue;
         }
         part_settle(st, p);
         st->cur = NULL;
@@ -830,6 +863,9 @@ static int end_all(MatchState *st)
     uint64_t pos = 0;
     Part *p;
     while ((p = state_table_next(st->parts, &pos)) != NULL) {
+        int rc = feed_ready(st, p, true);
+        if (rc < 0)
+            return rc;
         st->cur = p;
         if (match_run_end(st->eng, &p->run) < 0)
             return engine_failed(st);
@@ -1107,6 +1143,8 @@ static int match_open(OpState *s)
     return FSQL_OK;
 }
 
+static void proctime_timer(OpState *s, MatchState *st);
+
 static int match_push(OpState *s, Batch *in, uint32_t port)
 {
     MatchState *st = s->priv;
@@ -1146,9 +1184,30 @@ static int match_push(OpState *s, Batch *in, uint32_t port)
         pr->seq = st->seq++;
         heap_push(st, pr);
     }
-    if (d->is_proctime)
+    if (d->is_proctime) {
+        proctime_timer(s, st);
         return op_flush(s);
+    }
     return FSQL_OK;
+}
+
+/* Processing time: the earliest WITHIN window has closed by the wall
+ * clock - end it (a `$` under WITHIN holds: absence patterns fire). */
+static int match_timer(OpState *s, int64_t now_ms)
+{
+    MatchState *st = s->priv;
+    (void)now_ms;
+    if (st->ended || !st->d->is_proctime)
+        return FSQL_OK;
+    st->ba = job_batch_arena(s->job);
+    s->vm.a = st->ba;
+    st->now_ms = job_now_wall_ms();
+    s->vm.now_ms = st->now_ms;
+    int rc = expire(st, st->now_ms);
+    if (rc < 0 || job_failed(s->job))
+        return rc < 0 ? rc : FSQL_E_INTERNAL;
+    proctime_timer(s, st);
+    return op_flush(s);
 }
 
 static int match_watermark(OpState *s, int64_t wm, uint32_t port)
@@ -1161,6 +1220,7 @@ static int match_watermark(OpState *s, int64_t wm, uint32_t port)
     }
     if (wm == WM_END && !st->ended) {
         st->ended = true;
+        op_set_timer(s, INT64_MAX);
         st->ba = job_batch_arena(s->job);
         s->vm.a = st->ba;
         int rc = end_all(st);
@@ -1227,11 +1287,143 @@ static void match_close(OpState *s)
     s->priv = NULL;
 }
 
+/* ---- checkpoints ------------------------------------------------------------ */
+
+/* Layout 1: u64 arrival counter, u64 matches, bool ended; u32 pending
+ * rows (i64 time, u64 arrival, n_in values); u64 partitions, each: keys,
+ * u64 next row number, u64 fed, u64 base, u32 retained rows (i64 time,
+ * n_in values), then its MatchRun (match_run_snapshot: attempts, threads
+ * and each shared node once).  The WITHIN expiry heap and the
+ * processing-time timer are rebuilt from the runs. */
+#define MATCH_SNAP_VERSION 1u
+
+static int match_snapshot(OpState *s, SnapWriter *w)
+{
+    MatchState *st = s->priv;
+    const OpMatchDef *d = st->d;
+    snap_put_u32(w, MATCH_SNAP_VERSION);
+    snap_put_u64(w, st->seq);
+    snap_put_u64(w, st->n_matches);
+    snap_put_bool(w, st->ended);
+    snap_put_u32(w, (uint32_t)st->n_heap);
+    for (size_t i = 0; i < st->n_heap; i++) {
+        const Pending *r = st->heap[i];
+        snap_put_i64(w, r->ts);
+        snap_put_u64(w, r->seq);
+        snap_put_values(w, r->vals, d->n_in);
+    }
+    snap_put_u64(w, state_table_count(st->parts));
+    uint64_t pos = 0;
+    Part *p;
+    while ((p = state_table_next(st->parts, &pos)) != NULL) {
+        snap_put_values(w, part_keys(st, p), st->n_keys);
+        snap_put_u64(w, p->next);
+        snap_put_u64(w, p->fed);
+        snap_put_u64(w, p->base);
+        snap_put_u32(w, p->n);
+        for (uint32_t i = 0; i < p->n; i++) {
+            const char *slot = ring_slot(st, p, p->base + i);
+            snap_put_i64(w, slot_ts(slot));
+            snap_put_values(w, slot_vals((char *)slot), d->n_in);
+        }
+        match_run_snapshot(st->eng, &p->run, w);
+    }
+    return FSQL_OK;
+}
+
+static int restore_bad(OpState *s, const char *what)
+{
+    return op_fail(s, FSQL_E_STATE,
+                   "MatchRecognize: the checkpoint's state is malformed (%s)",
+                   what);
+}
+
+/* Set the processing-time timer to the earliest WITHIN deadline. */
+static void proctime_timer(OpState *s, MatchState *st)
+{
+    if (!st->d->is_proctime || st->d->within_ms < 0)
+        return;
+    if (st->n_eheap == 0) {
+        op_set_timer(s, INT64_MAX);
+        return;
+    }
+    /* deadlines are wall-clock times; timers run on the monotonic clock */
+    int64_t wait = st->eheap[0]->expiry - job_now_wall_ms();
+    if (wait < 0)
+        wait = 0;
+    op_set_timer(s, job_now_mono_ms() + wait);
+}
+
+static int match_restore(OpState *s, SnapReader *r)
+{
+    MatchState *st = s->priv;
+    const OpMatchDef *d = st->d;
+    if (snap_get_u32(r) != MATCH_SNAP_VERSION)
+        return restore_bad(s, "unknown layout version");
+    st->seq = snap_get_u64(r);
+    st->n_matches = snap_get_u64(r);
+    st->ended = snap_get_bool(r);
+    uint32_t n_pend = snap_get_u32(r);
+    Value *row = arena_alloc(&s->a, sizeof(Value) * (d->n_in + 1));
+    for (uint32_t i = 0; i < n_pend && !r->bad; i++) {
+        int64_t ts = snap_get_i64(r);
+        uint64_t seq = snap_get_u64(r);
+        snap_get_values(r, row, d->n_in);
+        if (r->bad)
+            break;
+        Pending *pr = pend_new(st, row);
+        pr->hash = keys_hash(st, row);
+        pr->ts = ts;
+        pr->seq = seq;
+        heap_push(st, pr);
+    }
+    uint64_t n_parts = snap_get_u64(r);
+    Value *keys = arena_alloc(&s->a, sizeof(Value) * (st->n_keys + 1));
+    for (uint64_t i = 0; i < n_parts && !r->bad; i++) {
+        snap_get_values(r, keys, st->n_keys);
+        uint64_t next = snap_get_u64(r);
+        uint64_t fed = snap_get_u64(r);
+        uint64_t base = snap_get_u64(r);
+        uint32_t n = snap_get_u32(r);
+        if (r->bad || base + n != next || fed > next || fed < base)
+            return restore_bad(s, "partition rows");
+        /* part_get reads the keys at the partition columns of a row */
+        for (uint32_t k = 0; k < st->n_keys; k++)
+            row[d->partition[k]] = keys[k];
+        Part *p = part_get(st, row, keys_hash(st, row));
+        if (p->next != 0 || match_run_pending(&p->run) != 0)
+            return restore_bad(s, "a partition twice");
+        p->next = base;
+        for (uint32_t k = 0; k < n && !r->bad; k++) {
+            int64_t ts = snap_get_i64(r);
+            snap_get_values(r, row, d->n_in);
+            if (!r->bad)
+                ring_push(st, p, ts, row);
+        }
+        p->fed = fed;
+        if (r->bad)
+            break;
+        if (!match_run_restore(st->eng, &p->run, r))
+            return restore_bad(s, "partial matches");
+        if (match_run_min_row(&p->run) < p->base &&
+            match_run_min_row(&p->run) != UINT64_MAX)
+            return restore_bad(s, "a partial match without its rows");
+        eheap_update(st, p);
+    }
+    if (!snap_reader_done(r))
+        return restore_bad(s, "truncated");
+    proctime_timer(s, st);
+    return FSQL_OK;
+}
+
 const OpVtbl op_match_vtbl = {
     .name = "MatchRecognize",
     .open = match_open,
     .push = match_push,
     .watermark = match_watermark,
+    .timer = match_timer,
     .batch_end = match_batch_end,
     .close = match_close,
+    .snapshot = match_snapshot,
+    .restore = match_restore,
 };

@@ -51,6 +51,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/agg.h"
+#include "runtime/checkpoint.h"
 #include "runtime/job.h"
 #include "runtime/op.h"
 #include "runtime/value_ops.h"
@@ -73,6 +74,11 @@ typedef struct PendChunk {
 
 #define PEND_CHUNK (256u * 1024u)
 
+/* TTL sweep: buckets visited per push and per timer tick. */
+#define SWEEP_STEP 16u
+#define SWEEP_TIMER_STEP 4096u
+#define SWEEP_INTERVAL_MS 1000
+
 typedef struct Part Part;
 
 typedef struct Pending {
@@ -80,6 +86,8 @@ typedef struct Pending {
     Part *part;
     int64_t ts;
     uint64_t seq;   /* arrival order */
+    struct Pending *lnext; /* LEAD: next held row of the partition */
+    uint64_t hold;  /* LEAD: index in OverState.hq */
     Value vals[];   /* n_in input columns, n_args arguments, n_calls results */
 } Pending;
 
@@ -90,7 +98,8 @@ struct Part {
     uint64_t hash;
     char *ring;        /* cap slots of OverState.stride bytes */
     uint32_t head, n, cap;
-    uint32_t pad;
+    uint32_t n_pend;   /* rows waiting for the watermark */
+    int64_t last_ms;   /* TTL clock when a row last arrived */
     uint64_t base;     /* position of ring[head] */
     uint64_t n_rows;   /* rows processed = next position */
     int64_t last_ts;   /* RANK / DENSE_RANK */
@@ -105,6 +114,7 @@ typedef struct CallRt {
     AggSpec sp;
     uint32_t st_off;   /* state offset in the Part block */
     bool is_positional;
+    bool is_lead;      /* computed when the row leaves the hold queue */
     bool is_range_final; /* final in pass 2 (RANGE frame) */
 } CallRt;
 
@@ -115,6 +125,21 @@ typedef struct FrameRt {
     bool is_bounded;   /* retracts */
 } FrameRt;
 
+/* LEAD: the rows of a partition processed but waiting for their
+ * successors (a FIFO through Pending.lnext). */
+typedef struct LeadQ {
+    Pending *head, *tail;
+    uint64_t n;
+} LeadQ;
+
+/* LEAD: every held row in processing (= time) order, for the output
+ * watermark and the final flush; r is valid while !done. */
+typedef struct HoldEnt {
+    Pending *r;
+    int64_t ts;
+    bool done;
+} HoldEnt;
+
 typedef struct OverState {
     const OpOverDef *d;
     uint32_t n_in;     /* input columns */
@@ -124,6 +149,12 @@ typedef struct OverState {
     FrameRt *frames;
     bool need_ring;    /* some frame is bounded or a LAG looks back */
     int64_t max_lag;
+    bool has_lead;
+    int64_t max_lead;  /* rows a row waits for */
+    uint32_t off_lead; /* LeadQ in the Part block */
+    HoldEnt *hq;       /* ring of held rows (LEAD) */
+    size_t hq_head, hq_n, hq_cap;
+    uint64_t hq_base;  /* hold index of hq[hq_head] */
     uint32_t stride;   /* ring slot bytes: 8 + n_args Values */
     uint32_t off_fstart, off_keys, off_states, part_size;
     Value *kregs, *aregs; /* register files */
@@ -143,6 +174,13 @@ typedef struct OverState {
     size_t n_group, cap_group;
     Pending **dead;    /* emitted, freed at batch_end */
     size_t n_dead, cap_dead;
+    /* TTL */
+    int64_t ttl;             /* ms; <= 0: forever */
+    int64_t now;             /* TTL clock of the row being pushed */
+    int64_t clock_step;      /* FSQL_TEST_OVER_CLOCK_STEP_MS: test clock */
+    size_t sweep_pos;        /* bucket where the sweep resumes */
+    uint64_t n_expired;      /* partitions freed by the TTL */
+    bool test_roundtrip;     /* FSQL_TEST_OVER_ROUNDTRIP (restore tests) */
     /* figures */
     uint64_t retained;       /* ring slots in use */
     uint64_t peak_retained;
@@ -160,6 +198,11 @@ static inline uint64_t *part_fstart(const OverState *st, Part *p)
 static inline Value *part_keys(const OverState *st, Part *p)
 {
     return (Value *)(void *)((char *)p + st->off_keys);
+}
+
+static inline LeadQ *part_leadq(const OverState *st, Part *p)
+{
+    return (LeadQ *)(void *)((char *)p + st->off_lead);
 }
 
 static inline void *part_state(const OverState *st, Part *p, uint32_t call)
@@ -230,6 +273,12 @@ static int over_open(OpState *s)
         if (cr->is_positional) {
             if (cr->def->kind == AGG_LAG && c->offset > st->max_lag)
                 st->max_lag = c->offset;
+            if (cr->def->kind == AGG_LEAD) {
+                cr->is_lead = true;
+                st->has_lead = true;
+                if (c->offset > st->max_lead)
+                    st->max_lead = c->offset;
+            }
             continue;
         }
         const RtType *at = NULL;
@@ -272,12 +321,21 @@ static int over_open(OpState *s)
     st->off_fstart = (uint32_t)sizeof(Part);
     st->off_keys =
         (uint32_t)align16(st->off_fstart + 8u * d->n_frames);
-    st->off_states =
+    st->off_lead =
         (uint32_t)align16(st->off_keys + sizeof(Value) * st->n_keys);
+    st->off_states = st->off_lead;
+    if (st->has_lead)
+        st->off_states = (uint32_t)align16(st->off_lead + sizeof(LeadQ));
     st->part_size = st->off_states + st_off;
 
     st->mask = 1023;
     st->buckets = xcalloc(st->mask + 1, sizeof(Part *));
+    st->ttl = d->state_ttl_ms;
+    const char *step = getenv("FSQL_TEST_OVER_CLOCK_STEP_MS");
+    if (step && *step)
+        st->clock_step = atoll(step);
+    const char *rt = getenv("FSQL_TEST_OVER_ROUNDTRIP");
+    st->test_roundtrip = rt && *rt && *rt != '0';
     return FSQL_OK;
 }
 
@@ -455,28 +513,23 @@ static void parts_grow(OverState *st)
     st->mask = n - 1;
 }
 
-static Part *part_get(OverState *st, const Value *k)
+static void ring_trim(OverState *st, Part *p, uint64_t keep_from);
+static void lead_emit_head(OpState *s, OverState *st, Part *p);
+
+/* A new partition for keys k (hash h); with init, fresh aggregate states
+ * (restore() fills them from the checkpoint instead). */
+static Part *part_new(OverState *st, const Value *k, uint64_t h, bool init)
 {
-    uint64_t h = keys_hash(st, k);
     Part **b = &st->buckets[h & st->mask];
-    for (Part *p = *b; p; p = p->next) {
-        if (p->hash != h)
-            continue;
-        Value *pk = part_keys(st, p);
-        bool eq = true;
-        for (uint32_t i = 0; i < st->n_keys && eq; i++)
-            eq = value_equal(&pk[i], &k[i], &st->d->keys->result_types[i]);
-        if (eq)
-            return p;
-    }
     Part *p = xmalloc(st->part_size);
     memset(p, 0, st->part_size);
     p->hash = h;
     p->last_ts = INT64_MIN;
+    p->last_ms = st->now;
     Value *pk = part_keys(st, p);
     for (uint32_t i = 0; i < st->n_keys; i++)
         value_keep(st->pool, &pk[i], &k[i]);
-    for (uint32_t i = 0; i < st->d->n_calls; i++) {
+    for (uint32_t i = 0; init && i < st->d->n_calls; i++) {
         CallRt *cr = &st->calls[i];
         if (cr->is_positional)
             continue;
@@ -490,6 +543,88 @@ static Part *part_get(OverState *st, const Value *k)
     if (++st->n_parts > st->mask + 1)
         parts_grow(st);
     return p;
+}
+
+/* Release partition p (already unlinked from its bucket). */
+static void part_free(OverState *st, Part *p)
+{
+    for (uint32_t c = 0; c < st->d->n_calls; c++)
+        if (!st->calls[c].is_positional)
+            agg_fini(&st->calls[c].sp, part_state(st, p, c));
+    ring_trim(st, p, UINT64_MAX);
+    if (p->ring)
+        st->ring_bytes -= (size_t)p->cap * st->stride;
+    xfree(p->ring);
+    Value *pk = part_keys(st, p);
+    for (uint32_t k = 0; k < st->n_keys; k++)
+        value_unkeep(st->pool, &pk[k]);
+    xfree(p);
+    st->n_parts--;
+}
+
+/* TTL ('table.exec.state.ttl', processing time as in Flink): a partition
+ * to which no row arrived for ttl ms and with no row waiting for the
+ * watermark is forgotten: its LEAD rows leave (with their defaults), its
+ * frames, accumulators, LAG history and row numbers are freed, and its
+ * next row starts afresh. */
+static inline bool part_expired(const OverState *st, const Part *p)
+{
+    return st->ttl > 0 && p->n_pend == 0 && st->now - p->last_ms >= st->ttl;
+}
+
+/* Expire *pp (a bucket link): flush its LEAD rows, unlink and free it. */
+static void part_expire(OpState *s, OverState *st, Part **pp)
+{
+    Part *p = *pp;
+    if (st->has_lead)
+        while (part_leadq(st, p)->n > 0)
+            lead_emit_head(s, st, p);
+    *pp = p->next;
+    part_free(st, p);
+    st->n_expired++;
+}
+
+/* Visit up to n buckets for expired partitions, resuming where the last
+ * sweep stopped. */
+static void part_sweep(OpState *s, OverState *st, size_t n)
+{
+    if (st->ttl <= 0 || st->n_parts == 0)
+        return;
+    while (n-- > 0) {
+        if (st->sweep_pos > st->mask)
+            st->sweep_pos = 0;
+        Part **pp = &st->buckets[st->sweep_pos++];
+        while (*pp) {
+            if (part_expired(st, *pp))
+                part_expire(s, st, pp);
+            else
+                pp = &(*pp)->next;
+        }
+    }
+}
+
+static Part *part_get(OpState *s, OverState *st, const Value *k)
+{
+    uint64_t h = keys_hash(st, k);
+    Part **pp = &st->buckets[h & st->mask];
+    for (; *pp; pp = &(*pp)->next) {
+        Part *p = *pp;
+        if (p->hash != h)
+            continue;
+        Value *pk = part_keys(st, p);
+        bool eq = true;
+        for (uint32_t i = 0; i < st->n_keys && eq; i++)
+            eq = value_equal(&pk[i], &k[i], &st->d->keys->result_types[i]);
+        if (!eq)
+            continue;
+        if (unlikely(part_expired(st, p))) {
+            part_expire(s, st, pp);
+            break;
+        }
+        p->last_ms = st->now;
+        return p;
+    }
+    return part_new(st, k, h, true);
 }
 
 static void ring_push(OverState *st, Part *p, int64_t ts, const Value *args)
@@ -690,8 +825,8 @@ static void process_row(OverState *st, Pending *r, Arena *ba)
     }
 }
 
-/* Pass 2: RANGE results, then emit. */
-static void finish_row(OpState *s, OverState *st, Pending *r, Arena *ba)
+/* Pass 2: RANGE results. */
+static void finish_row(OverState *st, Pending *r, Arena *ba)
 {
     Part *p = r->part;
     Value *res = r->vals + st->n_in + st->n_args;
@@ -700,9 +835,14 @@ static void finish_row(OpState *s, OverState *st, Pending *r, Arena *ba)
         if (!cr->is_positional && cr->is_range_final)
             agg_final(&cr->sp, part_state(st, p, c), &res[c], ba);
     }
+}
+
+static void emit_row(OpState *s, OverState *st, Pending *r)
+{
     Value *o = op_emit_row(s, ROW_INSERT, s->wm_out);
     memcpy(o, r->vals, sizeof(Value) * st->n_in);
-    memcpy(o + st->n_in, res, sizeof(Value) * st->d->n_calls);
+    memcpy(o + st->n_in, r->vals + st->n_in + st->n_args,
+           sizeof(Value) * st->d->n_calls);
 }
 
 static void dead_add(OverState *st, Pending *r)
@@ -714,13 +854,135 @@ static void dead_add(OverState *st, Pending *r)
     st->dead[st->n_dead++] = r;
 }
 
+/* ---- LEAD: rows held until their successors are processed --------------- */
+
+/* Emit the oldest held row of partition p: each LEAD(x, n) takes x of the
+ * n-th row after it in the queue, or its default (NULL) when the queue
+ * has no such row (the partition ended).  The successors are held rows
+ * themselves (a row leaves only after max_lead successors), so their
+ * values stay valid until they are emitted and released, later. */
+static void lead_emit_head(OpState *s, OverState *st, Part *p)
+{
+    LeadQ *q = part_leadq(st, p);
+    Pending *f = q->head;
+    const Value *args = f->vals + st->n_in;
+    Value *res = f->vals + st->n_in + st->n_args;
+    for (uint32_t c = 0; c < st->d->n_calls; c++) {
+        CallRt *cr = &st->calls[c];
+        if (!cr->is_lead)
+            continue;
+        Pending *x = f;
+        for (int64_t k = 0; x && k < cr->c->offset; k++)
+            x = x->lnext;
+        if (x)
+            res[c] = x->vals[st->n_in + cr->c->arg];
+        else if (cr->c->has_default)
+            res[c] = args[cr->c->arg + 1];
+        else
+            res[c] = value_null(cr->c->type.kind);
+    }
+    emit_row(s, st, f);
+    q->head = f->lnext;
+    if (!q->head)
+        q->tail = NULL;
+    q->n--;
+    st->hq[(st->hq_head + (f->hold - st->hq_base)) % st->hq_cap].done = true;
+    dead_add(st, f);
+}
+
+/* Append held row r (its results kept) to the hold queue and its
+ * partition's LEAD queue. */
+static void lead_requeue(OverState *st, Pending *r)
+{
+    if (st->hq_n == st->hq_cap) {
+        size_t ncap = st->hq_cap ? st->hq_cap * 2 : 256;
+        HoldEnt *nq = xmalloc(sizeof(HoldEnt) * ncap);
+        for (size_t i = 0; i < st->hq_n; i++)
+            nq[i] = st->hq[(st->hq_head + i) % st->hq_cap];
+        xfree(st->hq);
+        st->hq = nq;
+        st->hq_cap = ncap;
+        st->hq_head = 0;
+    }
+    r->hold = st->hq_base + st->hq_n;
+    HoldEnt *e = &st->hq[(st->hq_head + st->hq_n) % st->hq_cap];
+    e->r = r;
+    e->ts = r->ts;
+    e->done = false;
+    st->hq_n++;
+    LeadQ *q = part_leadq(st, r->part);
+    r->lnext = NULL;
+    if (q->tail)
+        q->tail->lnext = r;
+    else
+        q->head = r;
+    q->tail = r;
+    q->n++;
+}
+
+/* Hold row r (results computed) until max_lead successors follow it. */
+static void lead_hold(OpState *s, OverState *st, Pending *r)
+{
+    /* Results computed into the batch arena must outlive the push
+     * cycle: keep their strings in the pool (released with the row). */
+    Value *res = r->vals + st->n_in + st->n_args;
+    for (uint32_t c = 0; c < st->d->n_calls; c++)
+        if (!st->calls[c].is_lead)
+            value_keep(st->pool, &res[c], &res[c]);
+    lead_requeue(st, r);
+    LeadQ *q = part_leadq(st, r->part);
+    while (q->n > (uint64_t)st->max_lead)
+        lead_emit_head(s, st, r->part);
+}
+
+/* Drop emitted rows from the front of the hold queue. */
+static void hq_trim(OverState *st)
+{
+    while (st->hq_n > 0 && st->hq[st->hq_head].done) {
+        st->hq_head = (st->hq_head + 1) % st->hq_cap;
+        st->hq_n--;
+        st->hq_base++;
+    }
+}
+
+/* End of input: every held row leaves, oldest first, with the defaults of
+ * the successors its partition never got. */
+static void lead_flush(OpState *s, OverState *st)
+{
+    for (;;) {
+        hq_trim(st);
+        if (st->hq_n == 0)
+            break;
+        Pending *r = st->hq[st->hq_head].r;
+        while (part_leadq(st, r->part)->head != r)
+            lead_emit_head(s, st, r->part); /* not reached: FIFO order */
+        lead_emit_head(s, st, r->part);
+    }
+}
+
+/* The output watermark may not pass a held row: min(wm, oldest - 1). */
+static int64_t lead_wm_limit(OverState *st, int64_t wm)
+{
+    hq_trim(st);
+    if (st->hq_n > 0 && st->hq[st->hq_head].ts - 1 < wm)
+        return st->hq[st->hq_head].ts - 1;
+    return wm;
+}
+
 static void process_group(OpState *s, OverState *st, Arena *ba)
 {
-    for (size_t g = 0; g < st->n_group; g++)
-        process_row(st, st->group[g], ba);
     for (size_t g = 0; g < st->n_group; g++) {
-        finish_row(s, st, st->group[g], ba);
-        dead_add(st, st->group[g]);
+        st->group[g]->part->n_pend--;
+        process_row(st, st->group[g], ba);
+    }
+    for (size_t g = 0; g < st->n_group; g++) {
+        finish_row(st, st->group[g], ba);
+        if (st->has_lead) {
+            lead_hold(s, st, st->group[g]);
+        } else {
+            emit_row(s, st, st->group[g]);
+            dead_add(st, st->group[g]);
+        }
     }
     st->n_group = 0;
 }
@@ -736,17 +998,21 @@ static void group_add(OverState *st, Pending *r)
 
 static void track_peak(OverState *st);
 
-/* Process every pending row with time <= wm, in (time, arrival) order. */
-static void fire(OpState *s, OverState *st, int64_t wm)
+/* Process every pending row with time <= wm, in (time, arrival) order;
+ * returns how many. */
+static size_t fire(OpState *s, OverState *st, int64_t wm)
 {
     Arena *ba = job_batch_arena(s->job);
+    size_t n = 0;
     while (st->n_heap > 0 && st->heap[0]->ts <= wm) {
         int64_t t = st->heap[0]->ts;
         while (st->n_heap > 0 && st->heap[0]->ts == t)
             group_add(st, heap_pop(st));
+        n += st->n_group;
         process_group(s, st, ba);
     }
     track_peak(st);
+    return n;
 }
 
 static int over_push(OpState *s, Batch *in, uint32_t port)
@@ -791,7 +1057,10 @@ static int over_push(OpState *s, Batch *in, uint32_t port)
                 av[k] = st->aregs[d->args->results[k]];
             args = av;
         }
-        Part *p = part_get(st, keys);
+        if (st->ttl > 0)
+            st->now = st->clock_step ? st->now + st->clock_step : x->now_ms;
+        Part *p = part_get(s, st, keys);
+        p->n_pend++;
         Pending *pr = pend_new(st, row, args);
         pr->part = p;
         pr->ts = ts;
@@ -803,30 +1072,85 @@ static int over_push(OpState *s, Batch *in, uint32_t port)
             heap_push(st, pr);
         }
     }
-    if (d->is_proctime)
+    if (st->ttl > 0) {
+        /* about one bucket per processed row (event time: after the
+         * watermark, when rows are processed): a full pass every
+         * n_parts rows */
+        if (d->is_proctime)
+            part_sweep(s, st, SWEEP_STEP + in->n_rows);
+        if (s->timer_ms == INT64_MAX)
+            op_set_timer(s, job_now_mono_ms() + SWEEP_INTERVAL_MS);
+    }
+    if (d->is_proctime || st->ttl > 0)
         return op_flush(s);
     return FSQL_OK;
+}
+
+static int over_timer(OpState *s, int64_t now_ms)
+{
+    OverState *st = s->priv;
+    (void)now_ms;
+    if (!st->clock_step)
+        st->now = job_now_wall_ms();
+    part_sweep(s, st, SWEEP_TIMER_STEP);
+    if (st->n_parts > 0 && !s->is_finished)
+        op_set_timer(s, job_now_mono_ms() + SWEEP_INTERVAL_MS);
+    return op_flush(s);
+}
+
+static int over_finish(OpState *s, uint32_t port)
+{
+    op_set_timer(s, INT64_MAX);
+    return op_default_finish(s, port);
 }
 
 static int over_watermark(OpState *s, int64_t wm, uint32_t port)
 {
     OverState *st = s->priv;
     if (!st->d->is_proctime && wm > s->wm_out) {
-        fire(s, st, wm);
+        size_t n = fire(s, st, wm);
         if (job_failed(s->job))
             return FSQL_E_INTERNAL;
+        if (st->ttl > 0 && n > 0)
+            part_sweep(s, st, SWEEP_STEP + n);
     }
-    return op_default_watermark(s, wm, port);
+    if (!st->has_lead)
+        return op_default_watermark(s, wm, port);
+    if (wm == WM_END)
+        lead_flush(s, st);
+    if (port < s->def->n_inputs && wm > s->wm_in[port])
+        s->wm_in[port] = wm;
+    if (st->d->is_proctime)
+        return op_emit_watermark(s, wm);
+    return op_emit_watermark(s, lead_wm_limit(st, wm));
 }
+
+/* Release the rows emitted during the push cycle that just ended. */
+static void free_dead(OverState *st)
+{
+    for (size_t i = 0; i < st->n_dead; i++) {
+        Pending *r = st->dead[i];
+        if (st->has_lead) {
+            Value *res = r->vals + st->n_in + st->n_args;
+            for (uint32_t c = 0; c < st->d->n_calls; c++)
+                if (!st->calls[c].is_lead)
+                    value_unkeep(st->pool, &res[c]);
+        }
+        pend_free(st, r);
+    }
+    st->n_dead = 0;
+}
+
+static void over_roundtrip(OpState *s);
 
 static void over_batch_end(OpState *s)
 {
     OverState *st = s->priv;
     if (!st)
         return;
-    for (size_t i = 0; i < st->n_dead; i++)
-        pend_free(st, st->dead[i]);
-    st->n_dead = 0;
+    free_dead(st);
+    if (unlikely(st->test_roundtrip))
+        over_roundtrip(s);
 }
 
 /* ---- figures --------------------------------------------------------------- */
@@ -858,6 +1182,8 @@ static void track_peak(OverState *st)
         st->peak_state_bytes = b;
 }
 
+static void over_teardown(OpState *s);
+
 static void over_close(OpState *s)
 {
     OverState *st = s->priv;
@@ -872,29 +1198,29 @@ static void over_close(OpState *s)
                 "fsql: OverAggregate#%u: %zu partitions, %llu retained rows "
                 "(peak %llu), state %zu bytes (%.1f per retained row; "
                 "partitions %zu, rings %zu, strings %zu, agg heap %zu), "
-                "peak pending %llu, %llu late rows dropped\n",
+                "peak pending %llu, %llu late rows dropped, "
+                "%llu partitions expired\n",
                 s->def->plan_id, st->n_parts, (unsigned long long)rr,
                 (unsigned long long)st->peak_retained, total,
                 rr ? (double)total / (double)rr : 0.0,
                 st->n_parts * (st->part_size + 16), st->ring_bytes,
                 strpool_bytes(st->pool), heap,
                 (unsigned long long)st->n_pending_peak,
-                (unsigned long long)s->rows_late);
+                (unsigned long long)s->rows_late,
+                (unsigned long long)st->n_expired);
     }
-    over_batch_end(s);
+    over_teardown(s);
+}
+
+static void over_teardown(OpState *s)
+{
+    OverState *st = s->priv;
+    free_dead(st);
     for (size_t i = 0; st->buckets && i <= st->mask; i++) {
         Part *p = st->buckets[i];
         while (p) {
             Part *next = p->next;
-            for (uint32_t c = 0; c < st->d->n_calls; c++)
-                if (!st->calls[c].is_positional)
-                    agg_fini(&st->calls[c].sp, part_state(st, p, c));
-            ring_trim(st, p, UINT64_MAX);
-            xfree(p->ring);
-            Value *pk = part_keys(st, p);
-            for (uint32_t k = 0; k < st->n_keys; k++)
-                value_unkeep(st->pool, &pk[k]);
-            xfree(p);
+            part_free(st, p);
             p = next;
         }
     }
@@ -908,6 +1234,7 @@ static void over_close(OpState *s)
     }
     st->chunks = NULL;
     xfree(st->heap);
+    xfree(st->hq);
     xfree(st->group);
     xfree(st->dead);
     strpool_free(st->pool);
@@ -918,11 +1245,282 @@ static void over_close(OpState *s)
     s->priv = NULL;
 }
 
+/* ---- checkpoints ------------------------------------------------------------ */
+
+/* Layout version 1 (after the u32 version and AGG_SNAP_VERSION): the
+ * shape (keys, args, calls, frames, input columns), the arrival counter
+ * and the TTL figures; the partitions (keys, positions, frame starts,
+ * rank counters, TTL time, retained ring slots, aggregate states); the
+ * rows waiting for the watermark (keys, time, arrival, input row,
+ * arguments) in heap order; the rows held for LEAD (keys, time, arrival,
+ * input row, arguments, results) oldest first. */
+#define OVER_SNAP_VERSION 1u
+
+static void snap_put_row(SnapWriter *w, OverState *st, const Pending *r,
+                         bool with_results)
+{
+    snap_put_values(w, part_keys(st, r->part), st->n_keys);
+    snap_put_i64(w, r->ts);
+    snap_put_u64(w, r->seq);
+    snap_put_values(w, r->vals, st->n_in + st->n_args);
+    if (with_results)
+        snap_put_values(w, r->vals + st->n_in + st->n_args, st->d->n_calls);
+}
+
+static int over_snapshot(OpState *s, SnapWriter *w)
+{
+    OverState *st = s->priv;
+    snap_put_u32(w, OVER_SNAP_VERSION);
+    snap_put_u32(w, AGG_SNAP_VERSION);
+    snap_put_u32(w, st->n_keys);
+    snap_put_u32(w, st->n_args);
+    snap_put_u32(w, st->d->n_calls);
+    snap_put_u32(w, st->d->n_frames);
+    snap_put_u32(w, st->n_in);
+    snap_put_u64(w, st->seq);
+    snap_put_u64(w, st->n_expired);
+    snap_put_i64(w, st->now);
+    snap_put_u64(w, st->mask);
+    snap_put_u64(w, st->sweep_pos);
+    snap_put_u64(w, st->n_parts);
+    /* Bucket by bucket, each chain from its tail: restore() pushes each
+     * partition at its chain's head, so chains (and the TTL sweep's
+     * order) come back as they were. */
+    Part **chain = NULL;
+    size_t chain_cap = 0;
+    for (size_t b = 0; b <= st->mask; b++) {
+        size_t n_chain = 0;
+        for (Part *p = st->buckets[b]; p; p = p->next) {
+            if (n_chain == chain_cap) {
+                chain_cap = chain_cap ? chain_cap * 2 : 16;
+                chain = xrealloc(chain, sizeof(Part *) * chain_cap);
+            }
+            chain[n_chain++] = p;
+        }
+        while (n_chain > 0) {
+            Part *p = chain[--n_chain];
+            snap_put_values(w, part_keys(st, p), st->n_keys);
+            snap_put_u64(w, p->n_rows);
+            snap_put_u64(w, p->base);
+            snap_put_i64(w, p->last_ts);
+            snap_put_u64(w, p->rank);
+            snap_put_u64(w, p->dense);
+            snap_put_i64(w, p->last_ms);
+            uint64_t *fs = part_fstart(st, p);
+            for (uint32_t f = 0; f < st->d->n_frames; f++)
+                snap_put_u64(w, fs[f]);
+            snap_put_u32(w, p->n);
+            for (uint32_t i = 0; i < p->n; i++) {
+                char *slot = slot_at(st, p, p->base + i);
+                snap_put_i64(w, slot_ts(slot));
+                snap_put_values(w, slot_args(slot), st->n_args);
+            }
+            for (uint32_t c = 0; c < st->d->n_calls; c++)
+                if (!st->calls[c].is_positional)
+                    agg_state_snapshot(&st->calls[c].sp,
+                                       part_state(st, p, c), w);
+        }
+    }
+    xfree(chain);
+    snap_put_u64(w, st->n_heap);
+    for (size_t i = 0; i < st->n_heap; i++)
+        snap_put_row(w, st, st->heap[i], false);
+    uint64_t n_held = 0;
+    for (size_t i = 0; i < st->hq_n; i++)
+        n_held += !st->hq[(st->hq_head + i) % st->hq_cap].done;
+    snap_put_u64(w, n_held);
+    for (size_t i = 0; i < st->hq_n; i++) {
+        const HoldEnt *e = &st->hq[(st->hq_head + i) % st->hq_cap];
+        if (!e->done)
+            snap_put_row(w, st, e->r, true);
+    }
+    return FSQL_OK;
+}
+
+/* The partition of keys k, created (fresh states) when absent. */
+static Part *part_find_or_new(OverState *st, const Value *k)
+{
+    uint64_t h = keys_hash(st, k);
+    for (Part *p = st->buckets[h & st->mask]; p; p = p->next) {
+        if (p->hash != h)
+            continue;
+        Value *pk = part_keys(st, p);
+        bool eq = true;
+        for (uint32_t i = 0; i < st->n_keys && eq; i++)
+            eq = value_equal(&pk[i], &k[i], &st->d->keys->result_types[i]);
+        if (eq)
+            return p;
+    }
+    return part_new(st, k, h, true);
+}
+
+static int restore_bad(OpState *s, const char *what)
+{
+    return op_fail(s, FSQL_E_STATE,
+                   "OverAggregate#%u: the checkpoint's %s is malformed or "
+                   "belongs to another query",
+                   s->def->plan_id, what);
+}
+
+/* Read one pending/held row: its partition, a record with the strings
+ * copied in, and (held rows) the results kept in the pool. */
+static Pending *restore_row(OverState *st, SnapReader *r, bool with_results)
+{
+    Value *keys = st->keybuf;
+    snap_get_values(r, keys, st->n_keys);
+    int64_t ts = snap_get_i64(r);
+    uint64_t seq = snap_get_u64(r);
+    uint32_t nv = st->n_in + st->n_args;
+    Value tmp[128];
+    Value *v = nv + st->d->n_calls <= 128
+                   ? tmp
+                   : xmalloc(sizeof(Value) * (nv + st->d->n_calls));
+    snap_get_values(r, v, nv);
+    if (with_results)
+        snap_get_values(r, v + nv, st->d->n_calls);
+    Pending *pr = NULL;
+    if (!r->bad) {
+        pr = pend_new(st, v, v + st->n_in);
+        pr->part = part_find_or_new(st, keys);
+        pr->ts = ts;
+        pr->seq = seq;
+        Value *res = pr->vals + nv;
+        for (uint32_t c = 0; c < st->d->n_calls; c++) {
+            if (with_results && !st->calls[c].is_lead)
+                value_keep(st->pool, &res[c], &v[nv + c]);
+            else
+                res[c] = value_null(st->d->calls[c].type.kind);
+        }
+    }
+    if (v != tmp)
+        xfree(v);
+    return pr;
+}
+
+static int over_restore(OpState *s, SnapReader *r)
+{
+    OverState *st = s->priv;
+    uint32_t ver = snap_get_u32(r);
+    uint32_t aver = snap_get_u32(r);
+    if (ver != OVER_SNAP_VERSION || aver != AGG_SNAP_VERSION)
+        return op_fail(s, FSQL_E_STATE,
+                       "OverAggregate#%u: cannot restore state of layout "
+                       "version %u/%u",
+                       s->def->plan_id, ver, aver);
+    if (snap_get_u32(r) != st->n_keys || snap_get_u32(r) != st->n_args ||
+        snap_get_u32(r) != st->d->n_calls ||
+        snap_get_u32(r) != st->d->n_frames || snap_get_u32(r) != st->n_in)
+        return restore_bad(s, "OVER state");
+    st->seq = snap_get_u64(r);
+    st->n_expired = snap_get_u64(r);
+    st->now = snap_get_i64(r);
+    uint64_t mask = snap_get_u64(r);
+    uint64_t sweep_pos = snap_get_u64(r);
+    if (r->bad || mask > (1ull << 40) || ((mask + 1) & mask) != 0)
+        return restore_bad(s, "OVER state");
+    if (mask > st->mask && st->n_parts == 0) {
+        xfree(st->buckets);
+        st->mask = (size_t)mask;
+        st->buckets = xcalloc(st->mask + 1, sizeof(Part *));
+    }
+    st->sweep_pos = (size_t)sweep_pos;
+    uint64_t n_parts = snap_get_u64(r);
+    Value *args = xmalloc(sizeof(Value) * (st->n_args + 1));
+    for (uint64_t i = 0; i < n_parts && !r->bad; i++) {
+        snap_get_values(r, st->keybuf, st->n_keys);
+        if (r->bad)
+            break;
+        Part *p = part_new(st, st->keybuf, keys_hash(st, st->keybuf), false);
+        p->n_rows = snap_get_u64(r);
+        p->base = snap_get_u64(r);
+        p->last_ts = snap_get_i64(r);
+        p->rank = snap_get_u64(r);
+        p->dense = snap_get_u64(r);
+        p->last_ms = snap_get_i64(r);
+        uint64_t *fs = part_fstart(st, p);
+        for (uint32_t f = 0; f < st->d->n_frames; f++)
+            fs[f] = snap_get_u64(r);
+        uint32_t n = snap_get_u32(r);
+        for (uint32_t k = 0; k < n && !r->bad; k++) {
+            int64_t ts = snap_get_i64(r);
+            snap_get_values(r, args, st->n_args);
+            if (!r->bad)
+                ring_push(st, p, ts, args);
+        }
+        bool ok = !r->bad;
+        for (uint32_t c = 0; c < st->d->n_calls; c++) {
+            if (st->calls[c].is_positional)
+                continue;
+            if (ok) {
+                ok = agg_state_restore(&st->calls[c].sp,
+                                       part_state(st, p, c), r);
+            } else {
+                /* keep the block valid for agg_fini at close */
+                agg_init(&st->calls[c].sp, part_state(st, p, c));
+            }
+        }
+        if (!ok)
+            r->bad = true;
+    }
+    xfree(args);
+    if (r->bad)
+        return restore_bad(s, "OVER partition state");
+    uint64_t n_heap = snap_get_u64(r);
+    for (uint64_t i = 0; i < n_heap && !r->bad; i++) {
+        Pending *pr = restore_row(st, r, false);
+        if (pr) {
+            pr->part->n_pend++;
+            heap_push(st, pr);
+        }
+    }
+    uint64_t n_held = snap_get_u64(r);
+    for (uint64_t i = 0; i < n_held && !r->bad; i++) {
+        Pending *pr = restore_row(st, r, true);
+        if (pr)
+            lead_requeue(st, pr);
+    }
+    if (r->bad || !snap_reader_done(r))
+        return restore_bad(s, "OVER rows");
+    if (st->ttl > 0 && st->n_parts > 0 && !s->is_finished &&
+        s->timer_ms == INT64_MAX)
+        op_set_timer(s, job_now_mono_ms() + SWEEP_INTERVAL_MS);
+    return FSQL_OK;
+}
+
+/* FSQL_TEST_OVER_ROUNDTRIP=1: at the end of every push cycle, snapshot
+ * the operator, throw its state away, open it afresh and restore the
+ * snapshot, as a restart from a checkpoint would.  The output must not
+ * change (tests/oracle/over_windows.sh runs its datasets both ways). */
+static void over_roundtrip(OpState *s)
+{
+    SnapWriter w;
+    snap_writer_init(&w);
+    int rc = over_snapshot(s, &w);
+    OverState *st = s->priv;
+    uint64_t peak_pending = st->n_pending_peak;
+    over_teardown(s);
+    if (rc == FSQL_OK)
+        rc = over_open(s);
+    if (rc == FSQL_OK) {
+        SnapReader r;
+        snap_reader_init(&r, w.buf, w.len);
+        rc = over_restore(s, &r);
+        ((OverState *)s->priv)->n_pending_peak = peak_pending;
+    }
+    snap_writer_fini(&w);
+    if (rc < 0 && !job_failed(s->job))
+        op_fail(s, FSQL_E_STATE, "OverAggregate: snapshot round trip failed");
+}
+
 const OpVtbl op_over_vtbl = {
     .name = "OverAggregate",
     .open = over_open,
     .push = over_push,
     .watermark = over_watermark,
+    .finish = over_finish,
+    .timer = over_timer,
     .batch_end = over_batch_end,
     .close = over_close,
+    .snapshot = over_snapshot,
+    .restore = over_restore,
 };

@@ -41,8 +41,14 @@
  * the table's column (a NOT IN against a column holding NULL keeps rows
  * that SQL would drop) - docs/joins.md.  Row kinds pass through (a
  * retracted probe row is retracted with the result it has now).
+ *
+ * Checkpoints: streaming - the JoinStore (probe rows with their last
+ * result and output flag, per key the subquery count and TTL time) and
+ * the subquery's total and NULL counts; lookup - nothing (the cache is
+ * refilled from the table).
  */
 #include "runtime/fsql.h"
+#include "runtime/checkpoint.h"
 #include "runtime/connector.h"
 #include "runtime/job.h"
 #include "runtime/join_store.h"
@@ -193,17 +199,17 @@ static void reeval_all(OpState *s, SjState *st, int64_t wm)
 {
     uint64_t pos = 0;
     JoinKey *k;
-    while ((k = state_table_next(st->js.keys, &pos)) != NULL)
+    while ((k = join_store_next(&st->js, &pos)) != NULL)
         reeval_key(s, st, k, wm);
 }
 
 static void sweep(SjState *st, uint32_t n, int64_t now)
 {
     int64_t ttl = st->d->state_ttl_ms;
-    if (ttl <= 0 || state_table_count(st->js.keys) == 0)
+    if (ttl <= 0 || join_store_keys(&st->js) == 0)
         return;
     while (n-- > 0) {
-        JoinKey *k = state_table_next(st->js.keys, &st->sweep_pos);
+        JoinKey *k = join_store_next(&st->js, &st->sweep_pos);
         if (!k) {
             st->sweep_pos = 0;
             return;
@@ -252,7 +258,7 @@ static int probe_row(OpState *s, SjState *st, const Batch *in, uint32_t r,
         if (is_final(st, m, hn))
             return FSQL_OK;
         if (!k)
-            k = join_store_get(&st->js, st->keyv, h);
+            k = join_store_insert(&st->js, st->keyv, h);
         k->last_ms = now;
         JoinRow *jr = join_store_add(&st->js, k, 0, row);
         jr->flags = (uint8_t)(m | (passes(st, m) && st->d->kind != OPSEMI_MARK
@@ -312,7 +318,7 @@ static int sub_row(OpState *s, SjState *st, const Batch *in, uint32_t r,
     if (!k && d < 0)
         return FSQL_OK;
     if (!k)
-        k = join_store_get(&st->js, st->keyv, h);
+        k = join_store_insert(&st->js, st->keyv, h);
     k->last_ms = now;
     int64_t old_k = k->aux;
     k->aux += d;
@@ -466,7 +472,7 @@ static int sj_timer(OpState *s, int64_t now_ms)
     if (st->is_lookup)
         return FSQL_OK;
     sweep(st, SWEEP_TIMER_STEP, job_now_wall_ms());
-    if (state_table_count(st->js.keys) > 0 && !s->is_finished)
+    if (join_store_keys(&st->js) > 0 && !s->is_finished)
         op_set_timer(s, job_now_mono_ms() + SWEEP_INTERVAL_MS);
     return FSQL_OK;
 }
@@ -505,7 +511,7 @@ static void sj_close(OpState *s)
                     "SemiJoin#%u: probe rows held %zu, keys %zu, subquery "
                     "rows %lld (NULL %lld)\n",
                     s->def->plan_id, st->js.n_rows[0],
-                    state_table_count(st->js.keys), (long long)st->n_right,
+                    join_store_keys(&st->js), (long long)st->n_right,
                     (long long)st->n_right_null);
     }
     if (st->kregs[0])
@@ -524,6 +530,49 @@ static void sj_close(OpState *s)
     }
 }
 
+/* ---- checkpoints ----------------------------------------------------------- */
+
+#define SJ_SNAP_VERSION 1u
+
+static int sj_snapshot(OpState *s, SnapWriter *w)
+{
+    SjState *st = s->priv;
+    snap_put_u32(w, SJ_SNAP_VERSION);
+    snap_put_bool(w, st->is_lookup);
+    if (st->is_lookup)
+        return FSQL_OK;
+    snap_put_i64(w, st->n_right);
+    snap_put_i64(w, st->n_right_null);
+    join_store_snapshot(&st->js, w);
+    return FSQL_OK;
+}
+
+static int sj_restore(OpState *s, SnapReader *r)
+{
+    SjState *st = s->priv;
+    uint32_t ver = snap_get_u32(r);
+    if (ver != SJ_SNAP_VERSION)
+        return op_fail(s, FSQL_E_STATE,
+                       "SemiJoin#%u: cannot restore state of layout version "
+                       "%u",
+                       s->def->plan_id, ver);
+    bool ok = snap_get_bool(r) == st->is_lookup;
+    if (ok && !st->is_lookup) {
+        st->n_right = snap_get_i64(r);
+        st->n_right_null = snap_get_i64(r);
+        ok = join_store_restore(&st->js, r, NULL, NULL);
+    }
+    if (!ok || !snap_reader_done(r))
+        return op_fail(s, FSQL_E_STATE,
+                       "SemiJoin#%u: the checkpoint's join state is malformed "
+                       "or belongs to another query",
+                       s->def->plan_id);
+    if (!st->is_lookup && st->d->state_ttl_ms > 0 &&
+        join_store_keys(&st->js) > 0)
+        op_set_timer(s, job_now_mono_ms() + SWEEP_INTERVAL_MS);
+    return FSQL_OK;
+}
+
 const OpVtbl op_semi_join_vtbl = {
     .name = "SemiJoin",
     .open = sj_open,
@@ -532,4 +581,6 @@ const OpVtbl op_semi_join_vtbl = {
     .finish = sj_finish,
     .batch_end = sj_batch_end,
     .close = sj_close,
+    .snapshot = sj_snapshot,
+    .restore = sj_restore,
 };

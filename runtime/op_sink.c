@@ -12,6 +12,7 @@
  * reset right after the push cycle.
  */
 #include "runtime/fsql.h"
+#include "runtime/checkpoint_int.h"
 #include "runtime/connector.h"
 #include "runtime/job.h"
 #include "runtime/op.h"
@@ -90,6 +91,28 @@ static int sink_push(OpState *s, Batch *in, uint32_t port)
     if (rc < 0)
         return job_fail(s->job, rc, err.msg);
     st->w->rows_written += b->n_rows;
+    /* sink.buffer-flush.interval without new rows (eo-sinks, issue 6). */
+    if (st->w->v->flush_due_ms)
+        op_set_timer(s, st->w->v->flush_due_ms(st->w));
+    return FSQL_OK;
+}
+
+/* The writer's buffered rows are due: flush them (eo-sinks, issue 6). */
+static int sink_timer(OpState *s, int64_t now_ms)
+{
+    SinkState *st = s->priv;
+    FsqlErr err;
+    fsql_err_clear(&err);
+    if (s->is_finished || !st->w->v->flush_due_ms)
+        return FSQL_OK;
+    int64_t due = st->w->v->flush_due_ms(st->w);
+    if (due <= now_ms) {
+        int rc = st->w->v->flush(st->w, &err);
+        if (rc < 0)
+            return job_fail(s->job, rc, err.msg);
+        due = st->w->v->flush_due_ms(st->w);
+    }
+    op_set_timer(s, due);
     return FSQL_OK;
 }
 
@@ -105,6 +128,7 @@ static int sink_finish(OpState *s, uint32_t port)
     int rc = st->w->v->flush ? st->w->v->flush(st->w, &err) : FSQL_OK;
     if (rc < 0)
         return job_fail(s->job, rc, err.msg);
+    op_set_timer(s, INT64_MAX); /* nothing left for sink_timer */
     return FSQL_OK;
 }
 
@@ -127,11 +151,19 @@ static void sink_close(OpState *s)
         batch_fini(&st->mapped);
 }
 
+/* For checkpoint.c: the writer that flushes, precommits and commits. */
+SinkWriter *op_sink_writer(OpState *s)
+{
+    SinkState *st = s->priv;
+    return st ? st->w : NULL;
+}
+
 const OpVtbl op_sink_vtbl = {
     .name = "Sink",
     .open = sink_open,
     .push = sink_push,
     .watermark = sink_watermark,
     .finish = sink_finish,
+    .timer = sink_timer,
     .close = sink_close,
 };

@@ -6,9 +6,15 @@
  *
  * Inputs: port 0 the probe stream (append-only), port 1 the versioned
  * table's changelog: +I/+U rows are new versions of their key valid from
- * their time column on, -D ends the key's validity (at its time, or when
- * the delete carries no time, at the latest version's time); -U rows are
- * ignored (the +U that follows is the new version).
+ * their time column on; -U rows are ignored (the +U that follows is the
+ * new version); -D ends the key's validity at the time the versioned
+ * input has reached: the largest time read from it so far (a delete row
+ * carries the deleted image, e.g. an upsert-kafka tombstone's -D has the
+ * old version's time, which would delete the key retroactively).  A
+ * version or delete at the same time as an earlier one of its key
+ * replaces it (the later record wins).  An append-only input (a
+ * filesystem table with PRIMARY KEY and WATERMARK) is a changelog of
+ * +I versions.
  * Output: probe row ++ the version's columns, +I only.
  *
  * Timing: a probe row waits until the operator's watermark (the minimum
@@ -25,8 +31,13 @@
  * Versions older than the one valid at the watermark are dropped when
  * their key is touched, so each key keeps one version plus the ones
  * newer than the watermark.
+ *
+ * Checkpoints: the snapshot is the JoinStore (waiting probe rows and the
+ * versions with their times and delete flags, in time order) and the
+ * output watermark stamp; the heap of waiting rows is rebuilt.
  */
 #include "runtime/fsql.h"
+#include "runtime/checkpoint.h"
 #include "runtime/connector.h"
 #include "runtime/job.h"
 #include "runtime/join_store.h"
@@ -54,6 +65,7 @@ typedef struct TjState {
     const RtType *rtypes;
     TjHeap heap;
     int64_t out_wm;
+    int64_t right_max; /* largest time read from the versioned input */
 } TjState;
 
 static void hs(TjHeap *h, uint32_t i, JoinRow *r)
@@ -123,6 +135,7 @@ static int tj_open(OpState *s)
         st->rregs = code_regs_new(&s->a, d->k.residual);
     st->keyv = ARENA_NEW_ARRAY(&s->a, Value, nk + 1);
     st->out_wm = WM_NONE;
+    st->right_max = INT64_MIN;
     join_store_init(&st->js, nk, nk ? d->k.left_keys->result_types : NULL,
                     st->ncol[0], st->ncol[1]);
     return FSQL_OK;
@@ -267,8 +280,12 @@ static int version(OpState *s, TjState *st, const Batch *in, uint32_t r)
     uint64_t h = join_store_hash(&st->js, st->keyv);
     JoinKey *k = join_store_get(&st->js, st->keyv, h);
     const Value *tv = &row[st->d->right_time_col];
+    if (!tv->is_null && tv->u.i > st->right_max)
+        st->right_max = tv->u.i;
     int64_t t;
-    if (!tv->is_null)
+    if (kind == ROW_DELETE && st->right_max != INT64_MIN)
+        t = st->right_max;
+    else if (!tv->is_null)
         t = tv->u.i;
     else if (k->tail[1])
         t = k->tail[1]->time;
@@ -359,10 +376,52 @@ static void tj_close(OpState *s)
     join_store_fini(&st->js);
 }
 
+/* ---- checkpoints ----------------------------------------------------------- */
+
+#define TJ_SNAP_VERSION 1u
+
+static int tj_snapshot(OpState *s, SnapWriter *w)
+{
+    TjState *st = s->priv;
+    snap_put_u32(w, TJ_SNAP_VERSION);
+    snap_put_i64(w, st->out_wm);
+    snap_put_i64(w, st->right_max);
+    join_store_snapshot(&st->js, w);
+    return FSQL_OK;
+}
+
+static void heap_row(void *arg, JoinRow *r)
+{
+    TjState *st = arg;
+    if (r->side == 0)
+        heap_push(&st->heap, r);
+}
+
+static int tj_restore(OpState *s, SnapReader *r)
+{
+    TjState *st = s->priv;
+    uint32_t ver = snap_get_u32(r);
+    if (ver != TJ_SNAP_VERSION)
+        return op_fail(s, FSQL_E_STATE,
+                       "TemporalJoin#%u: cannot restore state of layout "
+                       "version %u",
+                       s->def->plan_id, ver);
+    st->out_wm = snap_get_i64(r);
+    st->right_max = snap_get_i64(r);
+    if (!join_store_restore(&st->js, r, heap_row, st) || !snap_reader_done(r))
+        return op_fail(s, FSQL_E_STATE,
+                       "TemporalJoin#%u: the checkpoint's join state is "
+                       "malformed or belongs to another query",
+                       s->def->plan_id);
+    return FSQL_OK;
+}
+
 const OpVtbl op_temporal_join_vtbl = {
     .name = "TemporalJoin",
     .open = tj_open,
     .push = tj_push,
     .watermark = tj_watermark,
     .close = tj_close,
+    .snapshot = tj_snapshot,
+    .restore = tj_restore,
 };

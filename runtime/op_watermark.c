@@ -26,8 +26,15 @@
  * splits scanned again (O(1) amortised per row with many partitions).
  * State: per-split maxima (the only thing a checkpoint needs from this
  * operator besides wm_out).
+ *
+ * Checkpoints (issue 10): the splits (max, open, idle), the combined and
+ * last emitted watermarks and whether the input ended.  Processing-time
+ * bookkeeping (last row per split, next periodic emit) is monotonic and
+ * restarts from the moment of the restore: a split's idle timeout counts
+ * afresh.
  */
 #include "runtime/fsql.h"
+#include "runtime/checkpoint.h"
 #include "runtime/connector.h"
 #include "runtime/job.h"
 #include "runtime/op.h"
@@ -297,6 +304,49 @@ static void wm_close(OpState *s)
     xfree(st->wm);
 }
 
+#define WM_SNAP_LAYOUT 1u
+
+static int wm_snapshot(OpState *s, SnapWriter *w)
+{
+    WmState *st = s->priv;
+    snap_put_u32(w, WM_SNAP_LAYOUT);
+    snap_put_i64(w, st->cur);
+    snap_put_i64(w, st->emitted);
+    snap_put_bool(w, st->ended);
+    snap_put_u32(w, st->n_splits);
+    for (uint32_t i = 0; i < st->n_splits; i++) {
+        snap_put_i64(w, st->sp[i].max);
+        snap_put_bool(w, st->sp[i].open);
+        snap_put_bool(w, st->sp[i].idle);
+    }
+    return FSQL_OK;
+}
+
+static int wm_restore(OpState *s, SnapReader *r)
+{
+    WmState *st = s->priv;
+    if (snap_get_u32(r) != WM_SNAP_LAYOUT)
+        return op_fail(s, FSQL_E_STATE,
+                       "WatermarkAssigner: unknown state layout");
+    st->cur = snap_get_i64(r);
+    st->emitted = snap_get_i64(r);
+    st->ended = snap_get_bool(r);
+    uint32_t n = snap_get_u32(r);
+    if (r->bad || n > (uint32_t)((r->end - r->p) / 10))
+        return FSQL_E_STATE;
+    st->n_splits = 0;
+    if (n > 0)
+        wm_split(st, n - 1); /* grows sp; fresh last_ms */
+    for (uint32_t i = 0; i < n; i++) {
+        st->sp[i].max = snap_get_i64(r);
+        st->sp[i].open = snap_get_bool(r);
+        st->sp[i].idle = snap_get_bool(r);
+    }
+    wm_rescan(st);
+    st->next_emit = job_now_mono_ms();
+    return snap_reader_done(r) ? FSQL_OK : FSQL_E_STATE;
+}
+
 const OpVtbl op_watermark_vtbl = {
     .name = "WatermarkAssigner",
     .open = wm_open,
@@ -304,4 +354,6 @@ const OpVtbl op_watermark_vtbl = {
     .watermark = wm_watermark,
     .timer = wm_timer,
     .close = wm_close,
+    .snapshot = wm_snapshot,
+    .restore = wm_restore,
 };

@@ -72,6 +72,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/aggset.h"
+#include "runtime/checkpoint.h"
 #include "runtime/connector.h"
 #include "runtime/job.h"
 #include "runtime/op.h"
@@ -80,6 +81,7 @@
 #include "runtime/value_ops.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ROUND16(x) (((x) + 15u) & ~15u)
@@ -378,8 +380,17 @@ static void tvf_close(OpState *s)
  * (keys_off) and the accumulator block (block_off). */
 typedef struct WinEntry {
     struct WinEntry *next; /* in its FireGroup, first row first */
-    int64_t start, end;
+    int64_t start, end;    /* the window, or the pane (HOP with panes) */
+    uint64_t seq;          /* panes: creation order (first row first) */
+    struct WinEntry *kprev, *knext; /* panes: the key's panes by start */
+    struct PaneKey *pk;    /* panes: the key's chain */
 } WinEntry;
+
+/* HOP with panes: a key's panes, oldest first (entry of st->ktable,
+ * found by the key hash and the head pane's keys). */
+typedef struct PaneKey {
+    WinEntry *head, *tail;
+} PaneKey;
 
 /* The entries of one window end. */
 typedef struct FireGroup {
@@ -432,6 +443,15 @@ typedef struct WaggState {
     uint32_t n_heap, cap_heap;
     uint64_t next_id;
     void *scratch; /* one accumulator block */
+    /* HOP with panes (see pane_mode): entries are (key, pane) */
+    bool panes;
+    StateTable *ktable; /* PaneKey per key */
+    int64_t pane_done; /* every window with end <= this has fired
+                          (INT64_MIN: none yet) */
+    uint64_t next_seq;
+    struct PaneItem *items; /* one firing's (key, window)s */
+    char *item_blocks;      /* their merged accumulators */
+    uint32_t n_items, cap_items;
     LateOut late;
 } WaggState;
 
@@ -577,8 +597,12 @@ static uint32_t group_for(WaggState *st, int64_t end, bool *is_new)
     return lo;
 }
 
+static void pane_unlink(WaggState *st, WinEntry *e);
+
 static void entry_free(WaggState *st, WinEntry *e)
 {
+    if (st->panes)
+        pane_unlink(st, e);
     aggset_fini(&st->aggs, entry_block(st, e));
     keys_unkeep(st, entry_keys(st, e));
     state_table_delete(st->table, e);
@@ -653,6 +677,249 @@ static WinEntry *win_entry(WaggState *st, uint64_t hk, const Win *w,
         g->head = e;
     g->tail = e;
     return e;
+}
+
+/* ---- HOP with panes ------------------------------------------------------ */
+
+/* A HOP window of size n * slide is the union of n slide-sized panes.
+ * With panes, a row is stepped into one accumulator (its key's pane)
+ * instead of n, and a window is computed when it fires by merging the
+ * key's panes it covers (agg_merge), so the cost per row does not grow
+ * with size / slide.  Used when every aggregate can merge (no DISTINCT,
+ * LISTAGG, percentiles; FIRST_VALUE/LAST_VALUE neither: merging panes in
+ * time order would not give the first/last row to arrive), the size is a
+ * multiple of the slide, the windows are computed here (legacy GROUP BY
+ * HOP(...), not from a TVF's rows) and late rows are dropped (no kept
+ * windows to re-fire).  FSQL_WINDOW_PANES=0 in the environment turns it
+ * off (benchmarks compare both forms).
+ *
+ * Entries are WinEntrys of (key, pane) in FireGroups keyed by pane end
+ * (which frees them in time order), and each key's panes are also chained
+ * in start order from a PaneKey (st->ktable).  Firing window end E
+ * (E - 1 <= watermark) walks the keys: a key whose oldest pane ends by E
+ * has rows in the window; its panes up to E are merged into a scratch
+ * block and emitted.  Keys come out in order of their first row in the
+ * window (the lowest pane seq), as in the per-window form.  pane_done
+ * moves to the last end fired (and, with the watermark, past windows
+ * that had no rows); a pane is freed once the last window it belongs to
+ * (pane end + size - slide) is done.  Cost: one accumulator update per
+ * row, and per fired window one visit per key holding panes plus one
+ * merge per (key, non-empty pane) in the window. */
+
+typedef struct PaneItem {
+    uint64_t seq; /* the key's lowest pane seq in the window */
+    WinEntry *e;  /* the key's oldest pane in the window */
+    uint32_t idx; /* its merged block in st->item_blocks */
+} PaneItem;
+
+/* Block i of the firing's merged results (16-byte aligned). */
+static inline void *item_block(const WaggState *st, uint32_t i)
+{
+    uintptr_t base = ((uintptr_t)st->item_blocks + 15u) & ~(uintptr_t)15u;
+    return (char *)base + (size_t)st->aggs.state_size * i;
+}
+
+static bool pane_mode(const OpWindowAggDef *d, const AggSet *as)
+{
+    const char *env = getenv("FSQL_WINDOW_PANES");
+    if (env && strcmp(env, "0") == 0)
+        return false;
+    if (d->win.kind != OPW_HOP || d->start_col >= 0 || d->end_col >= 0 ||
+        d->late.policy != LATE_DROP || d->win.slide_ms <= 0 ||
+        d->win.size_ms <= d->win.slide_ms ||
+        d->win.size_ms % d->win.slide_ms != 0 || !aggset_can_merge(as))
+        return false;
+    for (uint32_t i = 0; i < as->n; i++) {
+        AggKind k = as->specs[i].def->kind;
+        if (k == AGG_FIRST_VALUE || k == AGG_LAST_VALUE)
+            return false;
+    }
+    return true;
+}
+
+static bool pk_eq(const void *entry, const void *ctx)
+{
+    const KeyCtx *k = ctx;
+    const PaneKey *pk = entry;
+    return keys_equal(k->st, entry_keys(k->st, pk->head), k->keys);
+}
+
+/* Put a new pane e (keys set, hash hk) into its key's chain, in start
+ * order (rows mostly come in order: the walk from the tail is short). */
+static void pane_link(WaggState *st, WinEntry *e, uint64_t hk)
+{
+    KeyCtx kc = {st, entry_keys(st, e), 0, 0};
+    PaneKey *pk = state_table_find(st->ktable, hk, pk_eq, &kc);
+    if (!pk) {
+        pk = state_table_insert(st->ktable, hk);
+        pk->head = pk->tail = e;
+        e->pk = pk;
+        return;
+    }
+    e->pk = pk;
+    WinEntry *after = pk->tail;
+    while (after && after->start > e->start)
+        after = after->kprev;
+    e->kprev = after;
+    e->knext = after ? after->knext : pk->head;
+    if (e->knext)
+        e->knext->kprev = e;
+    else
+        pk->tail = e;
+    if (after)
+        after->knext = e;
+    else
+        pk->head = e;
+}
+
+static void pane_unlink(WaggState *st, WinEntry *e)
+{
+    PaneKey *pk = e->pk;
+    if (!pk)
+        return;
+    if (e->kprev)
+        e->kprev->knext = e->knext;
+    else
+        pk->head = e->knext;
+    if (e->knext)
+        e->knext->kprev = e->kprev;
+    else
+        pk->tail = e->kprev;
+    e->pk = NULL;
+    if (!pk->head)
+        state_table_delete(st->ktable, pk);
+}
+
+static int cmp_items(const void *a, const void *b)
+{
+    const PaneItem *x = a, *y = b;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Emit window [E - size, E) for every key that has rows in it.  Every
+ * live pane ends after E - size (older ones have been freed), so a key
+ * is in the window when its oldest pane ends by E.  One walk over a
+ * key's panes merges them into the item's block and finds the lowest
+ * seq; the items are then sorted and emitted. */
+static void pane_fire_window(OpState *s, WaggState *st, int64_t E)
+{
+    int64_t size = st->d->win.size_ms;
+    uint32_t bs = st->aggs.state_size;
+    uint64_t pos = 0;
+    PaneKey *pk;
+    st->n_items = 0;
+    while ((pk = state_table_next(st->ktable, &pos)) != NULL) {
+        WinEntry *e = pk->head;
+        if (e->end > E)
+            continue; /* only later panes (rows ahead of the others) */
+        if (st->n_items == st->cap_items) {
+            st->cap_items = st->cap_items ? st->cap_items * 2 : 64;
+            st->items = xrealloc(st->items, sizeof(PaneItem) * st->cap_items);
+            /* move the blocks merged so far (aligned copy) */
+            char *nb = xmalloc((size_t)bs * st->cap_items + 16);
+            char *old = st->item_blocks;
+            st->item_blocks = nb;
+            if (old) {
+                uintptr_t ob = ((uintptr_t)old + 15u) & ~(uintptr_t)15u;
+                memcpy(item_block(st, 0), (void *)ob,
+                       (size_t)bs * st->n_items);
+                xfree(old);
+            }
+        }
+        PaneItem *it = &st->items[st->n_items];
+        it->e = e;
+        it->idx = st->n_items++;
+        void *blk = item_block(st, it->idx);
+        aggset_start(&st->aggs, blk, true);
+        uint64_t seq = e->seq;
+        for (WinEntry *p = e; p && p->start < E; p = p->knext) {
+            aggset_merge(&st->aggs, blk, entry_block(st, p));
+            if (p->seq < seq)
+                seq = p->seq;
+        }
+        it->seq = seq;
+    }
+    if (st->n_items > 1)
+        qsort(st->items, st->n_items, sizeof(PaneItem), cmp_items);
+    for (uint32_t i = 0; i < st->n_items; i++) {
+        const PaneItem *it = &st->items[i];
+        void *blk = item_block(st, it->idx);
+        emit_result(s, st, entry_keys(st, it->e), blk, E - size, E);
+        aggset_fini(&st->aggs, blk);
+    }
+    st->n_items = 0;
+}
+
+/* Free the panes whose last window is done. */
+static void pane_gc(WaggState *st)
+{
+    int64_t size = st->d->win.size_ms, slide = st->d->win.slide_ms;
+    while (st->lo < st->n_groups) {
+        FireGroup *g = &st->groups[st->lo];
+        if (st->pane_done == INT64_MIN || g->end > st->pane_done - size + slide)
+            break;
+        WinEntry *e = g->head;
+        while (e) {
+            WinEntry *n = e->next;
+            entry_free(st, e);
+            e = n;
+        }
+        st->lo++;
+    }
+    if (st->lo == st->n_groups)
+        st->lo = st->n_groups = 0;
+}
+
+/* The end of the next window that may fire (INT64_MAX: none). */
+static int64_t pane_next_end(const WaggState *st)
+{
+    if (st->lo == st->n_groups)
+        return INT64_MAX;
+    int64_t E = st->groups[st->lo].end;
+    if (st->pane_done != INT64_MIN && st->pane_done + st->d->win.slide_ms > E)
+        E = st->pane_done + st->d->win.slide_ms;
+    return E;
+}
+
+static void fire_panes(OpState *s, WaggState *st, int64_t wm)
+{
+    for (;;) {
+        int64_t E = pane_next_end(st);
+        if (E == INT64_MAX || (wm != WM_END && E - 1 > wm))
+            break;
+        pane_fire_window(s, st, E);
+        st->pane_done = E;
+        pane_gc(st);
+    }
+    if (wm != WM_END) {
+        /* windows without rows up to the watermark are done too */
+        const OpWindowSpec *w = &st->d->win;
+        int64_t done = time_window_start(wm + 1, w->offset_ms, w->slide_ms);
+        if (st->pane_done == INT64_MIN || done > st->pane_done)
+            st->pane_done = done;
+        pane_gc(st);
+    }
+}
+
+/* A row at ts with watermark wm joins its key's pane; false when every
+ * window of the pane has fired (the row is late). */
+static bool pane_row(WaggState *st, uint64_t hk, int64_t ts, int64_t wm)
+{
+    const OpWindowSpec *w = &st->d->win;
+    int64_t ps = time_window_start(ts, w->offset_ms, w->slide_ms);
+    if (wm != WM_NONE && ps + w->size_ms - 1 <= wm)
+        return false;
+    if (st->pane_done != INT64_MIN && ps + w->size_ms <= st->pane_done)
+        return false;
+    Win pw = {ps, ps + w->slide_ms};
+    uint32_t gi;
+    WinEntry *e = win_entry(st, hk, &pw, false, &gi);
+    if (e->seq == 0) { /* new: seq numbers start at 1 */
+        e->seq = ++st->next_seq;
+        pane_link(st, e, hk);
+    }
+    aggset_step(&st->aggs, entry_block(st, e), st->argv);
+    return true;
 }
 
 /* ---- SESSION -------------------------------------------------------------- */
@@ -789,6 +1056,7 @@ static bool session_row(OpState *s, WaggState *st, int64_t ts, int64_t wm)
     SessKey *k = state_table_find(st->table, hk, sess_eq, &kc);
     int64_t ws = ts, we = ts + d->win.gap_ms;
     Session *hit = NULL;
+    int64_t old_end = INT64_MIN; /* hit's end before merging */
     if (k) {
         Session **pp = &k->first;
         while (*pp) {
@@ -796,6 +1064,7 @@ static bool session_row(OpState *s, WaggState *st, int64_t ts, int64_t wm)
             if (x->start <= we && x->end >= ws) {
                 if (!hit) {
                     hit = x;
+                    old_end = x->end;
                     pp = &x->next;
                 } else {
                     *pp = x->next;
@@ -812,7 +1081,8 @@ static bool session_row(OpState *s, WaggState *st, int64_t ts, int64_t wm)
         k = state_table_insert(st->table, hk);
         keys_keep(st, entry_keys(st, k), st->keyv);
     }
-    int64_t old_end = hit ? hit->end : INT64_MIN;
+    /* A session that absorbed a later one may end later than its own
+     * timer: a new timer (the absorbed session's is stale, its id gone). */
     if (!hit) {
         hit = xcalloc(1, sizeof *hit);
         hit->start = ws;
@@ -842,6 +1112,8 @@ static void set_timer(OpState *s, WaggState *st)
     if (st->is_session) {
         if (st->n_heap)
             next = st->heap[0].end;
+    } else if (st->panes) {
+        next = pane_next_end(st);
     } else {
         for (uint32_t i = st->lo; i < st->n_groups; i++)
             if (!st->groups[i].is_fired) {
@@ -863,6 +1135,8 @@ static void fire_due(OpState *s, WaggState *st, int64_t wm)
         return;
     if (st->is_session)
         fire_sessions(s, st, wm);
+    else if (st->panes)
+        fire_panes(s, st, wm);
     else
         fire_windows(s, st, wm);
     st->fired_wm = wm;
@@ -901,8 +1175,15 @@ static int wagg_open(OpState *s)
     st->argv = ARENA_NEW_ARRAY(&s->a, Value, st->n_argv + 1);
     st->outv = ARENA_NEW_ARRAY(&s->a, Value, d->n_aggs + 1);
     st->wins = ARENA_NEW_ARRAY(&s->a, Win, max_windows(&d->win) + 1);
-    if (st->is_session)
+    st->panes = !st->is_session && pane_mode(d, &st->aggs);
+    st->pane_done = INT64_MIN;
+    if (st->panes)
+        st->ktable = state_table_new((uint32_t)sizeof(PaneKey));
+    if (st->is_session || st->panes) {
         st->scratch = arena_zalloc(&s->a, st->aggs.state_size + 16);
+        st->scratch =
+            (void *)(((uintptr_t)st->scratch + 15u) & ~(uintptr_t)15u);
+    }
     return late_open(s, &st->late, &d->late);
 }
 
@@ -958,6 +1239,11 @@ static int wagg_push(OpState *s, Batch *in, uint32_t port)
             continue;
         }
         uint64_t hk = hash_keys(st, st->keyv);
+        if (st->panes) {
+            if (!pane_row(st, hk, ts, wm))
+                late_drop(s, &st->late, in, r, ts);
+            continue;
+        }
         uint32_t kept = 0;
         for (uint32_t i = 0; i < nw; i++) {
             const Win *w = &st->wins[i];
@@ -1048,9 +1334,230 @@ static void wagg_close(OpState *s)
     }
     xfree(st->groups);
     xfree(st->heap);
+    xfree(st->items);
+    xfree(st->item_blocks);
+    if (st->ktable)
+        state_table_free(st->ktable);
     late_close(&st->late);
     if (st->pool)
         strpool_free(st->pool);
+}
+
+/* ---- checkpoints ---------------------------------------------------------- */
+
+/* Blob layout (WAGG_SNAP_VERSION), after the u32 version and
+ * AGG_SNAP_VERSION:
+ *   u8 is_session, u8 panes, i64 fired_wm
+ *   TUMBLE/HOP/CUMULATE: i64 pane_done, u64 next_seq, u32 n_groups, then
+ *     per group (window or pane end order): i64 end, u8 is_fired,
+ *     u32 n_entries, then per entry (first row first): i64 start,
+ *     i64 end, u64 seq, the key Values, the accumulator block
+ *     (aggset_snapshot)
+ *   SESSION: u64 next_id, u64 n_keys, then per key: the key Values,
+ *     u32 n_sessions, then per session (list order): i64 start, i64 end,
+ *     u64 id, u32 n_rows, n_rows * n_args argument Values
+ * Session timers are not written: restore pushes one per open session
+ * (the heap's other entries are stale ones that fire nothing).  The
+ * TUMBLE/HOP/CUMULATE entries' order in their groups is the emission
+ * order, so a restored operator emits exactly what the original would. */
+#define WAGG_SNAP_VERSION 1u
+
+static int wagg_snapshot(OpState *s, SnapWriter *w)
+{
+    WaggState *st = s->priv;
+    uint32_t nk = st->d->n_keys;
+    snap_put_u32(w, WAGG_SNAP_VERSION);
+    snap_put_u32(w, AGG_SNAP_VERSION);
+    snap_put_u8(w, st->is_session);
+    snap_put_u8(w, st->panes);
+    snap_put_i64(w, st->fired_wm);
+    if (!st->is_session) {
+        snap_put_i64(w, st->pane_done);
+        snap_put_u64(w, st->next_seq);
+        snap_put_u32(w, st->n_groups - st->lo);
+        for (uint32_t i = st->lo; i < st->n_groups; i++) {
+            const FireGroup *g = &st->groups[i];
+            uint32_t n = 0;
+            for (const WinEntry *e = g->head; e; e = e->next)
+                n++;
+            snap_put_i64(w, g->end);
+            snap_put_u8(w, g->is_fired);
+            snap_put_u32(w, n);
+            for (WinEntry *e = g->head; e; e = e->next) {
+                snap_put_i64(w, e->start);
+                snap_put_i64(w, e->end);
+                snap_put_u64(w, e->seq);
+                snap_put_values(w, entry_keys(st, e), nk);
+                aggset_snapshot(&st->aggs, entry_block(st, e), w);
+            }
+        }
+        return FSQL_OK;
+    }
+    snap_put_u64(w, st->next_id);
+    uint64_t n_keys = 0, pos = 0;
+    SessKey *k;
+    while ((k = state_table_next(st->table, &pos)) != NULL)
+        if (k->first)
+            n_keys++;
+    snap_put_u64(w, n_keys);
+    pos = 0;
+    while ((k = state_table_next(st->table, &pos)) != NULL) {
+        if (!k->first)
+            continue;
+        uint32_t n = 0;
+        for (const Session *x = k->first; x; x = x->next)
+            n++;
+        snap_put_values(w, entry_keys(st, k), nk);
+        snap_put_u32(w, n);
+        for (const Session *x = k->first; x; x = x->next) {
+            snap_put_i64(w, x->start);
+            snap_put_i64(w, x->end);
+            snap_put_u64(w, x->id);
+            snap_put_u32(w, x->n_rows);
+            snap_put_values(w, x->rows, x->n_rows * st->n_argv);
+        }
+    }
+    return FSQL_OK;
+}
+
+/* n Values from r kept in the pool into dst (strings interned); false
+ * when r went bad (dst then holds NULLs where it failed). */
+static bool get_kept_values(WaggState *st, SnapReader *r, Value *dst,
+                            uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        Value v;
+        snap_get_value(r, &v);
+        if (r->bad) {
+            for (uint32_t j = i; j < n; j++)
+                dst[j] = value_null(VK_NULLTYPE);
+            return false;
+        }
+        value_keep(st->pool, &dst[i], &v);
+    }
+    return true;
+}
+
+static size_t left_of(const SnapReader *r)
+{
+    return r->bad ? 0 : (size_t)(r->end - r->p);
+}
+
+static int wagg_restore_fail(OpState *s, const char *what)
+{
+    return op_fail(s, FSQL_E_STATE,
+                   "checkpoint state of %s#%u is damaged (%s)",
+                   op_kind_name(s->def->kind), s->def->plan_id, what);
+}
+
+static int wagg_restore(OpState *s, SnapReader *r)
+{
+    WaggState *st = s->priv;
+    uint32_t nk = st->d->n_keys;
+    uint32_t ver = snap_get_u32(r), aver = snap_get_u32(r);
+    if (r->bad || ver != WAGG_SNAP_VERSION || aver != AGG_SNAP_VERSION)
+        return op_fail(s, FSQL_E_STATE,
+                       "checkpoint state of %s#%u has layout %u/%u, this "
+                       "build reads %u/%u",
+                       op_kind_name(s->def->kind), s->def->plan_id, ver,
+                       aver, WAGG_SNAP_VERSION, AGG_SNAP_VERSION);
+    bool is_session = snap_get_u8(r) != 0;
+    bool panes = snap_get_u8(r) != 0;
+    if (r->bad || is_session != st->is_session || panes != st->panes)
+        return wagg_restore_fail(s, "another window kind");
+    st->fired_wm = snap_get_i64(r);
+    Value *kv = st->keyv;
+    if (!is_session) {
+        st->pane_done = snap_get_i64(r);
+        st->next_seq = snap_get_u64(r);
+        uint32_t ng = snap_get_u32(r);
+        if (r->bad || ng > left_of(r) / 13)
+            return wagg_restore_fail(s, "window count");
+        for (uint32_t i = 0; i < ng; i++) {
+            int64_t end = snap_get_i64(r);
+            bool fired = snap_get_u8(r) != 0;
+            uint32_t n = snap_get_u32(r);
+            if (r->bad || n > left_of(r) / 24 ||
+                (st->n_groups > 0 && st->groups[st->n_groups - 1].end >= end))
+                return wagg_restore_fail(s, "window list");
+            bool is_new;
+            uint32_t gi = group_for(st, end, &is_new);
+            FireGroup *g = &st->groups[gi];
+            g->is_fired = fired;
+            for (uint32_t j = 0; j < n; j++) {
+                int64_t ws = snap_get_i64(r), we = snap_get_i64(r);
+                uint64_t seq = snap_get_u64(r);
+                snap_get_values(r, kv, nk);
+                if (r->bad)
+                    return wagg_restore_fail(s, "window entry");
+                uint64_t h = hash_window(hash_keys(st, kv), ws, we);
+                WinEntry *e = state_table_insert(st->table, h);
+                e->start = ws;
+                e->end = we;
+                e->seq = seq;
+                keys_keep(st, entry_keys(st, e), kv);
+                if (st->panes)
+                    pane_link(st, e, hash_keys(st, kv));
+                if (g->tail)
+                    g->tail->next = e;
+                else
+                    g->head = e;
+                g->tail = e;
+                if (!aggset_restore(&st->aggs, entry_block(st, e), r))
+                    return wagg_restore_fail(s, "accumulators");
+            }
+        }
+    } else {
+        st->next_id = snap_get_u64(r);
+        uint64_t n_keys = snap_get_u64(r);
+        if (r->bad || n_keys > left_of(r) / 4)
+            return wagg_restore_fail(s, "key count");
+        for (uint64_t i = 0; i < n_keys; i++) {
+            snap_get_values(r, kv, nk);
+            uint32_t n = snap_get_u32(r);
+            if (r->bad || n == 0 || n > left_of(r) / 28)
+                return wagg_restore_fail(s, "session key");
+            uint64_t hk = hash_keys(st, kv);
+            KeyCtx kc = {st, kv, 0, 0};
+            if (state_table_find(st->table, hk, sess_eq, &kc))
+                return wagg_restore_fail(s, "a key twice");
+            SessKey *k = state_table_insert(st->table, hk);
+            keys_keep(st, entry_keys(st, k), kv);
+            Session **tail = &k->first;
+            for (uint32_t j = 0; j < n; j++) {
+                Session *x = xcalloc(1, sizeof *x);
+                *tail = x;
+                tail = &x->next;
+                x->start = snap_get_i64(r);
+                x->end = snap_get_i64(r);
+                x->id = snap_get_u64(r);
+                uint32_t nr = snap_get_u32(r);
+                size_t nv = (size_t)nr * st->n_argv;
+                if (r->bad || nv > left_of(r) / 2 || x->id >= st->next_id)
+                    return wagg_restore_fail(s, "session");
+                x->cap_rows = nr;
+                x->rows = xmalloc(sizeof(Value) * nv + 1);
+                for (uint32_t q = 0; q < nr; q++) {
+                    if (!get_kept_values(st, r,
+                                         x->rows + (size_t)q * st->n_argv,
+                                         st->n_argv)) {
+                        /* keep what was kept releasable */
+                        for (uint32_t z = 0; z < st->n_argv; z++)
+                            value_unkeep(st->pool,
+                                         &x->rows[(size_t)q * st->n_argv + z]);
+                        return wagg_restore_fail(s, "session rows");
+                    }
+                    x->n_rows++;
+                }
+                heap_push(st, (SessTimer){x->end, x->id, k});
+            }
+        }
+    }
+    if (!snap_reader_done(r))
+        return wagg_restore_fail(s, "trailing bytes");
+    if (st->d->win.is_proctime)
+        set_timer(s, st);
+    return FSQL_OK;
 }
 
 /* The TVF's late rows are handled by the TVF itself; its finish also
@@ -1077,6 +1584,8 @@ const OpVtbl op_window_agg_vtbl = {
     .finish = wagg_finish,
     .timer = wagg_timer,
     .close = wagg_close,
+    .snapshot = wagg_snapshot,
+    .restore = wagg_restore,
 };
 
 const OpVtbl op_window_tvf_vtbl = {

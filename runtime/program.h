@@ -219,6 +219,9 @@ typedef struct OpOverDef {
     const OpOverFrame *frames;
     uint32_t n_calls;
     const OpOverCall *calls;
+    int64_t state_ttl_ms;  /* table.exec.state.ttl: a partition idle
+                              that long (processing time) is freed;
+                              -1: forever */
 } OpOverDef;
 
 /* ---- group windows and group aggregates (issue 4; runtime/op_window.c,
@@ -363,6 +366,9 @@ typedef struct OpJoinDef {
     int64_t state_ttl_ms;    /* -1: forever */
     bool left_updating;      /* inputs carry -U/+U/-D */
     bool right_updating;
+    bool unique[2];          /* per side: the join key holds a unique key
+                                of that input: one row per key is kept,
+                                a new row replaces it (issue 8) */
 } OpJoinDef;
 
 typedef enum OpSemiKind { OPSEMI_SEMI, OPSEMI_ANTI, OPSEMI_MARK } OpSemiKind;

@@ -31,6 +31,7 @@
 #include "runtime/fsql.h"
 #include "runtime/jdbc_mysql.h"
 #include "runtime/lookup.h"
+#include "runtime/sink_eo.h"
 #include "runtime/value_ops.h"
 
 #include <stdio.h>
@@ -63,6 +64,13 @@ typedef struct MysqlSink {
     Arena a;          /* strings of buffered rows */
     int64_t first_ms; /* when the oldest buffered row came */
     int64_t max_rows, interval_ms, max_retries;
+    /* exactly-once (sink.delivery-guarantee, issue 10) */
+    bool eo;
+    EpochRows epochs;   /* rows of the open and pending epochs */
+    char key[300];      /* sink_table of the progress row */
+    const char *job;    /* job_name of the progress row (RunCtx) */
+    char *prog_sql[3];  /* progress SELECT ... FOR UPDATE, UPDATE, INSERT */
+    MYSQL_STMT *prog[3];
 } MysqlSink;
 
 static void sink_drop(MysqlSink *s)
@@ -76,6 +84,11 @@ static void sink_drop(MysqlSink *s)
         mysql_stmt_close(s->del);
         s->del = NULL;
     }
+    for (int i = 0; i < 3; i++)
+        if (s->prog[i]) {
+            mysql_stmt_close(s->prog[i]);
+            s->prog[i] = NULL;
+        }
     if (s->m) {
         mysql_close(s->m);
         s->m = NULL;
@@ -247,14 +260,96 @@ static bool is_insert_kind(uint8_t k)
     return k == ROW_INSERT || k == ROW_UPDATE_AFTER;
 }
 
-/* One attempt at writing the whole buffer in one transaction. */
-static int flush_once(MysqlSink *s, bool *conn_failed, FsqlErr *err)
+/* Bind the two strings job and key (params 1 and 2 of b). */
+static void bind_job_key(MysqlSink *s, MYSQL_BIND *b, unsigned long *len)
+{
+    len[0] = (unsigned long)strlen(s->job);
+    len[1] = (unsigned long)strlen(s->key);
+    b[0].buffer_type = MYSQL_TYPE_STRING;
+    b[0].buffer = (void *)s->job;
+    b[0].buffer_length = len[0];
+    b[0].length = &len[0];
+    b[1].buffer_type = MYSQL_TYPE_STRING;
+    b[1].buffer = s->key;
+    b[1].buffer_length = len[1];
+    b[1].length = &len[1];
+}
+
+/* Inside the open transaction: the checkpoint id of this sink's progress
+ * row (row locked), *have false when there is none. */
+static int progress_get(MysqlSink *s, bool *have, uint64_t *done,
+                        FsqlErr *err)
+{
+    int rc = prepare(s, &s->prog[0], s->prog_sql[0], err);
+    if (rc < 0)
+        return rc;
+    MYSQL_STMT *st = s->prog[0];
+    MYSQL_BIND pb[2], rb[1];
+    unsigned long len[2];
+    long long v = 0;
+    my_bool is_null = 0;
+    memset(pb, 0, sizeof pb);
+    memset(rb, 0, sizeof rb);
+    bind_job_key(s, pb, len);
+    rb[0].buffer_type = MYSQL_TYPE_LONGLONG;
+    rb[0].buffer = &v;
+    rb[0].is_null = &is_null;
+    if (mysql_stmt_bind_param(st, pb) || mysql_stmt_execute(st) ||
+        mysql_stmt_bind_result(st, rb) || mysql_stmt_store_result(st))
+        return stmt_error(s, st, err);
+    int f = mysql_stmt_fetch(st);
+    *have = f == 0 || f == MYSQL_DATA_TRUNCATED;
+    *done = *have && !is_null ? (uint64_t)v : 0;
+    mysql_stmt_free_result(st);
+    if (f == 1)
+        return stmt_error(s, st, err);
+    return FSQL_OK;
+}
+
+static int progress_put(MysqlSink *s, bool have, uint64_t id, FsqlErr *err)
+{
+    int k = have ? 1 : 2;
+    int rc = prepare(s, &s->prog[k], s->prog_sql[k], err);
+    if (rc < 0)
+        return rc;
+    MYSQL_BIND pb[3];
+    unsigned long len[2];
+    long long v = (long long)id;
+    memset(pb, 0, sizeof pb);
+    pb[0].buffer_type = MYSQL_TYPE_LONGLONG;
+    pb[0].buffer = &v;
+    bind_job_key(s, pb + 1, len);
+    if (mysql_stmt_bind_param(s->prog[k], pb) ||
+        mysql_stmt_execute(s->prog[k]))
+        return stmt_error(s, s->prog[k], err);
+    return FSQL_OK;
+}
+
+/* One attempt at writing the whole buffer in one transaction.  With
+ * progress_id (exactly-once) the progress row is checked first - *skipped
+ * and nothing written when it already says progress_id or later - and
+ * set to progress_id in the same transaction. */
+static int flush_once(MysqlSink *s, uint64_t progress_id, bool *skipped,
+                      bool *conn_failed, FsqlErr *err)
 {
     *conn_failed = false;
+    *skipped = false;
     int rc = sink_connect(s, err);
     if (rc < 0) {
         *conn_failed = true;
         return rc;
+    }
+    bool have = false;
+    if (progress_id) {
+        uint64_t done = 0;
+        rc = progress_get(s, &have, &done, err);
+        if (rc < 0)
+            return rc;
+        if (have && done >= progress_id) {
+            mysql_rollback(s->m);
+            *skipped = true;
+            return FSQL_OK;
+        }
     }
     size_t i = 0;
     while (i < s->n) {
@@ -291,6 +386,12 @@ static int flush_once(MysqlSink *s, bool *conn_failed, FsqlErr *err)
             return rc;
         i++;
     }
+    if (progress_id) {
+        fsql_fault("sink.during-commit");
+        rc = progress_put(s, have, progress_id, err);
+        if (rc < 0)
+            return rc;
+    }
     if (mysql_commit(s->m)) {
         unsigned code = mysql_errno(s->m);
         fsql_err_set(err, FSQL_E_IO, "%s: writing table \"%s\" failed: %s",
@@ -303,15 +404,15 @@ static int flush_once(MysqlSink *s, bool *conn_failed, FsqlErr *err)
     return FSQL_OK;
 }
 
-static int flush_buffer(MysqlSink *s, FsqlErr *err)
+/* Write the buffer in one transaction (with the progress row when
+ * progress_id is not 0), retrying retriable failures. */
+static int write_buffer(MysqlSink *s, uint64_t progress_id, FsqlErr *err)
 {
-    if (s->n == 0)
-        return FSQL_OK;
     int64_t conn_fail_start = -1;
     int64_t fails = 0;
     for (int attempt = 1;; attempt++) {
-        bool conn_failed;
-        int rc = flush_once(s, &conn_failed, err);
+        bool conn_failed, skipped;
+        int rc = flush_once(s, progress_id, &skipped, &conn_failed, err);
         if (rc == FSQL_OK)
             break;
         if (s->m && !conn_failed)
@@ -342,10 +443,90 @@ static int flush_buffer(MysqlSink *s, FsqlErr *err)
                 (long long)b);
         jdbc_mysql_sleep_ms(b);
     }
+    return FSQL_OK;
+}
+
+static int flush_buffer(MysqlSink *s, FsqlErr *err)
+{
+    if (s->n == 0)
+        return FSQL_OK;
+    int rc = write_buffer(s, 0, err);
+    if (rc < 0)
+        return rc;
     s->base.rows_written += s->n;
     s->n = 0;
     arena_reset(&s->a);
     return FSQL_OK;
+}
+
+static void buf_reserve(MysqlSink *s, size_t n)
+{
+    if (n <= s->cap)
+        return;
+    while (s->cap < n)
+        s->cap = s->cap ? s->cap * 2 : 256;
+    s->buf = xrealloc(s->buf, sizeof(Value) * s->cap * s->n_cols);
+    s->kinds = xrealloc(s->kinds, s->cap);
+}
+
+/* ---- exactly-once (issue 10) ---------------------------------------------- */
+
+static int mysql_sink_precommit(SinkWriter *w, uint64_t id, SnapWriter *out,
+                                FsqlErr *err)
+{
+    MysqlSink *s = (MysqlSink *)w;
+    (void)err;
+    epoch_rows_precommit(&s->epochs, id, s->key, out);
+    return FSQL_OK;
+}
+
+/* The pending epochs up to id and the progress row in one transaction;
+ * nothing when the progress row already says id or later. */
+static int mysql_sink_commit(SinkWriter *w, uint64_t id, FsqlErr *err)
+{
+    MysqlSink *s = (MysqlSink *)w;
+    fsql_fault("sink.before-commit");
+    uint64_t n = epoch_rows_pending(&s->epochs, id);
+    if (n == 0) {
+        epoch_rows_drop(&s->epochs, id);
+        return FSQL_OK;
+    }
+    /* The buffer views the epochs' bytes (no copy). */
+    buf_reserve(s, (size_t)n);
+    EpochCursor c;
+    epoch_cursor_init(&c, &s->epochs, id);
+    bool bad = false;
+    s->n = 0;
+    while (s->n < n && epoch_cursor_next(&c, &s->kinds[s->n],
+                                         s->buf + s->n * s->n_cols, &bad))
+        s->n++;
+    if (bad || s->n != n) {
+        s->n = 0;
+        return fsql_err_set(err, FSQL_E_STATE,
+                            "table \"%s\": pending rows are malformed",
+                            s->base.table->name);
+    }
+    int rc = write_buffer(s, id, err);
+    s->n = 0;
+    if (rc < 0)
+        return rc;
+    fsql_fault("sink.after-commit");
+    s->base.rows_written += n;
+    epoch_rows_drop(&s->epochs, id);
+    return FSQL_OK;
+}
+
+static int mysql_sink_recover(SinkWriter *w, uint64_t id, SnapReader *pending,
+                              FsqlErr *err)
+{
+    MysqlSink *s = (MysqlSink *)w;
+    /* The server rolled back the crashed process's open transaction when
+     * its connection died; what remains is the checkpoint's epoch. */
+    int rc = epoch_rows_load(&s->epochs, pending, s->key, s->base.table->name,
+                             err);
+    if (rc < 0)
+        return rc;
+    return mysql_sink_commit(w, id, err);
 }
 
 static int mysql_sink_write(SinkWriter *w, const Batch *b, FsqlErr *err)
@@ -356,11 +537,11 @@ static int mysql_sink_write(SinkWriter *w, const Batch *b, FsqlErr *err)
         uint8_t k = b->kinds[r];
         if (k == ROW_UPDATE_BEFORE && s->is_upsert)
             continue;
-        if (s->n == s->cap) {
-            s->cap = s->cap ? s->cap * 2 : 256;
-            s->buf = xrealloc(s->buf, sizeof(Value) * s->cap * nc);
-            s->kinds = xrealloc(s->kinds, s->cap);
+        if (s->eo) { /* the rows wait for their checkpoint's commit */
+            epoch_rows_add(&s->epochs, (RowKind)k, batch_row(b, r));
+            continue;
         }
+        buf_reserve(s, s->n + 1);
         if (s->n == 0)
             s->first_ms = jdbc_mysql_now_ms();
         const Value *row = batch_row(b, r);
@@ -382,12 +563,29 @@ static int mysql_sink_write(SinkWriter *w, const Batch *b, FsqlErr *err)
 
 static int mysql_sink_flush(SinkWriter *w, FsqlErr *err)
 {
-    return flush_buffer((MysqlSink *)w, err);
+    MysqlSink *s = (MysqlSink *)w;
+    if (s->eo) /* rows become visible at commit only */
+        return FSQL_OK;
+    return flush_buffer(s, err);
+}
+
+static int64_t mysql_sink_flush_due(SinkWriter *w)
+{
+    MysqlSink *s = (MysqlSink *)w;
+    if (s->eo || s->n == 0 || s->interval_ms <= 0)
+        return INT64_MAX;
+    return s->first_ms + s->interval_ms;
 }
 
 static void mysql_sink_free(MysqlSink *s)
 {
     sink_drop(s);
+    for (int i = 0; i < 3; i++)
+        xfree(s->prog_sql[i]);
+    if (s->eo) {
+        sink_key_release("jdbc", s->job, s->key);
+        epoch_rows_fini(&s->epochs);
+    }
     xfree(s->del_sql);
     xfree(s->pbind);
     xfree(s->params);
@@ -401,7 +599,9 @@ static void mysql_sink_close(SinkWriter *w)
 {
     MysqlSink *s = (MysqlSink *)w;
     FsqlErr err = {0};
-    if (flush_buffer(s, &err) < 0)
+    /* Exactly-once: rows after the last checkpoint are dropped (a restart
+     * replays them). */
+    if (!s->eo && flush_buffer(s, &err) < 0)
         fprintf(s->log, "fsql: %s\n", err.msg);
     mysql_sink_free(s);
 }
@@ -410,7 +610,59 @@ static const SinkVtbl mysql_sink_vtbl = {
     .write = mysql_sink_write,
     .flush = mysql_sink_flush,
     .close = mysql_sink_close,
+    .flush_due_ms = mysql_sink_flush_due,
 };
+
+static const SinkVtbl mysql_sink_eo_vtbl = {
+    .write = mysql_sink_write,
+    .flush = mysql_sink_flush,
+    .close = mysql_sink_close,
+    .precommit = mysql_sink_precommit,
+    .commit = mysql_sink_commit,
+    .recover = mysql_sink_recover,
+};
+
+/* The progress table (created when missing) and its statements' text. */
+static int mysql_eo_open(MysqlSink *s, const TableDef *t, FsqlErr *err)
+{
+    const char *ptab =
+        table_def_option_or(t, "sink.progress-table", "fsql_sink_progress");
+    StrBuf q, sql;
+    strbuf_init(&q);
+    strbuf_init(&sql);
+    jdbc_mysql_quote_ident(&q, ptab);
+    const char *qt = strbuf_cstr(&q);
+    strbuf_printf(&sql,
+                  "CREATE TABLE IF NOT EXISTS %s (job_name VARCHAR(255) NOT "
+                  "NULL, sink_table VARCHAR(255) NOT NULL, checkpoint_id "
+                  "BIGINT NOT NULL, committed_at TIMESTAMP(3) NULL, PRIMARY "
+                  "KEY (job_name, sink_table)) ENGINE=InnoDB",
+                  qt);
+    int rc = FSQL_OK;
+    if (mysql_real_query(s->m, sql.ptr, (unsigned long)sql.len) ||
+        mysql_commit(s->m))
+        rc = fsql_err_set(err, FSQL_E_IO,
+                          "%s: could not create the progress table %s: %s",
+                          s->cfg.url_safe, qt, mysql_error(s->m));
+    const char *fmt[3] = {
+        "SELECT checkpoint_id FROM %s WHERE job_name = ? AND sink_table = ? "
+        "FOR UPDATE",
+        "UPDATE %s SET checkpoint_id = ?, committed_at = NOW(3) WHERE "
+        "job_name = ? AND sink_table = ?",
+        "INSERT INTO %s (checkpoint_id, job_name, sink_table, committed_at) "
+        "VALUES (?, ?, ?, NOW(3))"};
+    for (int i = 0; i < 3; i++) {
+        strbuf_clear(&sql);
+        strbuf_printf(&sql, fmt[i], qt);
+        s->prog_sql[i] = xstrdup(strbuf_cstr(&sql));
+    }
+    /* Prepared now: a progress table of another shape fails here. */
+    for (int i = 0; i < 3 && rc == FSQL_OK; i++)
+        rc = prepare(s, &s->prog[i], s->prog_sql[i], err);
+    strbuf_fini(&q);
+    strbuf_fini(&sql);
+    return rc;
+}
 
 int jdbc_mysql_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
                          FsqlErr *err)
@@ -424,7 +676,10 @@ int jdbc_mysql_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
     s->log = ctx && ctx->err_out ? ctx->err_out : stderr;
     s->is_upsert = t->n_pk > 0;
     s->n_cols = t->schema.n_cols;
+    SinkGuarantee guar = SINK_GUARANTEE_AT_LEAST_ONCE;
     int rc = jdbc_mysql_config(t, &s->cfg, err);
+    if (rc == FSQL_OK)
+        rc = sink_guarantee_of(t, ctx, &guar, err);
     if (rc == FSQL_OK)
         rc = table_opt_int(t, "sink.buffer-flush.max-rows", 100, &s->max_rows,
                            err);
@@ -463,6 +718,14 @@ int jdbc_mysql_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
     }
     if (rc == FSQL_OK)
         rc = prepare(s, &s->del, s->del_sql, err);
+    if (rc == FSQL_OK && guar == SINK_GUARANTEE_EXACTLY_ONCE) {
+        s->eo = true;
+        s->base.v = &mysql_sink_eo_vtbl;
+        s->job = ctx && ctx->job_name ? ctx->job_name : "fsql";
+        epoch_rows_init(&s->epochs, s->n_cols);
+        sink_key_acquire("jdbc", s->job, t->name, s->key, sizeof s->key);
+        rc = mysql_eo_open(s, t, err);
+    }
     if (rc < 0) {
         char msg[sizeof err->msg];
         snprintf(msg, sizeof msg, "%s", err->msg);

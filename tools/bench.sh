@@ -620,6 +620,96 @@ FROM tx GROUP BY user_id, t - t % 60000);"); then
     fi
 fi
 
+# ---- HOP with panes: datagen -> HOP(1 min slide, 1 h size) per user ---------
+# (windows helper, issues 4/10) GROUP BY user_id, HOP(transaction_time,
+# 1 minute, 1 hour) with COUNT(*), SUM(amount) and MAX(amount) over
+# HOP_EVENTS (default 1,000,000) transactions of HOP_USERS users (default
+# 1,000), 10 ms apart and out of order by up to 5 s, into blackhole.  A
+# row belongs to 60 windows: with panes (the default for mergeable
+# aggregates, docs/windows.md) it is added to one 1-minute pane and each
+# window merges its 60 panes when it fires; FSQL_WINDOW_PANES=0 runs the
+# per-window form (60 accumulator updates per row) in the same run.
+# Baseline: sqlite3 computing the same windows over the same rows in one
+# batch (each row joined with the 60 window offsets, GROUP BY user and
+# window start; import not timed).
+HOP_EVENTS=${HOP_EVENTS:-1000000}
+HOP_USERS=${HOP_USERS:-1000}
+hb=$tmp/hop
+mkdir -p "$hb"
+hop_gen() { # hop_gen TABLE [EXTRA-COLUMN-TEXT]
+    cat <<SQL
+CREATE TEMPORARY TABLE $1 (
+    transaction_id BIGINT, user_id BIGINT, amount DECIMAL(15, 2),
+    merchant_id BIGINT, transaction_type STRING, transaction_time TIMESTAMP(3),
+    ip_address STRING, device_id STRING, location STRING${2:-}
+) WITH (
+    'connector' = 'datagen', 'generator' = 'transactions',
+    'number-of-rows' = '$HOP_EVENTS', 'generator.users' = '$HOP_USERS',
+    'generator.merchants' = '10000', 'generator.seed' = '2002',
+    'generator.start-time' = '2024-03-01 00:00:00',
+    'generator.time-step' = '10 ms', 'generator.out-of-orderness' = '5 s'
+);
+SQL
+}
+{
+    hop_gen transaction_stream ",
+    WATERMARK FOR transaction_time AS transaction_time - INTERVAL '5' SECOND"
+    cat <<'SQL'
+CREATE TABLE out (user_id BIGINT, window_start TIMESTAMP(3), n BIGINT,
+    total DECIMAL(38, 2), mx DECIMAL(15, 2))
+WITH ('connector' = 'blackhole');
+INSERT INTO out
+SELECT user_id, HOP_START(transaction_time, INTERVAL '1' MINUTE,
+                          INTERVAL '1' HOUR),
+       COUNT(*), SUM(amount), MAX(amount)
+FROM transaction_stream
+GROUP BY user_id, HOP(transaction_time, INTERVAL '1' MINUTE, INTERVAL '1' HOUR);
+SQL
+} >"$hb/hop.sql"
+{
+    hop_gen gen
+    cat <<SQL
+CREATE TABLE f (user_id BIGINT, amount DECIMAL(15, 2),
+    transaction_time TIMESTAMP(3))
+WITH ('connector' = 'filesystem', 'path' = '$hb/tx.csv', 'format' = 'csv');
+INSERT INTO f SELECT user_id, amount, transaction_time FROM gen;
+SQL
+} >"$hb/gen.sql"
+echo
+echo "HOP benchmark: datagen ($HOP_EVENTS transactions, $HOP_USERS users, 5 s out of order) -> HOP(1 min, 1 h) COUNT/SUM/MAX per user -> blackhole, best of $RUNS runs"
+if read -r h_ms h_cpu h_kb < <(measure_cpu hop "$FSQL" run -q "$hb/hop.sql"); then
+    row "fsql: HOP with panes" "$h_ms" "$h_cpu" "$HOP_EVENTS" "$h_kb"
+    if read -r p_ms p_cpu p_kb < <(FSQL_WINDOW_PANES=0 measure_cpu hop_pw "$FSQL" run -q "$hb/hop.sql"); then
+        row "fsql: HOP per window (FSQL_WINDOW_PANES=0)" "$p_ms" "$p_cpu" "$HOP_EVENTS" "$p_kb"
+    fi
+    if command -v sqlite3 >/dev/null 2>&1; then
+        "$FSQL" run -q "$hb/gen.sql" 2>/dev/null
+        rm -f "$hb/tx.db"
+        sqlite3 "$hb/tx.db" <<SQL
+CREATE TABLE raw (user_id INTEGER, amount TEXT, transaction_time TEXT);
+.mode csv
+.import $hb/tx.csv raw
+CREATE TABLE tx AS SELECT user_id,
+    CAST(round(amount * 100) AS INTEGER) AS cents,
+    CAST(strftime('%s', substr(transaction_time, 1, 19)) AS INTEGER) * 1000
+      + CAST(substr(transaction_time || '.000', 21, 3) AS INTEGER) AS t
+FROM raw;
+DROP TABLE raw;
+CREATE TABLE k60 AS
+WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 59)
+SELECT k FROM n;
+SQL
+        if read -r s_ms s_cpu s_kb < <(measure_cpu sqlite_hop sqlite3 "$hb/tx.db" "
+SELECT count(*), sum(n), sum(total), max(mx) FROM (
+SELECT user_id, t - t % 60000 - k * 60000 AS ws, COUNT(*) AS n,
+       SUM(cents) AS total, MAX(cents) AS mx
+FROM tx, k60 GROUP BY user_id, ws);"); then
+            row "baseline: sqlite3 same windows, one batch" "$s_ms" "$s_cpu" "$HOP_EVENTS" "$s_kb"
+            python3 -c "import sys; print('  fsql panes/sqlite3 per core: %.1fx; panes/per-window: %.1fx' % (float(sys.argv[2]) / float(sys.argv[1]), float(sys.argv[3]) / float(sys.argv[1])))" "$h_cpu" "$s_cpu" "${p_cpu:-0}"
+        fi
+    fi
+fi
+
 # ---- MATCH_RECOGNIZE: datagen -> seed 000's pattern -> blackhole -------------
 # (MATCH_RECOGNIZE helper, issue 7) Seed 000's rule - a transaction over
 # 10,000 followed by one from another location within 5 minutes, PATTERN

@@ -42,6 +42,7 @@ need_pc nettle nettle-dev
 need_pc libmariadb default-libmysqlclient-dev   # jdbc:mysql: (issue 6)
 need_pc libedit libedit-dev                     # fsql shell (issue 9)
 need_pc libmicrohttpd libmicrohttpd-dev         # /metrics endpoint (issue 10)
+need_pc zlib zlib1g-dev                         # checkpoint CRC-32 (issue 10)
 need_cmd tmux tmux                              # tests/shell drive a PTY
 need_cmd mariadb mariadb-client                 # tests/mysql, make bench
 need_file /usr/sbin/mariadbd mariadb-server     # tests/mysql start their own

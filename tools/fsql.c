@@ -25,6 +25,7 @@
 #include "compiler/diag.h"
 #include "compiler/plan.h"
 #include "compiler/tokenize.h"
+#include "runtime/checkpoint_int.h"
 #include "runtime/job.h"
 #include "runtime/log.h"
 #include "runtime/metrics.h"
@@ -95,6 +96,7 @@ typedef struct Options {
     const char *metrics_bind; /* --metrics-bind; NULL: 127.0.0.1 */
     double shutdown_timeout;  /* --shutdown-timeout seconds; 0: no bound */
     bool stats;               /* --stats: per-table figures at the end */
+    const char *checkpoint_dir; /* --checkpoint-dir; NULL: the setting */
 } Options;
 
 static Options opt;
@@ -144,6 +146,9 @@ static const char usage_text[] =
     "  --log-level LEVEL   error, warn (default), info or debug: info adds\n"
     "                      one timestamped line per event of note (job\n"
     "                      start, Kafka rebalance, shutdown steps)\n"
+    "  --checkpoint-dir DIR  run: take checkpoints into DIR and resume from\n"
+    "                      the newest one there on start (overrides\n"
+    "                      'state.checkpoints.dir'; docs/checkpoints.md)\n"
     "  --shutdown-timeout T  on SIGTERM/SIGINT, exit within T (seconds, or\n"
     "                      with a unit: 500ms, 30s, 2m; default 30s; 0: no\n"
     "                      bound); a second signal exits at once\n"
@@ -332,6 +337,11 @@ static void parse_args(int argc, char **argv)
                             "65535, got '%s'",
                             v);
             opt.metrics_port = (int)port;
+        } else if ((v = long_value(argc, argv, &i, "--checkpoint-dir")) !=
+                   NULL) {
+            if (*v == '\0')
+                usage_error("--checkpoint-dir expects a directory");
+            opt.checkpoint_dir = v;
         } else if ((v = long_value(argc, argv, &i, "--metrics-bind")) !=
                    NULL) {
             opt.metrics_bind = v;
@@ -597,6 +607,7 @@ static bool reads_written_table(const Program *p, Program *const *progs,
 }
 
 static uint32_t jobs_started; /* jobs that opened (run_summary) */
+static uint32_t jobs_created; /* jobs built (checkpoint subdirectories) */
 
 /* ---- graceful shutdown (issue 10) ------------------------------------------
  *
@@ -673,6 +684,8 @@ static int run_job(Program *const *progs, uint32_t n, JobStats *total)
     cfg.output = isatty(STDOUT_FILENO) ? OUTPUT_TABLE : OUTPUT_JSONL;
     if (opt.output)
         output_format_parse(opt.output, &cfg.output);
+    cfg.checkpoint_dir = opt.checkpoint_dir; /* issue 10 */
+    cfg.job_index = jobs_created++;
     FsqlErr err;
     fsql_err_clear(&err);
     Job *j = job_new((const Program *const *)progs, n, &cfg, &err);
@@ -680,8 +693,10 @@ static int run_job(Program *const *progs, uint32_t n, JobStats *total)
     bool started = rc == FSQL_OK;
     if (rc == FSQL_OK)
         rc = job_run(j, &err);
-    if (j && started && opt.stats && !opt.quiet)
+    if (j && started && opt.stats && !opt.quiet) {
         metrics_job_summary(j, stderr);
+        ckpt_summary(j, stderr); /* issue 10: checkpoints */
+    }
     if (j && started) {
         jobs_started++;
         JobStats st = job_stats(j);

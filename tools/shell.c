@@ -27,6 +27,7 @@
  */
 #include "runtime/fsql.h"
 #include "tools/shell.h"
+#include "tools/shell_jobs.h"
 #include "compiler/ast.h"
 #include "compiler/catalog.h"
 #include "compiler/codegen.h"
@@ -82,6 +83,10 @@ typedef struct Shell {
     /* texts kept until exit */
     char **texts;
     uint32_t n_texts, cap_texts;
+    /* background jobs (interactive sessions only) */
+    ShellJobs *jobs;
+    const char *stmt;  /* the statement being executed, for SHOW JOBS */
+    size_t stmt_len;
     /* libedit */
     EditLine *el;
     History *hist;
@@ -297,14 +302,19 @@ static size_t stmt_end(const char *p, size_t n)
             i++;
             continue;
         }
-        char w[3][24];
-        int k = lead_words(p + piece, i - piece, w, 3);
+        char w[4][24];
+        int k = lead_words(p + piece, i - piece, w, 4);
         i++;
         if (in_set) {
             if (k == 1 && strcmp(w[0], "END") == 0)
                 return i;
         } else if (k == 3 && strcmp(w[0], "BEGIN") == 0 &&
                    strcmp(w[1], "STATEMENT") == 0 && strcmp(w[2], "SET") == 0) {
+            in_set = true;
+        } else if (k >= 4 && strcmp(w[0], "EXECUTE") == 0 &&
+                   strcmp(w[1], "STATEMENT") == 0 && strcmp(w[2], "SET") == 0 &&
+                   strcmp(w[3], "BEGIN") == 0) {
+            /* EXECUTE STATEMENT SET BEGIN INSERT ...; ... END; */
             in_set = true;
         } else {
             return i;
@@ -407,6 +417,46 @@ static void show_create(Shell *sh, const AstShow *s)
     strbuf_fini(&b);
 }
 
+/* SHOW JOBS: the background jobs of this session, then the errors of
+ * the failed ones and where the logs are. */
+static void show_jobs(Shell *sh)
+{
+    uint32_t n = sh->jobs ? shell_jobs_count(sh->jobs) : 0;
+    if (n == 0) {
+        puts("Empty set");
+        return;
+    }
+    shell_jobs_refresh(sh->jobs);
+    const char **cells = xmalloc(sizeof(char *) * 6 * n);
+    char *buf = xmalloc((size_t)n * 80);
+    for (uint32_t i = 0; i < n; i++) {
+        const BgJob *b = shell_jobs_get(sh->jobs, i);
+        char *t = buf + (size_t)i * 80;
+        struct tm tm;
+        localtime_r(&b->started, &tm);
+        strftime(t, 24, "%Y-%m-%d %H:%M:%S", &tm);
+        snprintf(t + 24, 28, "%llu", (unsigned long long)b->rows_in);
+        snprintf(t + 52, 28, "%llu", (unsigned long long)b->rows_out);
+        cells[6 * i] = b->id;
+        cells[6 * i + 1] = b->stmt;
+        cells[6 * i + 2] = shell_jobs_state_name(b->state);
+        cells[6 * i + 3] = t;
+        cells[6 * i + 4] = t + 24;
+        cells[6 * i + 5] = t + 52;
+    }
+    static const char *const head[] = {"job id",     "statement", "status",
+                                       "start time", "rows in",   "rows out"};
+    print_grid(head, 6, cells, n);
+    for (uint32_t i = 0; i < n; i++) {
+        const BgJob *b = shell_jobs_get(sh->jobs, i);
+        if (b->state == BG_FAILED)
+            printf("%s: %s\n", b->id, b->error ? b->error : "failed");
+    }
+    printf("Logs: %s/<job id>.log\n", shell_jobs_dir(sh->jobs));
+    xfree(buf);
+    xfree(cells);
+}
+
 static void do_show(Shell *sh, const AstNode *stmt)
 {
     const AstShow *s = &stmt->u.show;
@@ -423,7 +473,7 @@ static void do_show(Shell *sh, const AstNode *stmt)
         show_functions();
         break;
     case SHOW_JOBS:
-        puts("Empty set");
+        show_jobs(sh);
         break;
     case SHOW_CATALOGS:
         print_list("catalog name", catalogs, 1);
@@ -701,9 +751,51 @@ static void print_final(Shell *sh, LiveTable *lt, LiveMode mode,
     strbuf_fini(&b);
 }
 
+/* Whether INSERTs typed at the prompt run in the foreground:
+ * SET 'table.dml-sync' = 'true' (Flink's option of the same name). */
+static bool dml_sync(Shell *sh)
+{
+    const char *v = compile_get_option(&sh->cc, "table.dml-sync");
+    return v && strcasecmp(v, "true") == 0;
+}
+
+/* An INSERT or statement set at the prompt: start it as a background job
+ * (tools/shell_jobs.h) and return to the prompt. */
+static void run_background(Shell *sh, Program *p)
+{
+    char msg[PATH_MAX + 128];
+    const BgJob *b =
+        shell_jobs_start(sh->jobs, p, sh->stmt ? sh->stmt : "",
+                         sh->stmt ? sh->stmt_len : 0, msg, sizeof msg);
+    if (!b) {
+        fprintf(stderr, "fsql: %s\n", msg);
+        fflush(stderr);
+        sh->had_runtime_error = true;
+        return;
+    }
+    if (b->state == BG_FAILED) {
+        /* It failed while opening its connectors: say so now. */
+        shell_jobs_next_ended(sh->jobs); /* reported here */
+        fflush(stdout);
+        fprintf(stderr, "fsql: background job %s failed: %s\n", b->id,
+                b->error ? b->error : "see its log");
+        fflush(stderr);
+        sh->had_runtime_error = true;
+        return;
+    }
+    printf("[INFO] Submitted as background job %s (log: %s).\n"
+           "Job ID: %s\n",
+           b->id, b->log_path, b->id);
+    fflush(stdout);
+}
+
 /* Run one Program (a SELECT or INSERT job). */
 static void run_program(Shell *sh, Program *p)
 {
+    if (!p->is_query && sh->interactive && sh->jobs && !dml_sync(sh)) {
+        run_background(sh, p);
+        return;
+    }
     JobConfig cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.out = stdout;
@@ -823,6 +915,8 @@ static void execute(Shell *sh, const char *p, size_t n, uint32_t line,
     memcpy(text + pad, p, n);
     text[pad + n] = '\0';
 
+    sh->stmt = p;
+    sh->stmt_len = n;
     CompileCtx *cc = &sh->cc;
     Arena a;
     arena_init(&a, 4096);
@@ -899,6 +993,7 @@ static void execute(Shell *sh, const char *p, size_t n, uint32_t line,
         run_program(sh, prog);
         program_free(prog);
     }
+    sh->stmt = NULL;
     fflush(stdout);
 }
 
@@ -915,10 +1010,95 @@ static const char help_text[] =
     "  SET 'sql-client.execution.result-mode' = 'table' | 'changelog' |\n"
     "      'tableau';       how a SELECT shows its result\n"
     "A SELECT runs until its input ends; q or Ctrl-C stops it and returns\n"
-    "to the prompt.  Tab completes keywords, tables, columns and functions;\n"
-    "the arrow keys recall history (~/.fsql_history).\n"
+    "to the prompt.  An INSERT (or statement set) starts a background job\n"
+    "and the prompt comes back at once:\n"
+    "  SHOW JOBS;           the jobs of this session, their status and rows\n"
+    "  STOP JOB 'id';       stop a job (its sinks are flushed)\n"
+    "  SET 'table.dml-sync' = 'true';   run INSERTs in the foreground\n"
+    "Tab completes keywords, tables, columns and functions; the arrow keys\n"
+    "recall history (~/.fsql_history).\n"
     "  help                 this text\n"
     "  quit, exit, \\q, Ctrl-D   leave the shell\n";
+
+static bool sigint_seen(void)
+{
+    return got_sigint != 0;
+}
+
+/* STOP JOB 'id' [WITH SAVEPOINT] [WITH DRAIN]: p[0..n) is the whole
+ * command, "STOP JOB" already recognised. */
+static void stop_job(Shell *sh, const char *p, size_t n)
+{
+    const char *q = memchr(p, '\'', n);
+    const char *e = q ? memchr(q + 1, '\'', n - (size_t)(q + 1 - p)) : NULL;
+    if (!e) {
+        fputs("fsql: usage: STOP JOB 'job id';  (SHOW JOBS lists the ids)\n",
+              stderr);
+        sh->had_sql_error = true;
+        return;
+    }
+    char id[64];
+    size_t len = (size_t)(e - q - 1);
+    if (len >= sizeof id)
+        len = sizeof id - 1;
+    memcpy(id, q + 1, len);
+    id[len] = '\0';
+    /* What follows the id: WITH SAVEPOINT / WITH DRAIN are Flink's. */
+    char w[4][24];
+    int k = lead_words(e + 1, n - (size_t)(e + 1 - p), w, 4);
+    for (int i = 0; i < k; i++) {
+        if (word_is(w[i], "SAVEPOINT") || word_is(w[i], "DRAIN")) {
+            fprintf(stderr,
+                    "fsql: STOP JOB ... WITH %s is not supported: a "
+                    "background job takes no savepoint and is not drained; "
+                    "STOP JOB '%s' stops it with its sinks flushed\n",
+                    w[i], id);
+            sh->had_sql_error = true;
+            return;
+        }
+        if (!word_is(w[i], "WITH")) {
+            fprintf(stderr, "fsql: unexpected '%s' after STOP JOB '%s'\n",
+                    w[i], id);
+            sh->had_sql_error = true;
+            return;
+        }
+    }
+    bool ambiguous = false;
+    BgJob *b = sh->jobs ? shell_jobs_find(sh->jobs, id, &ambiguous) : NULL;
+    if (!b) {
+        fprintf(stderr,
+                ambiguous ? "fsql: job id '%s' is ambiguous; type more of it\n"
+                          : "fsql: no job '%s' (SHOW JOBS lists the jobs of "
+                            "this session)\n",
+                id);
+        sh->had_sql_error = true;
+        return;
+    }
+    shell_jobs_refresh(sh->jobs);
+    if (b->exited) {
+        printf("[INFO] Job %s has already ended (%s).\n", b->id,
+               shell_jobs_state_name(b->state));
+        return;
+    }
+    got_sigint = 0;
+    bool ended = shell_jobs_stop(sh->jobs, b, 30.0, sigint_seen);
+    got_sigint = 0;
+    if (!ended) {
+        printf("[INFO] Job %s was asked to stop and is still shutting down; "
+               "STOP JOB again ends it at once.\n",
+               b->id);
+        return;
+    }
+    b->reported = true; /* announced here, not again at the prompt */
+    if (b->state == BG_FAILED)
+        printf("[INFO] Job %s failed while stopping: %s\n", b->id,
+               b->error ? b->error : "see its log");
+    else
+        printf("[INFO] Job %s stopped: %llu row%s in, %llu row%s out.\n",
+               b->id, (unsigned long long)b->rows_in,
+               b->rows_in == 1 ? "" : "s", (unsigned long long)b->rows_out,
+               b->rows_out == 1 ? "" : "s");
+}
 
 static bool shell_command(Shell *sh, const char *p, size_t n)
 {
@@ -934,9 +1114,7 @@ static bool shell_command(Shell *sh, const char *p, size_t n)
         return true;
     }
     if (k >= 2 && word_is(w[0], "STOP") && word_is(w[1], "JOB")) {
-        fputs("fsql: there is no background job to stop; a SELECT or INSERT "
-              "runs in the foreground and q or Ctrl-C stops it\n",
-              stderr);
+        stop_job(sh, p, n);
         return true;
     }
     return false;
@@ -1350,6 +1528,79 @@ static void edit_stop(Shell *sh)
 
 /* ---- main loops --------------------------------------------------------------- */
 
+/* Announce background jobs that ended since the last prompt. */
+static void announce_ended_jobs(Shell *sh)
+{
+    if (!sh->jobs || !shell_jobs_count(sh->jobs))
+        return;
+    shell_jobs_refresh(sh->jobs);
+    const BgJob *b;
+    while ((b = shell_jobs_next_ended(sh->jobs))) {
+        if (b->state == BG_FAILED)
+            printf("[ERROR] Background job %s failed: %s\n", b->id,
+                   b->error ? b->error : "see its log");
+        else
+            printf("[INFO] Background job %s %s: %llu row%s in, %llu row%s "
+                   "out.\n",
+                   b->id, b->state == BG_CANCELED ? "was stopped" : "finished",
+                   (unsigned long long)b->rows_in, b->rows_in == 1 ? "" : "s",
+                   (unsigned long long)b->rows_out,
+                   b->rows_out == 1 ? "" : "s");
+    }
+    fflush(stdout);
+}
+
+/* Leaving with background jobs running: ask whether to stop them.  True
+ * to leave (the jobs are stopped), false to stay at the prompt. */
+static bool confirm_quit(Shell *sh)
+{
+    if (!sh->jobs)
+        return true;
+    shell_jobs_refresh(sh->jobs);
+    uint32_t n = shell_jobs_running(sh->jobs);
+    if (n == 0)
+        return true;
+    printf("%u background job%s still running (SHOW JOBS lists them).  Stop "
+           "%s and quit? [y/N] ",
+           n, n == 1 ? " is" : "s are", n == 1 ? "it" : "them");
+    fflush(stdout);
+    char ans[16];
+    size_t k = 0;
+    bool eof = true;
+    for (;;) {
+        char c;
+        ssize_t r = read(STDIN_FILENO, &c, 1);
+        if (r < 0 && errno == EINTR) {
+            if (got_sigint)
+                break; /* Ctrl-C: stay */
+            continue;
+        }
+        if (r <= 0)
+            break;
+        eof = false;
+        if (c == '\n')
+            break;
+        if (k < sizeof ans - 1)
+            ans[k++] = c;
+    }
+    ans[k] = '\0';
+    bool yes = (eof && !got_sigint) || ans[0] == 'y' || ans[0] == 'Y';
+    got_sigint = 0;
+    if (eof)
+        fputc('\n', stdout);
+    if (!yes) {
+        fflush(stdout);
+        return false;
+    }
+    printf("[INFO] Stopping %u background job%s...\n", n, n == 1 ? "" : "s");
+    fflush(stdout);
+    shell_jobs_stop_all(sh->jobs, 30.0);
+    const BgJob *b;
+    while ((b = shell_jobs_next_ended(sh->jobs)))
+        ;
+    return true;
+}
+
 static void loop_interactive(Shell *sh)
 {
     edit_start(sh);
@@ -1357,7 +1608,13 @@ static void loop_interactive(Shell *sh)
            "lists the commands, 'quit' or Ctrl-D leaves.\n",
            FSQL_VERSION);
     fflush(stdout);
-    while (!sh->quit) {
+    for (;;) {
+        if (sh->quit) {
+            if (confirm_quit(sh))
+                break;
+            sh->quit = false;
+        }
+        announce_ended_jobs(sh);
         int n = 0;
         got_sigint = 0;
         const char *line = el_gets(sh->el, &n);
@@ -1370,7 +1627,9 @@ static void loop_interactive(Shell *sh)
                 continue;
             }
             fputc('\n', stdout);
-            break;
+            if (confirm_quit(sh))
+                break;
+            continue;
         }
         feed_line(sh, line, (size_t)n);
     }
@@ -1440,6 +1699,8 @@ int shell_main(const ShellConfig *cfg)
     sh.live_out = sh.interactive && isatty(STDOUT_FILENO);
     sh.path = script ? cfg->script : "<stdin>";
     sh.line_no = 1;
+    if (sh.interactive)
+        sh.jobs = shell_jobs_new();
 
     struct sigaction sa, old_int;
     memset(&sa, 0, sizeof sa);
@@ -1456,6 +1717,7 @@ int shell_main(const ShellConfig *cfg)
         loop_stream(&sh, script ? script : stdin);
     if (script)
         fclose(script);
+    shell_jobs_free(sh.jobs); /* stops what still runs */
     if (sh.interactive)
         sigaction(SIGINT, &old_int, NULL);
 

@@ -8,7 +8,10 @@
 # watermark delay, so no row is late) fsql computes per user
 #   TUMBLE(10 s)           legacy GROUP BY TUMBLE(...) with TUMBLE_START/END
 #   TUMBLE(10 s) TVF       GROUP BY window_start, window_end
-#   HOP(slide 5 s, 15 s)   TVF and legacy
+#   HOP(slide 5 s, 15 s)   TVF and legacy, and legacy without DISTINCT
+#                          (panes: runtime/op_window.c merges 5 s panes)
+#   HOP(slide 1 s, 60 s)   size/slide = 60: legacy without DISTINCT (panes)
+#                          and TVF with COUNT(DISTINCT) (per window)
 #   CUMULATE(step 5 s, 20 s) TVF
 # with COUNT(*), COUNT(v), SUM(v), AVG(v) (INT: truncated), MIN(v),
 # MAX(v), COUNT(DISTINCT ip), SUM(amt) and AVG(amt) (DECIMAL(38, 6),
@@ -102,6 +105,24 @@ FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '5' SECOND,
                INTERVAL '15' SECOND))
 GROUP BY u, window_start, window_end
 UNION ALL
+SELECT 'hop_pane', u, HOP_START(ts, INTERVAL '5' SECOND, INTERVAL '15' SECOND),
+       HOP_END(ts, INTERVAL '5' SECOND, INTERVAL '15' SECOND), COUNT(*),
+       COUNT(v), SUM(v), AVG(v), MIN(v), MAX(v), CAST(NULL AS BIGINT),
+       SUM(amt), AVG(amt)
+FROM t GROUP BY u, HOP(ts, INTERVAL '5' SECOND, INTERVAL '15' SECOND)
+UNION ALL
+SELECT 'hop60', u, HOP_START(ts, INTERVAL '1' SECOND, INTERVAL '60' SECOND),
+       HOP_END(ts, INTERVAL '1' SECOND, INTERVAL '60' SECOND), COUNT(*),
+       COUNT(v), SUM(v), AVG(v), MIN(v), MAX(v), CAST(NULL AS BIGINT),
+       SUM(amt), AVG(amt)
+FROM t GROUP BY u, HOP(ts, INTERVAL '1' SECOND, INTERVAL '60' SECOND)
+UNION ALL
+SELECT 'hop60_tvf', u, window_start, window_end, COUNT(*), COUNT(v), SUM(v),
+       AVG(v), MIN(v), MAX(v), COUNT(DISTINCT ip), SUM(amt), AVG(amt)
+FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND,
+               INTERVAL '60' SECOND))
+GROUP BY u, window_start, window_end
+UNION ALL
 SELECT 'cumulate', u, window_start, window_end, COUNT(*), COUNT(v), SUM(v),
        AVG(v), MIN(v), MAX(v), COUNT(DISTINCT ip), SUM(amt), AVG(amt)
 FROM TABLE(CUMULATE(TABLE t, DESCRIPTOR(ts), INTERVAL '5' SECOND,
@@ -125,6 +146,9 @@ SELECT json_extract(line, '$.u') AS u, json_extract(line, '$.v') AS v,
 FROM lines;
 CREATE TABLE k (k INTEGER);
 INSERT INTO k VALUES (0), (1), (2), (3);
+CREATE TABLE k60 AS
+WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 59)
+SELECT k FROM n;
 CREATE VIEW w AS
 SELECT 'tumble' AS q, u, v, cents, ip, ts - ts % 10000 AS ws,
        ts - ts % 10000 + 10000 AS we FROM t
@@ -138,6 +162,15 @@ UNION ALL
 SELECT 'hop_tvf', u, v, cents, ip, ts - ts % 5000 - k * 5000,
        ts - ts % 5000 - k * 5000 + 15000 FROM t, k WHERE k < 3
 UNION ALL
+SELECT 'hop_pane', u, v, cents, ip, ts - ts % 5000 - k * 5000,
+       ts - ts % 5000 - k * 5000 + 15000 FROM t, k WHERE k < 3
+UNION ALL
+SELECT 'hop60', u, v, cents, ip, ts - ts % 1000 - k * 1000,
+       ts - ts % 1000 - k * 1000 + 60000 FROM t, k60
+UNION ALL
+SELECT 'hop60_tvf', u, v, cents, ip, ts - ts % 1000 - k * 1000,
+       ts - ts % 1000 - k * 1000 + 60000 FROM t, k60
+UNION ALL
 SELECT 'cumulate', u, v, cents, ip, ts - ts % 20000,
        ts - ts % 20000 + (k + 1) * 5000 FROM t, k
 WHERE ts - ts % 20000 + (k + 1) * 5000 > ts;
@@ -150,7 +183,8 @@ SELECT q, u,
        strftime('%Y-%m-%d %H:%M:%S', we / 1000, 'unixepoch') || '.' ||
            printf('%03d', we % 1000),
        COUNT(*), COUNT(v), SUM(v), SUM(v) / COUNT(v), MIN(v), MAX(v),
-       COUNT(DISTINCT ip),
+       CASE WHEN q IN ('hop_pane', 'hop60') THEN NULL
+            ELSE COUNT(DISTINCT ip) END,
        printf('%d.%02d', SUM(cents) / 100, SUM(cents) % 100),
        printf('%d.%06d', (SUM(cents) * 10000 * 2 + COUNT(*)) / (2 * COUNT(*))
                               / 1000000,

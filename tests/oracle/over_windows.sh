@@ -10,6 +10,13 @@
 # with offsets 1 and 2, UNBOUNDED RANGE (peers share the frame) and ROWS
 # frames and ROW_NUMBER; sqlite3 computes the same over the rows sorted by
 # time (ties by arrival), COUNT DISTINCT by a correlated subquery.
+# A second job on the same rows computes LEAD (offsets 0 to 3, with and
+# without defaults, on INT, DECIMAL and STRING values, partitioned and
+# not) beside a RANGE COUNT and a LAG: a LEAD row leaves only when its
+# successors have been processed, so that job's rows are compared sorted
+# by id.  Both jobs run again with FSQL_TEST_OVER_ROUNDTRIP=1 (the
+# operators snapshot, rebuild and restore their state after every push
+# cycle, as a restart from a checkpoint would): same rows, same order.
 #
 # Part 2, seed 002: user_behavior_analysis and ml_feature_extraction,
 # extracted verbatim from tests/seed/seed002.sql, run on a JSON-lines file
@@ -135,7 +142,56 @@ SELECT id, c_r, cv_r, s_r, a_r, mn_r, mx_r,
 FROM r ORDER BY ts, id;
 EOF
 
+cat >lead.sql <<'EOF'
+CREATE TABLE t (id BIGINT, u INT, v INT, amt DECIMAL(10,2), ip STRING,
+  ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)
+WITH ('connector' = 'filesystem', 'path' = 'in.jsonl', 'format' = 'json');
+SELECT id, LEAD(v) OVER w, LEAD(amt, 2) OVER w, LEAD(ip, 1, 'none') OVER w,
+  LEAD(v, 3, -1) OVER w, LEAD(v, 0) OVER w, LAG(ip) OVER w,
+  COUNT(*) OVER (PARTITION BY u ORDER BY ts
+                 RANGE BETWEEN INTERVAL '10' SECOND PRECEDING AND CURRENT ROW)
+FROM t
+WINDOW w AS (PARTITION BY u ORDER BY ts);
+-- one partition (in a job of its own: a LEAD operator upstream would
+-- change the order in which peers reach it)
+SELECT id, LEAD(id) OVER (ORDER BY ts), LEAD(v, 2, 0) OVER (ORDER BY ts)
+FROM t;
+EOF
+
+cat >lead_oracle.sql <<'EOF'
+.mode ascii
+.separator "\037" "\n"
+CREATE TEMP TABLE lines (line TEXT);
+.import in.jsonl lines
+CREATE TEMP TABLE t AS
+SELECT json_extract(line, '$.id') AS id, json_extract(line, '$.u') AS u,
+       json_extract(line, '$.v') AS v,
+       CAST(round(json_extract(line, '$.amt') * 100) AS INTEGER) AS amt,
+       json_extract(line, '$.ip') AS ip,
+       CAST(strftime('%s', substr(json_extract(line, '$.ts'), 1, 19))
+            AS INTEGER) * 1000
+         + CAST(substr(json_extract(line, '$.ts'), 21, 3) AS INTEGER) AS ts
+FROM lines;
+.mode csv
+.headers off
+SELECT id, l1, CASE WHEN l2 IS NOT NULL
+                    THEN printf('%d.%02d', l2 / 100, l2 % 100) END,
+  l3, l4, l0, g1, c FROM (
+SELECT id, LEAD(v) OVER wo AS l1, LEAD(amt, 2) OVER wo AS l2,
+  LEAD(ip, 1, 'none') OVER wo AS l3, LEAD(v, 3, -1) OVER wo AS l4,
+  LEAD(v, 0) OVER wo AS l0, LAG(ip) OVER wo AS g1,
+  COUNT(*) OVER (PARTITION BY u ORDER BY ts
+                 RANGE BETWEEN 10000 PRECEDING AND CURRENT ROW) AS c
+FROM t
+WINDOW wo AS (PARTITION BY u ORDER BY ts, id))
+ORDER BY id;
+SELECT id, LEAD(id) OVER wa, LEAD(v, 2, 0) OVER wa FROM t
+WINDOW wa AS (ORDER BY ts, id) ORDER BY id;
+EOF
+
 n_ok=0
+n_lead=0
+n_rt=0
 for seed in $(seq 1 "$SEEDS"); do
     rows=$((50 + (seed * 7919) % 2500))
     users=$((1 + (seed * 31) % 17))
@@ -154,8 +210,38 @@ for seed in $(seq 1 "$SEEDS"); do
     else
         n_ok=$((n_ok + 1))
     fi
+    # the two queries' rows interleave: split them by their width
+    "$FSQL" run --output csv lead.sql 2>fsql.err | grep -v '^id,' |
+        tr -d '"\r' | awk -F, '{ print (NF > 3 ? 0 : 1) "," $0 }' |
+        sort -t, -k1,1n -k2,2n | cut -d, -f2- >fsql.txt || true
+    sqlite3 <lead_oracle.sql 2>&1 | tr -d '"\r' >sqlite.txt
+    if ! cmp -s fsql.txt sqlite.txt; then
+        echo "FAIL LEAD random seed=$seed rows=$rows users=$users jitter=$jitter"
+        cat fsql.err
+        diff fsql.txt sqlite.txt | head -n 10
+        fail=1
+        cp in.jsonl "in.$seed.jsonl"
+    else
+        n_lead=$((n_lead + 1))
+    fi
+    # checkpoint state: snapshot, rebuild and restore the OverAggregates
+    # at the end of every push cycle; rows and order must not change
+    for j in job lead; do
+        "$FSQL" run --output csv $j.sql >plain.txt 2>/dev/null || true
+        FSQL_TEST_OVER_ROUNDTRIP=1 "$FSQL" run --output csv $j.sql \
+            >rt.txt 2>rt.err || true
+        if ! cmp -s plain.txt rt.txt; then
+            echo "FAIL snapshot round trip $j seed=$seed"
+            cat rt.err
+            diff plain.txt rt.txt | head -n 10
+            fail=1
+        else
+            n_rt=$((n_rt + 1))
+        fi
+    done
 done
-echo "random datasets: $n_ok of $SEEDS equal"
+echo "random datasets: $n_ok of $SEEDS equal, LEAD: $n_lead of $SEEDS equal," \
+     "snapshot round trips: $n_rt of $((SEEDS * 2)) equal"
 
 # ---- part 2: seed 002 views ----------------------------------------------
 

@@ -57,7 +57,7 @@ static void join_store_rows_per_key(void)
     }
     UNIT_EQ_INT(js.n_rows[0], N);
     UNIT_EQ_INT(js.n_rows[1], (N + 2) / 3);
-    UNIT_EQ_INT(state_table_count(js.keys), 10);
+    UNIT_EQ_INT(join_store_keys(&js), 10);
     /* key 7: rows 7, 17, ... in insertion order, strings intact */
     Value key = vint(7);
     JoinKey *k = join_store_find(&js, &key, join_store_hash(&js, &key));
@@ -96,14 +96,69 @@ static void join_store_rows_per_key(void)
         join_store_drop_all(&js, e);
     }
     UNIT_EQ_INT(join_store_rows(&js), 0);
-    UNIT_EQ_INT(state_table_count(js.keys), 0);
+    UNIT_EQ_INT(join_store_keys(&js), 0);
     UNIT_EQ_INT(strpool_count(js.pool), 0);
     UNIT_CHECK(js.peak_rows >= (size_t)N);
     join_store_fini(&js);
 }
 
+/* Strings in chunks (the interval join's mode): rows come and go in
+ * about time order; strings stay intact while their rows live, emptied
+ * chunks are reused, and everything is freed when the rows are gone. */
+static void join_store_chunks(void)
+{
+    JoinStore js;
+    RtType kt[1] = {t_str};
+    join_store_init(&js, 1, kt, 2, 0);
+    join_store_use_chunks(&js);
+    char kbuf[32], vbuf[32];
+    enum { N = 200000, LIVE = 3000 };
+    JoinRow **ring = xcalloc(LIVE, sizeof(JoinRow *));
+    size_t peak_bytes = 0;
+    for (int i = 0; i < N; i++) {
+        JoinRow *old = ring[i % LIVE];
+        if (old) {
+            /* the row LIVE rows back: its strings are intact */
+            const Value *v = join_row_values(old);
+            snprintf(vbuf, sizeof vbuf, "value-%d", (int)old->time);
+            UNIT_CHECK(v[1].u.s.len == strlen(vbuf) &&
+                       memcmp(v[1].u.s.ptr, vbuf, v[1].u.s.len) == 0);
+            JoinKey *ok = old->key;
+            join_store_remove(&js, old);
+            if (ok->n[0] == 0 && ok->n[1] == 0)
+                join_store_drop_key(&js, ok);
+        }
+        snprintf(kbuf, sizeof kbuf, "key-%d", i / 2);
+        snprintf(vbuf, sizeof vbuf, "value-%d", i);
+        Value key = vstr(kbuf);
+        uint64_t h = join_store_hash(&js, &key);
+        JoinKey *k = join_store_get(&js, &key, h);
+        Value row[2] = {vint(i), vstr(vbuf)};
+        JoinRow *r = join_store_add(&js, k, 0, row);
+        r->time = i;
+        ring[i % LIVE] = r;
+        if (join_store_bytes(&js) > peak_bytes)
+            peak_bytes = join_store_bytes(&js);
+    }
+    /* LIVE rows of ~25 bytes of strings: a few 64 KiB chunks, not N */
+    UNIT_CHECK(js.chunk_bytes <= 8u * 65536u);
+    UNIT_CHECK(peak_bytes < 4u * 1024u * 1024u);
+    for (int i = 0; i < LIVE; i++) {
+        JoinKey *ok = ring[i]->key;
+        join_store_remove(&js, ring[i]);
+        if (ok->n[0] == 0 && ok->n[1] == 0)
+            join_store_drop_key(&js, ok);
+    }
+    UNIT_EQ_INT(join_store_rows(&js), 0);
+    UNIT_EQ_INT(join_store_keys(&js), 0);
+    UNIT_EQ_INT(strpool_count(js.pool), 0);
+    xfree(ring);
+    join_store_fini(&js);
+}
+
 static const UnitTest join_store_tests[] = {
     {"join_store_rows_per_key", join_store_rows_per_key},
+    {"join_store_chunks", join_store_chunks},
     {NULL, NULL},
 };
 UNIT_REGISTER(join_store_tests)

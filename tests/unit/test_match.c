@@ -11,6 +11,7 @@
  * SKIP), worked out by hand for each case.
  */
 #include "runtime/fsql.h"
+#include "runtime/checkpoint.h"
 #include "runtime/match.h"
 #include "tests/unit/unit.h"
 
@@ -243,8 +244,39 @@ typedef struct Case {
     int first_as;
 } Case;
 
+/* Checkpoint the run before row `cut` (-1: never): snapshot it, drop the
+ * engine and the run, and go on with a fresh engine restored from the
+ * blob - the results must be those of an uninterrupted run. */
+static MatchEngine *cut_over(MatchEngine *e, MatchRun *run,
+                             const MatchEngineConf *conf)
+{
+    SnapWriter w;
+    snap_writer_init(&w);
+    match_run_snapshot(e, run, &w);
+    size_t nodes = match_engine_nodes(e);
+    match_run_fini(e, run);
+    UNIT_EQ_INT(match_engine_nodes(e), 0);
+    match_engine_free(e);
+    e = match_engine_new(conf);
+    SnapReader r;
+    snap_reader_init(&r, w.buf, w.len);
+    UNIT_CHECK(match_run_restore(e, run, &r));
+    UNIT_CHECK(snap_reader_done(&r));
+    /* shared nodes come back shared: as many as before */
+    UNIT_EQ_INT(match_engine_nodes(e), nodes);
+    snap_writer_fini(&w);
+    return e;
+}
+
+static const char *run_case_cut(const Case *c, bool history_free, long cut);
+
 /* Run one case; returns the result text (static buffer) or an error. */
 static const char *run_case(const Case *c, bool history_free)
+{
+    return run_case_cut(c, history_free, -1);
+}
+
+static const char *run_case_cut(const Case *c, bool history_free, long cut)
 {
     static char res[600];
     Arena a;
@@ -288,8 +320,13 @@ static const char *run_case(const Case *c, bool history_free)
     match_run_init(&run);
     int rc = 0;
     size_t n = strlen(c->rows);
-    for (size_t i = 0; i < n && rc == 0; i++)
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if ((long)i == cut)
+            e = cut_over(e, &run, &conf);
         rc = match_run_row(e, &run, i, (int64_t)i * 10);
+    }
+    if (rc == 0 && (size_t)cut == n)
+        e = cut_over(e, &run, &conf);
     if (rc == 0 && c->within)
         rc = match_run_expire(e, &run, (int64_t)n * 10 + c->within);
     if (rc == 0)
@@ -323,6 +360,18 @@ static void run_cases(const Case *cases, size_t n)
                       "pattern %s on \"%s\" (no merging): got \"%s\", want "
                       "\"%s\"",
                       c->pattern, c->rows, got, c->want);
+        /* a checkpoint before any row, restored into a fresh engine, must
+         * not change it either */
+        for (long k = 0; k <= (long)strlen(c->rows); k++) {
+            for (int hf = 0; hf < 2; hf++) {
+                got = run_case_cut(c, hf != 0, k);
+                if (strcmp(got, c->want) != 0)
+                    unit_fail(__FILE__, __LINE__,
+                              "pattern %s on \"%s\" restored before row "
+                              "%ld: got \"%s\", want \"%s\"",
+                              c->pattern, c->rows, k, got, c->want);
+            }
+        }
     }
 }
 

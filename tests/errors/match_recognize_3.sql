@@ -1,0 +1,2 @@
+-- args: -i tests/errors/tables.sql
+SELECT COUNT(o.*) FROM orders o;

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Background jobs through a real terminal: an INSERT from an unbounded
+# datagen source (rows-per-second) into a file starts a background job and
+# the prompt comes back at once; SHOW JOBS lists it RUNNING with rows
+# going up; a SELECT runs meanwhile; STOP JOB stops it (CANCELED) and the
+# sink's file holds exactly the rows the job reports, all well-formed; a
+# bounded job ends on its own (FINISHED, announced at the prompt); a job
+# whose source file is missing is FAILED with the error; unknown ids,
+# WITH SAVEPOINT and quitting with a job running (asked, then stopped).
+. "$(dirname "$0")/lib.bash"
+
+export XDG_RUNTIME_DIR="$T/run"
+mkdir -p "$XDG_RUNTIME_DIR"
+start_shell
+n=$(prompts)
+line "CREATE TABLE g (k INT, v BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '200', 'fields.k.min' = '1', 'fields.k.max' = '3');"
+wait_prompt "$n"
+n=$(prompts)
+line "CREATE TABLE o (k INT, v BIGINT) WITH ('connector' = 'filesystem', 'path' = '$T/o.jsonl', 'format' = 'json');"
+wait_prompt "$n"
+expect '[INFO] Execute statement succeeded.' 'CREATE TABLE'
+
+n=$(prompts)
+line 'INSERT INTO o SELECT k, v FROM g;'
+wait_prompt "$n" 5
+expect 'Job ID: ' 'job submitted'
+id=$(screen | sed -n 's/^Job ID: \([0-9a-f]\{8\}\)$/\1/p' | tail -n 1)
+[ -n "$id" ] || fail 'no job id printed'
+[ -f "$XDG_RUNTIME_DIR/fsql/$id.log" ] || fail "no log file for job $id"
+
+# The prompt is usable while the job runs.
+n=$(prompts)
+line "SELECT id, name FROM (VALUES (7, 'meanwhile')) AS t (id, name);"
+wait_prompt "$n"
+expect '|  7 | meanwhile |' 'a SELECT while the job runs'
+
+# Ctrl-C at the prompt is not for the background job.
+keys C-c
+sleep 1
+n=$(prompts)
+line 'SHOW JOBS;'
+wait_prompt "$n"
+expect '| job id ' 'SHOW JOBS header'
+row=$(screen | grep "^| $id " | tail -n 1)
+case "$row" in
+*'| INSERT INTO o SELECT k, v FROM g '*'| RUNNING '*) ;;
+*) fail "SHOW JOBS row: '$row'" ;;
+esac
+rows1=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $7); print $7}')
+[ "${rows1:-0}" -gt 0 ] || fail "rows out while running: '${rows1}'"
+
+n=$(prompts)
+line "STOP JOB '$id';"
+wait_prompt "$n" 15
+expect "[INFO] Job $id stopped:" 'STOP JOB'
+n=$(prompts)
+line 'SHOW JOBS;'
+wait_prompt "$n"
+row=$(screen | grep "^| $id " | tail -n 1)
+case "$row" in
+*'| CANCELED '*) ;;
+*) fail "after STOP JOB: '$row'" ;;
+esac
+out=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $7); print $7}')
+[ "${out:-0}" -ge "${rows1:-1}" ] || fail "rows out went down: $rows1 -> $out"
+# The file holds the rows the job reports, each a full JSON object.
+lines=$(wc -l <"$T/o.jsonl" 2>/dev/null || echo 0)
+[ "$lines" = "$out" ] || fail "the sink file has $lines lines, the job says $out"
+bad=$(grep -cvE '^\{"k":[123],"v":-?[0-9]+\}$' "$T/o.jsonl")
+[ "$bad" = 0 ] || fail "$bad malformed lines in the sink file"
+
+# The job's log and status are under $XDG_RUNTIME_DIR/fsql.
+grep -q "background job $id canceled" "$XDG_RUNTIME_DIR/fsql/$id.log" ||
+    fail 'the log does not say the job was canceled'
+
+# A bounded job finishes on its own and is announced at the prompt.
+n=$(prompts)
+line "CREATE TABLE b (k INT) WITH ('connector' = 'datagen', 'number-of-rows' = '50', 'rows-per-second' = '100');"
+wait_prompt "$n"
+n=$(prompts)
+line "CREATE TABLE bo (k INT) WITH ('connector' = 'filesystem', 'path' = '$T/bo.jsonl', 'format' = 'json');"
+wait_prompt "$n"
+n=$(prompts)
+line 'INSERT INTO bo SELECT k FROM b;'
+wait_prompt "$n" 5
+bid=$(screen | sed -n 's/^Job ID: \([0-9a-f]\{8\}\)$/\1/p' | tail -n 1)
+[ "$bid" != "$id" ] || fail 'no new job id for the bounded job'
+sleep 1.5
+n=$(prompts)
+keys Enter
+wait_prompt "$n"
+expect "[INFO] Background job $bid finished: 50 rows in, 50 rows out." 'bounded job announced'
+[ "$(wc -l <"$T/bo.jsonl")" = 50 ] || fail 'the bounded job did not write 50 rows'
+
+# A job that fails while opening its source: FAILED with the error.
+n=$(prompts)
+line "CREATE TABLE missing (k INT) WITH ('connector' = 'filesystem', 'path' = '$T/nosuch.jsonl', 'format' = 'json');"
+wait_prompt "$n"
+n=$(prompts)
+line 'INSERT INTO bo SELECT k FROM missing;'
+wait_prompt "$n" 5
+expect 'failed: ' 'failed job reported at once'
+expect 'nosuch.jsonl' 'the error names the file'
+n=$(prompts)
+line 'SHOW JOBS;'
+wait_prompt "$n"
+[ "$(screen | grep -c '| FAILED ')" -ge 1 ] || fail 'SHOW JOBS: no FAILED job'
+[ "$(screen | grep -c '| FINISHED ')" -ge 1 ] || fail 'SHOW JOBS: no FINISHED job'
+
+# Errors of STOP JOB.
+n=$(prompts)
+line "STOP JOB 'ffffffff';"
+wait_prompt "$n"
+expect "no job 'ffffffff'" 'unknown job id'
+n=$(prompts)
+line "STOP JOB '$id' WITH SAVEPOINT;"
+wait_prompt "$n"
+expect 'WITH SAVEPOINT is not supported' 'savepoint refused'
+n=$(prompts)
+line "STOP JOB '$id';"
+wait_prompt "$n"
+expect "has already ended (CANCELED)" 'stopping an ended job'
+
+# Quitting with a job running asks; 'n' stays, 'y' stops it and leaves.
+n=$(prompts)
+line 'INSERT INTO o SELECT k, v FROM g;'
+wait_prompt "$n" 5
+qid=$(screen | sed -n 's/^Job ID: \([0-9a-f]\{8\}\)$/\1/p' | tail -n 1)
+[ "$qid" != "$bid" ] || fail 'no new job id for the last job'
+sleep 0.5
+pid=$(sed -n 's/.*background job [0-9a-f]* of fsql shell (pid \([0-9]*\)).*/\1/p' \
+    "$XDG_RUNTIME_DIR/fsql/$qid.log" | head -n 1)
+[ -n "$pid" ] || fail 'no pid in the log'
+line 'quit'
+expect 'still running' 'quit asks'
+n=$(prompts)
+line 'n'
+wait_prompt "$n"
+line 'quit'
+sleep 0.3
+line 'y'
+expect '__EXIT__ 0' 'quit after stopping'
+grep -q "background job $qid canceled" "$XDG_RUNTIME_DIR/fsql/$qid.log" ||
+    fail 'the job was not stopped gracefully at quit'
+if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    fail "job process $pid still alive after quit"
+fi
+finish
