@@ -10,6 +10,10 @@
 #   make fuzz-parser  run the libFuzzer parser target (FUZZ_SECONDS=60)
 #   make fuzz-compile the same target through resolve and plan as well
 #   make bench      benchmarks (figures go to docs/benchmarks.md by hand)
+#   make install    PREFIX=/usr/local DESTDIR= : programs, fsql(1), docs
+#   make uninstall  removes what install put there
+#   make soak       the long crash test: kill -9 an exactly-once Kafka ->
+#                   MariaDB/files job again and again (SOAK_ROUNDS=5)
 #   make clean
 #
 # V=1 shows full command lines.
@@ -244,6 +248,16 @@ fuzz-json-smoke: build/fuzz/fuzz_json
 	    { tail -50 build/fuzz/smoke-json.log; exit 1; }
 
 fuzz: fuzz-parser fuzz-json
+
+# The long version of tests/mysql/crash_exactly_once.sh (issue 10): 30
+# random kills per round instead of 10, SOAK_ROUNDS rounds.
+SOAK_ROUNDS ?= 5
+.PHONY: soak
+soak: all
+	$(Q)for i in $$(seq 1 $(SOAK_ROUNDS)); do \
+	    echo "soak round $$i of $(SOAK_ROUNDS)"; \
+	    SOAK=1 FSQL=$(FSQL_BIN) tests/mysql/crash_exactly_once.sh || exit 1; \
+	done
 
 bench: all $(BUILD)/bin/bench_json $(BUILD)/bin/bench_readlines
 	$(Q)tools/bench.sh

@@ -58,6 +58,8 @@ typedef struct MGen {
     bool uses_match_number;
     int64_t max_prev;
     int64_t max_next;
+    uint32_t *min_pos; /* per variable: fewest rows of a match before a
+                          row mapped to it (compile arena) */
 } MGen;
 
 static void fail(MGen *g, SrcSpan at, const char *msg, const char *hint)
@@ -315,6 +317,106 @@ static bool is_current(const MGen *g, Str var)
 
 static PExpr *rewrite(MGen *g, const PExpr *e);
 
+/* The fewest rows any match has before a row mapped to each variable: a
+ * 0-1 breadth-first search over the automaton (VAR consumes a row, the
+ * other instructions none).  PREV(v.x, k) from a row that has at least
+ * d rows of its match before it reaches k - d rows before the match, so
+ * the operator keeps only that many rows of history (none for the usual
+ * `DOWN AS price < PREV(price)` after a first variable), and a partition
+ * without partial matches can then be dropped. */
+static void min_positions(MGen *g, const MatchNfa *nfa)
+{
+    uint32_t n = nfa->n_ins;
+    uint32_t *dist = ARENA_NEW_ARRAY(&g->cc->a, uint32_t, n + 1);
+    for (uint32_t i = 0; i < n; i++)
+        dist[i] = UINT32_MAX;
+    /* a deque; every instruction enters it at most once per improvement,
+     * and each has at most two successors */
+    uint32_t cap = 4 * n + 8, head = 0, len = 0;
+    uint32_t *q = ARENA_NEW_ARRAY(&g->cc->a, uint32_t, cap);
+    dist[0] = 0;
+    q[0] = 0;
+    len = 1;
+    bool full = false;
+    while (len > 0 && !full) {
+        uint32_t pc = q[head];
+        head = (head + 1) % cap;
+        len--;
+        const MatchIns *in = &nfa->ins[pc];
+        uint32_t succ[2], w = 0, ns = 0;
+        switch (in->op) {
+        case MOP_VAR:
+            succ[ns++] = pc + 1;
+            w = 1;
+            break;
+        case MOP_SPLIT:
+            succ[ns++] = in->x;
+            succ[ns++] = in->y;
+            break;
+        case MOP_JMP:
+            succ[ns++] = in->x;
+            break;
+        case MOP_START:
+        case MOP_END:
+            succ[ns++] = pc + 1;
+            break;
+        default:
+            break;
+        }
+        for (uint32_t k = 0; k < ns; k++) {
+            uint32_t t = succ[k];
+            if (t >= n || dist[pc] + w >= dist[t])
+                continue;
+            if (len + 1 >= cap) {
+                full = true; /* not expected; be conservative below */
+                break;
+            }
+            dist[t] = dist[pc] + w;
+            if (w == 0) {
+                head = (head + cap - 1) % cap;
+                q[head] = t;
+            } else {
+                q[(head + len) % cap] = t;
+            }
+            len++;
+        }
+    }
+    g->min_pos = ARENA_NEW_ARRAY(&g->cc->a, uint32_t, g->n_vars + 1);
+    for (uint16_t v = 0; v < g->n_vars; v++)
+        g->min_pos[v] = UINT32_MAX;
+    for (uint32_t i = 0; i < n; i++) {
+        const MatchIns *in = &nfa->ins[i];
+        if (in->op == MOP_VAR && in->var < g->n_vars &&
+            dist[i] < g->min_pos[in->var])
+            g->min_pos[in->var] = full ? 0 : dist[i];
+    }
+}
+
+/* The fewest rows of the match before the base row of navigation s. */
+static int64_t prev_floor(const MGen *g, const MatchSlot *s)
+{
+    if (!g->min_pos)
+        return 0;
+    if (s->base == MBASE_CUR)
+        return g->in_define && g->min_pos[g->def_var] != UINT32_MAX
+                   ? g->min_pos[g->def_var]
+                   : 0;
+    uint32_t lo = UINT32_MAX;
+    for (uint16_t v = 0; v < g->n_vars; v++) {
+        bool in = s->n_vars == 0;
+        for (uint32_t i = 0; i < s->n_vars && !in; i++)
+            in = s->vars[i] == v;
+        if (in && g->min_pos[v] < lo)
+            lo = g->min_pos[v];
+    }
+    if (lo == UINT32_MAX)
+        lo = 0;
+    int64_t f = lo;
+    if (s->base == MBASE_FIRST && s->logical_off > f)
+        f = s->logical_off;
+    return f;
+}
+
 /* A navigation: FIRST/LAST/PREV/NEXT(value [, n]). */
 static PExpr *rewrite_nav(MGen *g, const PExpr *e, const char *nm)
 {
@@ -333,8 +435,6 @@ static PExpr *rewrite_nav(MGen *g, const PExpr *e, const char *nm)
     Str var = {0};
     if (is_phys) {
         s.phys_off = strcmp(nm, "PREV") == 0 ? -off : off;
-        if (off > g->max_prev && s.phys_off < 0)
-            g->max_prev = off;
         /* NEXT in DEFINE: the decision waits for `off` more rows */
         if (g->in_define && s.phys_off > 0 && off > g->max_next)
             g->max_next = off;
@@ -375,6 +475,12 @@ static PExpr *rewrite_nav(MGen *g, const PExpr *e, const char *nm)
         if (!var_set(g, var, e->at, &s.n_vars, &ids))
             return NULL;
         s.vars = ids;
+    }
+    if (s.phys_off < 0) {
+        /* how far before the match's first row PREV can reach */
+        int64_t before = -s.phys_off - prev_floor(g, &s);
+        if (before > g->max_prev)
+            g->max_prev = before;
     }
     if (g->direct) {
         g->direct_failed = true;
@@ -681,6 +787,7 @@ bool codegen_match(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d)
         return false;
     }
 
+    min_positions(&g, md->nfa);
     md->n_in = g.in->n_cols;
     md->n_partition = m->n_partition;
     int32_t *pc = ARENA_NEW_ARRAY(pa, int32_t, m->n_partition + 1);

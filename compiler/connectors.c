@@ -274,8 +274,8 @@ static const OptionDef jdbc_opts[] = {
     O_INT("scan.partition.upper-bound", NULL, INT64_MIN, I64_MAX,
           "Accepted for Flink compatibility; scans are not split."),
     O_INT("scan.fetch-size", "0", 0, I64_MAX,
-          "Rows fetched per round trip when the table is scanned; 0 lets "
-          "the driver decide."),
+          "Accepted for Flink compatibility; a scan streams rows from the "
+          "server as they are read."),
     O_BOOL("scan.auto-commit", "true", "Accepted for Flink compatibility."),
     O_ENUM("lookup.cache", "NONE", "NONE|PARTIAL",
            "PARTIAL caches looked-up rows (and, by default, misses) in "

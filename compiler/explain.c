@@ -810,6 +810,11 @@ static void over_state(Line *l, const PNode *n, const RelSchema *in)
                       "partition (LEAD)",
                       o->is_proctime ? "; rows wait" : " and",
                       (long long)lead, lead == 1 ? "" : "s");
+    if (o->state_ttl_ms > 0) {
+        strbuf_puts(l->out, "; idle partitions expire after ");
+        put_duration(l->out, o->state_ttl_ms);
+        strbuf_puts(l->out, " (table.exec.state.ttl)");
+    }
     attr_end(l);
 }
 

@@ -370,7 +370,14 @@ static bool valid_zone(const char *z)
     return slash;
 }
 
-typedef enum SetKind { SK_DURATION, SK_BOOL, SK_INT, SK_ZONE, SK_ENUM } SetKind;
+typedef enum SetKind {
+    SK_DURATION,
+    SK_BOOL,
+    SK_INT,
+    SK_ZONE,
+    SK_ENUM,
+    SK_COUNT /* an integer >= 0 */
+} SetKind;
 
 typedef struct SetKey {
     const char *key;
@@ -399,6 +406,11 @@ static const SetKey set_keys[] = {
      * table is checked when a window operator is compiled
      * (compiler/codegen_window.c), so it may be declared after the SET */
     {"table.exec.late-data", SK_ENUM, "drop|emit"},
+    /* issue 10, checkpoints (runtime/checkpoint.c; state.checkpoints.dir
+     * and pipeline.name are free text) */
+    {"state.checkpoints.num-retained", SK_INT, NULL},
+    {"execution.checkpointing.tolerable-failed-checkpoints", SK_COUNT, NULL},
+    {"fsql.checkpointing.background-write", SK_BOOL, NULL},
     {"table.exec.emit.allow-lateness", SK_DURATION, NULL},
 };
 
@@ -444,6 +456,10 @@ static void set_stmt(Res *r, AstNode *stmt)
         case SK_INT:
             ok = option_parse_int(st->value, &n) && n > 0;
             expect = "a positive integer";
+            break;
+        case SK_COUNT:
+            ok = option_parse_int(st->value, &n) && n >= 0;
+            expect = "an integer of 0 or more";
             break;
         case SK_ZONE:
             ok = valid_zone(val);

@@ -229,6 +229,18 @@ size_t strpool_bytes(const StrPool *p)
     return p ? p->bytes + (p->mask + 1) * sizeof(StrEnt *) : 0;
 }
 
+void strpool_prefetch(const StrPool *p, const char *s, uint32_t n,
+                      int stage)
+{
+    if (n == 0)
+        return;
+    StrEnt *const *b = &p->buckets[bytes_hash(s, n) & p->mask];
+    if (stage == 0)
+        __builtin_prefetch(b);
+    else if (*b)
+        __builtin_prefetch(*b);
+}
+
 static inline bool is_strkind(const Value *v)
 {
     return !v->is_null && (v->kind == VK_STRING || v->kind == VK_BYTES);
@@ -1401,6 +1413,23 @@ void agg_fini(const AggSpec *sp, void *st)
     }
     if (sp->def->fini)
         sp->def->fini(sp, inner_of(sp, st));
+}
+
+void agg_prefetch(const AggSpec *sp, const void *st, int stage)
+{
+    if (!sp->is_distinct)
+        return;
+    const MultiSet *m = *(MultiSet *const *)st;
+    if (!m)
+        return;
+    if (stage == 0) {
+        __builtin_prefetch(m);
+    } else {
+        const char *sl = (const char *)m->slots;
+        size_t bytes = (size_t)m->cap * sizeof(MEnt);
+        for (size_t o = 0; o < bytes && o < 512; o += 64)
+            __builtin_prefetch(sl + o);
+    }
 }
 
 size_t agg_heap_bytes(const AggSpec *sp, const void *st)

@@ -70,6 +70,11 @@ void strpool_unref(StrPool *p, const char *interned, uint32_t n);
 /* Distinct strings held, and their bytes including overhead. */
 size_t strpool_count(const StrPool *p);
 size_t strpool_bytes(const StrPool *p);
+/* Hints before strpool_ref(p, s, n), a few rows ahead (op_over.c):
+ * stage 0 starts loading the hash bucket, stage 1 (later, the bucket
+ * being cached by then) the bucket's first entry. */
+void strpool_prefetch(const StrPool *p, const char *s, uint32_t n,
+                      int stage);
 
 /* Promote a Value into state: strings and bytes become pool references
  * (other kinds are copied as they are).  value_unkeep releases one. */
@@ -175,6 +180,10 @@ void agg_fini(const AggSpec *sp, void *st);
 void agg_set_append_only(const AggSpec *sp, void *st);
 /* Bytes the state holds outside its flat block (deques, sets). */
 size_t agg_heap_bytes(const AggSpec *sp, const void *st);
+/* A hint a few rows before stepping st (op_over.c): stage 0 starts
+ * loading what the state points to (the DISTINCT set), stage 1 (later)
+ * one level further (the set's slots). */
+void agg_prefetch(const AggSpec *sp, const void *st, int stage);
 
 /* ---- checkpoints (issue 10, runtime/checkpoint.h) ---------------------- */
 

@@ -21,7 +21,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -679,6 +681,24 @@ int ckpt_load_newest(const char *dir, uint64_t expect_fp, CkptFile *out,
 
 /* ---- the job's checkpoints ---------------------------------------------- */
 
+/* A checkpoint whose state is taken and whose file is being written
+ * (by the writer thread, or inline). */
+typedef struct PendingCkpt {
+    uint64_t id;
+    const char *why;
+    const char *dir;
+    uint64_t fp;
+    int64_t wall_ms;       /* the moment of the snapshot */
+    SnapWriter body;
+    double t0, t_state;    /* started; state taken (loop free again) */
+    double t_file;         /* file durable (writer) */
+    bool has_eo;
+    bool deferred;         /* written by the writer thread */
+    int rc;                /* of the file write */
+    size_t size;
+    FsqlErr err;
+} PendingCkpt;
+
 typedef struct JobCkpt {
     char *dir;             /* xmalloc; NULL: checkpoints off */
     int64_t interval_ms;
@@ -691,6 +711,13 @@ typedef struct JobCkpt {
     bool activity;         /* something happened since the last one */
     bool dir_ready;
     CheckpointStats st;
+    /* The file of a checkpoint without exactly-once sinks is written by a
+     * thread while the loop goes on; the next one waits for it. */
+    PendingCkpt pend;
+    bool in_flight;        /* pend is being written by thr */
+    pthread_t thr;
+    atomic_int written;    /* thr is done with pend */
+    bool background;       /* fsql.checkpointing.background-write */
 } JobCkpt;
 
 static uint64_t fnv_bytes(uint64_t h, const void *p, size_t n)
@@ -850,6 +877,8 @@ int ckpt_configure(Job *j, FsqlErr *err)
                            0, 0, &tolerable, err);
     if (rc < 0)
         return rc;
+    const char *bg = job_setting(j, "fsql.checkpointing.background-write");
+    c->background = !bg || strcasecmp(bg, "false") != 0;
     c->dir = j->cfg.job_index == 0
                  ? arena_strdup(&j->a, dir)
                  : arena_sprintf(&j->a, "%s/job-%u", dir,
@@ -1013,10 +1042,11 @@ static bool get_op_frame(SnapReader *r, OpState *s, int64_t now)
     bool has_timer = snap_get_bool(r);
     int64_t left = snap_get_i64(r);
     s->timer_ms = has_timer ? now + (left > 0 ? left : 0) : INT64_MAX;
-    s->rows_in = snap_get_u64(r);
-    s->rows_out = snap_get_u64(r);
-    s->rows_late = snap_get_u64(r);
-    s->lookups_failed = snap_get_u64(r);
+    /* The counters are saved for inspection but not restored: like
+     * Flink's metrics, the figures of a run (summary, /metrics) count
+     * what this process did. */
+    for (int k = 0; k < 4; k++)
+        (void)snap_get_u64(r);
     return !r->bad;
 }
 
@@ -1027,6 +1057,18 @@ static const char *op_sink_table_name(const Job *j, const OpState *s)
     return j->progs[s->prog_idx]->tables[s->def->u.sink.table].name;
 }
 
+/* The u32 at w->buf[at] becomes the number of bytes written after it;
+ * false when that does not fit (a blob of 4 GiB or more). */
+static bool patch_len(SnapWriter *w, size_t at)
+{
+    size_t n = w->len - at - 4;
+    if (n >= 0xFFFFFFFFu)
+        return false;
+    for (int b = 0; b < 4; b++)
+        w->buf[at + (size_t)b] = (uint8_t)((uint32_t)n >> (8 * b));
+    return true;
+}
+
 static double mono_now_s(void)
 {
     struct timespec ts;
@@ -1034,8 +1076,129 @@ static double mono_now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Take checkpoint c->next_id now (a push-cycle boundary). */
-static int ckpt_take(Job *j, const char *why)
+/* Checkpoint id could not be taken: a warning while tolerated, else the
+ * job fails.  Returns FSQL_OK or the job's error. */
+static int ckpt_failed(Job *j, uint64_t id, bool has_eo, int rc, FsqlErr *err)
+{
+    JobCkpt *c = j->ckpt;
+    c->st.failed++;
+    c->failures_in_row++;
+    if (!err->msg[0])
+        fsql_err_set(err, rc, "could not take checkpoint %" PRIu64, id);
+    if (has_eo || c->failures_in_row > c->tolerable) {
+        char msg[700];
+        snprintf(msg, sizeof msg, "checkpoint %" PRIu64 " failed: %s%s", id,
+                 err->msg,
+                 has_eo ? ""
+                        : " (execution.checkpointing.tolerable-failed-"
+                          "checkpoints exceeded)");
+        return job_fail(j, rc, msg);
+    }
+    log_warn("checkpoint %" PRIu64 " failed (%u in a row, %u tolerated): %s",
+             id, c->failures_in_row, c->tolerable, err->msg);
+    return FSQL_OK;
+}
+
+/* Write the pending checkpoint's file (any thread: touches only p). */
+static void ckpt_write_pending(PendingCkpt *p)
+{
+    fsql_err_clear(&p->err);
+    p->rc = ckpt_file_write(p->dir, p->id, p->wall_ms, p->fp, p->body.buf,
+                            p->body.len, &p->size, &p->err);
+    p->t_file = mono_now_s();
+    snap_writer_fini(&p->body);
+    if (p->rc == FSQL_OK)
+        fsql_fault("checkpoint.after-state-write");
+}
+
+static void *ckpt_writer_main(void *arg)
+{
+    JobCkpt *c = arg;
+    ckpt_write_pending(&c->pend);
+    atomic_store(&c->written, 1);
+    return NULL;
+}
+
+/* On the loop thread, once the file of c->pend is durable (or failed):
+ * commit the epoch, tell the sources, apply retention, count. */
+static int ckpt_complete(Job *j)
+{
+    JobCkpt *c = j->ckpt;
+    PendingCkpt *p = &c->pend;
+    uint64_t id = p->id;
+    double t_back = mono_now_s();
+    FsqlErr err;
+    fsql_err_clear(&err);
+    if (p->rc < 0)
+        return ckpt_failed(j, id, p->has_eo, p->rc, &p->err);
+    c->failures_in_row = 0;
+
+    /* 4. commit the epoch; tell the sources. */
+    for (uint32_t i = 0; i < j->n_ops; i++) {
+        OpState *s = j->ops[i];
+        OpKind k = s->def->kind;
+        if (k != OP_KIND_SINK && k != OP_KIND_COLLECT)
+            continue;
+        SinkWriter *w = op_sink_writer(s);
+        if (!w || !w->v->precommit || !w->v->commit)
+            continue;
+        int rc = w->v->commit(w, id, &err);
+        if (rc < 0) {
+            char msg[700];
+            snprintf(msg, sizeof msg,
+                     "checkpoint %" PRIu64 ": committing table \"%s\" "
+                     "failed: %s (a restart commits it from the checkpoint)",
+                     id, op_sink_table_name(j, s), err.msg);
+            return job_fail(j, rc, msg);
+        }
+    }
+    for (uint32_t i = 0; i < j->n_srcs; i++) {
+        SourceReader *r = j->srcs[i].reader;
+        if (r && r->v->checkpoint_done)
+            r->v->checkpoint_done(r, id);
+    }
+
+    /* 5. retention. */
+    uint64_t *ids;
+    uint32_t n = ckpt_dir_list(c->dir, &ids);
+    for (uint32_t k = 0; k + c->retained < n; k++) {
+        char path[4096];
+        ckpt_file_path(c->dir, ids[k], path, sizeof path);
+        if (unlink(path) < 0 && errno != ENOENT)
+            log_warn("could not delete old checkpoint \"%s\": %s", path,
+                     strerror(errno));
+    }
+    xfree(ids);
+
+    double t_end = mono_now_s();
+    double dt = t_end - p->t0;
+    /* The loop waited while the state was taken and while this ran; with
+     * an inline write, for the file too. */
+    double pause = p->deferred ? (p->t_state - p->t0) + (t_end - t_back)
+                               : t_end - p->t0;
+    c->st.completed++;
+    c->st.last_id = id;
+    c->st.last_wall_ms = job_now_wall_ms();
+    c->st.last_duration_s = dt;
+    c->st.last_pause_s = pause;
+    c->st.sum_pause_s += pause;
+    if (pause > c->st.max_pause_s)
+        c->st.max_pause_s = pause;
+    c->st.last_size_bytes = p->size;
+    metrics_hist_observe(&c->st.pause, pause);
+    log_info("checkpoint %" PRIu64 " written (%s): %zu bytes in %.3f ms, "
+             "processing paused %.3f ms (state %.3f ms, file %.3f ms%s, "
+             "commit %.3f ms)",
+             id, p->why, p->size, dt * 1000.0, pause * 1000.0,
+             (p->t_state - p->t0) * 1000.0, (p->t_file - p->t_state) * 1000.0,
+             p->deferred ? " in the background" : "",
+             (t_end - t_back) * 1000.0);
+    return FSQL_OK;
+}
+
+/* Take checkpoint c->next_id now (a push-cycle boundary).  may_defer:
+ * the file may be written in the background (periodic checkpoints). */
+static int ckpt_take(Job *j, const char *why, bool may_defer)
 {
     JobCkpt *c = j->ckpt;
     uint64_t id = c->next_id;
@@ -1070,26 +1233,35 @@ static int ckpt_take(Job *j, const char *why)
             put_section_head(&body, CKPT_SEC_SINK, i, op_sink_table_name(j, s));
             snap_put_bytes(&body, blob.buf, (uint32_t)blob.len);
             n_sec++;
-        } else if (w->v->flush) {
+        } else if (w->v->flush &&
+                   !(k == OP_KIND_COLLECT &&
+                     (j->cfg.collect_writer ||
+                      j->cfg.output == OUTPUT_TABLE))) {
+            /* (A bordered table or the shell's live table is drawn once,
+             * at the end: flushing it would print it in pieces.) */
             rc = w->v->flush(w, &err);
         }
     }
-    /* 2. operators and sources. */
+    /* 2. operators and sources.  (An operator's blob is written in place,
+     * its length patched afterwards: state can be large.) */
     for (uint32_t i = 0; i < j->n_ops && rc == FSQL_OK; i++) {
         OpState *s = j->ops[i];
         put_section_head(&body, CKPT_SEC_OP, i,
                          s->v->name ? s->v->name : op_kind_name(s->def->kind));
-        blob.len = 0;
-        put_op_frame(&blob, s, now);
-        snap_put_bool(&blob, s->v->snapshot != NULL);
+        size_t outer = body.len;
+        snap_put_u32(&body, 0);
+        put_op_frame(&body, s, now);
+        snap_put_bool(&body, s->v->snapshot != NULL);
         if (s->v->snapshot) {
-            SnapWriter st;
-            snap_writer_init(&st);
-            rc = s->v->snapshot(s, &st);
-            if (rc >= 0 && !j->failed)
-                snap_put_bytes(&blob, st.buf, (uint32_t)st.len);
-            snap_writer_fini(&st);
-            if (rc < 0 || j->failed) {
+            size_t inner = body.len;
+            snap_put_u32(&body, 0);
+            rc = s->v->snapshot(s, &body);
+            if (rc >= 0 && !j->failed && !patch_len(&body, inner))
+                rc = fsql_err_set(&err, FSQL_E_STATE,
+                                  "the state of operator %u is 4 GiB or "
+                                  "more, too large for a checkpoint",
+                                  i);
+            else if (rc < 0 || j->failed) {
                 char where[160];
                 op_where(j, i, where, sizeof where);
                 rc = fsql_err_set(&err, FSQL_E_STATE,
@@ -1099,7 +1271,11 @@ static int ckpt_take(Job *j, const char *why)
                 break;
             }
         }
-        snap_put_bytes(&body, blob.buf, (uint32_t)blob.len);
+        if (rc == FSQL_OK && !patch_len(&body, outer))
+            rc = fsql_err_set(&err, FSQL_E_STATE,
+                              "the state of operator %u is too large for a "
+                              "checkpoint",
+                              i);
         n_sec++;
     }
     for (uint32_t i = 0; i < j->n_srcs && rc == FSQL_OK; i++) {
@@ -1133,86 +1309,55 @@ static int ckpt_take(Job *j, const char *why)
     for (int b = 0; b < 4; b++)
         body.buf[b] = (uint8_t)(n_sec >> (8 * b));
 
-    /* 3. the file: the decision point. */
-    size_t size = 0;
-    if (rc == FSQL_OK)
-        rc = ckpt_file_write(c->dir, id, job_now_wall_ms(), c->fp, body.buf,
-                             body.len, &size, &err);
     snap_writer_fini(&blob);
-    snap_writer_fini(&body);
     if (rc < 0) {
-        c->st.failed++;
-        c->failures_in_row++;
+        snap_writer_fini(&body);
         c->next_id = id + 1; /* a sink may have seen this epoch */
-        if (!err.msg[0])
-            fsql_err_set(&err, rc, "could not take checkpoint %" PRIu64, id);
-        if (has_eo || c->failures_in_row > c->tolerable) {
-            char msg[700];
-            snprintf(msg, sizeof msg, "checkpoint %" PRIu64 " failed: %s%s",
-                     id, err.msg,
-                     has_eo ? ""
-                            : " (execution.checkpointing.tolerable-failed-"
-                              "checkpoints exceeded)");
-            return job_fail(j, rc, msg);
-        }
-        log_warn("checkpoint %" PRIu64 " failed (%u in a row, %u tolerated): %s",
-                 id, c->failures_in_row, c->tolerable, err.msg);
-        return FSQL_OK;
+        return ckpt_failed(j, id, has_eo, rc, &err);
     }
-    fsql_fault("checkpoint.after-state-write");
-    c->failures_in_row = 0;
+
+    /* 3. the file: the decision point.  State and positions are taken;
+     * the loop may go on while the file is written, unless a sink waits
+     * for the decision (exactly-once: it must not see rows of the next
+     * epoch before this one commits) or the caller waits. */
+    PendingCkpt *p = &c->pend;
+    memset(p, 0, sizeof *p);
+    p->id = id;
+    p->why = why;
+    p->dir = c->dir;
+    p->fp = c->fp;
+    p->wall_ms = job_now_wall_ms();
+    p->body = body;
+    p->t0 = t0;
+    p->t_state = mono_now_s();
+    p->has_eo = has_eo;
     c->next_id = id + 1;
-
-    /* 4. commit the epoch; tell the sources. */
-    for (uint32_t i = 0; i < j->n_ops; i++) {
-        OpState *s = j->ops[i];
-        OpKind k = s->def->kind;
-        if (k != OP_KIND_SINK && k != OP_KIND_COLLECT)
-            continue;
-        SinkWriter *w = op_sink_writer(s);
-        if (!w || !w->v->precommit || !w->v->commit)
-            continue;
-        rc = w->v->commit(w, id, &err);
-        if (rc < 0) {
-            char msg[700];
-            snprintf(msg, sizeof msg,
-                     "checkpoint %" PRIu64 ": committing table \"%s\" "
-                     "failed: %s (a restart commits it from the checkpoint)",
-                     id, op_sink_table_name(j, s), err.msg);
-            return job_fail(j, rc, msg);
-        }
-    }
-    for (uint32_t i = 0; i < j->n_srcs; i++) {
-        SourceReader *r = j->srcs[i].reader;
-        if (r && r->v->checkpoint_done)
-            r->v->checkpoint_done(r, id);
-    }
-
-    /* 5. retention. */
-    uint64_t *ids;
-    uint32_t n = ckpt_dir_list(c->dir, &ids);
-    for (uint32_t k = 0; k + c->retained < n; k++) {
-        char path[4096];
-        ckpt_file_path(c->dir, ids[k], path, sizeof path);
-        if (unlink(path) < 0 && errno != ENOENT)
-            log_warn("could not delete old checkpoint \"%s\": %s", path,
-                     strerror(errno));
-    }
-    xfree(ids);
-
-    double dt = mono_now_s() - t0;
-    c->st.completed++;
-    c->st.last_id = id;
-    c->st.last_wall_ms = job_now_wall_ms();
-    c->st.last_duration_s = dt;
-    c->st.sum_duration_s += dt;
-    if (dt > c->st.max_duration_s)
-        c->st.max_duration_s = dt;
-    c->st.last_size_bytes = size;
     c->activity = false;
-    log_info("checkpoint %" PRIu64 " written (%s): %zu bytes in %.3f ms",
-             id, why, size, dt * 1000.0);
-    return FSQL_OK;
+    if (may_defer && !has_eo && c->background) {
+        atomic_store(&c->written, 0);
+        p->deferred = true;
+        if (pthread_create(&c->thr, NULL, ckpt_writer_main, c) == 0) {
+            c->in_flight = true;
+            return FSQL_OK;
+        }
+        p->deferred = false;
+    }
+    ckpt_write_pending(p);
+    return ckpt_complete(j);
+}
+
+/* Finish a checkpoint being written: wait for the writer (when wait) or
+ * just look whether it is done. */
+static void ckpt_poll(Job *j, bool wait)
+{
+    JobCkpt *c = j->ckpt;
+    if (!c->in_flight)
+        return;
+    if (!wait && !atomic_load(&c->written))
+        return;
+    pthread_join(c->thr, NULL);
+    c->in_flight = false;
+    ckpt_complete(j);
 }
 
 void ckpt_tick(Job *j, bool activity)
@@ -1221,7 +1366,8 @@ void ckpt_tick(Job *j, bool activity)
     if (!c || !c->dir || j->failed)
         return;
     c->activity |= activity;
-    if (c->interval_ms <= 0)
+    ckpt_poll(j, false);
+    if (c->interval_ms <= 0 || j->failed)
         return;
     int64_t now = job_now_mono_ms();
     if (c->next_due == 0) {
@@ -1230,8 +1376,13 @@ void ckpt_tick(Job *j, bool activity)
     }
     if (now < c->next_due)
         return;
+    if (c->in_flight) {
+        /* One at a time: the previous file is still being written. */
+        c->next_due = now + 1;
+        return;
+    }
     if (c->activity)
-        ckpt_take(j, "periodic");
+        ckpt_take(j, "periodic", true);
     /* The interval counts from the end of the last one (a slow
      * checkpoint does not make the next one due at once). */
     c->next_due = job_now_mono_ms() + c->interval_ms;
@@ -1242,9 +1393,12 @@ void ckpt_final(Job *j, const char *why)
     JobCkpt *c = j->ckpt;
     if (!c || !c->dir || j->failed)
         return;
+    ckpt_poll(j, true);
+    if (j->failed)
+        return;
     if (!c->activity && c->st.completed + (c->st.restored_id ? 1 : 0) > 0)
         return; /* nothing new since the last one */
-    ckpt_take(j, why);
+    ckpt_take(j, why, false);
 }
 
 /* ---- restoring --------------------------------------------------------- */
@@ -1279,6 +1433,15 @@ int ckpt_restore(Job *j, FsqlErr *err)
                                 c->dir, j->srcs[i].table.name,
                                 j->srcs[i].table.connector);
     }
+    if (c->interval_ms > 0)
+        log_info("checkpoints every %.3g s into %s (job \"%s\", newest %u "
+                 "kept)",
+                 (double)c->interval_ms / 1000.0, c->dir, j->rctx.job_name,
+                 c->retained);
+    else
+        log_info("checkpoints at stop and end of input only, into %s (job "
+                 "\"%s\", newest %u kept)",
+                 c->dir, j->rctx.job_name, c->retained);
     /* Leftovers of a crash in the middle of a write. */
     DIR *d = opendir(c->dir);
     if (d) {
@@ -1387,10 +1550,8 @@ int ckpt_restore(Job *j, FsqlErr *err)
             n_srcs_seen++;
             uint32_t layout = snap_get_u32(&br);
             bool ended = snap_get_bool(&br);
-            uint64_t rows = snap_get_u64(&br);
-            uint64_t skipped = snap_get_u64(&br);
-            uint64_t nulled = snap_get_u64(&br);
-            uint64_t bytes = snap_get_u64(&br);
+            for (int q = 0; q < 4; q++)
+                (void)snap_get_u64(&br); /* counters: see get_op_frame */
             uint32_t n = 0;
             const void *p = snap_get_bytes(&br, &n);
             if (layout != 1 || !snap_reader_done(&br)) {
@@ -1412,10 +1573,6 @@ int ckpt_restore(Job *j, FsqlErr *err)
                 break;
             }
             ss->ended = ended;
-            sr->rows_read = rows;
-            sr->rows_skipped = skipped;
-            sr->fields_nulled = nulled;
-            sr->bytes_read = bytes;
         }
     }
     if (rc == FSQL_OK && (n_ops_seen != j->n_ops || n_srcs_seen != j->n_srcs))
@@ -1469,7 +1626,14 @@ out:
 
 void ckpt_free(Job *j)
 {
-    (void)j; /* everything lives in the job arena */
+    JobCkpt *c = j->ckpt;
+    /* A job that failed may leave a file being written: wait for it (it
+     * is complete and valid, only not committed - a restart does). */
+    if (c && c->in_flight) {
+        pthread_join(c->thr, NULL);
+        c->in_flight = false;
+    }
+    /* everything else lives in the job arena */
 }
 
 void ckpt_summary(Job *j, FILE *f)
@@ -1484,8 +1648,8 @@ void ckpt_summary(Job *j, FILE *f)
                 ", last %llu (%llu bytes), pause mean %.3f ms, max %.3f ms",
                 (unsigned long long)st->last_id,
                 (unsigned long long)st->last_size_bytes,
-                st->sum_duration_s * 1000.0 / (double)st->completed,
-                st->max_duration_s * 1000.0);
+                st->sum_pause_s * 1000.0 / (double)st->completed,
+                st->max_pause_s * 1000.0);
     if (st->restored_id)
         fprintf(f, "; restored from %llu",
                 (unsigned long long)st->restored_id);

@@ -29,6 +29,7 @@
 #include "runtime/fsql.h"
 #include "runtime/checkpoint.h"
 #include "runtime/err.h"
+#include "runtime/metrics.h"
 
 #include <stdio.h>
 
@@ -89,11 +90,13 @@ typedef struct CheckpointStats {
     uint64_t failed;
     uint64_t last_id;          /* 0: none yet */
     int64_t last_wall_ms;      /* when it completed (epoch ms) */
-    double last_duration_s;    /* processing paused for this long */
-    double max_duration_s;
-    double sum_duration_s;
+    double last_duration_s;    /* start to durable and committed */
+    double last_pause_s;       /* processing paused for this long */
+    double max_pause_s;
+    double sum_pause_s;
     uint64_t last_size_bytes;  /* file size */
     uint64_t restored_id;      /* 0: started fresh */
+    MetricsHist pause;         /* every checkpoint's pause */
 } CheckpointStats;
 
 /* NULL when checkpoints are off for j. */

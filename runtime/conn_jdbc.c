@@ -32,6 +32,7 @@
 #include "runtime/fsql.h"
 #include "runtime/connector.h"
 #include "runtime/jdbc_mysql.h"
+#include "runtime/log.h"
 #include "runtime/lookup.h"
 #include "runtime/sink_eo.h"
 #include "runtime/timeutil.h"
@@ -315,6 +316,11 @@ static int sqlite_sink_commit(SinkWriter *w, uint64_t id, FsqlErr *err)
     }
     if (have && done >= id) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        if (done > id) /* restored from an older checkpoint than committed */
+            log_warn("table \"%s\": the database already has checkpoint "
+                     "%llu, newer than %llu; epoch %llu is skipped",
+                     s->base.table->name, (unsigned long long)done,
+                     (unsigned long long)id, (unsigned long long)id);
         epoch_rows_drop(&s->epochs, id);
         return FSQL_OK;
     }

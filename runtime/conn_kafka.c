@@ -39,8 +39,20 @@
  *   before it in the batch are still pushed), or with the format's
  *   ignore-parse-errors are skipped and counted.  Records with a null
  *   value are skipped (Flink does the same).
- *   Metadata columns: topic, partition, offset, timestamp, timestamp-type
- *   (headers needs MAP values, which the runtime does not have yet).
+ *   Metadata columns: topic, partition, offset, timestamp, timestamp-type,
+ *   headers (declared STRING: a JSON object text, as the runtime has no
+ *   MAP values).
+ *   Discovery: scan.topic-partition-discovery.interval sets the consumer's
+ *   metadata refresh; new partitions (and topics matching the pattern)
+ *   arrive through a rebalance.
+ *   Checkpoints (kr_snapshot/kr_restore): the next offset of every
+ *   partition delivered from (plus the upsert state); a restored partition
+ *   is assigned at its saved offset whatever the startup mode says.  With
+ *   checkpoints the ack-driven offset storing below is off: offsets reach
+ *   the group only in checkpoint_done (and at close), so the group is
+ *   never ahead of the newest checkpoint.
+ *   Metrics: partition_lag gives high watermark - next offset per
+ *   assigned partition from librdkafka's cached watermarks.
  *
  * Sink.
  *   One topic; key (key.fields, or the PRIMARY KEY for upsert-kafka) and
@@ -53,15 +65,25 @@
  *   none: the same, but sources do not wait for acknowledgements.  A
  *   failed delivery fails the job with the broker's error; it is never
  *   dropped.  A full producer queue (QUEUE_FULL) serves delivery reports
- *   for up to 100 ms and retries.  exactly-once needs checkpoints (issue
- *   10): the producer would then run the transactions.c pattern, and the
- *   source would hand its offsets to send_offsets_to_transaction instead
- *   of storing them (the ack mark becomes the transaction boundary).
+ *   for up to 100 ms and retries.
+ *   exactly-once (issue 10; the protocol and its correctness argument are
+ *   in docs/connectors/kafka.md, "Exactly-once"): transactional.id
+ *   "<prefix>-0"; an epoch's records are produced in one transaction and
+ *   kept (key, value, headers, timestamp, partition) for the checkpoint
+ *   blob; precommit adds the progress record "<job>/<table>" = id to
+ *   partition 0 of "<prefix>-progress" and flushes; commit commits.  At
+ *   open init_transactions fences the previous producer and aborts its
+ *   open transaction; recover reads the progress partition read_committed
+ *   and produces the epoch again unless its progress record is there.
+ *   Headers and timestamp metadata columns are written.
  *   upsert-kafka: +I/+U rows are written as key -> value, -D rows as a
- *   tombstone (key -> null), -U rows are dropped.
+ *   tombstone (key -> null), -U rows are dropped; sink.buffer-flush.*
+ *   keeps the last row per key until max-rows keys or the interval
+ *   (upbuf_add).
  */
 #include "runtime/fsql.h"
 #include "runtime/checkpoint.h"
+#include "runtime/job.h"
 #include "runtime/kafka.h"
 #include "runtime/log.h"
 
@@ -97,7 +119,8 @@ typedef enum KMeta {
     KM_PARTITION,
     KM_OFFSET,
     KM_TIMESTAMP,
-    KM_TIMESTAMP_TYPE
+    KM_TIMESTAMP_TYPE,
+    KM_HEADERS
 } KMeta;
 
 typedef struct KOffset {
@@ -645,7 +668,92 @@ static int assign_all(KReader *r, FsqlErr *err)
 
 /* ---- reading ------------------------------------------------------------------- */
 
-static void fill_meta(KReader *r, const rd_kafka_message_t *m, Value *row)
+/* The record's headers as a JSON object text into a (see "headers" in
+ * docs/connectors/kafka.md): values as JSON strings, bytes that are not
+ * UTF-8 as \u00XX, a null value as null; a repeated name keeps its last
+ * value, as Flink's MAP does. */
+static void headers_json(const rd_kafka_message_t *m, Arena *a, Value *v)
+{
+    rd_kafka_headers_t *hs = NULL;
+    size_t cnt = 0;
+    if (rd_kafka_message_headers(m, &hs) == 0 && hs)
+        cnt = rd_kafka_header_cnt(hs);
+    size_t cap = 3;
+    for (size_t i = 0; i < cnt; i++) {
+        const char *name;
+        const void *val;
+        size_t size;
+        if (rd_kafka_header_get_all(hs, i, &name, &val, &size) == 0)
+            cap += strlen(name) * 6 + size * 6 + 8;
+    }
+    char *out = arena_alloc(a, cap);
+    size_t n = 0;
+    out[n++] = '{';
+    bool first = true;
+    for (size_t i = 0; i < cnt; i++) {
+        const char *name;
+        const void *val;
+        size_t size;
+        if (rd_kafka_header_get_all(hs, i, &name, &val, &size))
+            continue;
+        bool later = false; /* the last one of a repeated name wins */
+        for (size_t k = i + 1; k < cnt && !later; k++) {
+            const char *n2;
+            const void *v2;
+            size_t s2;
+            later = rd_kafka_header_get_all(hs, k, &n2, &v2, &s2) == 0 &&
+                    strcmp(n2, name) == 0;
+        }
+        if (later)
+            continue;
+        if (!first)
+            out[n++] = ',';
+        first = false;
+        for (int part = 0; part < 2; part++) {
+            const unsigned char *p = part ? val : (const void *)name;
+            size_t len = part ? size : strlen(name);
+            if (part && !val) {
+                memcpy(out + n, "null", 4);
+                n += 4;
+                break;
+            }
+            out[n++] = '"';
+            for (size_t k = 0; k < len;) {
+                unsigned c = p[k];
+                size_t ul = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2
+                                        : (c & 0xF0) == 0xE0 ? 3
+                                        : (c & 0xF8) == 0xF0 ? 4 : 0;
+                bool ok = ul > 0 && k + ul <= len;
+                for (size_t q = 1; ok && q < ul; q++)
+                    ok = (p[k + q] & 0xC0) == 0x80;
+                if (ok && ul > 1) {
+                    memcpy(out + n, p + k, ul);
+                    n += ul;
+                    k += ul;
+                    continue;
+                }
+                if (c == '"' || c == '\\') {
+                    out[n++] = '\\';
+                    out[n++] = (char)c;
+                } else if (c < 0x20 || !ok) {
+                    n += (size_t)snprintf(out + n, 7, "\\u%04x", c);
+                } else {
+                    out[n++] = (char)c;
+                }
+                k++;
+            }
+            out[n++] = '"';
+            if (!part)
+                out[n++] = ':';
+        }
+    }
+    out[n++] = '}';
+    v->u.s.ptr = out;
+    v->u.s.len = (uint32_t)n;
+}
+
+static void fill_meta(KReader *r, const rd_kafka_message_t *m, Arena *a,
+                      Value *row)
 {
     if (!r->has_meta)
         return;
@@ -668,6 +776,9 @@ static void fill_meta(KReader *r, const rd_kafka_message_t *m, Value *row)
         }
         case KM_PARTITION:
             v->u.i = m->partition;
+            break;
+        case KM_HEADERS:
+            headers_json(m, a, v);
             break;
         case KM_OFFSET:
             v->u.i = m->offset;
@@ -911,7 +1022,7 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
                 rc = decode_parts(r, m->key, m->key_len, old, old_len, b->a,
                                   row, why, sizeof why, &part);
                 if (rc == 0) {
-                    fill_meta(r, m, row);
+                    fill_meta(r, m, b->a, row);
                     r->row_off[b->n_rows] = m->offset;
                     batch_add(
                         b, act == KUP_UPDATE ? ROW_UPDATE_BEFORE : ROW_DELETE,
@@ -923,7 +1034,7 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
                 rc = decode_parts(r, m->key, m->key_len, m->payload, m->len,
                                   b->a, row, why, sizeof why, &part);
                 if (rc == 0) {
-                    fill_meta(r, m, row);
+                    fill_meta(r, m, b->a, row);
                     r->row_off[b->n_rows] = m->offset;
                     batch_add(b,
                               act == KUP_INSERT ? ROW_INSERT : ROW_UPDATE_AFTER,
@@ -941,7 +1052,7 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
             rc = decode_parts(r, m->key, m->key_len, m->payload, m->len, b->a,
                               row, why, sizeof why, &part);
             if (rc == 0) {
-                fill_meta(r, m, row);
+                fill_meta(r, m, b->a, row);
                 r->row_off[b->n_rows] = m->offset;
                 batch_add(b, ROW_INSERT, WM_NONE);
             }
@@ -1243,6 +1354,8 @@ static KMeta meta_kind(const char *k)
         return KM_TIMESTAMP;
     if (strcmp(k, "timestamp-type") == 0)
         return KM_TIMESTAMP_TYPE;
+    if (strcmp(k, "headers") == 0)
+        return KM_HEADERS;
     return KM_NONE;
 }
 
@@ -1446,18 +1559,22 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
             continue;
         r->meta[c] = meta_kind(mk);
         r->has_meta = true;
-        if (strcmp(mk, "headers") == 0)
+        if (r->meta[c] == KM_HEADERS && s->cols[c].type.kind != VK_STRING &&
+            s->cols[c].type.kind != VK_BYTES)
             rc = fsql_err_set(err, FSQL_E_UNSUPPORTED,
-                              "table \"%s\": metadata column \"%s\" (headers) "
-                              "cannot be read yet: the runtime has no MAP "
-                              "values",
-                              t->name, s->cols[c].name);
+                              "table \"%s\": metadata column \"%s\" "
+                              "(headers) must be declared STRING: fsql reads "
+                              "the headers as a JSON object text (the "
+                              "runtime has no MAP values yet); use "
+                              "REGEXP_EXTRACT(%s, '\"name\":\"([^\"]*)\"', 1) "
+                              "for one header",
+                              t->name, s->cols[c].name, s->cols[c].name);
         else if (r->meta[c] == KM_NONE)
             rc = fsql_err_set(err, FSQL_E_CONFIG,
                               "table \"%s\": the Kafka connectors have no "
                               "metadata key \"%s\" (they have topic, "
-                              "partition, offset, timestamp and "
-                              "timestamp-type)",
+                              "partition, offset, timestamp, "
+                              "timestamp-type and headers)",
                               t->name, mk);
     }
     const TableDef *ct = t;
@@ -1500,6 +1617,23 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
         if (r->bounded && !kafka_property(t, "fetch.wait.max.ms"))
             rd_kafka_conf_set(conf, "fetch.wait.max.ms", "50", errstr,
                               sizeof errstr);
+        /* Partition discovery: the subscription's metadata refresh finds
+         * new partitions and topics matching topic-pattern, and a
+         * rebalance assigns them (0 or a negative interval: never). */
+        if (!r->bounded &&
+            !kafka_property(t, "topic.metadata.refresh.interval.ms")) {
+            int64_t di = 0;
+            if (table_opt_duration(t, "scan.topic-partition-discovery.interval",
+                                   300000, &di, err) < 0) {
+                rc = FSQL_E_CONFIG;
+            } else {
+                char v[32];
+                snprintf(v, sizeof v, "%lld",
+                         di > 0 ? (long long)(di < 10 ? 10 : di) : -1LL);
+                rd_kafka_conf_set(conf, "topic.metadata.refresh.interval.ms",
+                                  v, errstr, sizeof errstr);
+            }
+        }
         rd_kafka_conf_set_opaque(conf, r);
         if (!r->bounded)
             rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
@@ -1553,14 +1687,133 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
 
 /* ---- sink ------------------------------------------------------------------------ */
 
+/* ---- headers written by the sink --------------------------------------------- */
+
+/* A JSON string at *pp (after its opening quote) into sb (cleared first),
+ * \u escapes below 0x100 as that byte (what headers_json writes for
+ * bytes that are not UTF-8), others as UTF-8.  false when malformed. */
+static bool json_str(const char **pp, const char *e, StrBuf *sb)
+{
+    const char *p = *pp;
+    strbuf_clear(sb);
+    while (p < e && *p != '"') {
+        if (*p != '\\') {
+            strbuf_putc(sb, *p++);
+            continue;
+        }
+        if (++p >= e)
+            return false;
+        char c = *p++;
+        switch (c) {
+        case 'b': strbuf_putc(sb, '\b'); break;
+        case 'f': strbuf_putc(sb, '\f'); break;
+        case 'n': strbuf_putc(sb, '\n'); break;
+        case 'r': strbuf_putc(sb, '\r'); break;
+        case 't': strbuf_putc(sb, '\t'); break;
+        case 'u': {
+            if (e - p < 4)
+                return false;
+            unsigned u = 0;
+            for (int i = 0; i < 4; i++) {
+                char h = *p++;
+                u = u * 16 + (unsigned)(h >= '0' && h <= '9'   ? h - '0'
+                                        : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                        : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                                               : 99);
+                if (u > 0xFFFF)
+                    return false;
+            }
+            if (u < 0x100) {
+                strbuf_putc(sb, (char)u);
+            } else if (u < 0x800) {
+                strbuf_putc(sb, (char)(0xC0 | (u >> 6)));
+                strbuf_putc(sb, (char)(0x80 | (u & 0x3F)));
+            } else {
+                strbuf_putc(sb, (char)(0xE0 | (u >> 12)));
+                strbuf_putc(sb, (char)(0x80 | ((u >> 6) & 0x3F)));
+                strbuf_putc(sb, (char)(0x80 | (u & 0x3F)));
+            }
+            break;
+        }
+        default:
+            strbuf_putc(sb, c);
+        }
+    }
+    if (p >= e)
+        return false;
+    *pp = p + 1;
+    return true;
+}
+
+static const char *skip_ws(const char *p, const char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* The headers column's text, a JSON object of strings (or nulls), as
+ * librdkafka headers; NULL with *bad set when it is not such an object. */
+static rd_kafka_headers_t *headers_parse(const char *p, size_t n, StrBuf *nb,
+                                         StrBuf *vb, bool *bad)
+{
+    const char *e = p + n;
+    *bad = true;
+    p = skip_ws(p, e);
+    if (p >= e || *p++ != '{')
+        return NULL;
+    rd_kafka_headers_t *hs = rd_kafka_headers_new(4);
+    p = skip_ws(p, e);
+    if (p < e && *p == '}') {
+        *bad = false;
+        return hs;
+    }
+    for (;;) {
+        p = skip_ws(p, e);
+        if (p >= e || *p++ != '"' || !json_str(&p, e, nb))
+            break;
+        p = skip_ws(p, e);
+        if (p >= e || *p++ != ':')
+            break;
+        p = skip_ws(p, e);
+        if (e - p >= 4 && memcmp(p, "null", 4) == 0) {
+            p += 4;
+            rd_kafka_header_add(hs, strbuf_cstr(nb), (ssize_t)nb->len, NULL,
+                                0);
+        } else if (p < e && *p == '"') {
+            p++;
+            if (!json_str(&p, e, vb))
+                break;
+            rd_kafka_header_add(hs, strbuf_cstr(nb), (ssize_t)nb->len,
+                                vb->ptr ? vb->ptr : "", (ssize_t)vb->len);
+        } else {
+            break;
+        }
+        p = skip_ws(p, e);
+        if (p < e && *p == ',') {
+            p++;
+            continue;
+        }
+        if (p < e && *p == '}' && skip_ws(p + 1, e) == e) {
+            *bad = false;
+            return hs;
+        }
+        break;
+    }
+    rd_kafka_headers_destroy(hs);
+    return NULL;
+}
+
+
 typedef enum KPartitioner { KP_DEFAULT, KP_FIXED, KP_ROUND_ROBIN } KPartitioner;
 
 /* One record of an exactly-once epoch: where its bytes are in
  * KWriter.data and the partition its delivery report named. */
 typedef struct EosRec {
-    size_t koff, voff;
-    uint32_t klen, vlen;
-    bool has_key, has_val;
+    size_t koff, voff, hoff;
+    uint32_t klen, vlen, hlen;
+    bool has_key, has_val, has_hdr;
+    int64_t ts; /* record timestamp, INT64_MIN: none */
     int32_t partition; /* RD_KAFKA_PARTITION_UA until delivered */
 } EosRec;
 
@@ -1577,6 +1830,21 @@ typedef struct KWriter {
     bool has_key, has_val;
     StrBuf kbuf, vbuf;
     bool registered;
+    int32_t hdr_col; /* 'headers' metadata column written, -1 none */
+    int32_t ts_col;  /* 'timestamp' metadata column written, -1 none */
+    StrBuf hname, hval; /* headers_parse scratch */
+    /* upsert-kafka sink.buffer-flush.* (see upbuf_add) */
+    bool buffered;
+    int64_t buf_max_rows, buf_interval_ms;
+    int64_t ub_since; /* job_now_mono_ms() of the oldest buffered row */
+    struct UpBufEnt *ub_ents;
+    uint32_t ub_n, ub_cap_ents;
+    uint32_t *ub_slots; /* open addressing: entry index + 1, 0 empty */
+    uint32_t ub_slots_cap;
+    char *ub_data;
+    size_t ub_len, ub_cap;
+    uint64_t *ub_sup; /* acknowledgement numbers of replaced rows */
+    uint32_t ub_n_sup, ub_cap_sup;
     /* exactly-once (see "Exactly-once" above) */
     bool eos;
     char *txn_id;        /* transactional.id */
@@ -1630,14 +1898,14 @@ static int32_t rr_partitioner(const rd_kafka_topic_t *rkt, const void *key,
 }
 
 static void eos_keep(KWriter *w, const char *k, size_t kl, const char *v,
-                     size_t vl)
+                     size_t vl, const char *h, size_t hl, int64_t ts)
 {
     if (w->n_recs == w->cap_recs) {
         w->cap_recs = w->cap_recs ? w->cap_recs * 2 : 1024;
         w->recs = xrealloc(w->recs, sizeof(EosRec) * w->cap_recs);
     }
-    if (w->data_len + kl + vl > w->data_cap) {
-        w->data_cap = (w->data_len + kl + vl) * 2 + 4096;
+    if (w->data_len + kl + vl + hl > w->data_cap) {
+        w->data_cap = (w->data_len + kl + vl + hl) * 2 + 4096;
         w->data = xrealloc(w->data, w->data_cap);
     }
     EosRec *e = &w->recs[w->n_recs++];
@@ -1653,42 +1921,59 @@ static void eos_keep(KWriter *w, const char *k, size_t kl, const char *v,
     if (vl)
         memcpy(w->data + w->data_len, v, vl);
     w->data_len += vl;
+    e->has_hdr = h != NULL;
+    e->hoff = w->data_len;
+    e->hlen = (uint32_t)hl;
+    if (hl)
+        memcpy(w->data + w->data_len, h, hl);
+    w->data_len += hl;
+    e->ts = ts;
     e->partition = RD_KAFKA_PARTITION_UA;
 }
 
 static int eos_begin(KWriter *w, FsqlErr *err);
 
-static int kw_produce(KWriter *w, const char *k, size_t kl, const char *v,
-                      size_t vl, FsqlErr *err)
+/* Produce one record (k/v NULL: no key / null value; h: the headers
+ * column's JSON text or NULL; ts INT64_MIN: no timestamp) to partition
+ * part (RD_KAFKA_PARTITION_UA: the partitioner's choice). */
+static int kw_produce_to(KWriter *w, int32_t part, const char *k, size_t kl,
+                         const char *v, size_t vl, const char *h, size_t hl,
+                         int64_t ts, void *opaque, FsqlErr *err)
 {
-    uint64_t seq = w->track ? kafka_ack_reserve() : 0;
-    int32_t part = w->part == KP_FIXED ? 0 : RD_KAFKA_PARTITION_UA;
-    if (w->eos) {
-        if (!w->in_txn) {
-            int rc = eos_begin(w, err);
-            if (rc < 0)
-                return rc;
-        }
-        eos_keep(w, k, kl, v, vl);
-        seq = w->n_recs;
+    rd_kafka_headers_t *hs = NULL;
+    if (h) {
+        bool bad;
+        hs = headers_parse(h, hl, &w->hname, &w->hval, &bad);
+        if (bad)
+            return fsql_err_set(err, FSQL_E_DATA,
+                                "cannot write table \"%s\": the headers "
+                                "column holds \"%.*s\", not a JSON object of "
+                                "strings",
+                                w->base.table->name, (int)(hl > 80 ? 80 : hl),
+                                h);
     }
     for (;;) {
         rd_kafka_resp_err_t e = rd_kafka_producev(
             w->rk, RD_KAFKA_V_RKT(w->rkt), RD_KAFKA_V_PARTITION(part),
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
             RD_KAFKA_V_KEY((void *)k, kl), RD_KAFKA_V_VALUE((void *)v, vl),
-            RD_KAFKA_V_OPAQUE((void *)(uintptr_t)seq), RD_KAFKA_V_END);
+            RD_KAFKA_V_TIMESTAMP(ts == INT64_MIN ? 0 : ts),
+            RD_KAFKA_V_HEADERS(hs), RD_KAFKA_V_OPAQUE(opaque),
+            RD_KAFKA_V_END);
         if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
-            return FSQL_OK;
+            return FSQL_OK; /* the headers belong to the message now */
         if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
             /* Backpressure: serve delivery reports, then retry. */
             rd_kafka_poll(w->rk, 100);
-            if (kafka_delivery_error(err) < 0)
+            if (kafka_delivery_error(err) < 0) {
+                if (hs)
+                    rd_kafka_headers_destroy(hs);
                 return err->code;
+            }
             continue;
         }
-        if (w->track)
-            kafka_ack_done(seq);
+        if (hs)
+            rd_kafka_headers_destroy(hs);
         kafka_err_set(err, e,
                       "could not write table \"%s\": could not produce to "
                       "topic \"%s\"",
@@ -1696,6 +1981,184 @@ static int kw_produce(KWriter *w, const char *k, size_t kl, const char *v,
         kafka_delivery_fail(err);
         return err->code;
     }
+}
+
+/* seq: the record's acknowledgement number, reserved by the caller when
+ * w->track (0 otherwise). */
+static int kw_produce_seq(KWriter *w, uint64_t seq, const char *k, size_t kl,
+                          const char *v, size_t vl, const char *h, size_t hl,
+                          int64_t ts, FsqlErr *err)
+{
+    int32_t part = w->part == KP_FIXED ? 0 : RD_KAFKA_PARTITION_UA;
+    if (w->eos) {
+        if (!w->in_txn) {
+            int rc = eos_begin(w, err);
+            if (rc < 0)
+                return rc;
+        }
+        eos_keep(w, k, kl, v, vl, h, hl, ts);
+        seq = w->n_recs;
+    }
+    int rc = kw_produce_to(w, part, k, kl, v, vl, h, hl, ts,
+                           (void *)(uintptr_t)seq, err);
+    if (rc < 0 && w->track)
+        kafka_ack_done(seq);
+    return rc;
+}
+
+/* ---- upsert-kafka: sink.buffer-flush.* -------------------------------------- */
+
+/* Flink's reducing buffer: rows are kept per key (the last one wins) and
+ * written when max-rows keys are buffered, when the oldest has waited
+ * the interval (op_sink.c's timer through flush_due_ms), and at every
+ * flush (checkpoint, end of input).  Keys keep the order of their first
+ * row; a key's rows stay in order because only its last one is written.
+ * Each buffered row holds its acknowledgement number from the moment it
+ * is buffered, so source offsets never pass a row that is still in the
+ * buffer; a replaced row's number is released when the buffer is
+ * written. */
+typedef struct UpBufEnt {
+    size_t koff, voff, hoff;
+    uint32_t klen, vlen, hlen;
+    bool has_key, has_val, has_hdr;
+    int64_t ts;
+    uint64_t seq;
+    uint64_t hash;
+} UpBufEnt;
+
+static uint64_t upbuf_hash(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h ^ (h >> 31);
+}
+
+static void upbuf_put_bytes(KWriter *w, const char *p, size_t n, size_t *off)
+{
+    if (w->ub_len + n > w->ub_cap) {
+        w->ub_cap = (w->ub_len + n) * 2 + 4096;
+        w->ub_data = xrealloc(w->ub_data, w->ub_cap);
+    }
+    *off = w->ub_len;
+    if (n)
+        memcpy(w->ub_data + w->ub_len, p, n);
+    w->ub_len += n;
+}
+
+static void upbuf_rehash(KWriter *w)
+{
+    uint32_t cap = w->ub_slots_cap ? w->ub_slots_cap * 2 : 1024;
+    xfree(w->ub_slots);
+    w->ub_slots = xcalloc(cap, sizeof(uint32_t));
+    w->ub_slots_cap = cap;
+    for (uint32_t i = 0; i < w->ub_n; i++) {
+        uint32_t k = (uint32_t)w->ub_ents[i].hash & (cap - 1);
+        while (w->ub_slots[k])
+            k = (k + 1) & (cap - 1);
+        w->ub_slots[k] = i + 1;
+    }
+}
+
+static void upbuf_add(KWriter *w, const char *k, size_t kl, const char *v,
+                      size_t vl, const char *h, size_t hl, int64_t ts)
+{
+    if (w->ub_n == 0)
+        w->ub_since = job_now_mono_ms();
+    if ((w->ub_n + 1) * 2 > w->ub_slots_cap)
+        upbuf_rehash(w);
+    uint64_t hv = upbuf_hash(k ? k : "", kl);
+    uint32_t slot = (uint32_t)hv & (w->ub_slots_cap - 1);
+    UpBufEnt *e = NULL;
+    for (; w->ub_slots[slot]; slot = (slot + 1) & (w->ub_slots_cap - 1)) {
+        UpBufEnt *c = &w->ub_ents[w->ub_slots[slot] - 1];
+        if (c->hash == hv && c->klen == kl && c->has_key == (k != NULL) &&
+            (kl == 0 || memcmp(w->ub_data + c->koff, k, kl) == 0)) {
+            e = c;
+            break;
+        }
+    }
+    uint64_t seq = w->track ? kafka_ack_reserve() : 0;
+    if (e) {
+        /* replaced: release the old row's number when the buffer is
+         * written */
+        if (w->track) {
+            if (w->ub_n_sup == w->ub_cap_sup) {
+                w->ub_cap_sup = w->ub_cap_sup ? w->ub_cap_sup * 2 : 256;
+                w->ub_sup = xrealloc(w->ub_sup, sizeof(uint64_t) * w->ub_cap_sup);
+            }
+            w->ub_sup[w->ub_n_sup++] = e->seq;
+        }
+    } else {
+        if (w->ub_n == w->ub_cap_ents) {
+            w->ub_cap_ents = w->ub_cap_ents ? w->ub_cap_ents * 2 : 256;
+            w->ub_ents =
+                xrealloc(w->ub_ents, sizeof(UpBufEnt) * w->ub_cap_ents);
+        }
+        e = &w->ub_ents[w->ub_n];
+        w->ub_slots[slot] = ++w->ub_n;
+        e->hash = hv;
+        e->has_key = k != NULL;
+        e->klen = (uint32_t)kl;
+        upbuf_put_bytes(w, k, kl, &e->koff);
+    }
+    e->seq = seq;
+    e->has_val = v != NULL;
+    e->vlen = (uint32_t)vl;
+    upbuf_put_bytes(w, v, vl, &e->voff);
+    e->has_hdr = h != NULL;
+    e->hlen = (uint32_t)hl;
+    upbuf_put_bytes(w, h, hl, &e->hoff);
+    e->ts = ts;
+}
+
+/* Write the buffered rows. */
+static int upbuf_flush(KWriter *w, FsqlErr *err)
+{
+    int rc = FSQL_OK;
+    uint32_t i = 0;
+    for (; i < w->ub_n && rc == FSQL_OK; i++) {
+        const UpBufEnt *e = &w->ub_ents[i];
+        const char *d = w->ub_data;
+        rc = kw_produce_seq(w, e->seq, e->has_key ? d + e->koff : NULL,
+                            e->klen, e->has_val ? d + e->voff : NULL, e->vlen,
+                            e->has_hdr ? d + e->hoff : NULL, e->hlen, e->ts,
+                            err);
+    }
+    /* Rows not produced after an error: the job fails; release them. */
+    for (; i < w->ub_n && w->track; i++)
+        kafka_ack_done(w->ub_ents[i].seq);
+    for (uint32_t k = 0; k < w->ub_n_sup; k++)
+        kafka_ack_done(w->ub_sup[k]);
+    w->ub_n_sup = 0;
+    w->ub_n = 0;
+    w->ub_len = 0;
+    if (w->ub_slots)
+        memset(w->ub_slots, 0, sizeof(uint32_t) * w->ub_slots_cap);
+    return rc;
+}
+
+static int64_t kw_flush_due(SinkWriter *base)
+{
+    KWriter *w = (KWriter *)base;
+    if (!w->buffered || w->ub_n == 0)
+        return INT64_MAX;
+    return w->ub_since + w->buf_interval_ms;
+}
+
+static int kw_produce(KWriter *w, const char *k, size_t kl, const char *v,
+                      size_t vl, const char *h, size_t hl, int64_t ts,
+                      FsqlErr *err)
+{
+    if (w->buffered) {
+        upbuf_add(w, k, kl, v, vl, h, hl, ts);
+        if (w->ub_n >= (uint64_t)w->buf_max_rows ||
+            job_now_mono_ms() >= w->ub_since + w->buf_interval_ms)
+            return upbuf_flush(w, err);
+        return FSQL_OK;
+    }
+    return kw_produce_seq(w, w->track ? kafka_ack_reserve() : 0, k, kl, v, vl,
+                          h, hl, ts, err);
 }
 
 static int kw_write(SinkWriter *base, const Batch *b, FsqlErr *err)
@@ -1734,7 +2197,16 @@ static int kw_write(SinkWriter *base, const Batch *b, FsqlErr *err)
                 vl = w->vbuf.len;
             }
         }
-        int rc = kw_produce(w, kp, kl, vp, vl, err);
+        const char *hp = NULL;
+        size_t hl = 0;
+        int64_t ts = INT64_MIN;
+        if (w->hdr_col >= 0 && !row[w->hdr_col].is_null) {
+            hp = row[w->hdr_col].u.s.ptr ? row[w->hdr_col].u.s.ptr : "";
+            hl = row[w->hdr_col].u.s.len;
+        }
+        if (w->ts_col >= 0 && !row[w->ts_col].is_null)
+            ts = row[w->ts_col].u.i;
+        int rc = kw_produce(w, kp, kl, vp, vl, hp, hl, ts, err);
         if (rc < 0)
             return rc;
     }
@@ -1747,6 +2219,8 @@ static int kw_write(SinkWriter *base, const Batch *b, FsqlErr *err)
 static int kw_flush(SinkWriter *base, FsqlErr *err)
 {
     KWriter *w = (KWriter *)base;
+    if (w->ub_n && upbuf_flush(w, err) < 0)
+        return err->code;
     while (rd_kafka_outq_len(w->rk) > 0) {
         rd_kafka_flush(w->rk, 500);
         if (kafka_delivery_error(err) < 0)
@@ -1833,6 +2307,8 @@ static int kw_precommit(SinkWriter *base, uint64_t id, SnapWriter *out,
     KWriter *w = (KWriter *)base;
     if (kafka_delivery_error(err) < 0)
         return err->code;
+    if (w->ub_n && upbuf_flush(w, err) < 0)
+        return err->code;
     snap_put_u32(out, EOS_VERSION);
     snap_put_u64(out, id);
     if (!w->in_txn) { /* nothing written in this epoch */
@@ -1848,9 +2324,12 @@ static int kw_precommit(SinkWriter *base, uint64_t id, SnapWriter *out,
     for (uint32_t i = 0; i < w->n_recs; i++) {
         const EosRec *e = &w->recs[i];
         snap_put_u32(out, (uint32_t)e->partition);
-        snap_put_u8(out, (uint8_t)((e->has_key ? 1 : 0) | (e->has_val ? 2 : 0)));
+        snap_put_u8(out, (uint8_t)((e->has_key ? 1 : 0) | (e->has_val ? 2 : 0) |
+                                   (e->has_hdr ? 4 : 0)));
         snap_put_bytes(out, w->data + e->koff, e->klen);
         snap_put_bytes(out, w->data + e->voff, e->vlen);
+        snap_put_bytes(out, w->data + e->hoff, e->hlen);
+        snap_put_i64(out, e->ts);
     }
     w->precommitted = true;
     w->pre_id = id;
@@ -2000,6 +2479,13 @@ static int kw_recover(SinkWriter *base, uint64_t id, SnapReader *rd,
     int rc = eos_last_committed(w, &last, err);
     if (rc < 0)
         return rc;
+    if (last > id)
+        log_warn("kafka sink %s: progress record %llu is newer than the "
+                 "restored checkpoint %llu (a newer checkpoint was lost): "
+                 "the output committed after checkpoint %llu is written "
+                 "again",
+                 tn, (unsigned long long)last, (unsigned long long)id,
+                 (unsigned long long)id);
     if (last >= id) {
         log_info("kafka sink %s: the transaction of checkpoint %llu is "
                  "committed (progress record %llu found)",
@@ -2013,28 +2499,15 @@ static int kw_recover(SinkWriter *base, uint64_t id, SnapReader *rd,
         uint32_t kl = 0, vl = 0;
         const void *k = snap_get_bytes(rd, &kl);
         const void *v = snap_get_bytes(rd, &vl);
+        uint32_t hl = 0;
+        const void *h = snap_get_bytes(rd, &hl);
+        int64_t ts = snap_get_i64(rd);
         if (rd->bad)
             break;
-        for (;;) {
-            rd_kafka_resp_err_t e = rd_kafka_producev(
-                w->rk, RD_KAFKA_V_RKT(w->rkt), RD_KAFKA_V_PARTITION(part),
-                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                RD_KAFKA_V_KEY((fl & 1) ? (k ? k : "") : NULL,
-                               (fl & 1) ? kl : 0),
-                RD_KAFKA_V_VALUE((fl & 2) ? (void *)(v ? v : "") : NULL,
-                                 (fl & 2) ? vl : 0),
-                RD_KAFKA_V_OPAQUE(NULL), RD_KAFKA_V_END);
-            if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-                rd_kafka_poll(w->rk, 100);
-                continue;
-            }
-            if (e)
-                rc = kafka_err_set(err, e,
-                                   "could not write table \"%s\": could not "
-                                   "produce to topic \"%s\"",
-                                   tn, w->topic);
-            break;
-        }
+        rc = kw_produce_to(w, part, (fl & 1) ? (k ? k : "") : NULL,
+                           (fl & 1) ? kl : 0, (fl & 2) ? (v ? v : "") : NULL,
+                           (fl & 2) ? vl : 0, (fl & 4) ? (h ? h : "") : NULL,
+                           (fl & 4) ? hl : 0, ts, NULL, err);
     }
     if (rc == FSQL_OK && (rd->bad || !snap_reader_done(rd)))
         rc = fsql_err_set(err, FSQL_E_STATE,
@@ -2172,6 +2645,12 @@ static void kw_close(SinkWriter *base)
     kafka_codec_fini(&w->val);
     strbuf_fini(&w->kbuf);
     strbuf_fini(&w->vbuf);
+    strbuf_fini(&w->hname);
+    strbuf_fini(&w->hval);
+    xfree(w->ub_ents);
+    xfree(w->ub_slots);
+    xfree(w->ub_data);
+    xfree(w->ub_sup);
     xfree(w->topic);
     xfree(w->txn_id);
     xfree(w->prog_topic);
@@ -2186,6 +2665,7 @@ static const SinkVtbl kw_vtbl = {
     .write = kw_write,
     .flush = kw_flush,
     .close = kw_close,
+    .flush_due_ms = kw_flush_due,
 };
 
 static const SinkVtbl kw_eos_vtbl = {
@@ -2195,6 +2675,7 @@ static const SinkVtbl kw_eos_vtbl = {
     .precommit = kw_precommit,
     .commit = kw_commit,
     .recover = kw_recover,
+    .flush_due_ms = kw_flush_due,
 };
 
 /* A missing topic is an error at open when the cluster answers; an
@@ -2248,6 +2729,28 @@ int kafka_sink_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
     const char *dg = table_def_option(t, "sink.delivery-guarantee");
     if (!dg)
         dg = table_def_option_or(t, "sink.semantic", "at-least-once");
+    w->hdr_col = w->ts_col = -1;
+    strbuf_init(&w->hname);
+    strbuf_init(&w->hval);
+    for (uint32_t c = 0; c < t->schema.n_cols; c++) {
+        const char *mk = t->metadata_keys ? t->metadata_keys[c] : NULL;
+        if (!mk)
+            continue;
+        ValueKind vk = t->schema.cols[c].type.kind;
+        if (strcmp(mk, "headers") == 0 && (vk == VK_STRING || vk == VK_BYTES))
+            w->hdr_col = (int32_t)c;
+        else if (strcmp(mk, "timestamp") == 0 &&
+                 (vk == VK_TIMESTAMP_LTZ || vk == VK_TIMESTAMP))
+            w->ts_col = (int32_t)c;
+    }
+    if (rc == FSQL_OK && is_upsert)
+        rc = table_opt_int(t, "sink.buffer-flush.max-rows", 0,
+                           &w->buf_max_rows, err);
+    if (rc == FSQL_OK && is_upsert)
+        rc = table_opt_duration(t, "sink.buffer-flush.interval", 0,
+                                &w->buf_interval_ms, err);
+    /* Flink: both must be set above 0 to buffer. */
+    w->buffered = is_upsert && w->buf_max_rows > 0 && w->buf_interval_ms > 0;
     w->eos = strcasecmp(dg, "exactly-once") == 0;
     if (w->eos)
         w->base.v = &kw_eos_vtbl;

@@ -265,7 +265,10 @@ static void rehash_step(JoinStore *js, uint32_t n)
             JoinKey *next = k->hnext;
             uint32_t i = (uint32_t)k->hash & (to->size - 1);
             k->hnext = to->b[i];
+            if (k->hnext)
+                k->hnext->hpprev = &k->hnext;
             to->b[i] = k;
+            k->hpprev = &to->b[i];
             from->n--;
             to->n++;
             k = next;
@@ -369,27 +372,27 @@ JoinKey *join_store_insert(JoinStore *js, const Value *key, uint64_t h)
     JoinHt *t = &js->ht[js->rehash_pos >= 0 ? 1 : 0];
     uint32_t b = (uint32_t)h & (t->size - 1);
     k->hnext = t->b[b];
+    if (k->hnext)
+        k->hnext->hpprev = &k->hnext;
     t->b[b] = k;
+    k->hpprev = &t->b[b];
     t->n++;
     return k;
 }
 
-/* Unlink k from its chain (in ht[0], or ht[1] while rehashing). */
+/* Unlink k from its chain.  While rehashing, a key is in ht[1] when its
+ * ht[0] bucket has been moved already (below rehash_pos). */
 static void ht_unlink(JoinStore *js, JoinKey *k)
 {
-    for (int i = 0; i < 2; i++) {
-        JoinHt *t = &js->ht[i];
-        if (t->n == 0)
-            continue;
-        JoinKey **pp = &t->b[(uint32_t)k->hash & (t->size - 1)];
-        for (; *pp; pp = &(*pp)->hnext)
-            if (*pp == k) {
-                *pp = k->hnext;
-                t->n--;
-                return;
-            }
-    }
-    FSQL_ASSERT(!"join key not in its table");
+    *k->hpprev = k->hnext;
+    if (k->hnext)
+        k->hnext->hpprev = k->hpprev;
+    int i = 0;
+    if (js->rehash_pos >= 0 &&
+        ((uint32_t)k->hash & (js->ht[0].size - 1)) < js->rehash_pos)
+        i = 1;
+    FSQL_ASSERT(js->ht[i].n > 0);
+    js->ht[i].n--;
 }
 
 void join_store_drop_key(JoinStore *js, JoinKey *k)

@@ -51,6 +51,8 @@ struct JoinRow {
 
 struct JoinKey {
     JoinKey *hnext;  /* hash chain */
+    JoinKey **hpprev; /* the pointer to this entry (bucket or previous
+                         entry's hnext): unlinking walks no chain */
     uint64_t hash;
     JoinRow *head[2];
     JoinRow *tail[2];
@@ -152,6 +154,22 @@ static inline void join_store_prefetch_key(const JoinStore *js, uint64_t h)
             const JoinKey *k = t->b[(uint32_t)h & (t->size - 1)];
             if (k)
                 __builtin_prefetch(k);
+        }
+    }
+}
+/* And then (a few rows later again) the first rows of that entry. */
+static inline void join_store_prefetch_rows(const JoinStore *js, uint64_t h)
+{
+    for (int i = 0; i < 2; i++) {
+        const JoinHt *t = &js->ht[i];
+        if (t->size) {
+            const JoinKey *k = t->b[(uint32_t)h & (t->size - 1)];
+            if (k && k->hash == h) {
+                if (k->head[0])
+                    __builtin_prefetch(k->head[0]);
+                if (k->head[1])
+                    __builtin_prefetch(k->head[1]);
+            }
         }
     }
 }

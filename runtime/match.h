@@ -331,9 +331,11 @@ typedef struct OpMatchDef {
     bool is_skip_default; /* AFTER MATCH SKIP not written */
     int64_t within_ms;    /* -1: none */
     bool is_history_free;
-    bool keeps_partitions; /* ^ or MATCH_NUMBER(): partitions are
-                                    never dropped */
-    int64_t max_prev;      /* rows PREV can reach before a match */
+    bool keeps_partitions; /* ^ or MATCH_NUMBER(): an idle partition
+                              leaves a compact entry (rows seen, match
+                              count) behind */
+    int64_t max_prev;      /* rows PREV can reach before a match's first
+                              row (0 when PREV stays inside matches) */
     int64_t max_next;      /* rows NEXT in DEFINE reads ahead: a row is
                               fed to the automaton once the partition
                               holds this many rows after it (or ends) */

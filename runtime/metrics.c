@@ -19,6 +19,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/metrics.h"
+#include "runtime/checkpoint_int.h"
 #include "runtime/connector.h"
 #include "runtime/job_int.h"
 #include "runtime/log.h"
@@ -802,13 +803,44 @@ void metrics_job_render(Job *j, StrBuf *sb)
     }
 
     /* ---- checkpoints (issue 10, items 1-2) ----
-     * CHECKPOINT METRICS GO HERE: fsql_checkpoints_total{result=
-     * "completed"|"failed"}, fsql_checkpoint_duration_seconds (histogram),
-     * fsql_checkpoint_size_bytes (gauge, last), fsql_checkpoint_pause_
-     * seconds (histogram: how long processing stalled),
-     * fsql_last_checkpoint_timestamp_seconds.  They are rendered from a
-     * CheckpointStats kept by the checkpoint module; nothing is printed
-     * while checkpoints are off. */
+     * From the CheckpointStats of runtime/checkpoint.c; nothing while
+     * checkpoints are off.  A checkpoint is synchronous (the loop takes
+     * it between push cycles), so its duration is the processing pause. */
+    const CheckpointStats *cs = ckpt_stats(j);
+    if (cs) {
+        family(sb, "fsql_checkpoints_total", "counter",
+               "Checkpoints completed by this process.");
+        strbuf_puts(sb, "fsql_checkpoints_total");
+        put_u64(sb, cs->completed);
+        family(sb, "fsql_checkpoint_failures_total", "counter",
+               "Checkpoints that could not be written.");
+        strbuf_puts(sb, "fsql_checkpoint_failures_total");
+        put_u64(sb, cs->failed);
+        family(sb, "fsql_last_checkpoint_id", "gauge",
+               "Id of the newest completed checkpoint (0: none yet).");
+        strbuf_puts(sb, "fsql_last_checkpoint_id");
+        put_u64(sb, cs->last_id);
+        family(sb, "fsql_last_checkpoint_timestamp_seconds", "gauge",
+               "Wall-clock time the newest checkpoint completed.");
+        strbuf_puts(sb, "fsql_last_checkpoint_timestamp_seconds");
+        put_value(sb, (double)cs->last_wall_ms / 1000.0);
+        family(sb, "fsql_checkpoint_duration_seconds", "gauge",
+               "Duration of the newest checkpoint (processing is paused "
+               "for that long).");
+        strbuf_puts(sb, "fsql_checkpoint_duration_seconds");
+        put_value(sb, cs->last_duration_s);
+        family(sb, "fsql_checkpoint_size_bytes", "gauge",
+               "Size of the newest checkpoint file.");
+        strbuf_puts(sb, "fsql_checkpoint_size_bytes");
+        put_u64(sb, cs->last_size_bytes);
+        family(sb, "fsql_checkpoint_pause_seconds", "histogram",
+               "Duration of every checkpoint of this process.");
+        hist_samples(sb, "fsql_checkpoint_pause_seconds", "", &cs->pause);
+        family(sb, "fsql_checkpoint_restored_id", "gauge",
+               "Checkpoint the job was restored from at start (0: none).");
+        strbuf_puts(sb, "fsql_checkpoint_restored_id");
+        put_u64(sb, cs->restored_id);
+    }
 
     /* ---- process ---- */
     family(sb, "fsql_process_resident_memory_bytes", "gauge",

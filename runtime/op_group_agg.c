@@ -25,6 +25,10 @@
  * more rows: every push and a timer while keys are held each look at a
  * bounded number of entries (SWEEP_STEP / SWEEP_TIMER_STEP), resuming
  * where the previous sweep stopped.
+ *
+ * Checkpoints: every group's key, row count, last write time and
+ * accumulators (layout at gagg_snapshot); the previous result that a
+ * -U carries is recomputed from the accumulators.
  */
 #include "runtime/fsql.h"
 #include "runtime/aggset.h"
@@ -299,7 +303,7 @@ static void gagg_close(OpState *s)
         strpool_free(st->pool);
 }
 
-/* ---- checkpoints ---------------------------------------------------------- */
+/* ---- checkpoints --------------------------------------------------------- */
 
 /* Blob layout (GAGG_SNAP_VERSION): u32 version, u32 AGG_SNAP_VERSION,
  * u64 n_groups, then per group: i64 last_ms (wall clock of the last

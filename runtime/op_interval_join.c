@@ -66,6 +66,7 @@
 #include <string.h>
 
 #define PROCTIME_TICK_MS 100
+#define PF_DIST 8 /* rows ahead whose key entry is prefetched */
 
 /* A min-heap of held rows by time.  The time sits in the entry, so the
  * sift loops compare without touching the rows (a cache miss each). */
@@ -245,8 +246,14 @@ static void expire_side(OpState *s, IjState *st, uint8_t side)
     int64_t other = s->wm_in[1 - side];
     while (h->n > 0 && !still_open(st, side, h->a[0].time, other)) {
         JoinRow *r = h_pop(h);
-        if (h->n > 0)
-            __builtin_prefetch(h->a[0].r); /* the next row to expire */
+        if (h->n > 0) {
+            /* The next row to expire is the new top, which the previous
+             * round prefetched: fetch its key; the one after is among
+             * the top's children. */
+            __builtin_prefetch(h->a[0].r->key);
+            for (uint32_t c = 1; c < 5 && c < h->n; c++)
+                __builtin_prefetch(h->a[c].r);
+        }
         if (r->n_match == 0 && st->outer[side]) {
             emit_padded(s, st, side, join_row_values(r), true);
             st->expired_unmatched++;
@@ -467,8 +474,10 @@ static int ij_push(OpState *s, Batch *in, uint32_t port)
     }
     bool pf = st->d->k.n_keys > 0;
     for (uint32_t r = 0; r < in->n_rows; r++) {
-        if (pf && r + 4 < in->n_rows && st->bok[r + 4])
-            join_store_prefetch_key(&st->js, st->bhash[r + 4]);
+        if (pf && r + PF_DIST < in->n_rows && st->bok[r + PF_DIST])
+            join_store_prefetch_key(&st->js, st->bhash[r + PF_DIST]);
+        if (pf && r + PF_DIST / 2 < in->n_rows && st->bok[r + PF_DIST / 2])
+            join_store_prefetch_rows(&st->js, st->bhash[r + PF_DIST / 2]);
         if (in->wm[r] > s->wm_in[side])
             advance(s, st, side, in->wm[r]);
         int rc = process_row(s, st, in, r, side);

@@ -21,16 +21,30 @@
  * sizes.  At end of input every partition ends (`$` holds).
  *
  * Processing time: rows are fed as they arrive, their time being the
- * wall clock; WITHIN windows are checked on every row and at the end.
+ * wall clock; WITHIN windows are checked on every row and on a
+ * processing-time timer (op_set_timer) at the earliest window's end, so
+ * absence patterns fire while the input is idle.
+ *
+ * NEXT in DEFINE: the partition's rows are fed to the automaton max_next
+ * rows late (Part.fed trails Part.next), so that the rows NEXT reads are
+ * in the ring; at the end of the input the rest are fed and NEXT past
+ * the partition is NULL.  A WITHIN window that a held-back row falls
+ * into is not closed until that row has been fed.
  *
  * State per partition (a StateTable entry, so its address is stable): the
  * MatchRun (attempts, threads, shared nodes live in the engine), the ring
- * of the partition's rows that a partial match or PREV can still reach
- * (strings interned in the operator's StrPool), and the partition key.
- * A partition with no partial match is deleted at once - unless PREV
- * needs the last rows (then only those are kept) or the pattern uses `^`
- * or MATCH_NUMBER(), which need the partition's history.  Partitions
- * with open WITHIN windows sit in an indexed min-heap by expiry time.
+ * of the partition's rows that a partial match, NEXT or PREV can still
+ * reach (strings interned in the operator's StrPool), and the partition
+ * key.  A partition with no partial match is deleted at once - unless
+ * PREV reaches before a match (OpMatchDef.max_prev rows are kept, in a
+ * ring shrunk to fit) or the pattern uses `^` or MATCH_NUMBER(): then
+ * the partition moves to the compact `idle` table (key, rows seen, match
+ * count) until its next row.  Partitions with open WITHIN windows sit in
+ * an indexed min-heap by expiry time.
+ *
+ * Checkpoints: snapshot/restore write and rebuild the pending rows, the
+ * partitions (rows, MatchRun with its shared nodes: match_run_snapshot)
+ * and the idle table; the expiry heap and the timer are derived.
  *
  * DEFINE and MEASURES: see codegen_match.c.  A DEFINE compiled over the
  * input row runs on the row directly; otherwise the context row's slots
@@ -91,6 +105,16 @@ typedef struct Part {
     /* followed by Value keys[n_keys] (16-byte aligned) */
 } Part;
 
+/* An idle partition of a pattern with `^` or MATCH_NUMBER() (and no PREV
+ * before the match): all it must remember, in MatchState.idle, when it
+ * holds no partial match and no row.  The Part is rebuilt from it when
+ * the partition's next row comes. */
+typedef struct IdlePart {
+    uint64_t next;      /* rows seen (`^` holds only before row 0) */
+    uint64_t n_matches; /* MATCH_NUMBER() of its last match */
+    /* followed by Value keys[n_keys] (16-byte aligned) */
+} IdlePart;
+
 typedef struct SlotRt {
     const MatchSlot *s;
     Value *regs;  /* value Code registers */
@@ -111,6 +135,7 @@ typedef struct MatchState {
     MatchEngine *eng;
     StrPool *pool;
     StateTable *parts;
+    StateTable *idle; /* IdlePart entries (keeps_partitions only) */
     uint32_t n_keys;
     RtType *key_types;
     uint32_t stride; /* ring slot bytes: 8 (time) + n_in Values */
@@ -144,7 +169,7 @@ typedef struct MatchState {
     uint32_t n_eheap, cap_eheap;
     /* figures */
     uint64_t retained, peak_retained;
-    size_t ring_bytes, peak_parts;
+    size_t ring_bytes, peak_parts, peak_idle;
     uint64_t n_matches;
     bool ended;
 } MatchState;
@@ -280,6 +305,34 @@ static uint64_t keys_hash(const MatchState *st, const Value *row)
     return h;
 }
 
+/* keys_hash of a partition's own key values. */
+static uint64_t part_keys_hash(const MatchState *st, const Value *keys)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ULL;
+    for (uint32_t i = 0; i < st->n_keys; i++) {
+        h ^= value_hash(&keys[i], &st->key_types[i]);
+        h *= 0x100000001B3ULL;
+        h ^= h >> 29;
+    }
+    return h;
+}
+
+static inline Value *idle_keys(IdlePart *ip)
+{
+    return (Value *)(void *)((char *)ip + align16(sizeof(IdlePart)));
+}
+
+static bool idle_eq(const void *entry, const void *ctx)
+{
+    const MatchState *st = ctx;
+    const Value *k = idle_keys((IdlePart *)(uintptr_t)entry);
+    for (uint32_t i = 0; i < st->n_keys; i++)
+        if (!value_equal(&k[i], &st->lookup_keys[st->d->partition[i]],
+                         &st->key_types[i]))
+            return false;
+    return true;
+}
+
 static bool part_eq(const void *entry, const void *ctx)
 {
     const MatchState *st = ctx;
@@ -297,12 +350,23 @@ static Part *part_get(MatchState *st, const Value *row, uint64_t hash)
     Part *p = state_table_find(st->parts, hash, part_eq, st);
     if (p)
         return p;
+    IdlePart *ip =
+        st->idle ? state_table_find(st->idle, hash, idle_eq, st) : NULL;
     p = state_table_insert(st->parts, hash);
     match_run_init(&p->run);
     p->hidx = UINT32_MAX;
     Value *k = part_keys(st, p);
-    for (uint32_t i = 0; i < st->n_keys; i++)
-        value_keep(st->pool, &k[i], &row[st->d->partition[i]]);
+    if (ip) {
+        /* an idle partition wakes up: its keys move back (owned) */
+        memcpy(k, idle_keys(ip), sizeof(Value) * st->n_keys);
+        p->next = p->fed = p->base = ip->next;
+        p->run.n_matches = ip->n_matches;
+        p->run.next_start = p->run.covered = ip->next;
+        state_table_delete(st->idle, ip);
+    } else {
+        for (uint32_t i = 0; i < st->n_keys; i++)
+            value_keep(st->pool, &k[i], &row[st->d->partition[i]]);
+    }
     size_t np = state_table_count(st->parts);
     if (np > st->peak_parts)
         st->peak_parts = np;
@@ -360,7 +424,8 @@ static void ring_trim(MatchState *st, Part *p, uint64_t keep_from)
     }
 }
 
-static void part_delete(MatchState *st, Part *p)
+/* Drop partition p; its keys are released unless keep_keys (moved). */
+static void part_drop(MatchState *st, Part *p, bool keep_keys)
 {
     eheap_remove(st, p);
     match_run_fini(st->eng, &p->run);
@@ -368,9 +433,50 @@ static void part_delete(MatchState *st, Part *p)
     st->ring_bytes -= (size_t)p->cap * st->stride;
     xfree(p->ring);
     Value *k = part_keys(st, p);
-    for (uint32_t i = 0; i < st->n_keys; i++)
+    for (uint32_t i = 0; i < st->n_keys && !keep_keys; i++)
         value_unkeep(st->pool, &k[i]);
     state_table_delete(st->parts, p);
+}
+
+/* An idle partition keeps only its PREV history: give the ring the
+ * smallest power-of-two capacity that holds it (none when empty). */
+static void ring_fit(MatchState *st, Part *p)
+{
+    uint32_t want = 0;
+    if (p->n > 0)
+        for (want = 1; want < p->n; want *= 2)
+            ;
+    if (p->cap <= want)
+        return;
+    char *nr = want ? xmalloc((size_t)want * st->stride) : NULL;
+    for (uint32_t i = 0; i < p->n; i++)
+        memcpy(nr + (size_t)i * st->stride,
+               p->ring + (size_t)((p->head + i) & (p->cap - 1)) * st->stride,
+               st->stride);
+    xfree(p->ring);
+    st->ring_bytes -= (size_t)(p->cap - want) * st->stride;
+    p->ring = nr;
+    p->cap = want;
+    p->head = 0;
+}
+
+static void part_delete(MatchState *st, Part *p)
+{
+    part_drop(st, p, false);
+}
+
+/* p holds nothing but what `^` and MATCH_NUMBER() need: keep that in the
+ * compact idle table instead. */
+static void part_retire(MatchState *st, Part *p)
+{
+    Value *k = part_keys(st, p);
+    IdlePart *ip = state_table_insert(st->idle, part_keys_hash(st, k));
+    ip->next = p->next;
+    ip->n_matches = p->run.n_matches;
+    memcpy(idle_keys(ip), k, sizeof(Value) * st->n_keys);
+    part_drop(st, p, true);
+    if (state_table_count(st->idle) > st->peak_idle)
+        st->peak_idle = state_table_count(st->idle);
 }
 
 /* After p was fed or ended: drop what no partial match can reach, or the
@@ -381,14 +487,19 @@ static void part_settle(MatchState *st, Part *p)
     uint64_t need = match_run_min_row(&p->run);
     if (need > p->fed)
         need = p->fed;
-    if (match_run_pending(&p->run) == 0 && !d->keeps_partitions &&
-        d->max_prev == 0 && p->fed == p->next) {
-        part_delete(st, p);
+    if (match_run_pending(&p->run) == 0 && d->max_prev == 0 &&
+        p->fed == p->next) {
+        if (d->keeps_partitions)
+            part_retire(st, p);
+        else
+            part_delete(st, p);
         return;
     }
     uint64_t keep =
         need > (uint64_t)d->max_prev ? need - (uint64_t)d->max_prev : 0;
     ring_trim(st, p, keep);
+    if (match_run_pending(&p->run) == 0 && p->fed == p->next)
+        ring_fit(st, p);
     eheap_update(st, p);
 }
 
@@ -1120,6 +1231,9 @@ static int match_open(OpState *s)
     st->off_keys = (uint32_t)align16(sizeof(Part));
     st->parts = state_table_new(
         (uint32_t)align16(st->off_keys + sizeof(Value) * st->n_keys));
+    if (d->keeps_partitions && d->max_prev == 0)
+        st->idle = state_table_new((uint32_t)align16(
+            align16(sizeof(IdlePart)) + sizeof(Value) * st->n_keys));
     st->defs = ARENA_NEW_ARRAY(&s->a, ExprRt, d->n_vars + 1);
     for (uint16_t v = 0; v < d->n_vars; v++)
         expr_rt_init(s, st, &st->defs[v], &d->defines[v], in);
@@ -1246,17 +1360,27 @@ static void match_close(OpState *s)
     if (!st)
         return;
     const char *env = getenv("FSQL_MATCH_STATS");
-    if (env && *env && *env != '0' && st->parts)
+    if (env && *env && *env != '0' && st->parts) {
+        char idle[128] = "";
+        size_t ni = st->idle ? state_table_count(st->idle) : 0;
+        if (st->idle)
+            snprintf(idle, sizeof idle,
+                     "; %zu idle partitions (peak %zu, %zu bytes each with "
+                     "the index)",
+                     ni, st->peak_idle,
+                     ni ? state_table_bytes(st->idle) / ni : (size_t)0);
         fprintf(stderr,
                 "fsql: MatchRecognize#%u: %llu matches; %zu partitions "
                 "(peak %zu), %llu retained rows (peak %llu), %zu path nodes "
-                "(peak %zu), %zu distinct strings, %llu late rows dropped\n",
+                "(peak %zu), %zu distinct strings, %llu late rows dropped%s\n",
                 s->def->plan_id, (unsigned long long)st->n_matches,
                 state_table_count(st->parts), st->peak_parts,
                 (unsigned long long)st->retained,
                 (unsigned long long)st->peak_retained,
                 match_engine_nodes(st->eng), match_engine_peak_nodes(st->eng),
-                strpool_count(st->pool), (unsigned long long)s->rows_late);
+                strpool_count(st->pool), (unsigned long long)s->rows_late,
+                idle);
+    }
     match_batch_end(s);
     if (st->parts) {
         uint64_t pos = 0;
@@ -1264,6 +1388,14 @@ static void match_close(OpState *s)
         while ((p = state_table_next(st->parts, &pos)) != NULL)
             part_delete(st, p);
         state_table_free(st->parts);
+    }
+    if (st->idle) {
+        uint64_t pos = 0;
+        IdlePart *ip;
+        while ((ip = state_table_next(st->idle, &pos)) != NULL)
+            for (uint32_t i = 0; i < st->n_keys; i++)
+                value_unkeep(st->pool, &idle_keys(ip)[i]);
+        state_table_free(st->idle);
     }
     PendChunk *c = st->chunks;
     while (c) {
@@ -1293,7 +1425,8 @@ static void match_close(OpState *s)
  * rows (i64 time, u64 arrival, n_in values); u64 partitions, each: keys,
  * u64 next row number, u64 fed, u64 base, u32 retained rows (i64 time,
  * n_in values), then its MatchRun (match_run_snapshot: attempts, threads
- * and each shared node once).  The WITHIN expiry heap and the
+ * and each shared node once); u64 idle partitions, each: keys, u64 rows
+ * seen, u64 MATCH_NUMBER.  The WITHIN expiry heap and the
  * processing-time timer are rebuilt from the runs. */
 #define MATCH_SNAP_VERSION 1u
 
@@ -1327,6 +1460,16 @@ static int match_snapshot(OpState *s, SnapWriter *w)
             snap_put_values(w, slot_vals((char *)slot), d->n_in);
         }
         match_run_snapshot(st->eng, &p->run, w);
+    }
+    snap_put_u64(w, st->idle ? state_table_count(st->idle) : 0);
+    if (st->idle) {
+        IdlePart *ip;
+        pos = 0;
+        while ((ip = state_table_next(st->idle, &pos)) != NULL) {
+            snap_put_values(w, idle_keys(ip), st->n_keys);
+            snap_put_u64(w, ip->next);
+            snap_put_u64(w, ip->n_matches);
+        }
     }
     return FSQL_OK;
 }
@@ -1409,6 +1552,23 @@ static int match_restore(OpState *s, SnapReader *r)
             match_run_min_row(&p->run) != UINT64_MAX)
             return restore_bad(s, "a partial match without its rows");
         eheap_update(st, p);
+    }
+    uint64_t n_idle = snap_get_u64(r);
+    if (n_idle > 0 && !st->idle)
+        return restore_bad(s, "idle partitions for a pattern without ^ or "
+                              "MATCH_NUMBER()");
+    for (uint64_t i = 0; i < n_idle && !r->bad; i++) {
+        snap_get_values(r, keys, st->n_keys);
+        uint64_t next = snap_get_u64(r);
+        uint64_t n_matches = snap_get_u64(r);
+        if (r->bad)
+            break;
+        IdlePart *ip =
+            state_table_insert(st->idle, part_keys_hash(st, keys));
+        ip->next = next;
+        ip->n_matches = n_matches;
+        for (uint32_t k = 0; k < st->n_keys; k++)
+            value_keep(st->pool, &idle_keys(ip)[k], &keys[k]);
     }
     if (!snap_reader_done(r))
         return restore_bad(s, "truncated");

@@ -74,6 +74,12 @@ typedef struct PendChunk {
 
 #define PEND_CHUNK (256u * 1024u)
 
+/* How far ahead partitions are prefetched. */
+#define PREFETCH_ROWS 8u
+
+/* keys_hash never returns this (its top bit is clear). */
+#define HASH_LATE UINT64_MAX
+
 /* TTL sweep: buckets visited per push and per timer tick. */
 #define SWEEP_STEP 16u
 #define SWEEP_TIMER_STEP 4096u
@@ -140,6 +146,13 @@ typedef struct HoldEnt {
     bool done;
 } HoldEnt;
 
+/* Where argument k lives in a ring slot. */
+typedef struct SlotCol {
+    uint8_t cls;       /* SC_* */
+    uint32_t off;      /* payload */
+    uint32_t off_len;  /* SC_STR: the u32 length */
+} SlotCol;
+
 typedef struct OverState {
     const OpOverDef *d;
     uint32_t n_in;     /* input columns */
@@ -155,7 +168,11 @@ typedef struct OverState {
     HoldEnt *hq;       /* ring of held rows (LEAD) */
     size_t hq_head, hq_n, hq_cap;
     uint64_t hq_base;  /* hold index of hq[hq_head] */
-    uint32_t stride;   /* ring slot bytes: 8 + n_args Values */
+    uint32_t stride;   /* ring slot bytes (see slot_get) */
+    SlotCol *scol;     /* n_args */
+    uint32_t off_kinds;
+    Value *cur_args;   /* the current row's arguments as kept in its slot */
+    Value *old_args;   /* a retracted slot's arguments */
     uint32_t off_fstart, off_keys, off_states, part_size;
     Value *kregs, *aregs; /* register files */
     Value *keybuf;     /* n_keys */
@@ -210,10 +227,18 @@ static inline void *part_state(const OverState *st, Part *p, uint32_t call)
     return (char *)p + st->off_states + st->calls[call].st_off;
 }
 
+/* Ring index of the i-th retained slot (i < cap; cap need not be a power
+ * of two: rings grow by half, which wastes less than doubling). */
+static inline size_t ring_idx(const Part *p, uint32_t i)
+{
+    uint32_t x = p->head + i;
+    return x >= p->cap ? x - p->cap : x;
+}
+
 static inline char *slot_at(const OverState *st, const Part *p, uint64_t pos)
 {
     uint32_t i = (uint32_t)(pos - p->base);
-    return p->ring + (size_t)((p->head + i) & (p->cap - 1)) * st->stride;
+    return p->ring + ring_idx(p, i) * st->stride;
 }
 
 static inline int64_t slot_ts(const char *slot)
@@ -223,9 +248,67 @@ static inline int64_t slot_ts(const char *slot)
     return t;
 }
 
-static inline Value *slot_args(char *slot)
+/* Compact ring slots: the time, then each argument's payload by its
+ * type's class (8 bytes: integers, floats, times, booleans; 16: DECIMAL;
+ * strings: the pool pointer, with the length among the 4-byte lengths
+ * further on), then a kind byte and a NULL byte per argument. */
+enum { SC_8, SC_DEC, SC_STR };
+
+static inline void slot_get(const OverState *st, const char *slot, uint32_t k,
+                            Value *v)
 {
-    return (Value *)(void *)(slot + 8);
+    const SlotCol *sc = &st->scol[k];
+    memset(v, 0, sizeof *v);
+    v->kind = (uint8_t)slot[st->off_kinds + 2 * k];
+    v->is_null = slot[st->off_kinds + 2 * k + 1] != 0;
+    if (v->is_null)
+        return;
+    switch (sc->cls) {
+    case SC_8:
+        memcpy(&v->u.i, slot + sc->off, 8);
+        break;
+    case SC_DEC:
+        memcpy(&v->u.d, slot + sc->off, 16);
+        break;
+    default:
+        memcpy(&v->u.s.ptr, slot + sc->off, sizeof v->u.s.ptr);
+        memcpy(&v->u.s.len, slot + sc->off_len, 4);
+        break;
+    }
+}
+
+/* Every argument of a slot into v[0..n_args). */
+static inline void slot_args_get(const OverState *st, const char *slot,
+                                 Value *v)
+{
+    for (uint32_t k = 0; k < st->n_args; k++)
+        slot_get(st, slot, k, &v[k]);
+}
+
+static inline void slot_put(const OverState *st, char *slot, uint32_t k,
+                            const Value *v)
+{
+    const SlotCol *sc = &st->scol[k];
+    slot[st->off_kinds + 2 * k] = (char)v->kind;
+    slot[st->off_kinds + 2 * k + 1] = (char)v->is_null;
+    if (v->is_null)
+        return;
+    switch (sc->cls) {
+    case SC_8:
+        FSQL_ASSERT(v->kind != VK_STRING && v->kind != VK_BYTES &&
+                    v->kind != VK_DECIMAL);
+        memcpy(slot + sc->off, &v->u.i, 8);
+        break;
+    case SC_DEC:
+        FSQL_ASSERT(v->kind != VK_STRING && v->kind != VK_BYTES);
+        memcpy(slot + sc->off, &v->u.d, 16);
+        break;
+    default:
+        FSQL_ASSERT(v->kind == VK_STRING || v->kind == VK_BYTES);
+        memcpy(slot + sc->off, &v->u.s.ptr, sizeof v->u.s.ptr);
+        memcpy(slot + sc->off_len, &v->u.s.len, 4);
+        break;
+    }
 }
 
 static size_t align16(size_t n)
@@ -317,7 +400,27 @@ static int over_open(OpState *s)
      * pool references already. */
     for (uint32_t i = 0; i < d->n_calls; i++)
         st->calls[i].sp.is_interned = st->need_ring;
-    st->stride = 8 + (uint32_t)sizeof(Value) * st->n_args;
+    st->scol = ARENA_NEW_ARRAY(&s->a, SlotCol, st->n_args + 1);
+    st->cur_args = ARENA_NEW_ARRAY(&s->a, Value, st->n_args + 1);
+    st->old_args = ARENA_NEW_ARRAY(&s->a, Value, st->n_args + 1);
+    uint32_t off = 8;
+    for (uint32_t k = 0; k < st->n_args; k++) {
+        ValueKind vk = d->args->result_types[k].kind;
+        SlotCol *sc = &st->scol[k];
+        sc->cls = vk == VK_DECIMAL                        ? SC_DEC
+                  : vk == VK_STRING || vk == VK_BYTES ? SC_STR
+                                                      : SC_8;
+        sc->off = off;
+        off += sc->cls == SC_DEC ? 16 : 8;
+    }
+    for (uint32_t k = 0; k < st->n_args; k++)
+        if (st->scol[k].cls == SC_STR) {
+            st->scol[k].off_len = off;
+            off += 4;
+        }
+    st->off_kinds = off;
+    off += 2 * st->n_args;
+    st->stride = (off + 7) & ~7u;
     st->off_fstart = (uint32_t)sizeof(Part);
     st->off_keys =
         (uint32_t)align16(st->off_fstart + 8u * d->n_frames);
@@ -491,7 +594,7 @@ static uint64_t keys_hash(const OverState *st, const Value *k)
         h *= 0x100000001B3ULL;
         h ^= h >> 29;
     }
-    return h;
+    return h >> 1;
 }
 
 static void parts_grow(OverState *st)
@@ -603,9 +706,8 @@ static void part_sweep(OpState *s, OverState *st, size_t n)
     }
 }
 
-static Part *part_get(OpState *s, OverState *st, const Value *k)
+static Part *part_get(OpState *s, OverState *st, const Value *k, uint64_t h)
 {
-    uint64_t h = keys_hash(st, k);
     Part **pp = &st->buckets[h & st->mask];
     for (; *pp; pp = &(*pp)->next) {
         Part *p = *pp;
@@ -630,12 +732,11 @@ static Part *part_get(OpState *s, OverState *st, const Value *k)
 static void ring_push(OverState *st, Part *p, int64_t ts, const Value *args)
 {
     if (p->n == p->cap) {
-        uint32_t ncap = p->cap ? p->cap * 2 : 2;
+        uint32_t ncap = p->cap < 4 ? p->cap + 2 : p->cap + p->cap / 2;
         char *nr = xmalloc((size_t)ncap * st->stride);
         for (uint32_t i = 0; i < p->n; i++)
             memcpy(nr + (size_t)i * st->stride,
-                   p->ring + (size_t)((p->head + i) & (p->cap - 1)) *
-                                 st->stride,
+                   p->ring + ring_idx(p, i) * st->stride,
                    st->stride);
         xfree(p->ring);
         st->ring_bytes += (size_t)(ncap - p->cap) * st->stride;
@@ -643,12 +744,13 @@ static void ring_push(OverState *st, Part *p, int64_t ts, const Value *args)
         p->cap = ncap;
         p->head = 0;
     }
-    char *slot = p->ring + (size_t)((p->head + p->n) & (p->cap - 1)) *
-                               st->stride;
+    char *slot = p->ring + ring_idx(p, p->n) * st->stride;
     memcpy(slot, &ts, sizeof ts);
-    Value *sa = slot_args(slot);
-    for (uint32_t i = 0; i < st->n_args; i++)
-        value_keep(st->pool, &sa[i], &args[i]);
+    for (uint32_t i = 0; i < st->n_args; i++) {
+        Value kept;
+        value_keep(st->pool, &kept, &args[i]);
+        slot_put(st, slot, i, &kept);
+    }
     p->n++;
     st->retained++;
     if (st->retained > st->peak_retained)
@@ -660,10 +762,14 @@ static void ring_trim(OverState *st, Part *p, uint64_t keep_from)
 {
     while (p->n > 0 && p->base < keep_from) {
         char *slot = p->ring + (size_t)p->head * st->stride;
-        Value *sa = slot_args(slot);
-        for (uint32_t i = 0; i < st->n_args; i++)
-            value_unkeep(st->pool, &sa[i]);
-        p->head = (p->head + 1) & (p->cap - 1);
+        for (uint32_t i = 0; i < st->n_args; i++) {
+            if (st->scol[i].cls != SC_STR)
+                continue;
+            Value v;
+            slot_get(st, slot, i, &v);
+            value_unkeep(st->pool, &v);
+        }
+        p->head = p->head + 1 == p->cap ? 0 : p->head + 1;
         p->n--;
         p->base++;
         st->retained--;
@@ -706,7 +812,8 @@ static void process_row(OverState *st, Pending *r, Arena *ba)
     const Value *kargs = args; /* what the aggregates step */
     if (st->need_ring) {
         ring_push(st, p, r->ts, args);
-        kargs = slot_args(slot_at(st, p, i));
+        slot_args_get(st, slot_at(st, p, i), st->cur_args);
+        kargs = st->cur_args;
     }
     if (i == 0 || r->ts != p->last_ts) {
         p->rank = i + 1;
@@ -738,7 +845,9 @@ static void process_row(OverState *st, Pending *r, Arena *ba)
             if (off == 0) {
                 v = &args[cr->c->arg];
             } else if ((uint64_t)off <= i) {
-                v = &slot_args(slot_at(st, p, i - (uint64_t)off))[cr->c->arg];
+                slot_get(st, slot_at(st, p, i - (uint64_t)off), cr->c->arg,
+                         st->old_args);
+                v = st->old_args;
             } else if (cr->c->has_default) {
                 v = &args[cr->c->arg + 1];
             } else {
@@ -775,7 +884,8 @@ static void process_row(OverState *st, Pending *r, Arena *ba)
                                   ? i - (uint64_t)fr->f->preceding
                                   : 0;
                 for (; fs < lo; fs++) {
-                    const Value *sa = slot_args(slot_at(st, p, fs));
+                    const Value *sa = st->old_args;
+                    slot_args_get(st, slot_at(st, p, fs), st->old_args);
                     for (uint32_t k = 0; k < fr->n_calls; k++) {
                         CallRt *cr = &st->calls[fr->calls[k]];
                         if (filter_ok(cr, sa))
@@ -792,7 +902,8 @@ static void process_row(OverState *st, Pending *r, Arena *ba)
                     char *slot = slot_at(st, p, fs);
                     if (slot_ts(slot) >= lo_ts)
                         break;
-                    const Value *sa = slot_args(slot);
+                    const Value *sa = st->old_args;
+                    slot_args_get(st, slot, st->old_args);
                     for (uint32_t k = 0; k < fr->n_calls; k++) {
                         CallRt *cr = &st->calls[fr->calls[k]];
                         if (filter_ok(cr, sa))
@@ -969,22 +1080,70 @@ static int64_t lead_wm_limit(OverState *st, int64_t wm)
     return wm;
 }
 
-static void process_group(OpState *s, OverState *st, Arena *ba)
+/* Prefetching.  Rows are processed in time order, so their partitions,
+ * rings, strings and DISTINCT sets are scattered in memory: each level
+ * of pointers is loaded a few rows before the next one is followed. */
+#define PREFETCH_1 24u /* the pending record, partition block, pool buckets */
+#define PREFETCH_2 16u /* ring slots, pool entries, DISTINCT set headers */
+#define PREFETCH_3 8u  /* DISTINCT set slots */
+
+static inline void prefetch_1(const OverState *st, const Pending *r)
 {
-    for (size_t g = 0; g < st->n_group; g++) {
-        st->group[g]->part->n_pend--;
-        process_row(st, st->group[g], ba);
+    __builtin_prefetch(r);
+    const char *b = (const char *)r->part;
+    for (uint32_t o = 0; o < st->part_size; o += 64)
+        __builtin_prefetch(b + o);
+    const Value *a = r->vals + st->n_in;
+    for (uint32_t k = 0; k < st->n_args; k++)
+        if (is_str(&a[k]))
+            strpool_prefetch(st->pool, a[k].u.s.ptr, a[k].u.s.len, 0);
+}
+
+static inline void prefetch_23(const OverState *st, const Pending *r,
+                               int stage)
+{
+    Part *p = r->part;
+    if (stage == 0 && p->ring) {
+        __builtin_prefetch(p->ring + (size_t)p->head * st->stride);
+        if (p->n < p->cap)
+            __builtin_prefetch(p->ring + ring_idx(p, p->n) * st->stride);
     }
-    for (size_t g = 0; g < st->n_group; g++) {
-        finish_row(st, st->group[g], ba);
+    if (stage == 0) {
+        const Value *a = r->vals + st->n_in;
+        for (uint32_t k = 0; k < st->n_args; k++)
+            if (is_str(&a[k]))
+                strpool_prefetch(st->pool, a[k].u.s.ptr, a[k].u.s.len, 1);
+    }
+    for (uint32_t c = 0; c < st->d->n_calls; c++)
+        if (st->calls[c].sp.is_distinct)
+            agg_prefetch(&st->calls[c].sp, part_state(st, p, c), stage);
+}
+
+/* Process rows[0..n), which share one timestamp: pass 1 for each, then
+ * pass 2 and emission (see the header comment).  rows + n .. rows + end
+ * follow (prefetched). */
+static void process_group(OpState *s, OverState *st, Pending **rows, size_t n,
+                          size_t end, Arena *ba)
+{
+    for (size_t g = 0; g < n; g++) {
+        if (g + PREFETCH_1 < end)
+            prefetch_1(st, rows[g + PREFETCH_1]);
+        if (g + PREFETCH_2 < end)
+            prefetch_23(st, rows[g + PREFETCH_2], 0);
+        if (g + PREFETCH_3 < end)
+            prefetch_23(st, rows[g + PREFETCH_3], 1);
+        rows[g]->part->n_pend--;
+        process_row(st, rows[g], ba);
+    }
+    for (size_t g = 0; g < n; g++) {
+        finish_row(st, rows[g], ba);
         if (st->has_lead) {
-            lead_hold(s, st, st->group[g]);
+            lead_hold(s, st, rows[g]);
         } else {
-            emit_row(s, st, st->group[g]);
-            dead_add(st, st->group[g]);
+            emit_row(s, st, rows[g]);
+            dead_add(st, rows[g]);
         }
     }
-    st->n_group = 0;
 }
 
 static void group_add(OverState *st, Pending *r)
@@ -1003,14 +1162,20 @@ static void track_peak(OverState *st);
 static size_t fire(OpState *s, OverState *st, int64_t wm)
 {
     Arena *ba = job_batch_arena(s->job);
-    size_t n = 0;
-    while (st->n_heap > 0 && st->heap[0]->ts <= wm) {
-        int64_t t = st->heap[0]->ts;
-        while (st->n_heap > 0 && st->heap[0]->ts == t)
-            group_add(st, heap_pop(st));
-        n += st->n_group;
-        process_group(s, st, ba);
+    /* every due row, in (time, arrival) order */
+    while (st->n_heap > 0 && st->heap[0]->ts <= wm)
+        group_add(st, heap_pop(st));
+    size_t n = st->n_group;
+    for (size_t g = 0; g < n && g < PREFETCH_1; g++)
+        prefetch_1(st, st->group[g]);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && st->group[j]->ts == st->group[i]->ts)
+            j++;
+        process_group(s, st, st->group + i, j - i, n - i, ba);
+        i = j;
     }
+    st->n_group = 0;
     track_peak(st);
     return n;
 }
@@ -1025,27 +1190,47 @@ static int over_push(OpState *s, Batch *in, uint32_t port)
     x->now_ms = job_now_wall_ms();
     Arena *ba = job_batch_arena(s->job);
     uint32_t nc = in->n_cols;
+    uint32_t nk = st->n_keys;
+    /* Pass 1: lateness, partition keys and their hashes, with the hash
+     * buckets prefetched; pass 2 finds the partitions (prefetched a few
+     * rows ahead) and queues the rows.  With many partitions these
+     * lookups are cache misses, which the prefetches overlap. */
+    uint64_t *hs = arena_alloc(ba, sizeof(uint64_t) * (in->n_rows + 1));
+    Value *kv = arena_alloc(ba, sizeof(Value) * ((size_t)in->n_rows * nk + 1));
     for (uint32_t r = 0; r < in->n_rows; r++) {
         const Value *row = in->rows + (size_t)r * nc;
         const Value *tv = &row[d->time_col];
-        int64_t ts;
-        if (d->is_proctime) {
-            ts = tv->is_null ? x->now_ms : tv->u.i;
-        } else {
-            if (tv->is_null || tv->u.i <= in->wm[r]) {
-                s->rows_late++;
-                continue;
-            }
-            ts = tv->u.i;
+        hs[r] = 0;
+        if (!d->is_proctime && (tv->is_null || tv->u.i <= in->wm[r])) {
+            s->rows_late++;
+            hs[r] = HASH_LATE; /* skipped below */
+            continue;
         }
-        const Value *keys = NULL, *args = NULL;
         if (d->keys) {
             if (!vm_eval(d->keys, st->kregs, row, x))
                 return op_fail_eval(s, in, r);
-            for (uint32_t k = 0; k < st->n_keys; k++)
-                st->keybuf[k] = st->kregs[d->keys->results[k]];
-            keys = st->keybuf;
+            for (uint32_t k = 0; k < nk; k++)
+                kv[(size_t)r * nk + k] = st->kregs[d->keys->results[k]];
         }
+        hs[r] = keys_hash(st, kv + (size_t)r * nk);
+        __builtin_prefetch(&st->buckets[hs[r] & st->mask]);
+    }
+    for (uint32_t r = 0; r < in->n_rows; r++) {
+        if (hs[r] == HASH_LATE)
+            continue;
+        if (r + PREFETCH_ROWS < in->n_rows) {
+            Part *q = st->buckets[hs[r + PREFETCH_ROWS] & st->mask];
+            if (q)
+                __builtin_prefetch(q);
+        }
+        const Value *row = in->rows + (size_t)r * nc;
+        const Value *tv = &row[d->time_col];
+        int64_t ts;
+        if (d->is_proctime)
+            ts = tv->is_null ? x->now_ms : tv->u.i;
+        else
+            ts = tv->u.i;
+        const Value *keys = kv + (size_t)r * nk, *args = NULL;
         Value argv[64];
         Value *av = st->n_args <= 64 ? argv : NULL;
         if (d->args) {
@@ -1059,15 +1244,14 @@ static int over_push(OpState *s, Batch *in, uint32_t port)
         }
         if (st->ttl > 0)
             st->now = st->clock_step ? st->now + st->clock_step : x->now_ms;
-        Part *p = part_get(s, st, keys);
+        Part *p = part_get(s, st, keys, hs[r]);
         p->n_pend++;
         Pending *pr = pend_new(st, row, args);
         pr->part = p;
         pr->ts = ts;
         pr->seq = st->seq++;
         if (d->is_proctime) {
-            group_add(st, pr);
-            process_group(s, st, ba);
+            process_group(s, st, &pr, 1, 1, ba);
         } else {
             heap_push(st, pr);
         }
@@ -1313,7 +1497,8 @@ static int over_snapshot(OpState *s, SnapWriter *w)
             for (uint32_t i = 0; i < p->n; i++) {
                 char *slot = slot_at(st, p, p->base + i);
                 snap_put_i64(w, slot_ts(slot));
-                snap_put_values(w, slot_args(slot), st->n_args);
+                slot_args_get(st, slot, st->old_args);
+                snap_put_values(w, st->old_args, st->n_args);
             }
             for (uint32_t c = 0; c < st->d->n_calls; c++)
                 if (!st->calls[c].is_positional)

@@ -9,6 +9,9 @@
  * its own (colmap); otherwise the batch passes through untouched.
  * State: none.  Watermarks: the source sends only +inf at end of input;
  * a WatermarkAssigner above generates the rest.
+ * Checkpoints (issue 10): nothing of its own - the framework saves the
+ * OpState fields, and the reader's position is the SourceReader's
+ * snapshot (checkpoint.c saves it once per shared reader).
  */
 #include "runtime/fsql.h"
 #include "runtime/connector.h"

@@ -7,7 +7,9 @@
  *   WindowTableFunction: input row ++ window_start, window_end,
  *     window_time, one row per window the row belongs to (HOP and
  *     CUMULATE assign several; SESSION passes [ts, ts + gap) and leaves
- *     the merging to the WindowAggregate above it);
+ *     the merging to the WindowAggregate above it; a HOP TVF feeding
+ *     a WindowAggregate on panes emits one row per input row, its
+ *     window columns set to the row's slide-sized pane);
  *   the aggregates: keys ++ one column per call ++ window properties, one
  *     +I row per (key, window) when the window fires.
  *
@@ -57,14 +59,18 @@
  * a StateTable (runtime/state.h: key groups by the GROUP BY key only, so
  * a key's windows move together), plus the open window ends in a sorted
  * array whose groups list their entries.  A row of a HOP window of size
- * n * slide is stepped into n accumulators ("per-window states"; panes
- * are not used: agg.h has no merge for DISTINCT, percentiles or LISTAGG,
- * and the measurements in docs/windows.md show the per-window form is
- * fast enough for the usual size/slide ratios).  State of a window is
- * freed when it fires (or, with 'emit', when its allowed lateness ends).
+ * n * slide is stepped into n accumulators, unless the query can run on
+ * panes (see "HOP with panes" below: one accumulator per (key, slide
+ * pane), merged when a window fires; the TVF then sends each row once).
+ * State of a window is freed when it fires (or, with 'emit', when its
+ * allowed lateness ends).
  * SESSION: one entry per key with its open sessions; a session buffers
  * its rows' argument values (any aggregate can then run, merging is list
  * concatenation) and a min-heap of session ends drives firing.
+ *
+ * Checkpoints: snapshot/restore write and rebuild all of it (layout at
+ * wagg_snapshot); the order of entries in their groups is kept, so a
+ * restored operator emits the same rows in the same order.
  *
  * Memory: entries from the StateTable's slabs; strings kept in state
  * (keys, buffered arguments, MIN/MAX values) are references into the
@@ -309,7 +315,11 @@ static inline bool row_time(const Value *row, int32_t col, int64_t *ts)
 typedef struct TvfState {
     LateOut late;
     Win *wins;
+    bool pane_feed; /* emit each row once, as its pane (tvf_feeds_panes) */
 } TvfState;
+
+static bool tvf_feeds_panes(const Program *p, const OpDef *tvf,
+                            const OpDef *agg);
 
 static int tvf_open(OpState *s)
 {
@@ -317,6 +327,10 @@ static int tvf_open(OpState *s)
     s->priv = st;
     const OpWindowTvfDef *d = &s->def->u.tvf;
     st->wins = ARENA_NEW_ARRAY(&s->a, Win, max_windows(&d->win) + 1);
+    const Program *p = job_program_of(s->job, s->def);
+    if (s->def->n_consumers == 1)
+        st->pane_feed = tvf_feeds_panes(
+            p, s->def, &p->ops[s->def->consumers[0].op]);
     return late_open(s, &st->late, &d->late);
 }
 
@@ -332,7 +346,8 @@ static int tvf_push(OpState *s, Batch *in, uint32_t port)
     /* Windows that have fired are left out here (with 'emit', only those
      * past their allowed lateness), so that the aggregate above counts
      * rows, not window rows. */
-    bool drop_late = !d->win.is_proctime && d->win.kind != OPW_SESSION;
+    bool drop_late = !d->win.is_proctime && d->win.kind != OPW_SESSION &&
+                     !st->pane_feed;
     int64_t allow = d->late.policy == LATE_DROP ? 0 : d->late.allow_lateness_ms;
     int64_t now = d->win.is_proctime ? job_now_wall_ms() : 0;
     (void)port;
@@ -344,7 +359,18 @@ static int tvf_push(OpState *s, Batch *in, uint32_t port)
             late_drop(s, &st->late, in, r, LATE_NO_TIME);
             continue;
         }
-        uint32_t nw = assign(&d->win, ts, st->wins);
+        uint32_t nw;
+        if (st->pane_feed) {
+            /* the row's pane; late when its last window has fired */
+            int64_t ps =
+                time_window_start(ts, d->win.offset_ms, d->win.slide_ms);
+            st->wins[0] = (Win){ps, ps + d->win.slide_ms};
+            nw = in->wm[r] != WM_NONE && ps + d->win.size_ms - 1 <= in->wm[r]
+                     ? 0
+                     : 1;
+        } else {
+            nw = assign(&d->win, ts, st->wins);
+        }
         uint32_t kept = 0;
         for (uint32_t i = 0; i < nw; i++) {
             const Win *w = &st->wins[i];
@@ -688,9 +714,10 @@ static WinEntry *win_entry(WaggState *st, uint64_t hk, const Win *w,
  * with size / slide.  Used when every aggregate can merge (no DISTINCT,
  * LISTAGG, percentiles; FIRST_VALUE/LAST_VALUE neither: merging panes in
  * time order would not give the first/last row to arrive), the size is a
- * multiple of the slide, the windows are computed here (legacy GROUP BY
- * HOP(...), not from a TVF's rows) and late rows are dropped (no kept
- * windows to re-fire).  FSQL_WINDOW_PANES=0 in the environment turns it
+ * multiple of the slide and late rows are dropped (no kept windows to
+ * re-fire); for the legacy GROUP BY HOP(...), or for a HOP TVF that
+ * feeds this aggregate alone (tvf_feeds_panes: the TVF then emits each
+ * row once, as its pane).  FSQL_WINDOW_PANES=0 in the environment turns it
  * off (benchmarks compare both forms).
  *
  * Entries are WinEntrys of (key, pane) in FireGroups keyed by pane end
@@ -719,22 +746,64 @@ static inline void *item_block(const WaggState *st, uint32_t i)
     return (char *)base + (size_t)st->aggs.state_size * i;
 }
 
-static bool pane_mode(const OpWindowAggDef *d, const AggSet *as)
+/* Whether every call of d can run on panes (merge, arrival order not
+ * needed). */
+static bool pane_calls_ok(const OpWindowAggDef *d)
+{
+    for (uint32_t i = 0; i < d->n_aggs; i++) {
+        const OpAggCall *c = &d->aggs[i];
+        const AggDef *def = agg_def_find(c->name, strlen(c->name));
+        if (!def || !def->merge || c->is_distinct ||
+            def->kind == AGG_FIRST_VALUE || def->kind == AGG_LAST_VALUE)
+            return false;
+    }
+    return true;
+}
+
+static bool pane_spec_ok(const OpWindowSpec *w, const OpLateDef *late)
 {
     const char *env = getenv("FSQL_WINDOW_PANES");
     if (env && strcmp(env, "0") == 0)
         return false;
-    if (d->win.kind != OPW_HOP || d->start_col >= 0 || d->end_col >= 0 ||
-        d->late.policy != LATE_DROP || d->win.slide_ms <= 0 ||
-        d->win.size_ms <= d->win.slide_ms ||
-        d->win.size_ms % d->win.slide_ms != 0 || !aggset_can_merge(as))
+    return w->kind == OPW_HOP && late->policy == LATE_DROP &&
+           w->slide_ms > 0 && w->size_ms > w->slide_ms &&
+           w->size_ms % w->slide_ms == 0;
+}
+
+/* A HOP table function feeds its WindowAggregate panes instead of
+ * windows when the aggregate is its only consumer, groups by the TVF's
+ * window_start/window_end, reads no window column otherwise (keys and
+ * arguments use only the TVF's input columns) and can run on panes.  The
+ * TVF then emits each row once, with window_start/window_end set to the
+ * row's pane.  Both operators decide with this function. */
+static bool tvf_feeds_panes(const Program *p, const OpDef *tvf,
+                            const OpDef *agg)
+{
+    if (tvf->kind != OP_KIND_WINDOW_TABLE_FUNCTION ||
+        agg->kind != OP_KIND_WINDOW_AGGREGATE || tvf->n_consumers != 1 ||
+        &p->ops[tvf->consumers[0].op] != agg)
         return false;
-    for (uint32_t i = 0; i < as->n; i++) {
-        AggKind k = as->specs[i].def->kind;
-        if (k == AGG_FIRST_VALUE || k == AGG_LAST_VALUE)
-            return false;
-    }
-    return true;
+    const OpWindowTvfDef *t = &tvf->u.tvf;
+    const OpWindowAggDef *d = &agg->u.wagg;
+    int32_t nin = (int32_t)tvf->out.n_cols - 3;
+    return pane_spec_ok(&t->win, &t->late) && pane_spec_ok(&d->win, &d->late) &&
+           !t->win.is_proctime && d->start_col == nin &&
+           d->end_col == nin + 1 &&
+           (!d->keys || d->keys->n_cols_used <= (uint32_t)nin) &&
+           (!d->args || d->args->n_cols_used <= (uint32_t)nin) &&
+           t->win.size_ms == d->win.size_ms &&
+           t->win.slide_ms == d->win.slide_ms &&
+           t->win.offset_ms == d->win.offset_ms && pane_calls_ok(d);
+}
+
+/* Whether the aggregate s runs on panes (legacy HOP, or fed by a TVF). */
+static bool pane_mode(OpState *s)
+{
+    const OpWindowAggDef *d = &s->def->u.wagg;
+    if (d->start_col < 0 && d->end_col < 0)
+        return pane_spec_ok(&d->win, &d->late) && pane_calls_ok(d);
+    const Program *p = job_program_of(s->job, s->def);
+    return tvf_feeds_panes(p, &p->ops[s->def->inputs[0]], s->def);
 }
 
 static bool pk_eq(const void *entry, const void *ctx)
@@ -833,6 +902,9 @@ static void pane_fire_window(OpState *s, WaggState *st, int64_t E)
         aggset_start(&st->aggs, blk, true);
         uint64_t seq = e->seq;
         for (WinEntry *p = e; p && p->start < E; p = p->knext) {
+            if (p->knext) /* the chain's entries are scattered: load the
+                             next one while this one merges */
+                __builtin_prefetch(p->knext);
             aggset_merge(&st->aggs, blk, entry_block(st, p));
             if (p->seq < seq)
                 seq = p->seq;
@@ -1175,7 +1247,7 @@ static int wagg_open(OpState *s)
     st->argv = ARENA_NEW_ARRAY(&s->a, Value, st->n_argv + 1);
     st->outv = ARENA_NEW_ARRAY(&s->a, Value, d->n_aggs + 1);
     st->wins = ARENA_NEW_ARRAY(&s->a, Win, max_windows(&d->win) + 1);
-    st->panes = !st->is_session && pane_mode(d, &st->aggs);
+    st->panes = !st->is_session && pane_mode(s);
     st->pane_done = INT64_MIN;
     if (st->panes)
         st->ktable = state_table_new((uint32_t)sizeof(PaneKey));
@@ -1217,7 +1289,7 @@ static int wagg_push(OpState *s, Batch *in, uint32_t port)
                 late_drop(s, &st->late, in, r, LATE_NO_TIME);
                 continue;
             }
-            ts = row[d->start_col].u.i;
+            ts = row[d->start_col].u.i; /* with panes: the pane start */
             st->wins[0] = (Win){ts, row[d->end_col].u.i};
             if (st->is_session)
                 st->wins[0].end = ts + d->win.gap_ms;
@@ -1343,7 +1415,7 @@ static void wagg_close(OpState *s)
         strpool_free(st->pool);
 }
 
-/* ---- checkpoints ---------------------------------------------------------- */
+/* ---- checkpoints --------------------------------------------------------- */
 
 /* Blob layout (WAGG_SNAP_VERSION), after the u32 version and
  * AGG_SNAP_VERSION:
@@ -1463,8 +1535,15 @@ static int wagg_restore(OpState *s, SnapReader *r)
                        aver, WAGG_SNAP_VERSION, AGG_SNAP_VERSION);
     bool is_session = snap_get_u8(r) != 0;
     bool panes = snap_get_u8(r) != 0;
-    if (r->bad || is_session != st->is_session || panes != st->panes)
+    if (r->bad || is_session != st->is_session)
         return wagg_restore_fail(s, "another window kind");
+    if (panes != st->panes)
+        return op_fail(s, FSQL_E_STATE,
+                       "checkpoint state of %s#%u was taken %s HOP panes and "
+                       "this run uses %s (FSQL_WINDOW_PANES must not change "
+                       "across a restart)",
+                       op_kind_name(s->def->kind), s->def->plan_id,
+                       panes ? "with" : "without", st->panes ? "them" : "none");
     st->fired_wm = snap_get_i64(r);
     Value *kv = st->keyv;
     if (!is_session) {

@@ -30,6 +30,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/jdbc_mysql.h"
+#include "runtime/log.h"
 #include "runtime/lookup.h"
 #include "runtime/sink_eo.h"
 #include "runtime/value_ops.h"
@@ -347,6 +348,13 @@ static int flush_once(MysqlSink *s, uint64_t progress_id, bool *skipped,
             return rc;
         if (have && done >= progress_id) {
             mysql_rollback(s->m);
+            if (done > progress_id) /* restored from an older checkpoint */
+                log_warn("table \"%s\": the database already has "
+                         "checkpoint %llu, newer than %llu; epoch %llu is "
+                         "skipped",
+                         s->base.table->name, (unsigned long long)done,
+                         (unsigned long long)progress_id,
+                         (unsigned long long)progress_id);
             *skipped = true;
             return FSQL_OK;
         }
@@ -639,8 +647,19 @@ static int mysql_eo_open(MysqlSink *s, const TableDef *t, FsqlErr *err)
                   "KEY (job_name, sink_table)) ENGINE=InnoDB",
                   qt);
     int rc = FSQL_OK;
-    if (mysql_real_query(s->m, sql.ptr, (unsigned long)sql.len) ||
-        mysql_commit(s->m))
+    /* Created only when missing (a pre-created table needs no CREATE
+     * privilege). */
+    StrBuf probe;
+    strbuf_init(&probe);
+    strbuf_printf(&probe, "SELECT 1 FROM %s LIMIT 0", qt);
+    bool missing = false;
+    if (mysql_real_query(s->m, probe.ptr, (unsigned long)probe.len))
+        missing = mysql_errno(s->m) == 1146; /* ER_NO_SUCH_TABLE */
+    else
+        mysql_free_result(mysql_store_result(s->m));
+    strbuf_fini(&probe);
+    if (missing && (mysql_real_query(s->m, sql.ptr, (unsigned long)sql.len) ||
+                    mysql_commit(s->m)))
         rc = fsql_err_set(err, FSQL_E_IO,
                           "%s: could not create the progress table %s: %s",
                           s->cfg.url_safe, qt, mysql_error(s->m));

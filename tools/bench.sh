@@ -424,6 +424,139 @@ LEFT JOIN merchant_risk_profiles m ON t.merchant_id = m.merchant_id);")
     python3 -c "import sys; print('  fsql/sqlite3 per core: %.1fx' % (float(sys.argv[2]) / float(sys.argv[1])))" "$r_cpu" "$s_cpu"
 fi
 
+# ---- delivery guarantees: risk pipeline -> SQLite / files (issue 10) --------
+# (eo-sinks) The risk pipeline of the section above (datagen -> seed 002's
+# real_time_risk_scoring view, two SQLite lookups) written to a sink in
+# three modes, in one run:
+#   none           no checkpoints, 'sink.delivery-guarantee' = 'none';
+#   at-least-once  checkpoints every 1 s (sinks flush at each);
+#   exactly-once   checkpoints every 1 s, the sink's rows committed with
+#                  them (runtime/sink_eo.h).
+# Throughput: EO_EVENTS (default 1,000,000) transactions as fast as the
+# job goes into a jdbc SQLite table (a fresh database and checkpoint
+# directory per run; best of EO_RUNS, default 2).
+# Latency: EO_RATE events/s (default 20,000) for EO_SECONDS (default 5)
+# into a filesystem json sink; a poller reads the sink's files every 5 ms
+# and takes, for every row, the time it became visible minus the time the
+# row was read (a PROCTIME() column carried through the view): p50 / p99
+# over the rows after the first second (warm-up).
+EO_EVENTS=${EO_EVENTS:-1000000}
+EO_RUNS=${EO_RUNS:-2}
+EO_RATE=${EO_RATE:-20000}
+EO_SECONDS=${EO_SECONDS:-5}
+if command -v sqlite3 >/dev/null 2>&1 && [ -x /usr/bin/time ] && [ -f "${rk:-}/bench.sql" ]; then
+(
+    eo=$tmp/eo
+    mkdir -p "$eo"
+    # eo_job MODE SINK ROWS RATE: the job text on stdout.
+    eo_job() {
+        local mode=$1 sink=$2 rows=$3 rate=$4 guar=none
+        [ "$mode" = none ] || guar=$mode
+        [ "$mode" = none ] || echo "SET 'execution.checkpointing.interval' = '1 s';"
+        sed -n '1,/^CREATE TABLE out /p' "$rk/bench.sql" | sed '$d' |
+            sed "s/'number-of-rows' = '[0-9]*'/'number-of-rows' = '$rows', 'rows-per-second' = '$rate'/" |
+            sed 's/^    location STRING,$/    location STRING,\n    proc AS PROCTIME(),/' |
+            sed 's/^    t\.transaction_id,$/    t.transaction_id,\n    EXTRACT(EPOCH FROM t.proc) * 1000 + EXTRACT(MILLISECOND FROM t.proc) % 1000 AS proc_ms,/'
+        if [ "$sink" = sqlite ]; then
+            echo "CREATE TABLE out (transaction_id BIGINT, proc_ms BIGINT, user_id BIGINT,
+    amount DECIMAL(15, 2), total_risk_score INT)
+WITH ('connector' = 'jdbc', 'url' = 'jdbc:sqlite:$eo/out.db', 'table-name' = 'scored',
+    'sink.buffer-flush.max-rows' = '10000', 'sink.delivery-guarantee' = '$guar');"
+        else
+            echo "CREATE TABLE out (transaction_id BIGINT, proc_ms BIGINT, user_id BIGINT,
+    amount DECIMAL(15, 2), total_risk_score INT)
+WITH ('connector' = 'filesystem', 'path' = '$eo/files/', 'format' = 'json',
+    'sink.delivery-guarantee' = '$guar');"
+        fi
+        echo "INSERT INTO out SELECT transaction_id, proc_ms, user_id, amount, total_risk_score FROM real_time_risk_scoring;"
+    }
+    for m in none at-least-once exactly-once; do
+        eo_job "$m" sqlite "$EO_EVENTS" 0 >"$eo/tp-$m.sql"
+        eo_job "$m" files $((EO_RATE * EO_SECONDS)) "$EO_RATE" >"$eo/lat-$m.sql"
+        ck=""
+        [ "$m" = none ] || ck="--checkpoint-dir $eo/ck"
+        printf '#!/bin/sh\nrm -rf %s/ck %s/out.db\nexec %s run -q %s %s\n' \
+            "$eo" "$eo" "$FSQL" "$ck" "$eo/tp-$m.sql" >"$eo/tp-$m.sh"
+        chmod +x "$eo/tp-$m.sh"
+    done
+    echo
+    echo "delivery guarantees: datagen ($EO_EVENTS transactions) -> risk view -> jdbc SQLite, 1 s checkpoints, best of $EO_RUNS runs"
+    declare -A tp_ms tp_cpu
+    for m in none at-least-once exactly-once; do
+        read -r w c k < <(RUNS=$EO_RUNS measure_cpu "eo-$m" "$eo/tp-$m.sh")
+        n=$(sqlite3 "$eo/out.db" "SELECT COUNT(*) FROM scored")
+        [ "$n" = "$EO_EVENTS" ] || echo "  warning: $m wrote $n of $EO_EVENTS rows"
+        row "fsql: $m -> SQLite" "$w" "$c" "$EO_EVENTS" "$k"
+        tp_ms[$m]=$w
+        tp_cpu[$m]=$c
+    done
+    python3 -c "import sys
+n, a, e, nc, ac, ec = map(float, sys.argv[1:7])
+print('  throughput ratio (wall): at-least-once / none = %.2f, exactly-once / none = %.2f' % (n / a, n / e))
+print('  throughput ratio (cpu):  at-least-once / none = %.2f, exactly-once / none = %.2f' % (nc / ac, nc / ec))" \
+        "${tp_ms[none]}" "${tp_ms[at-least-once]}" "${tp_ms[exactly-once]}" \
+        "${tp_cpu[none]}" "${tp_cpu[at-least-once]}" "${tp_cpu[exactly-once]}"
+    echo "latency: $EO_RATE events/s for $EO_SECONDS s -> risk view -> filesystem json, visible-time minus read-time per row"
+    for m in none at-least-once exactly-once; do
+        rm -rf "$eo/ck" "$eo/files"
+        mkdir -p "$eo/files"
+        ck=()
+        [ "$m" = none ] || ck=(--checkpoint-dir "$eo/ck")
+        "$FSQL" run -q "${ck[@]}" "$eo/lat-$m.sql" >/dev/null 2>"$eo/lat.err" &
+        pid=$!
+        python3 - "$eo/files" "$pid" "$m" <<'PY'
+import json, os, sys, time
+d, pid, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+off, part, lat = {}, {}, []
+def scan():
+    now = time.time() * 1000
+    for n in sorted(os.listdir(d)):
+        if n.startswith('.'):
+            continue
+        p = os.path.join(d, n)
+        try:
+            with open(p, 'rb') as f:
+                f.seek(off.get(n, 0))
+                data = part.get(n, b'') + f.read()
+                off[n] = f.tell()
+        except FileNotFoundError:
+            continue
+        lines = data.split(b'\n')
+        part[n] = lines[-1]
+        for ln in lines[:-1]:
+            if ln:
+                pm = json.loads(ln)['proc_ms']
+                lat.append((pm, now - pm))
+def alive():
+    try:
+        return os.waitpid(pid, os.WNOHANG) == (0, 0)
+    except ChildProcessError:
+        try:
+            os.kill(pid, 0)
+            return True
+        except OSError:
+            return False
+while alive():
+    scan()
+    time.sleep(0.005)
+scan()
+# The first second is warm-up (profiles paged in, the first checkpoint).
+t0 = min(p for p, _ in lat) if lat else 0
+lat = sorted(v for p, v in lat if p >= t0 + 1000)
+if not lat:
+    print('  %-14s no rows seen' % mode)
+else:
+    q = lambda x: lat[min(len(lat) - 1, int(x * len(lat)))]
+    print('  %-14s rows %7d  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms' % (mode, len(lat), q(0.5), q(0.99), lat[-1]))
+PY
+        wait "$pid" || { echo "  $m: fsql failed: $(tail -n 2 "$eo/lat.err")"; }
+    done
+) || echo "  (section ended with status $?; its figures above stand)"
+else
+    echo
+    echo "delivery guarantees benchmark: skipped (needs sqlite3, /usr/bin/time and the risk section)"
+fi
+
 # ---- lookup cache policies (CLOCK vs LRU), see docs/connectors/jdbc.md -------
 # (lookup helper) build/bin/bench_cache when the Makefile builds it, else
 # compiled here against build/libfsql.a.
@@ -497,12 +630,26 @@ INSERT INTO f SELECT transaction_id, user_id, amount, transaction_time,
     ip_address, device_id FROM gen;
 SQL
 } >"$ob/gen.sql"
+{
+    over_gen gen
+    cat <<'SQL'
+CREATE TABLE out (transaction_id BIGINT, user_id BIGINT, amount DECIMAL(15, 2),
+    transaction_time TIMESTAMP(3), ip_address STRING, device_id STRING)
+WITH ('connector' = 'blackhole');
+INSERT INTO out SELECT transaction_id, user_id, amount, transaction_time,
+    ip_address, device_id FROM gen;
+SQL
+} >"$ob/genbh.sql"
 echo
 echo "OVER benchmark: datagen ($OVER_EVENTS transactions, $OVER_USERS users, 5 s out of order) -> user_behavior_analysis -> blackhole, best of $RUNS runs"
 if read -r o_ms o_cpu o_kb < <(measure_cpu over "$FSQL" run -q "$ob/uba.sql"); then
     row "fsql: datagen -> OVER view -> blackhole" "$o_ms" "$o_cpu" "$OVER_EVENTS" "$o_kb"
     FSQL_OVER_STATS=1 "$FSQL" run -q "$ob/uba.sql" 2>&1 >/dev/null |
         sed -n 's/^fsql: OverAggregate#[0-9]*: /  state: /p'
+    # the generator alone, to show how much of the time is the source's
+    if read -r g_ms g_cpu g_kb < <(measure_cpu overgen "$FSQL" run -q "$ob/genbh.sql"); then
+        row "same-run: datagen -> blackhole (no OVER)" "$g_ms" "$g_cpu" "$OVER_EVENTS" "$g_kb"
+    fi
     if command -v sqlite3 >/dev/null 2>&1; then
         "$FSQL" run -q "$ob/gen.sql" 2>/dev/null
         rm -f "$ob/tx.db"

@@ -19,6 +19,12 @@
  * (runtime/live_table.h) with a status line, using a few ANSI escape
  * sequences; everything else prints plain text.
  *
+ * At the prompt (input from a terminal) an INSERT or statement set is
+ * not run here but forked off as a background job (tools/shell_jobs.h:
+ * a child process per job, SHOW JOBS, STOP JOB, the question at quit),
+ * unless SET 'table.dml-sync' = 'true'.  Scripts, pipes and -i files run
+ * every INSERT in the foreground.
+ *
  * A statement with errors changes nothing: tables or views it registered
  * are dropped again, so that the corrected statement can be entered.
  *
@@ -85,7 +91,7 @@ typedef struct Shell {
     uint32_t n_texts, cap_texts;
     /* background jobs (interactive sessions only) */
     ShellJobs *jobs;
-    const char *stmt;  /* the statement being executed, for SHOW JOBS */
+    const char *stmt; /* the statement being executed, for SHOW JOBS */
     size_t stmt_len;
     /* libedit */
     EditLine *el;
@@ -110,9 +116,11 @@ static void info(Shell *sh, const char *msg)
         printf("[INFO] %s\n", msg);
 }
 
-/* A bordered table of n rows of n_cols cells (rows[r * n_cols + c]). */
-static void print_grid(const char *const *head, uint32_t n_cols,
-                       const char *const *cells, uint32_t n_rows)
+/* A bordered table of n rows of n_cols cells (rows[r * n_cols + c]);
+ * the columns with right[c] set (right may be NULL) are right-aligned. */
+static void print_grid_aligned(const char *const *head, uint32_t n_cols,
+                               const char *const *cells, uint32_t n_rows,
+                               const bool *right)
 {
     if (n_rows == 0) {
         puts("Empty set");
@@ -141,8 +149,12 @@ static void print_grid(const char *const *head, uint32_t n_cols,
                 continue;
             }
             strbuf_puts(&b, "| ");
+            size_t pad = w[c] - utf8_count(row[c], strlen(row[c]));
+            bool r_al = right && right[c] && line != 1;
+            for (size_t i = 0; r_al && i < pad; i++)
+                strbuf_putc(&b, ' ');
             strbuf_puts(&b, row[c]);
-            for (size_t i = utf8_count(row[c], strlen(row[c])); i < w[c]; i++)
+            for (size_t i = 0; !r_al && i < pad; i++)
                 strbuf_putc(&b, ' ');
             strbuf_putc(&b, ' ');
         }
@@ -152,6 +164,12 @@ static void print_grid(const char *const *head, uint32_t n_cols,
     fwrite(strbuf_cstr(&b), 1, b.len, stdout);
     strbuf_fini(&b);
     xfree(w);
+}
+
+static void print_grid(const char *const *head, uint32_t n_cols,
+                       const char *const *cells, uint32_t n_rows)
+{
+    print_grid_aligned(head, n_cols, cells, n_rows, NULL);
 }
 
 static void print_list(const char *head, const char *const *names, size_t n)
@@ -446,7 +464,8 @@ static void show_jobs(Shell *sh)
     }
     static const char *const head[] = {"job id",     "statement", "status",
                                        "start time", "rows in",   "rows out"};
-    print_grid(head, 6, cells, n);
+    static const bool right[] = {false, false, false, false, true, true};
+    print_grid_aligned(head, 6, cells, n, right);
     for (uint32_t i = 0; i < n; i++) {
         const BgJob *b = shell_jobs_get(sh->jobs, i);
         if (b->state == BG_FAILED)
@@ -1057,8 +1076,8 @@ static void stop_job(Shell *sh, const char *p, size_t n)
             return;
         }
         if (!word_is(w[i], "WITH")) {
-            fprintf(stderr, "fsql: unexpected '%s' after STOP JOB '%s'\n",
-                    w[i], id);
+            fprintf(stderr, "fsql: unexpected '%s' after STOP JOB '%s'\n", w[i],
+                    id);
             sh->had_sql_error = true;
             return;
         }
@@ -1094,10 +1113,9 @@ static void stop_job(Shell *sh, const char *p, size_t n)
         printf("[INFO] Job %s failed while stopping: %s\n", b->id,
                b->error ? b->error : "see its log");
     else
-        printf("[INFO] Job %s stopped: %llu row%s in, %llu row%s out.\n",
-               b->id, (unsigned long long)b->rows_in,
-               b->rows_in == 1 ? "" : "s", (unsigned long long)b->rows_out,
-               b->rows_out == 1 ? "" : "s");
+        printf("[INFO] Job %s stopped: %llu row%s in, %llu row%s out.\n", b->id,
+               (unsigned long long)b->rows_in, b->rows_in == 1 ? "" : "s",
+               (unsigned long long)b->rows_out, b->rows_out == 1 ? "" : "s");
 }
 
 static bool shell_command(Shell *sh, const char *p, size_t n)
@@ -1247,60 +1265,44 @@ static void feed_eof(Shell *sh)
 
 /* ---- libedit: prompt and completion ------------------------------------ */
 
-static const char *const keywords[] = {"ALL",         "AND",
-                                       "AS",          "ASC",
-                                       "BEGIN",       "BETWEEN",
-                                       "BIGINT",      "BOOLEAN",
-                                       "BY",          "CASE",
-                                       "CAST",        "CHANGELOG_MODE",
-                                       "CREATE",      "CUMULATE",
-                                       "CURRENT_ROW", "DATE",
-                                       "DAY",         "DECIMAL",
-                                       "DEFINE",      "DESC",
-                                       "DESCRIBE",    "DESCRIPTOR",
-                                       "DISTINCT",    "DOUBLE",
-                                       "DROP",        "ELSE",
-                                       "END",         "ENFORCED",
-                                       "EXISTS",      "EXPLAIN",
-                                       "EXTENDED",    "FALSE",
-                                       "FOLLOWING",   "FOR",
-                                       "FROM",        "FULL",
-                                       "FUNCTIONS",   "GROUP",
-                                       "HAVING",      "HOP",
-                                       "HOUR",        "IF",
-                                       "IN",          "INNER",
-                                       "INSERT",      "INT",
-                                       "INTERVAL",    "INTO",
-                                       "IS",          "JOBS",
-                                       "JOIN",        "KEY",
-                                       "LEFT",        "LIKE",
-                                       "LIMIT",       "MATCH_RECOGNIZE",
-                                       "MEASURES",    "METADATA",
-                                       "MINUTE",      "NOT",
-                                       "NULL",        "ON",
-                                       "OR",          "ORDER",
-                                       "OUTER",       "OVER",
-                                       "PARTITION",   "PATTERN",
-                                       "PRECEDING",   "PRIMARY",
-                                       "RANGE",       "RESET",
-                                       "RIGHT",       "ROW",
-                                       "ROWS",        "SECOND",
-                                       "SELECT",      "SESSION",
-                                       "SET",         "SHOW",
-                                       "STATEMENT",   "STRING",
-                                       "SYSTEM_TIME", "TABLE",
-                                       "TABLES",      "TEMPORARY",
-                                       "THEN",        "TIME",
-                                       "TIMESTAMP",   "TIMESTAMP_LTZ",
-                                       "TO",          "TRUE",
-                                       "TUMBLE",      "UNBOUNDED",
-                                       "UNION",       "USE",
-                                       "VALUES",      "VARCHAR",
-                                       "VIEW",        "VIEWS",
-                                       "VIRTUAL",     "WATERMARK",
-                                       "WHEN",        "WHERE",
-                                       "WINDOW",      "WITH",
-                                       "WITHIN"};
+static const char *const keywords[] = {
+    "ALL",         "AND",           "AS",
+    "ASC",         "BEGIN",         "BETWEEN",
+    "BIGINT",      "BOOLEAN",       "BY",
+    "CASE",        "CAST",          "CHANGELOG_MODE",
+    "CREATE",      "CUMULATE",      "CURRENT_ROW",
+    "DATE",        "DAY",           "DECIMAL",
+    "DEFINE",      "DESC",          "DESCRIBE",
+    "DESCRIPTOR",  "DISTINCT",      "DOUBLE",
+    "DROP",        "ELSE",          "END",
+    "ENFORCED",    "EXISTS",        "EXPLAIN",
+    "EXTENDED",    "FALSE",         "FOLLOWING",
+    "FOR",         "FROM",          "FULL",
+    "FUNCTIONS",   "GROUP",         "HAVING",
+    "HOP",         "HOUR",          "IF",
+    "IN",          "INNER",         "INSERT",
+    "INT",         "INTERVAL",      "INTO",
+    "IS",          "JOB",           "JOBS",
+    "JOIN",        "KEY",           "LEFT",
+    "LIKE",        "LIMIT",         "MATCH_RECOGNIZE",
+    "MEASURES",    "METADATA",      "MINUTE",
+    "NOT",         "NULL",          "ON",
+    "OR",          "ORDER",         "OUTER",
+    "OVER",        "PARTITION",     "PATTERN",
+    "PRECEDING",   "PRIMARY",       "RANGE",
+    "RESET",       "RIGHT",         "ROW",
+    "ROWS",        "SECOND",        "SELECT",
+    "SESSION",     "SET",           "SHOW",
+    "STOP",        "STATEMENT",     "STRING",
+    "SYSTEM_TIME", "TABLE",         "TABLES",
+    "TEMPORARY",   "THEN",          "TIME",
+    "TIMESTAMP",   "TIMESTAMP_LTZ", "TO",
+    "TRUE",        "TUMBLE",        "UNBOUNDED",
+    "UNION",       "USE",           "VALUES",
+    "VARCHAR",     "VIEW",          "VIEWS",
+    "VIRTUAL",     "WATERMARK",     "WHEN",
+    "WHERE",       "WINDOW",        "WITH",
+    "WITHIN"};
 
 typedef struct Cands {
     const char **v;
@@ -1614,7 +1616,8 @@ static void loop_interactive(Shell *sh)
                 break;
             sh->quit = false;
         }
-        announce_ended_jobs(sh);
+        if (!sh->input.len || only_trivia(sh->input.ptr, sh->input.len))
+            announce_ended_jobs(sh); /* not inside an open statement */
         int n = 0;
         got_sigint = 0;
         const char *line = el_gets(sh->el, &n);

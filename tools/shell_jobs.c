@@ -47,7 +47,7 @@ struct ShellJobs {
     char dir[PATH_MAX];
 };
 
-static const char *const state_names[] = {"STARTING", "RUNNING", "STOPPING",
+static const char *const state_names[] = {"STARTING", "RUNNING",  "STOPPING",
                                           "FINISHED", "CANCELED", "FAILED"};
 
 const char *shell_jobs_state_name(BgState s)
@@ -94,8 +94,7 @@ static bool jobs_dir_open(ShellJobs *js, char *msg, size_t msg_len)
         return false;
     }
     struct stat st;
-    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
-        st.st_uid != getuid()) {
+    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid()) {
         snprintf(msg, msg_len,
                  "the job directory '%s' is not a directory of yours", dir);
         return false;
@@ -266,7 +265,8 @@ static FSQL_NORETURN void child_main(const Program *p, const BgJob *b,
     close(null_fd);
     close(log_fd);
     setvbuf(stdout, NULL, _IOLBF, 0); /* print sinks: a line at a time */
-    log_set_level(LOG_INFO);
+    if (!log_enabled(LOG_INFO))
+        log_set_level(LOG_INFO); /* --log-level debug stays */
     log_info("background job %s of fsql shell (pid %d): %s", b->id,
              (int)getpid(), b->stmt);
     status_write(b->status_path, "STARTING", 0, 0, NULL);
@@ -420,9 +420,8 @@ void shell_jobs_refresh(ShellJobs *js)
         job_refresh(js->v[i]);
 }
 
-const BgJob *shell_jobs_start(ShellJobs *js, const Program *p,
-                              const char *stmt, size_t stmt_len, char *msg,
-                              size_t msg_len)
+const BgJob *shell_jobs_start(ShellJobs *js, const Program *p, const char *stmt,
+                              size_t stmt_len, char *msg, size_t msg_len)
 {
     if (!jobs_dir_open(js, msg, msg_len))
         return NULL;

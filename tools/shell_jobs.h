@@ -51,16 +51,16 @@ typedef enum BgState {
 } BgState;
 
 typedef struct BgJob {
-    char id[9];  /* 8 hex digits */
+    char id[9]; /* 8 hex digits */
     pid_t pid;
-    char *stmt;  /* the statement, whitespace collapsed, cut to 40 */
+    char *stmt; /* the statement, whitespace collapsed, cut to 40 */
     time_t started;
     BgState state;
-    bool exited;     /* reaped */
-    bool stop_sent;  /* SIGTERM sent */
-    bool reported;   /* its end was announced at the prompt */
+    bool exited;    /* reaped */
+    bool stop_sent; /* SIGTERM sent */
+    bool reported;  /* its end was announced at the prompt */
     uint64_t rows_in, rows_out;
-    char *error;     /* FAILED: the error's first line */
+    char *error; /* FAILED: the error's first line */
     char log_path[PATH_MAX + 32];
     char status_path[PATH_MAX + 32];
 } BgJob;
@@ -77,9 +77,8 @@ void shell_jobs_free(ShellJobs *js);
  * connectors, so that errors such as a missing file are known at once.
  * Returns the job, or NULL with msg filled (the fork failed, no job
  * directory). */
-const BgJob *shell_jobs_start(ShellJobs *js, const Program *p,
-                              const char *stmt, size_t stmt_len, char *msg,
-                              size_t msg_len);
+const BgJob *shell_jobs_start(ShellJobs *js, const Program *p, const char *stmt,
+                              size_t stmt_len, char *msg, size_t msg_len);
 
 /* Reap ended children and read the status files. */
 void shell_jobs_refresh(ShellJobs *js);

@@ -21,7 +21,7 @@ SET 'pipeline.name' = 'eo test';
 CREATE TABLE src (id BIGINT, v BIGINT, s STRING)
 WITH ('connector' = 'datagen', 'rows-per-second' = '5000',
       'fields.id.kind' = 'sequence', 'fields.id.start' = '1',
-      'fields.id.end' = '${2:-10000}', 'fields.v.min' = '1',
+      'fields.id.end' = '${2:-15000}', 'fields.v.min' = '1',
       'fields.v.max' = '1000000', 'fields.s.length' = '6');
 CREATE TABLE t_db (id BIGINT, v BIGINT, s STRING)
 WITH ('connector' = 'jdbc', 'url' = 'jdbc:sqlite:out.db', 'table-name' = 't',

@@ -9,6 +9,8 @@
 #     in the output exactly once, the progress ids increase strictly, and
 #     the restart reports the epoch as committed;
 #   - exactly-once without checkpoints is refused at start.
+# (A short session timeout: after a kill the group waits for the dead
+# member's session to expire before it assigns partitions again.)
 # What the mock cannot show (docs/connectors/kafka.md, "Exactly-once"): it
 # neither hides aborted transactions from read_committed readers nor keeps
 # them out of kcat's view, so the records of the killed process's open
@@ -23,7 +25,9 @@ cat >"$tmp/job.sql" <<EOF
 SET 'execution.checkpointing.interval' = '300 ms';
 SET 'pipeline.name' = 'eosjob';
 CREATE TABLE src (id BIGINT) WITH ($(kafka_with in "'format' = 'json',
-    'scan.startup.mode' = 'earliest-offset'"));
+    'scan.startup.mode' = 'earliest-offset',
+    'properties.session.timeout.ms' = '3000',
+    'properties.heartbeat.interval.ms' = '500'"));
 CREATE TABLE dst (id BIGINT) WITH ($(kafka_with out "'format' = 'json',
     'sink.delivery-guarantee' = 'exactly-once',
     'sink.transactional-id-prefix' = 'eos'"));

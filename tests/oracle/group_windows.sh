@@ -10,8 +10,8 @@
 #   TUMBLE(10 s) TVF       GROUP BY window_start, window_end
 #   HOP(slide 5 s, 15 s)   TVF and legacy, and legacy without DISTINCT
 #                          (panes: runtime/op_window.c merges 5 s panes)
-#   HOP(slide 1 s, 60 s)   size/slide = 60: legacy without DISTINCT (panes)
-#                          and TVF with COUNT(DISTINCT) (per window)
+#   HOP(slide 1 s, 60 s)   size/slide = 60: legacy and TVF without DISTINCT
+#                          (panes) and TVF with COUNT(DISTINCT) (per window)
 #   CUMULATE(step 5 s, 20 s) TVF
 # with COUNT(*), COUNT(v), SUM(v), AVG(v) (INT: truncated), MIN(v),
 # MAX(v), COUNT(DISTINCT ip), SUM(amt) and AVG(amt) (DECIMAL(38, 6),
@@ -123,6 +123,13 @@ FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND,
                INTERVAL '60' SECOND))
 GROUP BY u, window_start, window_end
 UNION ALL
+SELECT 'hop60_tvf_pane', u, window_start, window_end, COUNT(*), COUNT(v),
+       SUM(v), AVG(v), MIN(v), MAX(v), CAST(NULL AS BIGINT), SUM(amt),
+       AVG(amt)
+FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND,
+               INTERVAL '60' SECOND))
+GROUP BY u, window_start, window_end
+UNION ALL
 SELECT 'cumulate', u, window_start, window_end, COUNT(*), COUNT(v), SUM(v),
        AVG(v), MIN(v), MAX(v), COUNT(DISTINCT ip), SUM(amt), AVG(amt)
 FROM TABLE(CUMULATE(TABLE t, DESCRIPTOR(ts), INTERVAL '5' SECOND,
@@ -171,6 +178,9 @@ UNION ALL
 SELECT 'hop60_tvf', u, v, cents, ip, ts - ts % 1000 - k * 1000,
        ts - ts % 1000 - k * 1000 + 60000 FROM t, k60
 UNION ALL
+SELECT 'hop60_tvf_pane', u, v, cents, ip, ts - ts % 1000 - k * 1000,
+       ts - ts % 1000 - k * 1000 + 60000 FROM t, k60
+UNION ALL
 SELECT 'cumulate', u, v, cents, ip, ts - ts % 20000,
        ts - ts % 20000 + (k + 1) * 5000 FROM t, k
 WHERE ts - ts % 20000 + (k + 1) * 5000 > ts;
@@ -183,7 +193,7 @@ SELECT q, u,
        strftime('%Y-%m-%d %H:%M:%S', we / 1000, 'unixepoch') || '.' ||
            printf('%03d', we % 1000),
        COUNT(*), COUNT(v), SUM(v), SUM(v) / COUNT(v), MIN(v), MAX(v),
-       CASE WHEN q IN ('hop_pane', 'hop60') THEN NULL
+       CASE WHEN q IN ('hop_pane', 'hop60', 'hop60_tvf_pane') THEN NULL
             ELSE COUNT(DISTINCT ip) END,
        printf('%d.%02d', SUM(cents) / 100, SUM(cents) % 100),
        printf('%d.%06d', (SUM(cents) * 10000 * 2 + COUNT(*)) / (2 * COUNT(*))

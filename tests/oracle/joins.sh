@@ -3,8 +3,9 @@
 #
 # For SEEDS seeded random datasets (python3's random: two streams a and b
 # of ROWS rows each, keys 1..K with some NULL keys, a small INT value with
-# NULLs, event times that drift forward and arrive out of order by less
-# than the 3 s watermark delay, so no row is late) fsql computes
+# NULLs, event times on a 50 ms grid (so that equal times occur) that
+# drift forward and arrive out of order by less than the 3 s watermark
+# delay, so no row is late) fsql computes
 #   interval joins  b.ts BETWEEN a.ts - 2 s AND a.ts + 3 s on a.k = b.k,
 #                   INNER / LEFT / RIGHT / FULL, one with a residual
 #                   condition (a.v <> b.v) in ON;
@@ -15,6 +16,14 @@
 #   semi joins      a.k IN (SELECT k FROM b), NOT IN (NULL semantics:
 #                   b has NULL keys in some datasets), and the IN result
 #                   as a column (CASE WHEN ... IN ... ), likewise applied;
+#   temporal joins  a JOIN / LEFT JOIN bv FOR SYSTEM_TIME AS OF a.ts ON
+#                   a.k = bv.k (one LEFT with a residual a.v <> bv.v),
+#                   where bv is b's file declared with PRIMARY KEY (k)
+#                   and the WATERMARK: a versioned table whose rows are
+#                   versions (out of order within the delay); sqlite3
+#                   picks the version with a correlated subquery - the
+#                   latest one at or before a.ts, the later row of the
+#                   file when two have the same time;
 # and sqlite3 computes the same joins in one batch over the same rows
 # (epoch milliseconds).  Rows are compared as sorted lists of
 # "a.id|b.id" (an empty side: NULL padding).
@@ -53,6 +62,7 @@ for side in ('a', 'b'):
         for i in range(1, rows + 1):
             t += rnd.randint(0, 700)
             at = t - rnd.randint(0, 2900)      # out of order, < 3 s
+            at -= at % 50   # equal times happen: ties at bounds, versions
             k = rnd.randint(1, keys)
             if rnd.random() < (0.05 if side == 'a' or null_b else 0):
                 k = None
@@ -72,7 +82,21 @@ WITH ('connector' = 'filesystem', 'path' = 'a.jsonl', 'format' = 'json');
 CREATE TABLE b (id INT, k INT, v INT, ts TIMESTAMP(3),
     WATERMARK FOR ts AS ts - INTERVAL '3' SECOND)
 WITH ('connector' = 'filesystem', 'path' = 'b.jsonl', 'format' = 'json');
+CREATE TABLE bv (id INT, k INT, v INT, ts TIMESTAMP(3),
+    PRIMARY KEY (k) NOT ENFORCED,
+    WATERMARK FOR ts AS ts - INTERVAL '3' SECOND)
+WITH ('connector' = 'filesystem', 'path' = 'b.jsonl', 'format' = 'json');
 EOF
+
+# name|fsql join clause|sqlite join clause: temporal joins (the version
+# of bv valid at a.ts; sqlite3: the latest b row of the key at or before
+# a.ts, the later file row on equal times)
+VER="(SELECT v.id FROM b v WHERE v.k = a.k AND v.ts <= a.ts ORDER BY v.ts DESC, v.id DESC LIMIT 1)"
+tqueries=(
+"ti|a JOIN bv FOR SYSTEM_TIME AS OF a.ts ON a.k = bv.k|a JOIN b ON b.id = $VER"
+"tl|a LEFT JOIN bv FOR SYSTEM_TIME AS OF a.ts ON a.k = bv.k|a LEFT JOIN b ON b.id = $VER"
+"tr|a LEFT JOIN bv FOR SYSTEM_TIME AS OF a.ts ON a.k = bv.k AND a.v <> bv.v|a LEFT JOIN b ON b.id = $VER AND a.v <> b.v"
+)
 
 # name|fsql join clause|sqlite join clause
 queries=(
@@ -135,6 +159,22 @@ EOF
             fail=1
         fi
     done
+    for q in "${tqueries[@]}"; do
+        IFS='|' read -r name fj sj <<<"$q"
+        echo "SELECT a.id AS x, bv.id AS y FROM $fj;" >q.sql
+        if ! "$FSQL" run --output jsonl -i tables.sql q.sql >got.jsonl 2>err.txt; then
+            echo "seed $seed $name: fsql failed"; cat err.txt; fail=1; continue
+        fi
+        python3 apply.py <got.jsonl >got.txt
+        sqlite3 -separator '|' o.db \
+            "SELECT COALESCE(a.id, ''), COALESCE(b.id, '') FROM $sj;" |
+            sort >want.txt
+        if ! cmp -s got.txt want.txt; then
+            echo "seed $seed $name: differs"
+            diff got.txt want.txt | head -5
+            fail=1
+        fi
+    done
     # semi joins: IN, NOT IN (NULL semantics), IN as a column
     for name in semi anti mark; do
         case $name in
@@ -159,6 +199,6 @@ EOF
     done
 done
 if [ "$fail" = 0 ]; then
-    echo "joins oracle: $SEEDS datasets x $((${#queries[@]} + 3)) joins agree with sqlite3"
+    echo "joins oracle: $SEEDS datasets x $((${#queries[@]} + ${#tqueries[@]} + 3)) joins agree with sqlite3"
 fi
 exit "$fail"

@@ -80,3 +80,12 @@ SELECT * FROM t MATCH_RECOGNIZE (
     PATTERN ((A+)* ())
     DEFINE A AS PREV(A.v) < A.v AND NEXT(A.v, 2) > 0
 ) AS r (x);
+-- COUNT(A.*): the rows mapped to a variable; COUNT(*): every row.
+SELECT *
+FROM t
+MATCH_RECOGNIZE (
+    ORDER BY ts
+    MEASURES COUNT(A.*) AS na, FINAL COUNT(*) AS n
+    PATTERN (A+ B)
+    DEFINE A AS COUNT(A.*) < 3
+) m;

@@ -48,6 +48,9 @@ sed 's/\\040/ /g' "$T/.fsql_history" | grep -q "SELECT name FROM ev WHERE id = 3
 
 # A new session recalls the history of the last one.
 tmux -S "$SOCK" kill-server >/dev/null 2>&1
+# A server of its own: a new-session on the socket of a server that is
+# still going away can fail ("server exited unexpectedly").
+SOCK="$T/tmux2.sock"
 start_shell
 keys Up
 sleep 0.3

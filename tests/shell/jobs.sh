@@ -5,8 +5,11 @@
 # going up; a SELECT runs meanwhile; STOP JOB stops it (CANCELED) and the
 # sink's file holds exactly the rows the job reports, all well-formed; a
 # bounded job ends on its own (FINISHED, announced at the prompt); a job
-# whose source file is missing is FAILED with the error; unknown ids,
-# WITH SAVEPOINT and quitting with a job running (asked, then stopped).
+# whose source file is missing is FAILED with the error at once, one
+# that fails at run time (division by zero) is announced at the next
+# prompt and FAILED with the error; unknown ids,
+# WITH SAVEPOINT; SET 'table.dml-sync' = 'true' runs an INSERT in the
+# foreground; quitting with a job running (asked, then stopped).
 . "$(dirname "$0")/lib.bash"
 
 export XDG_RUNTIME_DIR="$T/run"
@@ -107,6 +110,37 @@ wait_prompt "$n"
 [ "$(screen | grep -c '| FAILED ')" -ge 1 ] || fail 'SHOW JOBS: no FAILED job'
 [ "$(screen | grep -c '| FINISHED ')" -ge 1 ] || fail 'SHOW JOBS: no FINISHED job'
 
+# A job that fails while running (row 100 divides by zero, after about
+# 2.5 s): announced at the next prompt, FAILED in SHOW JOBS with the
+# error, its rows up to the failure in the file.
+n=$(prompts)
+line "CREATE TABLE s (k INT) WITH ('connector' = 'datagen', 'fields.k.kind' = 'sequence', 'fields.k.start' = '1', 'fields.k.end' = '1000', 'rows-per-second' = '40');"
+wait_prompt "$n"
+n=$(prompts)
+line "CREATE TABLE so (q INT) WITH ('connector' = 'filesystem', 'path' = '$T/so.jsonl', 'format' = 'json');"
+wait_prompt "$n"
+n=$(prompts)
+line 'INSERT INTO so SELECT 1000 / (k - 100) FROM s;'
+wait_prompt "$n" 5
+fid=$(screen | sed -n 's/^Job ID: \([0-9a-f]\{8\}\)$/\1/p' | tail -n 1)
+[ "$fid" != "$bid" ] || fail 'no job id for the failing job'
+sleep 4
+n=$(prompts)
+keys Enter
+wait_prompt "$n"
+expect "[ERROR] Background job $fid failed: " 'runtime failure announced'
+expect 'runtime error: division by zero' 'the runtime error'
+n=$(prompts)
+line 'SHOW JOBS;'
+wait_prompt "$n"
+row=$(screen | grep "^| $fid " | tail -n 1)
+case "$row" in
+*'| FAILED '*' 100 |'*' 99 |') ;;
+*) fail "failed job row: '$row'" ;;
+esac
+screen | grep -q "^$fid: .*division by zero" || fail 'SHOW JOBS does not give the error'
+[ "$(wc -l <"$T/so.jsonl")" = 99 ] || fail 'the failed job did not write its 99 rows'
+
 # Errors of STOP JOB.
 n=$(prompts)
 line "STOP JOB 'ffffffff';"
@@ -120,6 +154,22 @@ n=$(prompts)
 line "STOP JOB '$id';"
 wait_prompt "$n"
 expect "has already ended (CANCELED)" 'stopping an ended job'
+
+# SET 'table.dml-sync' = 'true': an INSERT at the prompt runs in the
+# foreground (no job id; the prompt comes back when it has finished).
+n=$(prompts)
+line "SET 'table.dml-sync' = 'true';"
+wait_prompt "$n"
+jobs_before=$(count 'Job ID: ')
+n=$(prompts)
+line 'INSERT INTO bo SELECT k FROM b;'
+wait_prompt "$n" 10
+expect '[INFO] Job finished: 50 rows in, 50 rows out' 'foreground INSERT'
+[ "$(count 'Job ID: ')" = "$jobs_before" ] || fail 'dml-sync INSERT became a job'
+[ "$(wc -l <"$T/bo.jsonl")" = 100 ] || fail 'the foreground INSERT did not append 50 rows'
+n=$(prompts)
+line "SET 'table.dml-sync' = 'false';"
+wait_prompt "$n"
 
 # Quitting with a job running asks; 'n' stays, 'y' stops it and leaves.
 n=$(prompts)

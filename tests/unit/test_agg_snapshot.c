@@ -180,9 +180,8 @@ static int run_case(const Case *c, bool distinct, uint32_t W, uint32_t K)
             if (strcmp(f1, f2) != 0) {
                 if (bad++ < 3)
                     unit_fail(__FILE__, __LINE__,
-                              "%s%s W=%u row %u: %s vs restored %s",
-                              c->name, distinct ? " DISTINCT" : "", W, i, f1,
-                              f2);
+                              "%s%s W=%u row %u: %s vs restored %s", c->name,
+                              distinct ? " DISTINCT" : "", W, i, f1, f2);
             }
         }
     }

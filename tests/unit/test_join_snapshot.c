@@ -18,7 +18,9 @@
  * lines (rows that leave at the same watermark may come out in another
  * order after a restore: the heaps are rebuilt).  Every case also checks
  * that the whole run produced the rows its comment says, so a broken
- * operator cannot pass by producing nothing twice.
+ * operator cannot pass by producing nothing twice.  join_unique_replace
+ * checks the regular join's one-row-per-key side the same way (a +U
+ * without its -U replaces the stored row and retracts its results).
  *
  * White box: the test reaches the job's operators through job_int.h.
  */

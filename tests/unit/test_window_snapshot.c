@@ -94,8 +94,7 @@ static void w_field(Arena *a, const char *f, size_t n, const RtType *t,
     }
 }
 
-static void w_drive(Job *j, OpState *os, const WEv *evs, size_t from,
-                    size_t to)
+static void w_drive(Job *j, OpState *os, const WEv *evs, size_t from, size_t to)
 {
     const Program *prog = op_run_ctx(os)->prog;
     const OpDef *in = &prog->ops[os->def->inputs[0]];
@@ -320,12 +319,12 @@ static const WEv evs_win[] = {
     {'+', "1|a|10|100", WM_NONE},
     {'+', "2|b|20|300", WM_NONE},
     {'+', "1|c|5|1200", 100},
-    {'+', "1|a|7|900", 300},       /* out of order */
+    {'+', "1|a|7|900", 300}, /* out of order */
     {'+', "2|NULL|NULL|1500", 900},
-    {'W', NULL, 1000},             /* [0, 1 s) done */
+    {'W', NULL, 1000}, /* [0, 1 s) done */
     {'+', "2|d|3|2100", 1500},
     {'+', "1|b|1|2600", 2100},
-    {'+', "1|z|40|800", 2100},     /* late for what has fired */
+    {'+', "1|z|40|800", 2100}, /* late for what has fired */
     {'+', "2|b|8|3400", 2600},
     {'+', "1|e|2|5200", 3400},
     {'W', NULL, 4000},
@@ -344,8 +343,8 @@ static void window_snapshot_tumble(void)
               "SUM(x), MIN(s), MAX(x), COUNT(DISTINCT s), LISTAGG(s), "
               "FIRST_VALUE(s), LAST_VALUE(x), STDDEV_POP(x) "
               "FROM t GROUP BY k, TUMBLE(ts, INTERVAL '1' SECOND);\n";
-    char *got = w_round_trips(sql, OP_KIND_GROUP_WINDOW_AGGREGATE, evs_win,
-                              N_WIN);
+    char *got =
+        w_round_trips(sql, OP_KIND_GROUP_WINDOW_AGGREGATE, evs_win, N_WIN);
     UNIT_CHECK(strstr(got, "+I[1, 1970-01-01 00:00:00.000, 2, 17, a, 10, 1, "
                            "a,a, a, 7, 1]\n") != NULL);
     UNIT_CHECK(strstr(got, "1970-01-01 00:00:09.000") != NULL);
@@ -361,17 +360,18 @@ static void window_snapshot_hop_panes(void)
         T_SQL "SELECT k, HOP_END(ts, INTERVAL '1' SECOND, INTERVAL '3' "
               "SECOND), COUNT(*), SUM(x), MIN(s), MAX(x), AVG(x), "
               "VAR_SAMP(x) FROM t "
-              "GROUP BY k, HOP(ts, INTERVAL '1' SECOND, INTERVAL '3' SECOND);\n";
-    char *got = w_round_trips(sql, OP_KIND_GROUP_WINDOW_AGGREGATE, evs_win,
-                              N_WIN);
+              "GROUP BY k, HOP(ts, INTERVAL '1' SECOND, "
+              "INTERVAL '3' SECOND);\n";
+    char *got =
+        w_round_trips(sql, OP_KIND_GROUP_WINDOW_AGGREGATE, evs_win, N_WIN);
     /* key 1, window [0, 3 s): 10, 7, 5, 1 and the late 40 (late for the
      * windows that have fired, not for this one) */
     UNIT_CHECK(strstr(got, "+I[1, 1970-01-01 00:00:03.000, 5, 63, a, 40, "
                            "12, 245]\n") != NULL);
     /* the same rows as the per-window form computes them */
     setenv("FSQL_WINDOW_PANES", "0", 1);
-    char *per = w_round_trips(sql, OP_KIND_GROUP_WINDOW_AGGREGATE, evs_win,
-                              N_WIN);
+    char *per =
+        w_round_trips(sql, OP_KIND_GROUP_WINDOW_AGGREGATE, evs_win, N_WIN);
     unsetenv("FSQL_WINDOW_PANES");
     UNIT_EQ_STR(got, per);
     xfree(per);
@@ -386,9 +386,10 @@ static void window_snapshot_hop_windows(void)
     const char *sql =
         T_SQL "SELECT k, HOP_END(ts, INTERVAL '1' SECOND, INTERVAL '3' "
               "SECOND), COUNT(DISTINCT s), LISTAGG(s) FROM t "
-              "GROUP BY k, HOP(ts, INTERVAL '1' SECOND, INTERVAL '3' SECOND);\n";
-    char *got = w_round_trips(sql, OP_KIND_GROUP_WINDOW_AGGREGATE, evs_win,
-                              N_WIN);
+              "GROUP BY k, HOP(ts, INTERVAL '1' SECOND, "
+              "INTERVAL '3' SECOND);\n";
+    char *got =
+        w_round_trips(sql, OP_KIND_GROUP_WINDOW_AGGREGATE, evs_win, N_WIN);
     UNIT_CHECK(strstr(got, "+I[1, 1970-01-01 00:00:03.000, 4, a,c,a,b,z]\n") !=
                NULL);
     xfree(got);
@@ -401,10 +402,17 @@ static void window_snapshot_tvf(void)
         T_SQL "SELECT k, window_start, window_end, COUNT(*), SUM(x), MAX(s) "
               "FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND, "
               "INTERVAL '2' SECOND)) GROUP BY k, window_start, window_end;\n";
-    char *got = w_round_trips(hop, OP_KIND_WINDOW_TABLE_FUNCTION, evs_win,
-                              N_WIN);
+    char *got =
+        w_round_trips(hop, OP_KIND_WINDOW_TABLE_FUNCTION, evs_win, N_WIN);
     UNIT_CHECK(strstr(got, "+I[2, 1970-01-01 00:00:08.000, "
                            "1970-01-01 00:00:10.000, 1, 4, g]\n") != NULL);
+    /* the TVF feeds panes here: the same rows as per window */
+    setenv("FSQL_WINDOW_PANES", "0", 1);
+    char *per =
+        w_round_trips(hop, OP_KIND_WINDOW_TABLE_FUNCTION, evs_win, N_WIN);
+    unsetenv("FSQL_WINDOW_PANES");
+    UNIT_EQ_STR(got, per);
+    xfree(per);
     xfree(got);
     const char *cum =
         T_SQL "SELECT k, window_start, window_end, COUNT(*), MAX(s), SUM(x) "
@@ -421,14 +429,14 @@ static void window_snapshot_tvf(void)
  * bridges them; a session whose absorbed neighbour ended later. */
 static const WEv evs_sess[] = {
     {'+', "1|a|1|1000", WM_NONE},
-    {'+', "1|b|2|3500", WM_NONE},  /* own session [3.5, 4.5) */
-    {'+', "1|c|3|2000", WM_NONE},  /* [2, 3): separate (3 < 3.5) */
+    {'+', "1|b|2|3500", WM_NONE}, /* own session [3.5, 4.5) */
+    {'+', "1|c|3|2000", WM_NONE}, /* [2, 3): separate (3 < 3.5) */
     {'+', "2|x|9|1100", WM_NONE},
-    {'+', "1|d|4|2800", 1000},     /* bridges [1,2)+[2,3)+[3.5,4.5) */
+    {'+', "1|d|4|2800", 1000}, /* bridges [1,2)+[2,3)+[3.5,4.5) */
     {'W', NULL, 3000},
-    {'+', "2|y|8|2000", 3000},     /* late: [1.1, 2.1) has fired */
+    {'+', "2|y|8|2000", 3000}, /* late: [1.1, 2.1) has fired */
     {'W', NULL, 3500},
-    {'+', "2|z|7|1000", 3500},     /* late: no open session */
+    {'+', "2|z|7|1000", 3500}, /* late: no open session */
     {'+', "1|e|5|9000", 3500},
     {'W', NULL, 6000},
     {'E', NULL, 0},
@@ -442,8 +450,7 @@ static void window_snapshot_session(void)
               "LISTAGG(s) FROM t "
               "GROUP BY k, SESSION(ts, INTERVAL '1' SECOND);\n";
     size_t n = sizeof evs_sess / sizeof evs_sess[0];
-    char *got = w_round_trips(sql, OP_KIND_GROUP_WINDOW_AGGREGATE, evs_sess,
-                              n);
+    char *got = w_round_trips(sql, OP_KIND_GROUP_WINDOW_AGGREGATE, evs_sess, n);
     UNIT_EQ_STR(got, "+I[2, 1970-01-01 00:00:01.100, 1970-01-01 00:00:02.100, "
                      "1, 9, x]\n"
                      "+I[1, 1970-01-01 00:00:01.000, 1970-01-01 00:00:04.500, "
@@ -453,6 +460,16 @@ static void window_snapshot_session(void)
     xfree(got);
     w_truncated(sql, OP_KIND_GROUP_WINDOW_AGGREGATE,
                 OP_KIND_GROUP_WINDOW_AGGREGATE, evs_sess, 5);
+    /* the SESSION table function: the same sessions */
+    const char *tvf =
+        T_SQL "SELECT k, window_start, window_end, COUNT(*), SUM(x), "
+              "MAX(s) FROM TABLE(SESSION(TABLE t PARTITION BY k, "
+              "DESCRIPTOR(ts), INTERVAL '1' SECOND)) "
+              "GROUP BY k, window_start, window_end;\n";
+    got = w_round_trips(tvf, OP_KIND_WINDOW_TABLE_FUNCTION, evs_sess, n);
+    UNIT_CHECK(strstr(got, "+I[1, 1970-01-01 00:00:01.000, "
+                           "1970-01-01 00:00:04.500, 4, 10, d]\n") != NULL);
+    xfree(got);
 }
 
 /* 'emit': fired windows are kept and a late row re-fires its window. */
@@ -463,8 +480,8 @@ static void window_snapshot_late_emit(void)
         "SELECT k, TUMBLE_START(ts, INTERVAL '1' SECOND), COUNT(*), SUM(x), "
         "MAX(s) "
         "FROM t GROUP BY k, TUMBLE(ts, INTERVAL '1' SECOND);\n";
-    char *got = w_round_trips(sql, OP_KIND_GROUP_WINDOW_AGGREGATE, evs_win,
-                              N_WIN);
+    char *got =
+        w_round_trips(sql, OP_KIND_GROUP_WINDOW_AGGREGATE, evs_win, N_WIN);
     /* [0, 1 s) of key 1 fires with 2 rows, then again with the late one */
     UNIT_CHECK(strstr(got, "+I[1, 1970-01-01 00:00:00.000, 2, 17, a]\n") !=
                NULL);
@@ -476,10 +493,10 @@ static void window_snapshot_late_emit(void)
 /* GroupAggregate: an insert-only inner aggregate feeding an updating
  * outer one (-U/+U and -D from the inner results). */
 static const WEv evs_grp[] = {
-    {'+', "1|a|10|0", WM_NONE}, {'+', "2|b|20|0", WM_NONE},
-    {'+', "1|c|5|0", WM_NONE},  {'+', "3|a|1|0", WM_NONE},
+    {'+', "1|a|10|0", WM_NONE},   {'+', "2|b|20|0", WM_NONE},
+    {'+', "1|c|5|0", WM_NONE},    {'+', "3|a|1|0", WM_NONE},
     {'+', "2|NULL|4|0", WM_NONE}, {'+', "1|a|NULL|0", WM_NONE},
-    {'+', "3|z|2|0", WM_NONE},  {'+', "4|q|8|0", WM_NONE},
+    {'+', "3|z|2|0", WM_NONE},    {'+', "4|q|8|0", WM_NONE},
 };
 
 static void window_snapshot_group(void)
@@ -493,8 +510,8 @@ static void window_snapshot_group(void)
     UNIT_CHECK(strstr(got, "+I[3, 1, 15, a]\n") != NULL);
     UNIT_CHECK(strstr(got, "-D[") != NULL);
     xfree(got);
-    w_truncated(sql, OP_KIND_GROUP_AGGREGATE, OP_KIND_GROUP_AGGREGATE,
-                evs_grp, 5);
+    w_truncated(sql, OP_KIND_GROUP_AGGREGATE, OP_KIND_GROUP_AGGREGATE, evs_grp,
+                5);
 }
 
 static const UnitTest window_snapshot_tests[] = {

@@ -5,9 +5,10 @@
 -- later, while rows of other partitions pass it.  The output watermark
 -- is held behind the oldest waiting row, so the 1-minute TUMBLE
 -- downstream counts every row, none as late, including the ones released
--- long after their window's end would otherwise have passed.  Peers
--- (rows 3 and 1's successor) follow arrival order; row 9 is late (behind
--- the watermark of 10:00:25 when it arrives) and dropped.
+-- long after their window's end would otherwise have passed.  Row 6
+-- arrives after row 4 but is earlier, so it is row 3's successor; row 9
+-- is late (behind the watermark of 10:00:25 when it arrives) and
+-- dropped, once by each query reading the view.
 CREATE TABLE t (id INT, k STRING, x INT, s STRING, ts TIMESTAMP(3),
   WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)
 WITH ('connector' = 'filesystem', 'path' = 'in.jsonl', 'format' = 'json');
