@@ -435,8 +435,9 @@ static PExpr *rewrite_nav(MGen *g, const PExpr *e, const char *nm)
     Str var = {0};
     if (is_phys) {
         s.phys_off = strcmp(nm, "PREV") == 0 ? -off : off;
-        /* NEXT in DEFINE: the decision waits for `off` more rows */
-        if (g->in_define && s.phys_off > 0 && off > g->max_next)
+        /* NEXT: a DEFINE decision, or a MEASURES value (which may lie
+         * past the match), waits for `off` more rows of the partition */
+        if (s.phys_off > 0 && off > g->max_next)
             g->max_next = off;
         /* PREV(FIRST(A.x, n), k): a logical then a physical offset */
         if (val->kind == PE_CALL && val->op == PO_FUNC && val->func &&

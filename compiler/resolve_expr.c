@@ -1353,6 +1353,21 @@ static SqlType *type_func(ExprCtx *x, AstNode *e)
                    f->name, (int)fc->star_var.name.len, fc->star_var.name.ptr);
         diag_hint(r->cc, "Write COUNT(*) to count every row.");
         ok = false;
+    } else if (fc->star_var.name.len &&
+               !rq_mr_has_var(x->scope->mr, fc->star_var.name)) {
+        diag_error(r->cc, DIAG_E_MATCH_RECOGNIZE, fc->star_var.at,
+                   "'%.*s' is not a pattern variable of this "
+                   "MATCH_RECOGNIZE",
+                   (int)fc->star_var.name.len, fc->star_var.name.ptr);
+        diag_hint(r->cc, "Count the rows of a variable from PATTERN or a "
+                         "SUBSET, e.g. COUNT(A.*).");
+        ok = false;
+    } else if (fc->star_var.name.len && strcmp(f->name, "COUNT") != 0) {
+        diag_error(r->cc, DIAG_E_MATCH_RECOGNIZE, e->at,
+                   "%s(%.*s.*) is not allowed; only COUNT takes v.*",
+                   f->name, (int)fc->star_var.name.len,
+                   fc->star_var.name.ptr);
+        ok = false;
     }
     /* placement */
     if (fc->over) {

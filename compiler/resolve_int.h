@@ -130,6 +130,9 @@ RelSchema *rq_query(Res *r, AstNode *q, Scope *parent);
 RelSchema *rq_query_ctes(Res *r, AstNode *q, Scope *parent, CteDef *ctes);
 /* The column reference resolver used by rx_expr. */
 SqlType *rq_column_ref(ExprCtx *x, AstNode *e);
+/* Whether name is a pattern variable or SUBSET of MATCH_RECOGNIZE node mr
+ * (COUNT(A.*), issue 7). */
+bool rq_mr_has_var(const AstNode *mr, Str name);
 
 /* Shared by CREATE VIEW and INSERT: the expression of output column i of a
  * query when it is a plain SELECT (for error positions), else NULL. */

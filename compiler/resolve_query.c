@@ -230,6 +230,11 @@ static bool mr_has_var(const AstNode *mr, Str name)
     return false;
 }
 
+bool rq_mr_has_var(const AstNode *mr, Str name)
+{
+    return mr_has_var(mr, name);
+}
+
 static void report_unknown_in(Res *r, Scope *s, Ident col, ScopeRel *sr)
 {
     for (uint32_t i = 0; sr->rel && i < sr->rel->n_cols; i++) {

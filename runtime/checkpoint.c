@@ -1423,6 +1423,7 @@ int ckpt_restore(Job *j, FsqlErr *err)
     JobCkpt *c = j->ckpt;
     if (!c || !c->dir)
         return FSQL_OK;
+    double t0 = mono_now_s();
     for (uint32_t i = 0; i < j->n_srcs; i++) {
         SourceReader *r = j->srcs[i].reader;
         if (r && (!r->v->snapshot || !r->v->restore))
@@ -1615,8 +1616,10 @@ int ckpt_restore(Job *j, FsqlErr *err)
     if (rc == FSQL_OK) {
         c->st.restored_id = f.id;
         int64_t age = job_now_wall_ms() - f.wall_ms;
-        log_info("restored checkpoint %" PRIu64 " from %s (age %.1f s)", f.id,
-                 c->dir, (double)age / 1000.0);
+        log_info("restored checkpoint %" PRIu64 " from %s (age %.1f s): %zu "
+                 "bytes in %.3f ms",
+                 f.id, c->dir, (double)age / 1000.0, f.len,
+                 (mono_now_s() - t0) * 1000.0);
     }
 out:
     arena_fini(&a);

@@ -27,6 +27,16 @@
  * The checkpoint file is the decision point: once it is durable the epoch
  * will be committed, by this process or by the next one.
  *
+ * (ckpt-core) Background writes: for a periodic checkpoint of a job
+ * without exactly-once sinks, step 2's file is written by a thread while
+ * the loop goes on, and steps 3-4 run on the loop thread once it is
+ * durable (one checkpoint in flight at a time).  So checkpoint_done(N)
+ * may come after the source has delivered rows beyond snapshot N: commit
+ * the positions saved in snapshot N, never the current ones.  With an
+ * exactly-once sink, and for the final checkpoints (stop, end of input),
+ * the loop waits for the file: a sink never sees rows of epoch N+1
+ * between precommit(N) and commit(N).
+ *
  * Restoring (job_open, when the directory holds a checkpoint): the newest
  * file whose checksum and structure are valid is loaded (a corrupt one is
  * reported and skipped for the previous one); operators restore() right

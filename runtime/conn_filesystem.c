@@ -32,9 +32,12 @@
  * hidden files ".part-<job>-<table>-<start>-<seq>.inprogress", a new one
  * after 'sink.rolling-policy.file-size' bytes; precommit(N) fsyncs and
  * closes them and records them in the blob with their final names
- * "part-<job>-<table>-<N>-<i>.<format>" (deterministic: committing twice
- * renames nothing the second time); commit(N) renames them and fsyncs the
- * directory.  recover(N) renames the listed files still in progress and
+ * "part-<job>-<table>-<lineage>-<N>-<i>.<format>" (deterministic:
+ * committing twice renames nothing the second time; <lineage> is the
+ * start time of the run that began without a checkpoint, kept in the
+ * blob, so that a job started afresh never overwrites the files of an
+ * earlier lineage whose ids also began at 1); commit(N) renames them and
+ * fsyncs the directory.  recover(N) renames the listed files still in progress and
  * deletes every other in-progress file of this job and table (epochs
  * after the checkpoint, rows of the crashed process).  A fresh start
  * deletes such leftovers too, at the first write or precommit.
@@ -858,6 +861,8 @@ typedef struct FsWriter {
     const char *job;
     char key[300];
     int64_t start_ms;   /* in-progress names of this process */
+    int64_t lineage;    /* final names: the start time of the first run
+                           of this checkpoint lineage (restored) */
     uint64_t seq;
     int64_t roll_bytes; /* sink.rolling-policy.file-size */
     int64_t cur_bytes;
@@ -1084,8 +1089,8 @@ static int fs_precommit(SinkWriter *w, uint64_t id, SnapWriter *out,
     /* The open epoch becomes pending under its final names. */
     char name[512];
     for (uint32_t i = 0; i < fw->open.n; i++) {
-        snprintf(name, sizeof name, "part-%s-%llu-%u.%s", fw->prefix,
-                 (unsigned long long)id, i, fw->ext);
+        snprintf(name, sizeof name, "part-%s-%lld-%llu-%u.%s", fw->prefix,
+                 (long long)fw->lineage, (unsigned long long)id, i, fw->ext);
         fw->open.files[i].name = xstrdup(name);
     }
     fw->open.id = id;
@@ -1095,6 +1100,7 @@ static int fs_precommit(SinkWriter *w, uint64_t id, SnapWriter *out,
 
     snap_put_u32(out, FS_EO_BLOB_VERSION);
     snap_put_cstr(out, fw->prefix);
+    snap_put_i64(out, fw->lineage);
     snap_put_u32(out, fw->n_pend);
     for (uint32_t i = 0; i < fw->n_pend; i++) {
         snap_put_u64(out, fw->pend[i].id);
@@ -1157,7 +1163,9 @@ static int fs_recover(SinkWriter *w, uint64_t id, SnapReader *r, FsqlErr *err)
     arena_init(&a, 4096);
     uint32_t ver = snap_get_u32(r);
     char *prefix = snap_get_cstr(r, &a);
+    int64_t lineage = snap_get_i64(r);
     uint32_t n = snap_get_u32(r);
+    fw->lineage = lineage;
     int rc = FSQL_OK;
     if (r->bad || ver != FS_EO_BLOB_VERSION || !prefix ||
         strcmp(prefix, fw->prefix) != 0)
@@ -1325,6 +1333,7 @@ static int fs_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         w->start_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        w->lineage = w->start_ms; /* a restore replaces it */
         w->path = xstrdup(w->dir);
         w->roll_bytes = eo_parse_size(
             table_def_option(t, "sink.rolling-policy.file-size"));

@@ -91,6 +91,7 @@ typedef struct SqliteSink {
     EpochRows epochs;      /* rows of the open and pending epochs */
     char key[300];         /* sink_table of the progress row */
     const char *job;       /* job_name of the progress row (RunCtx) */
+    bool lineage_known;    /* recovered, or committed once since start */
     sqlite3_stmt *prog_get, *prog_upd, *prog_ins;
 } SqliteSink;
 
@@ -283,6 +284,37 @@ static int sqlite_sink_precommit(SinkWriter *w, uint64_t id, SnapWriter *out,
     return FSQL_OK;
 }
 
+/* The first commit of a run that started without a checkpoint: its ids
+ * begin again at 1, so a progress row left by an earlier run (the same
+ * job name) is set back to 0 first - else its epochs would be taken for
+ * committed ones. */
+static int sqlite_progress_reset(SqliteSink *s, uint64_t id, FsqlErr *err)
+{
+    sqlite3_bind_text(s->prog_get, 1, s->job, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->prog_get, 2, s->key, -1, SQLITE_STATIC);
+    int src = sqlite3_step(s->prog_get);
+    int64_t done = src == SQLITE_ROW ? sqlite3_column_int64(s->prog_get, 0) : 0;
+    sqlite3_reset(s->prog_get);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return eo_stmt_err(s, "reading the", err);
+    if (done > 0) {
+        log_warn("table \"%s\": the progress row of job \"%s\" says "
+                 "checkpoint %lld, but this run started without a "
+                 "checkpoint; it starts over from %llu",
+                 s->base.table->name, s->job, (long long)done,
+                 (unsigned long long)id);
+        sqlite3_bind_int64(s->prog_upd, 1, 0);
+        sqlite3_bind_text(s->prog_upd, 2, s->job, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s->prog_upd, 3, s->key, -1, SQLITE_STATIC);
+        int urc = sqlite3_step(s->prog_upd);
+        sqlite3_reset(s->prog_upd);
+        if (urc != SQLITE_DONE)
+            return eo_stmt_err(s, "resetting the", err);
+    }
+    s->lineage_known = true;
+    return FSQL_OK;
+}
+
 /* Epochs up to id, and the progress row saying id, in one transaction;
  * nothing when the progress row already says id or later. */
 static int sqlite_sink_commit(SinkWriter *w, uint64_t id, FsqlErr *err)
@@ -298,6 +330,8 @@ static int sqlite_sink_commit(SinkWriter *w, uint64_t id, FsqlErr *err)
     /* Rows another (at-least-once) sink left in the shared connection's
      * transaction go first. */
     int rc = sink_commit(s, err);
+    if (rc == FSQL_OK && !s->lineage_known)
+        rc = sqlite_progress_reset(s, id, err);
     if (rc < 0)
         return rc;
     rc = sink_exec(s, "BEGIN IMMEDIATE", err);
@@ -372,6 +406,7 @@ static int sqlite_sink_recover(SinkWriter *w, uint64_t id, SnapReader *pending,
                              s->base.table->name, err);
     if (rc < 0)
         return rc;
+    s->lineage_known = true;
     return sqlite_sink_commit(w, id, err);
 }
 

@@ -211,6 +211,8 @@ typedef struct KReader {
      * group when its checkpoint completes. */
     rd_kafka_topic_partition_list_t *snap_offs;
     bool committed_snap; /* an asynchronous commit of snap_offs was sent */
+    /* bounded: the assignment made at the first poll */
+    rd_kafka_topic_partition_list_t *pending_assign;
 } KReader;
 
 /* ---- option parsing ------------------------------------------------------ */
@@ -656,13 +658,12 @@ static int assign_all(KReader *r, FsqlErr *err)
     }
     rd_kafka_metadata_destroy(md);
     r->base.n_splits = r->next_split;
-    if (rc == FSQL_OK) {
-        e = rd_kafka_assign(r->rk, l);
-        if (e)
-            rc = kafka_err_set(err, e, "could not read table \"%s\"",
-                               r->base.table->name);
-    }
-    rd_kafka_topic_partition_list_destroy(l);
+    /* Assigned at the first poll, so that a restore can change the start
+     * offsets before anything is fetched (reassign_bounded). */
+    if (rc == FSQL_OK)
+        r->pending_assign = l;
+    else
+        rd_kafka_topic_partition_list_destroy(l);
     return rc;
 }
 
@@ -897,6 +898,16 @@ static int consumer_event(KReader *r, rd_kafka_message_t *m, FsqlErr *err)
 static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
 {
     KReader *r = (KReader *)base;
+    if (r->pending_assign) {
+        rd_kafka_resp_err_t e = rd_kafka_assign(r->rk, r->pending_assign);
+        rd_kafka_topic_partition_list_destroy(r->pending_assign);
+        r->pending_assign = NULL;
+        if (e) {
+            kafka_err_set(err, e, "could not read table \"%s\"",
+                          base->table->name);
+            return SRC_ERROR;
+        }
+    }
     /* Delivery reports of the job's producers, and their first failure. */
     kafka_producers_poll();
     if (kafka_delivery_error(err) < 0)
@@ -1127,6 +1138,25 @@ static void kr_describe(SourceReader *base, uint32_t row, char *buf, size_t n)
              (long long)r->row_off[row]);
 }
 
+/* Close: the last completed checkpoint's positions of the partitions
+ * still assigned, synchronously (the asynchronous commit may still be in
+ * flight). */
+static void kr_commit_snap_sync(KReader *r)
+{
+    rd_kafka_topic_partition_list_t *l =
+        rd_kafka_topic_partition_list_new(r->snap_offs->cnt + 1);
+    for (int i = 0; i < r->snap_offs->cnt; i++) {
+        const rd_kafka_topic_partition_t *e = &r->snap_offs->elems[i];
+        int32_t pi = part_find(r, e->topic, e->partition);
+        if (pi >= 0 && r->parts[pi].active)
+            rd_kafka_topic_partition_list_add(l, e->topic, e->partition)
+                ->offset = e->offset;
+    }
+    if (l->cnt > 0)
+        rd_kafka_commit(r->rk, l, 0);
+    rd_kafka_topic_partition_list_destroy(l);
+}
+
 static void kr_close(SourceReader *base)
 {
     KReader *r = (KReader *)base;
@@ -1146,9 +1176,11 @@ static void kr_close(SourceReader *base)
         /* The last completed checkpoint's positions, synchronously (the
          * asynchronous commit may still be in flight). */
         if (r->committed_snap)
-            rd_kafka_commit(r->rk, r->snap_offs, 0);
+            kr_commit_snap_sync(r);
         if (r->snap_offs)
             rd_kafka_topic_partition_list_destroy(r->snap_offs);
+        if (r->pending_assign)
+            rd_kafka_topic_partition_list_destroy(r->pending_assign);
         if (r->q)
             rd_kafka_queue_destroy(r->q);
         for (uint32_t i = 0; i < r->n_rkts; i++)
@@ -1215,33 +1247,32 @@ static int kr_snapshot(SourceReader *base, SnapWriter *w)
     return FSQL_OK;
 }
 
-/* A bounded source was assigned at open: assign again, restored
- * partitions at their positions (ended when at their stop offset). */
+/* A bounded source prepared its assignment at open (pending_assign):
+ * restored partitions start at their positions instead, and those already
+ * at their stop offsets end. */
 static int reassign_bounded(KReader *r, FsqlErr *err)
 {
-    rd_kafka_topic_partition_list_t *l =
-        rd_kafka_topic_partition_list_new((int)r->n_parts + 1);
-    for (uint32_t i = 0; i < r->n_parts; i++) {
-        KPart *kp = &r->parts[i];
-        if (!kp->active || kp->done) {
-            kp->resume = -1;
+    (void)err;
+    rd_kafka_topic_partition_list_t *l = r->pending_assign;
+    for (int i = l ? l->cnt - 1 : -1; i >= 0; i--) {
+        rd_kafka_topic_partition_t *e = &l->elems[i];
+        int32_t pi = part_find(r, e->topic, e->partition);
+        if (pi < 0)
             continue;
-        }
-        if (kp->resume >= 0 && kp->stop >= 0 && kp->resume >= kp->stop) {
+        KPart *kp = &r->parts[pi];
+        if (kp->resume < 0)
+            continue;
+        if (kp->stop >= 0 && kp->resume >= kp->stop) {
             kp->done = true;
             queue_end(r, kp->split);
-            kp->resume = -1;
-            continue;
+            rd_kafka_topic_partition_list_del_by_idx(l, i);
+        } else {
+            e->offset = kp->resume;
+            kp->skip_ts = -1;
         }
-        rd_kafka_topic_partition_list_add(l, kp->topic, kp->partition)
-            ->offset = kp->resume >= 0 ? kp->resume : start_offset(r, kp);
-        kp->resume = -1;
     }
-    rd_kafka_resp_err_t e = rd_kafka_assign(r->rk, l);
-    rd_kafka_topic_partition_list_destroy(l);
-    if (e)
-        return kafka_err_set(err, e, "could not read table \"%s\"",
-                             r->base.table->name);
+    for (uint32_t i = 0; i < r->n_parts; i++)
+        r->parts[i].resume = -1;
     return FSQL_OK;
 }
 
@@ -1301,8 +1332,22 @@ static void kr_checkpoint_done(SourceReader *base, uint64_t id)
     (void)id;
     if (!r->snap_offs || r->snap_offs->cnt == 0)
         return;
-    rd_kafka_commit(r->rk, r->snap_offs, 1);
-    r->committed_snap = true;
+    /* Only partitions assigned to this process: another member of the
+     * group owns the others now, and a commit must not move them back. */
+    rd_kafka_topic_partition_list_t *l =
+        rd_kafka_topic_partition_list_new(r->snap_offs->cnt);
+    for (int i = 0; i < r->snap_offs->cnt; i++) {
+        const rd_kafka_topic_partition_t *e = &r->snap_offs->elems[i];
+        int32_t pi = part_find(r, e->topic, e->partition);
+        if (pi >= 0 && r->parts[pi].active)
+            rd_kafka_topic_partition_list_add(l, e->topic, e->partition)
+                ->offset = e->offset;
+    }
+    if (l->cnt > 0) {
+        rd_kafka_commit(r->rk, l, 1);
+        r->committed_snap = true;
+    }
+    rd_kafka_topic_partition_list_destroy(l);
 }
 
 /* Metrics: lag of the i-th assigned partition from the high watermark of

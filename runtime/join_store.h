@@ -137,42 +137,6 @@ static inline size_t join_store_keys(const JoinStore *js)
  * drop_all) is allowed; across inserts a position stays safe to use but
  * may skip or repeat entries (good enough for TTL sweeps). */
 JoinKey *join_store_next(JoinStore *js, uint64_t *pos);
-/* Hint that key hash h will be looked up soon: prefetch its bucket. */
-static inline void join_store_prefetch(const JoinStore *js, uint64_t h)
-{
-    const JoinHt *t = &js->ht[js->rehash_pos >= 0 ? 1 : 0];
-    if (t->size)
-        __builtin_prefetch(&t->b[(uint32_t)h & (t->size - 1)]);
-}
-/* The same for the first entry in that bucket (call it a few rows after
- * join_store_prefetch, when the bucket is in cache). */
-static inline void join_store_prefetch_key(const JoinStore *js, uint64_t h)
-{
-    for (int i = 0; i < 2; i++) {
-        const JoinHt *t = &js->ht[i];
-        if (t->size) {
-            const JoinKey *k = t->b[(uint32_t)h & (t->size - 1)];
-            if (k)
-                __builtin_prefetch(k);
-        }
-    }
-}
-/* And then (a few rows later again) the first rows of that entry. */
-static inline void join_store_prefetch_rows(const JoinStore *js, uint64_t h)
-{
-    for (int i = 0; i < 2; i++) {
-        const JoinHt *t = &js->ht[i];
-        if (t->size) {
-            const JoinKey *k = t->b[(uint32_t)h & (t->size - 1)];
-            if (k && k->hash == h) {
-                if (k->head[0])
-                    __builtin_prefetch(k->head[0]);
-                if (k->head[1])
-                    __builtin_prefetch(k->head[1]);
-            }
-        }
-    }
-}
 /* A new entry for key, which the caller has just failed to find (saves
  * the second lookup of join_store_get). */
 JoinKey *join_store_insert(JoinStore *js, const Value *key, uint64_t h);

@@ -518,7 +518,7 @@ static void threads_reserve(MatchEngine *e, MatchAttempt *a, uint32_t n)
         if (n <= a->cap_th)
             return;
     }
-    uint32_t nc = a->cap_th ? a->cap_th : 4;
+    uint32_t nc = a->cap_th ? a->cap_th : 2;
     while (nc < n)
         nc *= 2;
     a->th = xrealloc(a->th, sizeof(MatchThread) * nc);
@@ -562,7 +562,7 @@ void match_run_fini(MatchEngine *e, MatchRun *run)
 static MatchAttempt *run_push(MatchRun *run)
 {
     if (run->n == run->cap) {
-        uint32_t nc = run->cap ? run->cap * 2 : 4;
+        uint32_t nc = run->cap ? run->cap * 2 : 2;
         MatchAttempt *na = xmalloc(sizeof(MatchAttempt) * nc);
         for (uint32_t i = 0; i < run->n; i++)
             na[i] = *att_at(run, i);

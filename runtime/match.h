@@ -336,9 +336,10 @@ typedef struct OpMatchDef {
                               count) behind */
     int64_t max_prev;      /* rows PREV can reach before a match's first
                               row (0 when PREV stays inside matches) */
-    int64_t max_next;      /* rows NEXT in DEFINE reads ahead: a row is
-                              fed to the automaton once the partition
-                              holds this many rows after it (or ends) */
+    int64_t max_next;      /* rows NEXT (DEFINE or MEASURES) reads
+                              ahead: a row is fed to the automaton once
+                              the partition holds this many rows after it
+                              (or ends) */
     SrcSpan skip_at;       /* for the skip run-time errors */
 } OpMatchDef;
 

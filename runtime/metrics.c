@@ -804,8 +804,9 @@ void metrics_job_render(Job *j, StrBuf *sb)
 
     /* ---- checkpoints (issue 10, items 1-2) ----
      * From the CheckpointStats of runtime/checkpoint.c; nothing while
-     * checkpoints are off.  A checkpoint is synchronous (the loop takes
-     * it between push cycles), so its duration is the processing pause. */
+     * checkpoints are off.  The pause is the part of a checkpoint during
+     * which the loop stopped (the file may be written in the
+     * background). */
     const CheckpointStats *cs = ckpt_stats(j);
     if (cs) {
         family(sb, "fsql_checkpoints_total", "counter",
@@ -825,8 +826,8 @@ void metrics_job_render(Job *j, StrBuf *sb)
         strbuf_puts(sb, "fsql_last_checkpoint_timestamp_seconds");
         put_value(sb, (double)cs->last_wall_ms / 1000.0);
         family(sb, "fsql_checkpoint_duration_seconds", "gauge",
-               "Duration of the newest checkpoint (processing is paused "
-               "for that long).");
+               "Duration of the newest checkpoint, from its start until it "
+               "was durable and committed.");
         strbuf_puts(sb, "fsql_checkpoint_duration_seconds");
         put_value(sb, cs->last_duration_s);
         family(sb, "fsql_checkpoint_size_bytes", "gauge",
@@ -834,7 +835,8 @@ void metrics_job_render(Job *j, StrBuf *sb)
         strbuf_puts(sb, "fsql_checkpoint_size_bytes");
         put_u64(sb, cs->last_size_bytes);
         family(sb, "fsql_checkpoint_pause_seconds", "histogram",
-               "Duration of every checkpoint of this process.");
+               "How long each checkpoint of this process stopped "
+               "processing.");
         hist_samples(sb, "fsql_checkpoint_pause_seconds", "", &cs->pause);
         family(sb, "fsql_checkpoint_restored_id", "gauge",
                "Checkpoint the job was restored from at start (0: none).");

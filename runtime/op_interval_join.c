@@ -45,6 +45,8 @@
  * one min-heap per side ordered by row time, which finds expired rows
  * without scanning.  Rows are freed as the watermarks advance; at end of
  * input (watermark +inf) every row expires, so state returns to zero.
+ * Rows leave in about time order, so the store keeps their strings in
+ * chunks (join_store_use_chunks) instead of interning them.
  * FSQL_JOIN_STATS=1 prints, when the operator closes, the rows held at
  * the moment end of input arrived, the peak, and the rows held now.
  *
@@ -66,7 +68,6 @@
 #include <string.h>
 
 #define PROCTIME_TICK_MS 100
-#define PF_DIST 8 /* rows ahead whose key entry is prefetched */
 
 /* A min-heap of held rows by time.  The time sits in the entry, so the
  * sift loops compare without touching the rows (a cache miss each). */
@@ -93,13 +94,6 @@ typedef struct IjState {
     bool outer[2];
     int64_t delay;
     int64_t out_wm; /* stamp of rows emitted now */
-    /* Keys of the batch being pushed, evaluated before its rows are
-     * processed so that their hash buckets can be prefetched (the key
-     * table is larger than the caches at high rates). */
-    Value *bkeys;   /* n_keys per row */
-    uint64_t *bhash;
-    bool *bok;      /* key and time usable (no NULL) */
-    uint32_t bcap;
     bool print_stats;
     bool end_seen;
     size_t rows_at_end; /* rows held when end of input arrived */
@@ -246,14 +240,6 @@ static void expire_side(OpState *s, IjState *st, uint8_t side)
     int64_t other = s->wm_in[1 - side];
     while (h->n > 0 && !still_open(st, side, h->a[0].time, other)) {
         JoinRow *r = h_pop(h);
-        if (h->n > 0) {
-            /* The next row to expire is the new top, which the previous
-             * round prefetched: fetch its key; the one after is among
-             * the top's children. */
-            __builtin_prefetch(h->a[0].r->key);
-            for (uint32_t c = 1; c < 5 && c < h->n; c++)
-                __builtin_prefetch(h->a[c].r);
-        }
         if (r->n_match == 0 && st->outer[side]) {
             emit_padded(s, st, side, join_row_values(r), true);
             st->expired_unmatched++;
@@ -337,21 +323,21 @@ static int process_row(OpState *s, IjState *st, const Batch *in, uint32_t r,
     if (usable && t <= s->wm_in[side])
         st->late_rows++;
     uint32_t nk = d->k.n_keys;
-    const Value *kv = st->keyv;
-    uint64_t h = 0;
-    if (nk) {
-        /* evaluated by prepare_keys */
-        kv = st->bkeys + (size_t)r * nk;
-        h = st->bhash[r];
-        usable = st->bok[r];
+    if (nk && usable) {
+        const Code *kc = side == 0 ? d->k.left_keys : d->k.right_keys;
+        if (!vm_eval_into(kc, st->kregs[side], row, st->keyv, &s->vm))
+            return op_fail_eval(s, in, r);
+        for (uint32_t i = 0; i < nk; i++)
+            if (st->keyv[i].is_null)
+                usable = false;
     }
     if (!usable) {
         if (st->outer[side])
             emit_padded(s, st, side, row, false);
         return FSQL_OK;
     }
-    if (!nk)
-        h = join_store_hash(&st->js, kv);
+    const Value *kv = st->keyv;
+    uint64_t h = join_store_hash(&st->js, kv);
     JoinKey *k = join_store_find(&st->js, kv, h);
     int64_t n_match = 0;
     if (k) {
@@ -419,50 +405,11 @@ static int ij_timer(OpState *s, int64_t now_ms)
     return op_flush(s);
 }
 
-/* Evaluate the join keys of every row of in (strings they produce live
- * in the batch arena, through the push cycle), hash them and prefetch
- * their buckets: by the time a row is processed its bucket is in cache. */
-static int prepare_keys(OpState *s, IjState *st, const Batch *in,
-                        uint8_t side)
-{
-    uint32_t nk = st->d->k.n_keys;
-    if (!nk)
-        return FSQL_OK;
-    if (in->n_rows > st->bcap) {
-        st->bcap = in->n_rows;
-        st->bkeys = xrealloc(st->bkeys, sizeof(Value) * nk * st->bcap);
-        st->bhash = xrealloc(st->bhash, sizeof(uint64_t) * st->bcap);
-        st->bok = xrealloc(st->bok, st->bcap);
-    }
-    const Code *kc = side == 0 ? st->d->k.left_keys : st->d->k.right_keys;
-    for (uint32_t r = 0; r < in->n_rows; r++) {
-        const Value *row = batch_row(in, r);
-        Value *kv = st->bkeys + (size_t)r * nk;
-        st->bok[r] = false;
-        if (row[st->time_col[side]].is_null)
-            continue;
-        if (!vm_eval_into(kc, st->kregs[side], row, kv, &s->vm))
-            return op_fail_eval(s, in, r);
-        bool ok = true;
-        for (uint32_t i = 0; i < nk; i++)
-            ok &= !kv[i].is_null;
-        if (!ok)
-            continue;
-        st->bok[r] = true;
-        st->bhash[r] = join_store_hash(&st->js, kv);
-        join_store_prefetch(&st->js, st->bhash[r]);
-    }
-    return FSQL_OK;
-}
-
 static int ij_push(OpState *s, Batch *in, uint32_t port)
 {
     IjState *st = s->priv;
     uint8_t side = port == 0 ? 0 : 1;
     s->vm.now_ms = job_now_wall_ms();
-    int prc = prepare_keys(s, st, in, side);
-    if (prc < 0)
-        return prc;
     if (st->d->is_proctime) {
         for (uint32_t r = 0; r < in->n_rows; r++) {
             int rc = process_row(s, st, in, r, side);
@@ -472,12 +419,7 @@ static int ij_push(OpState *s, Batch *in, uint32_t port)
         proctime_tick(s, st);
         return op_flush(s);
     }
-    bool pf = st->d->k.n_keys > 0;
     for (uint32_t r = 0; r < in->n_rows; r++) {
-        if (pf && r + PF_DIST < in->n_rows && st->bok[r + PF_DIST])
-            join_store_prefetch_key(&st->js, st->bhash[r + PF_DIST]);
-        if (pf && r + PF_DIST / 2 < in->n_rows && st->bok[r + PF_DIST / 2])
-            join_store_prefetch_rows(&st->js, st->bhash[r + PF_DIST / 2]);
         if (in->wm[r] > s->wm_in[side])
             advance(s, st, side, in->wm[r]);
         int rc = process_row(s, st, in, r, side);
@@ -523,9 +465,6 @@ static void ij_close(OpState *s)
         code_regs_fini(d->k.residual, st->rregs);
     xfree(st->heap[0].a);
     xfree(st->heap[1].a);
-    xfree(st->bkeys);
-    xfree(st->bhash);
-    xfree(st->bok);
     join_store_fini(&st->js);
 }
 

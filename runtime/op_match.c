@@ -25,10 +25,10 @@
  * processing-time timer (op_set_timer) at the earliest window's end, so
  * absence patterns fire while the input is idle.
  *
- * NEXT in DEFINE: the partition's rows are fed to the automaton max_next
- * rows late (Part.fed trails Part.next), so that the rows NEXT reads are
- * in the ring; at the end of the input the rest are fed and NEXT past
- * the partition is NULL.  A WITHIN window that a held-back row falls
+ * NEXT: the partition's rows are fed to the automaton max_next rows late
+ * (Part.fed trails Part.next), so that the rows NEXT reads - in DEFINE,
+ * or in MEASURES past the match - are in the ring; at the end of the
+ * input the rest are fed and NEXT past the partition is NULL.  A WITHIN window that a held-back row falls
  * into is not closed until that row has been fed.
  *
  * State per partition (a StateTable entry, so its address is stable): the
@@ -172,6 +172,7 @@ typedef struct MatchState {
     size_t ring_bytes, peak_parts, peak_idle;
     uint64_t n_matches;
     bool ended;
+    bool test_roundtrip; /* FSQL_TEST_MATCH_ROUNDTRIP (restore tests) */
 } MatchState;
 
 static size_t align16(size_t n)
@@ -376,7 +377,7 @@ static Part *part_get(MatchState *st, const Value *row, uint64_t hash)
 static void ring_push(MatchState *st, Part *p, int64_t ts, const Value *row)
 {
     if (p->n == p->cap) {
-        uint32_t ncap = p->cap ? p->cap * 2 : 4;
+        uint32_t ncap = p->cap ? p->cap * 2 : 2;
         char *nr = xmalloc((size_t)ncap * st->stride);
         for (uint32_t i = 0; i < p->n; i++)
             memcpy(nr + (size_t)i * st->stride,
@@ -517,7 +518,6 @@ typedef struct PathCtx {
     uint64_t match_number;
     int64_t last_ts; /* time of the last row of the match */
     bool has_path;   /* rows/vars are filled */
-    bool in_define;  /* NEXT may read past the path (rows held back) */
 } PathCtx;
 
 static void path_reserve(MatchState *st, uint32_t n)
@@ -601,11 +601,6 @@ static bool fill_slots(MatchState *st, Part *p, ExprRt *x, PathCtx *pc)
                 break;
             }
             row = (uint64_t)((int64_t)row + s->phys_off);
-            if (s->phys_off > 0 && !pc->in_define && pc->n > 0 &&
-                row > pc->rows[pc->n - 1]) {
-                *out = value_null(s->type.kind); /* NEXT past the match */
-                break;
-            }
             const Value *rv =
                 row == pc->cur_row && pc->cur ? pc->cur : row_vals(st, p, row);
             if (!rv) {
@@ -747,7 +742,6 @@ static int define_cb(void *arg, const MatchView *v)
     memset(&pc, 0, sizeof pc);
     pc.cur_row = v->row;
     pc.cur = st->cur_row;
-    pc.in_define = true;
     pc.match_number = v->run->n_matches + 1;
     pc.last_ts = st->cur_ts;
     if (needs_path(xd)) {
@@ -1254,6 +1248,8 @@ static int match_open(OpState *s)
     c.emit = emit_cb;
     c.arg = st;
     st->eng = match_engine_new(&c);
+    const char *rt = getenv("FSQL_TEST_MATCH_ROUNDTRIP");
+    st->test_roundtrip = rt && *rt && *rt != '0';
     return FSQL_OK;
 }
 
@@ -1344,6 +1340,8 @@ static int match_watermark(OpState *s, int64_t wm, uint32_t port)
     return op_default_watermark(s, wm, port);
 }
 
+static void match_roundtrip(OpState *s);
+
 static void match_batch_end(OpState *s)
 {
     MatchState *st = s->priv;
@@ -1352,7 +1350,11 @@ static void match_batch_end(OpState *s)
     for (size_t i = 0; i < st->n_dead; i++)
         pend_free(st, st->dead[i]);
     st->n_dead = 0;
+    if (st->test_roundtrip && !job_failed(s->job))
+        match_roundtrip(s);
 }
+
+static void match_teardown(OpState *s);
 
 static void match_close(OpState *s)
 {
@@ -1381,7 +1383,16 @@ static void match_close(OpState *s)
                 strpool_count(st->pool), (unsigned long long)s->rows_late,
                 idle);
     }
-    match_batch_end(s);
+    match_teardown(s);
+}
+
+/* Release everything (close, and the test round trip below). */
+static void match_teardown(OpState *s)
+{
+    MatchState *st = s->priv;
+    for (size_t i = 0; i < st->n_dead; i++)
+        pend_free(st, st->dead[i]);
+    st->n_dead = 0;
     if (st->parts) {
         uint64_t pos = 0;
         Part *p;
@@ -1574,6 +1585,28 @@ static int match_restore(OpState *s, SnapReader *r)
         return restore_bad(s, "truncated");
     proctime_timer(s, st);
     return FSQL_OK;
+}
+
+/* FSQL_TEST_MATCH_ROUNDTRIP=1: at the end of every push cycle, snapshot
+ * the operator, throw its state away, open it afresh and restore the
+ * snapshot, as a restart from a checkpoint would.  The output must not
+ * change (tests/cli/match_roundtrip.sh runs the match_* exec cases so). */
+static void match_roundtrip(OpState *s)
+{
+    SnapWriter w;
+    snap_writer_init(&w);
+    int rc = match_snapshot(s, &w);
+    match_teardown(s);
+    if (rc == FSQL_OK)
+        rc = match_open(s);
+    if (rc == FSQL_OK) {
+        SnapReader r;
+        snap_reader_init(&r, w.buf, w.len);
+        rc = match_restore(s, &r);
+    }
+    snap_writer_fini(&w);
+    if (rc < 0 && !job_failed(s->job))
+        op_fail(s, FSQL_E_STATE, "MatchRecognize: snapshot round trip failed");
 }
 
 const OpVtbl op_match_vtbl = {

@@ -1,7 +1,7 @@
 /*
  * op_over.c - OverAggregate: `agg(...) OVER (PARTITION BY k ORDER BY t
  * {ROWS|RANGE} BETWEEN {UNBOUNDED|n} PRECEDING AND CURRENT ROW)`, several
- * calls with different frames in one operator.
+ * calls with different frames in one operator, and LEAD.
  *
  * Input: one port.  Output: every input row (insert-only) followed by one
  * column per call (OpOverDef, runtime/program.h).
@@ -32,20 +32,43 @@
  * per row is O(1) amortized (MIN/MAX use a monotonic deque, COUNT
  * DISTINCT a counted multiset; see runtime/agg.h).
  *
+ * LEAD(x, n): a processed row is held in its partition's LEAD queue
+ * until max_lead more rows of the partition have been processed (then x
+ * of its n-th successor, still held, is its value), or until the input
+ * ends or the partition expires (then the default).  Held rows of all
+ * partitions also sit in the hold queue in processing order: the output
+ * watermark stays just below the oldest held row, so the rows released
+ * later are not late downstream.
+ *
  * Processing time: every row is processed and emitted as it arrives, its
  * time being the time attribute's value (PROCTIME()).
  *
+ * TTL ('table.exec.state.ttl', processing time): a partition without
+ * arrivals for the TTL and without rows waiting for the watermark is
+ * freed, by a sweep of about one hash bucket per processed row plus a
+ * timer, or when its key arrives again (it then starts afresh).
+ *
+ * Speed: with many partitions nearly every access misses the cache, so
+ * push() hashes a whole batch's keys before looking them up and fire()
+ * takes every due row off the heap first; both prefetch a few rows ahead
+ * (PREFETCH_*).
+ *
  * State (reachable from priv, keyed by partition for snapshots):
- *   - partitions: a hash table of Part blocks (one xmalloc each: key
- *     values, frame starts, rank counters, the aggregate states) with
- *     their rings of retained slots (8 bytes of time + one Value per
- *     argument);
+ *   - partitions: a hash table of Part blocks (from a slab: key values,
+ *     frame starts, rank counters, TTL time, LEAD queue, the aggregate
+ *     states) with their rings of retained slots (compact: the time and
+ *     each argument in the bytes its type needs, see slot_get);
  *   - pending rows: records in PendChunk slabs (a slab is freed when its
  *     last record is), the input row, the arguments and the results, with
  *     their strings copied behind them;
  *   - the StrPool that retained strings, keys and DISTINCT values share.
  * Emitted rows point into pending records, which are released at
  * batch_end, when the push cycle that carried them is over.
+ *
+ * Checkpoints: over_snapshot writes all of it (layout OVER_SNAP_VERSION)
+ * and over_restore rebuilds the same chains, heap and queues;
+ * FSQL_TEST_OVER_ROUNDTRIP=1 round-trips the state after every push
+ * cycle (tests).
  *
  * FSQL_OVER_STATS=1 prints the state figures at close (docs/windows.md).
  */
@@ -84,6 +107,71 @@ typedef struct PendChunk {
 #define SWEEP_STEP 16u
 #define SWEEP_TIMER_STEP 4096u
 #define SWEEP_INTERVAL_MS 1000
+
+/* ---- slabs: partition blocks and rings without a malloc each ---------- */
+
+/* Fixed-size blocks carved from SLAB_CHUNK chunks, freed blocks kept on a
+ * free list for the next allocation of that size; chunks are released
+ * when the operator closes. */
+typedef struct SlabChunk {
+    struct SlabChunk *next;
+    max_align_t pad[];
+} SlabChunk;
+
+typedef struct Slab {
+    size_t size;        /* block bytes, a multiple of 16 */
+    void *free;         /* free blocks, linked through their first word */
+    char *bump, *end;   /* unused part of the newest chunk */
+    SlabChunk *chunks;
+} Slab;
+
+#define SLAB_CHUNK (256u * 1024u)
+
+static void *slab_alloc(Slab *sl, size_t *chunk_bytes)
+{
+    void *b = sl->free;
+    if (b) {
+        memcpy(&sl->free, b, sizeof(void *));
+        return b;
+    }
+    if ((size_t)(sl->end - sl->bump) < sl->size) {
+        size_t n = sl->size > SLAB_CHUNK / 8 ? sl->size * 8 : SLAB_CHUNK;
+        SlabChunk *c = xmalloc(sizeof(SlabChunk) + 16 + n);
+        c->next = sl->chunks;
+        sl->chunks = c;
+        *chunk_bytes += sizeof(SlabChunk) + 16 + n;
+        sl->bump = (char *)(((uintptr_t)(c + 1) + 15u) & ~(uintptr_t)15u);
+        sl->end = sl->bump + n;
+    }
+    b = sl->bump;
+    sl->bump += sl->size;
+    return b;
+}
+
+static void slab_release(Slab *sl, void *b)
+{
+    memcpy(b, &sl->free, sizeof(void *));
+    sl->free = b;
+}
+
+static void slab_fini(Slab *sl)
+{
+    while (sl->chunks) {
+        SlabChunk *n = sl->chunks->next;
+        xfree(sl->chunks);
+        sl->chunks = n;
+    }
+    memset(sl, 0, sizeof *sl);
+}
+
+/* Ring capacities grow 2, 4, 6, 9, 13, ... (by half).  Rings are
+ * malloc'd: per-capacity slabs were tried, but a ring that grows leaves
+ * its smaller block on a free list that new partitions rarely need, which
+ * cost more memory than malloc's coalescing. */
+static inline uint32_t ring_grow(uint32_t cap)
+{
+    return cap < 4 ? cap + 2 : cap + cap / 2;
+}
 
 typedef struct Part Part;
 
@@ -201,7 +289,9 @@ typedef struct OverState {
     /* figures */
     uint64_t retained;       /* ring slots in use */
     uint64_t peak_retained;
-    size_t ring_bytes;       /* ring capacity in bytes */
+    size_t ring_bytes;       /* ring capacity in bytes (in use) */
+    Slab part_slab;          /* partition blocks */
+    size_t part_chunk_bytes;
     size_t pend_bytes;       /* chunk bytes */
     size_t peak_state_bytes;
     uint64_t n_pending_peak;
@@ -433,6 +523,7 @@ static int over_open(OpState *s)
 
     st->mask = 1023;
     st->buckets = xcalloc(st->mask + 1, sizeof(Part *));
+    st->part_slab.size = align16(st->part_size);
     st->ttl = d->state_ttl_ms;
     const char *step = getenv("FSQL_TEST_OVER_CLOCK_STEP_MS");
     if (step && *step)
@@ -617,6 +708,7 @@ static void parts_grow(OverState *st)
 }
 
 static void ring_trim(OverState *st, Part *p, uint64_t keep_from);
+static void ring_release(OverState *st, Part *p);
 static void lead_emit_head(OpState *s, OverState *st, Part *p);
 
 /* A new partition for keys k (hash h); with init, fresh aggregate states
@@ -624,7 +716,7 @@ static void lead_emit_head(OpState *s, OverState *st, Part *p);
 static Part *part_new(OverState *st, const Value *k, uint64_t h, bool init)
 {
     Part **b = &st->buckets[h & st->mask];
-    Part *p = xmalloc(st->part_size);
+    Part *p = slab_alloc(&st->part_slab, &st->part_chunk_bytes);
     memset(p, 0, st->part_size);
     p->hash = h;
     p->last_ts = INT64_MIN;
@@ -655,13 +747,11 @@ static void part_free(OverState *st, Part *p)
         if (!st->calls[c].is_positional)
             agg_fini(&st->calls[c].sp, part_state(st, p, c));
     ring_trim(st, p, UINT64_MAX);
-    if (p->ring)
-        st->ring_bytes -= (size_t)p->cap * st->stride;
-    xfree(p->ring);
+    ring_release(st, p);
     Value *pk = part_keys(st, p);
     for (uint32_t k = 0; k < st->n_keys; k++)
         value_unkeep(st->pool, &pk[k]);
-    xfree(p);
+    slab_release(&st->part_slab, p);
     st->n_parts--;
 }
 
@@ -729,17 +819,34 @@ static Part *part_get(OpState *s, OverState *st, const Value *k, uint64_t h)
     return part_new(st, k, h, true);
 }
 
+static char *ring_alloc(OverState *st, uint32_t cap)
+{
+    st->ring_bytes += (size_t)cap * st->stride;
+    return xmalloc((size_t)cap * st->stride);
+}
+
+/* Give p's ring back (p->ring NULL afterwards). */
+static void ring_release(OverState *st, Part *p)
+{
+    if (!p->ring)
+        return;
+    st->ring_bytes -= (size_t)p->cap * st->stride;
+    xfree(p->ring);
+    p->ring = NULL;
+    p->cap = 0;
+    p->head = 0;
+}
+
 static void ring_push(OverState *st, Part *p, int64_t ts, const Value *args)
 {
     if (p->n == p->cap) {
-        uint32_t ncap = p->cap < 4 ? p->cap + 2 : p->cap + p->cap / 2;
-        char *nr = xmalloc((size_t)ncap * st->stride);
+        uint32_t ncap = ring_grow(p->cap);
+        char *nr = ring_alloc(st, ncap);
         for (uint32_t i = 0; i < p->n; i++)
             memcpy(nr + (size_t)i * st->stride,
                    p->ring + ring_idx(p, i) * st->stride,
                    st->stride);
-        xfree(p->ring);
-        st->ring_bytes += (size_t)(ncap - p->cap) * st->stride;
+        ring_release(st, p);
         p->ring = nr;
         p->cap = ncap;
         p->head = 0;
@@ -776,14 +883,9 @@ static void ring_trim(OverState *st, Part *p, uint64_t keep_from)
     }
     if (p->n == 0) {
         p->base = keep_from;
-        if (p->cap > 64) {
-            /* an emptied partition gives its big ring back */
-            st->ring_bytes -= (size_t)p->cap * st->stride;
-            xfree(p->ring);
-            p->ring = NULL;
-            p->cap = 0;
-            p->head = 0;
-        }
+        if (p->cap > 64)
+            ring_release(st, p); /* an emptied partition gives a big
+                                    ring back */
     }
 }
 
@@ -1339,10 +1441,22 @@ static void over_batch_end(OpState *s)
 
 /* ---- figures --------------------------------------------------------------- */
 
+/* Partition blocks as allocated (slab chunks, free blocks included);
+ * ring capacity in use (malloc adds its 16-byte headers). */
+static inline size_t part_bytes(const OverState *st)
+{
+    return st->part_chunk_bytes;
+}
+
+static inline size_t rings_bytes(const OverState *st)
+{
+    return st->ring_bytes + 16 * st->n_parts;
+}
+
 static size_t state_bytes(const OverState *st, size_t *agg_heap)
 {
-    size_t b = st->n_parts * (st->part_size + 16) + st->ring_bytes +
-               strpool_bytes(st->pool) + (st->mask + 1) * sizeof(Part *);
+    size_t b = part_bytes(st) + rings_bytes(st) + strpool_bytes(st->pool) +
+               (st->mask + 1) * sizeof(Part *);
     size_t h = 0;
     for (size_t i = 0; i <= st->mask; i++)
         for (Part *p = st->buckets[i]; p; p = p->next)
@@ -1360,8 +1474,7 @@ static size_t state_bytes(const OverState *st, size_t *agg_heap)
  * peak of the incrementally known parts is kept here. */
 static void track_peak(OverState *st)
 {
-    size_t b = st->n_parts * (st->part_size + 16) + st->ring_bytes +
-               strpool_bytes(st->pool);
+    size_t b = part_bytes(st) + rings_bytes(st) + strpool_bytes(st->pool);
     if (b > st->peak_state_bytes)
         st->peak_state_bytes = b;
 }
@@ -1387,7 +1500,7 @@ static void over_close(OpState *s)
                 s->def->plan_id, st->n_parts, (unsigned long long)rr,
                 (unsigned long long)st->peak_retained, total,
                 rr ? (double)total / (double)rr : 0.0,
-                st->n_parts * (st->part_size + 16), st->ring_bytes,
+                part_bytes(st), rings_bytes(st),
                 strpool_bytes(st->pool), heap,
                 (unsigned long long)st->n_pending_peak,
                 (unsigned long long)s->rows_late,
@@ -1421,6 +1534,7 @@ static void over_teardown(OpState *s)
     xfree(st->hq);
     xfree(st->group);
     xfree(st->dead);
+    slab_fini(&st->part_slab);
     strpool_free(st->pool);
     if (st->kregs)
         code_regs_fini(st->d->keys, st->kregs);

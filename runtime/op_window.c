@@ -300,6 +300,28 @@ static uint32_t assign(const OpWindowSpec *w, int64_t ts, Win *out)
     return n;
 }
 
+/* Panes (HOP and CUMULATE, see "panes" below): the pane width (slide,
+ * step), the end of the last window a pane starting at ps belongs to,
+ * and the start of the window that ends at E. */
+static inline int64_t pane_width(const OpWindowSpec *w)
+{
+    return w->kind == OPW_CUMULATE ? w->step_ms : w->slide_ms;
+}
+
+static inline int64_t pane_last_end(const OpWindowSpec *w, int64_t ps)
+{
+    if (w->kind == OPW_CUMULATE)
+        return time_window_start(ps, w->offset_ms, w->size_ms) + w->size_ms;
+    return ps + w->size_ms;
+}
+
+static inline int64_t pane_win_start(const OpWindowSpec *w, int64_t E)
+{
+    if (w->kind == OPW_CUMULATE)
+        return time_window_start(E - 1, w->offset_ms, w->size_ms);
+    return E - w->size_ms;
+}
+
 /* The row's time (NULL: false). */
 static inline bool row_time(const Value *row, int32_t col, int64_t *ts)
 {
@@ -362,10 +384,11 @@ static int tvf_push(OpState *s, Batch *in, uint32_t port)
         uint32_t nw;
         if (st->pane_feed) {
             /* the row's pane; late when its last window has fired */
-            int64_t ps =
-                time_window_start(ts, d->win.offset_ms, d->win.slide_ms);
-            st->wins[0] = (Win){ps, ps + d->win.slide_ms};
-            nw = in->wm[r] != WM_NONE && ps + d->win.size_ms - 1 <= in->wm[r]
+            int64_t pw = pane_width(&d->win);
+            int64_t ps = time_window_start(ts, d->win.offset_ms, pw);
+            st->wins[0] = (Win){ps, ps + pw};
+            nw = in->wm[r] != WM_NONE &&
+                         pane_last_end(&d->win, ps) - 1 <= in->wm[r]
                      ? 0
                      : 1;
         } else {
@@ -765,9 +788,10 @@ static bool pane_spec_ok(const OpWindowSpec *w, const OpLateDef *late)
     const char *env = getenv("FSQL_WINDOW_PANES");
     if (env && strcmp(env, "0") == 0)
         return false;
-    return w->kind == OPW_HOP && late->policy == LATE_DROP &&
-           w->slide_ms > 0 && w->size_ms > w->slide_ms &&
-           w->size_ms % w->slide_ms == 0;
+    int64_t pw = pane_width(w);
+    return (w->kind == OPW_HOP || w->kind == OPW_CUMULATE) &&
+           late->policy == LATE_DROP && pw > 0 && w->size_ms > pw &&
+           w->size_ms % pw == 0;
 }
 
 /* A HOP table function feeds its WindowAggregate panes instead of
@@ -791,8 +815,8 @@ static bool tvf_feeds_panes(const Program *p, const OpDef *tvf,
            d->end_col == nin + 1 &&
            (!d->keys || d->keys->n_cols_used <= (uint32_t)nin) &&
            (!d->args || d->args->n_cols_used <= (uint32_t)nin) &&
-           t->win.size_ms == d->win.size_ms &&
-           t->win.slide_ms == d->win.slide_ms &&
+           t->win.kind == d->win.kind && t->win.size_ms == d->win.size_ms &&
+           pane_width(&t->win) == pane_width(&d->win) &&
            t->win.offset_ms == d->win.offset_ms && pane_calls_ok(d);
 }
 
@@ -872,7 +896,7 @@ static int cmp_items(const void *a, const void *b)
  * seq; the items are then sorted and emitted. */
 static void pane_fire_window(OpState *s, WaggState *st, int64_t E)
 {
-    int64_t size = st->d->win.size_ms;
+    int64_t ws = pane_win_start(&st->d->win, E);
     uint32_t bs = st->aggs.state_size;
     uint64_t pos = 0;
     PaneKey *pk;
@@ -916,7 +940,7 @@ static void pane_fire_window(OpState *s, WaggState *st, int64_t E)
     for (uint32_t i = 0; i < st->n_items; i++) {
         const PaneItem *it = &st->items[i];
         void *blk = item_block(st, it->idx);
-        emit_result(s, st, entry_keys(st, it->e), blk, E - size, E);
+        emit_result(s, st, entry_keys(st, it->e), blk, ws, E);
         aggset_fini(&st->aggs, blk);
     }
     st->n_items = 0;
@@ -925,10 +949,12 @@ static void pane_fire_window(OpState *s, WaggState *st, int64_t E)
 /* Free the panes whose last window is done. */
 static void pane_gc(WaggState *st)
 {
-    int64_t size = st->d->win.size_ms, slide = st->d->win.slide_ms;
+    const OpWindowSpec *w = &st->d->win;
+    int64_t pw = pane_width(w);
     while (st->lo < st->n_groups) {
         FireGroup *g = &st->groups[st->lo];
-        if (st->pane_done == INT64_MIN || g->end > st->pane_done - size + slide)
+        if (st->pane_done == INT64_MIN ||
+            pane_last_end(w, g->end - pw) > st->pane_done)
             break;
         WinEntry *e = g->head;
         while (e) {
@@ -948,8 +974,9 @@ static int64_t pane_next_end(const WaggState *st)
     if (st->lo == st->n_groups)
         return INT64_MAX;
     int64_t E = st->groups[st->lo].end;
-    if (st->pane_done != INT64_MIN && st->pane_done + st->d->win.slide_ms > E)
-        E = st->pane_done + st->d->win.slide_ms;
+    int64_t pw = pane_width(&st->d->win);
+    if (st->pane_done != INT64_MIN && st->pane_done + pw > E)
+        E = st->pane_done + pw;
     return E;
 }
 
@@ -966,7 +993,7 @@ static void fire_panes(OpState *s, WaggState *st, int64_t wm)
     if (wm != WM_END) {
         /* windows without rows up to the watermark are done too */
         const OpWindowSpec *w = &st->d->win;
-        int64_t done = time_window_start(wm + 1, w->offset_ms, w->slide_ms);
+        int64_t done = time_window_start(wm + 1, w->offset_ms, pane_width(w));
         if (st->pane_done == INT64_MIN || done > st->pane_done)
             st->pane_done = done;
         pane_gc(st);
@@ -978,12 +1005,13 @@ static void fire_panes(OpState *s, WaggState *st, int64_t wm)
 static bool pane_row(WaggState *st, uint64_t hk, int64_t ts, int64_t wm)
 {
     const OpWindowSpec *w = &st->d->win;
-    int64_t ps = time_window_start(ts, w->offset_ms, w->slide_ms);
-    if (wm != WM_NONE && ps + w->size_ms - 1 <= wm)
+    int64_t ps = time_window_start(ts, w->offset_ms, pane_width(w));
+    int64_t last = pane_last_end(w, ps);
+    if (wm != WM_NONE && last - 1 <= wm)
         return false;
-    if (st->pane_done != INT64_MIN && ps + w->size_ms <= st->pane_done)
+    if (st->pane_done != INT64_MIN && last <= st->pane_done)
         return false;
-    Win pw = {ps, ps + w->slide_ms};
+    Win pw = {ps, ps + pane_width(w)};
     uint32_t gi;
     WinEntry *e = win_entry(st, hk, &pw, false, &gi);
     if (e->seq == 0) { /* new: seq numbers start at 1 */

@@ -9,7 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define EPOCH_BLOB_VERSION 1u
+/* 2: rows in the compact codec below (1 used snap_put_value). */
+#define EPOCH_BLOB_VERSION 2u
 
 int sink_guarantee_of(const TableDef *t, const RunCtx *ctx,
                       SinkGuarantee *out, FsqlErr *err)
@@ -106,11 +107,186 @@ void epoch_rows_fini(EpochRows *e)
     memset(e, 0, sizeof *e);
 }
 
+/* ---- the row codec -------------------------------------------------------
+ *
+ * A row: u8 row kind, then per column a header byte - ValueKind in the low
+ * 4 bits, 0x80 for NULL, 0x40 for a DECIMAL that fits in 64 bits - and the
+ * payload: integers, dates, times, timestamps, intervals, booleans and
+ * small decimals as a zigzag varint, DOUBLE as 8 bytes, wide DECIMAL as
+ * 16, strings and bytes as a varint length and the bytes.  About a third
+ * of snap_put_value's size for typical rows, and no call per field. */
+
+#define HDR_NULL 0x80u
+#define HDR_DEC64 0x40u
+
+static uint8_t *cur_grow(SnapWriter *w, size_t n)
+{
+    if (w->len + n > w->cap) {
+        size_t cap = w->cap ? w->cap : 4096;
+        while (cap < w->len + n)
+            cap *= 2;
+        w->buf = xrealloc(w->buf, cap);
+        w->cap = cap;
+    }
+    return w->buf + w->len;
+}
+
+static size_t put_varint(uint8_t *p, uint64_t x)
+{
+    size_t n = 0;
+    while (x >= 0x80) {
+        p[n++] = (uint8_t)(x | 0x80);
+        x >>= 7;
+    }
+    p[n++] = (uint8_t)x;
+    return n;
+}
+
+static uint64_t zigzag(int64_t x)
+{
+    return ((uint64_t)x << 1) ^ (uint64_t)(x >> 63);
+}
+
+static int64_t unzigzag(uint64_t x)
+{
+    return (int64_t)(x >> 1) ^ -(int64_t)(x & 1);
+}
+
 void epoch_rows_add(EpochRows *e, RowKind kind, const Value *row)
 {
-    snap_put_u8(&e->cur, (uint8_t)kind);
-    snap_put_values(&e->cur, row, e->n_cols);
+    SnapWriter *w = &e->cur;
+    /* Fixed-size parts first: header + at most 16 payload bytes each. */
+    size_t fixed = 1 + (size_t)e->n_cols * 17;
+    uint8_t *p = cur_grow(w, fixed);
+    size_t n = 0;
+    p[n++] = (uint8_t)kind;
+    for (uint32_t c = 0; c < e->n_cols; c++) {
+        const Value *v = &row[c];
+        uint8_t hdr = (uint8_t)(v->kind & 0x0f);
+        if (v->is_null) {
+            p[n++] = (uint8_t)(hdr | HDR_NULL);
+            continue;
+        }
+        switch ((ValueKind)v->kind) {
+        case VK_DOUBLE:
+            p[n++] = hdr;
+            memcpy(p + n, &v->u.f, 8);
+            n += 8;
+            break;
+        case VK_DECIMAL:
+            if (v->u.d.hi == ((int64_t)v->u.d.lo >> 63)) {
+                p[n++] = (uint8_t)(hdr | HDR_DEC64);
+                n += put_varint(p + n, zigzag((int64_t)v->u.d.lo));
+            } else {
+                p[n++] = hdr;
+                memcpy(p + n, &v->u.d.lo, 8);
+                memcpy(p + n + 8, &v->u.d.hi, 8);
+                n += 16;
+            }
+            break;
+        case VK_STRING:
+        case VK_BYTES:
+            p[n++] = hdr;
+            n += put_varint(p + n, v->u.s.len);
+            /* The bytes may not fit the fixed part: grow (p moves). */
+            w->len += n;
+            p = cur_grow(w, v->u.s.len + fixed);
+            if (v->u.s.len)
+                memcpy(p, v->u.s.ptr, v->u.s.len);
+            w->len += v->u.s.len;
+            p = w->buf + w->len; /* room for `fixed` more was reserved */
+            n = 0;
+            break;
+        case VK_NULLTYPE:
+            p[n++] = hdr;
+            break;
+        default: /* BOOL, INT, DATE, TIME, TIMESTAMP(_LTZ), INTERVAL */
+            p[n++] = hdr;
+            n += put_varint(p + n, zigzag(v->u.i));
+            break;
+        }
+    }
+    w->len += n;
     e->cur_rows++;
+}
+
+static bool get_varint(SnapReader *r, uint64_t *out)
+{
+    uint64_t x = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (r->p >= r->end)
+            return false;
+        uint8_t b = *r->p++;
+        x |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = x;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* One row from r into kind/row; false (r->bad) when malformed. */
+static bool get_row(SnapReader *r, uint32_t n_cols, uint8_t *kind, Value *row)
+{
+    if (r->p >= r->end)
+        return false;
+    *kind = *r->p++;
+    for (uint32_t c = 0; c < n_cols; c++) {
+        if (r->p >= r->end)
+            return false;
+        uint8_t hdr = *r->p++;
+        ValueKind k = (ValueKind)(hdr & 0x0f);
+        if (k > VK_INTERVAL_MONTHS)
+            return false;
+        Value *v = &row[c];
+        *v = value_null(k);
+        if (hdr & HDR_NULL)
+            continue;
+        v->is_null = false;
+        uint64_t x;
+        switch (k) {
+        case VK_DOUBLE:
+            if (r->end - r->p < 8)
+                return false;
+            memcpy(&v->u.f, r->p, 8);
+            r->p += 8;
+            break;
+        case VK_DECIMAL:
+            if (hdr & HDR_DEC64) {
+                if (!get_varint(r, &x))
+                    return false;
+                int64_t lo = unzigzag(x);
+                v->u.d.lo = (uint64_t)lo;
+                v->u.d.hi = lo >> 63;
+            } else {
+                if (r->end - r->p < 16)
+                    return false;
+                memcpy(&v->u.d.lo, r->p, 8);
+                memcpy(&v->u.d.hi, r->p + 8, 8);
+                r->p += 16;
+            }
+            break;
+        case VK_STRING:
+        case VK_BYTES:
+            if (!get_varint(r, &x) || x > (uint64_t)(r->end - r->p) ||
+                x > UINT32_MAX)
+                return false;
+            v->u.s.ptr = (const char *)r->p;
+            v->u.s.len = (uint32_t)x;
+            r->p += x;
+            break;
+        case VK_NULLTYPE:
+            v->is_null = true;
+            break;
+        default:
+            if (!get_varint(r, &x))
+                return false;
+            v->u.i = unzigzag(x);
+            break;
+        }
+    }
+    return true;
 }
 
 static EpochPending *pend_push(EpochRows *e, uint64_t id)
@@ -224,9 +400,8 @@ bool epoch_cursor_next(EpochCursor *c, uint8_t *kind, Value *row, bool *bad)
     const EpochRows *e = c->e;
     for (;;) {
         if (c->idx != UINT32_MAX && c->r.p < c->r.end) {
-            *kind = snap_get_u8(&c->r);
-            snap_get_values(&c->r, row, e->n_cols);
-            if (c->r.bad) {
+            if (!get_row(&c->r, e->n_cols, kind, row)) {
+                c->r.bad = true;
                 *bad = true;
                 return false;
             }

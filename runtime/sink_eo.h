@@ -8,15 +8,16 @@
  * it); precommit(N) puts them into the checkpoint's blob; commit(N) makes
  * them visible once the checkpoint file is durable.
  *
- * EpochRows keeps the rows of the open epoch encoded with SnapWriter
- * (row kind, then the row's Values), so precommit copies bytes and
- * commit/recover decode the same bytes: a restarted process commits
- * exactly what the crashed one would have.  Epochs that were precommitted
+ * EpochRows keeps the rows of the open epoch encoded in a SnapWriter
+ * buffer (row kind, then the row's Values in a compact codec: varints,
+ * sink_eo.c), so precommit copies bytes and commit/recover decode the
+ * same bytes: a restarted process commits exactly what the crashed one
+ * would have.  Epochs that were precommitted
  * but not yet committed stay pending; a precommit carries every pending
  * epoch (so a failed checkpoint loses nothing) and commit(N) takes all
  * pending epochs up to N together.
  *
- * Blob layout (version 1): u32 version, cstr sink key, u32 n_cols,
+ * Blob layout (version 2): u32 version, cstr sink key, u32 n_cols,
  * u32 n_epochs, then per epoch u64 id, u64 rows, bytes.
  *
  * Memory: xmalloc'd buffers owned by the EpochRows; decoded rows point

@@ -70,6 +70,7 @@ typedef struct MysqlSink {
     EpochRows epochs;   /* rows of the open and pending epochs */
     char key[300];      /* sink_table of the progress row */
     const char *job;    /* job_name of the progress row (RunCtx) */
+    bool lineage_known; /* recovered, or committed once since start */
     char *prog_sql[3];  /* progress SELECT ... FOR UPDATE, UPDATE, INSERT */
     MYSQL_STMT *prog[3];
 } MysqlSink;
@@ -479,6 +480,38 @@ static void buf_reserve(MysqlSink *s, size_t n)
 
 /* ---- exactly-once (issue 10) ---------------------------------------------- */
 
+/* The first commit of a run that started without a checkpoint: its ids
+ * begin again at 1, so a progress row left by an earlier run (the same
+ * job name) is set back to 0 first, in a transaction of its own - else
+ * its epochs would be taken for committed ones. */
+static int progress_reset(MysqlSink *s, uint64_t id, FsqlErr *err)
+{
+    bool have = false;
+    uint64_t done = 0;
+    int rc = sink_connect(s, err);
+    if (rc == FSQL_OK)
+        rc = progress_get(s, &have, &done, err);
+    if (rc == FSQL_OK && have && done > 0) {
+        log_warn("table \"%s\": the progress row of job \"%s\" says "
+                 "checkpoint %llu, but this run started without a "
+                 "checkpoint; it starts over from %llu",
+                 s->base.table->name, s->job, (unsigned long long)done,
+                 (unsigned long long)id);
+        rc = progress_put(s, true, 0, err);
+    }
+    if (rc == FSQL_OK && mysql_commit(s->m))
+        rc = fsql_err_set(err, FSQL_E_IO, "%s: table \"%s\": %s",
+                          s->cfg.url_safe, s->cfg.table_name,
+                          mysql_error(s->m));
+    if (rc < 0) {
+        if (s->m)
+            mysql_rollback(s->m);
+        return rc;
+    }
+    s->lineage_known = true;
+    return FSQL_OK;
+}
+
 static int mysql_sink_precommit(SinkWriter *w, uint64_t id, SnapWriter *out,
                                 FsqlErr *err)
 {
@@ -514,7 +547,9 @@ static int mysql_sink_commit(SinkWriter *w, uint64_t id, FsqlErr *err)
                             "table \"%s\": pending rows are malformed",
                             s->base.table->name);
     }
-    int rc = write_buffer(s, id, err);
+    int rc = s->lineage_known ? FSQL_OK : progress_reset(s, id, err);
+    if (rc == FSQL_OK)
+        rc = write_buffer(s, id, err);
     s->n = 0;
     if (rc < 0)
         return rc;
@@ -534,6 +569,7 @@ static int mysql_sink_recover(SinkWriter *w, uint64_t id, SnapReader *pending,
                              err);
     if (rc < 0)
         return rc;
+    s->lineage_known = true;
     return mysql_sink_commit(w, id, err);
 }
 

@@ -783,9 +783,9 @@ static bool dml_sync(Shell *sh)
 static void run_background(Shell *sh, Program *p)
 {
     char msg[PATH_MAX + 128];
-    const BgJob *b =
-        shell_jobs_start(sh->jobs, p, sh->stmt ? sh->stmt : "",
-                         sh->stmt ? sh->stmt_len : 0, msg, sizeof msg);
+    const BgJob *b = shell_jobs_start(
+        sh->jobs, p, sh->stmt ? sh->stmt : "", sh->stmt ? sh->stmt_len : 0,
+        compile_get_option(&sh->cc, "state.checkpoints.dir"), msg, sizeof msg);
     if (!b) {
         fprintf(stderr, "fsql: %s\n", msg);
         fflush(stderr);
@@ -1032,7 +1032,8 @@ static const char help_text[] =
     "to the prompt.  An INSERT (or statement set) starts a background job\n"
     "and the prompt comes back at once:\n"
     "  SHOW JOBS;           the jobs of this session, their status and rows\n"
-    "  STOP JOB 'id';       stop a job (its sinks are flushed)\n"
+    "  STOP JOB 'id' [WITH SAVEPOINT];   stop a job (its sinks are\n"
+    "                       flushed; a savepoint needs a checkpoint dir)\n"
     "  SET 'table.dml-sync' = 'true';   run INSERTs in the foreground\n"
     "Tab completes keywords, tables, columns and functions; the arrow keys\n"
     "recall history (~/.fsql_history).\n"
@@ -1065,13 +1066,18 @@ static void stop_job(Shell *sh, const char *p, size_t n)
     /* What follows the id: WITH SAVEPOINT / WITH DRAIN are Flink's. */
     char w[4][24];
     int k = lead_words(e + 1, n - (size_t)(e + 1 - p), w, 4);
+    bool savepoint = false;
     for (int i = 0; i < k; i++) {
-        if (word_is(w[i], "SAVEPOINT") || word_is(w[i], "DRAIN")) {
+        if (word_is(w[i], "SAVEPOINT")) {
+            savepoint = true;
+            continue;
+        }
+        if (word_is(w[i], "DRAIN")) {
             fprintf(stderr,
-                    "fsql: STOP JOB ... WITH %s is not supported: a "
-                    "background job takes no savepoint and is not drained; "
-                    "STOP JOB '%s' stops it with its sinks flushed\n",
-                    w[i], id);
+                    "fsql: STOP JOB ... WITH DRAIN is not supported: a job "
+                    "stops without firing its open windows; STOP JOB '%s' "
+                    "stops it with its sinks flushed\n",
+                    id);
             sh->had_sql_error = true;
             return;
         }
@@ -1090,6 +1096,17 @@ static void stop_job(Shell *sh, const char *p, size_t n)
                           : "fsql: no job '%s' (SHOW JOBS lists the jobs of "
                             "this session)\n",
                 id);
+        sh->had_sql_error = true;
+        return;
+    }
+    if (savepoint && !b->ckpt_dir) {
+        /* The final checkpoint a job takes when it stops is its
+         * savepoint; without a directory it takes none. */
+        fprintf(stderr,
+                "fsql: job %s takes no checkpoints, so it cannot stop with a "
+                "savepoint; SET 'state.checkpoints.dir' = 'DIR' before the "
+                "INSERT for that (STOP JOB '%s' stops it without one)\n",
+                b->id, id);
         sh->had_sql_error = true;
         return;
     }
@@ -1116,6 +1133,16 @@ static void stop_job(Shell *sh, const char *p, size_t n)
         printf("[INFO] Job %s stopped: %llu row%s in, %llu row%s out.\n", b->id,
                (unsigned long long)b->rows_in, b->rows_in == 1 ? "" : "s",
                (unsigned long long)b->rows_out, b->rows_out == 1 ? "" : "s");
+    char path[PATH_MAX + 300];
+    if (savepoint && b->state != BG_FAILED) {
+        if (shell_jobs_newest_checkpoint(b, path, sizeof path))
+            printf("[INFO] Savepoint: %s (the same INSERT with the same "
+                   "'state.checkpoints.dir' resumes from it)\n",
+                   path);
+        else
+            printf("[INFO] Job %s left no checkpoint in %s; see its log.\n",
+                   b->id, b->ckpt_dir);
+    }
 }
 
 static bool shell_command(Shell *sh, const char *p, size_t n)

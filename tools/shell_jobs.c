@@ -20,6 +20,7 @@
 #include "runtime/metrics.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -381,7 +382,9 @@ static void job_refresh(BgJob *b)
     BgState fs = BG_STARTING;
     bool have = status_read(b, &fs);
     if (r == 0 || (r < 0 && errno == EINTR)) {
-        /* Still running. */
+        /* Still running (maybe about to exit: the final status is
+         * written just before). */
+        b->ending = have && state_ended(fs);
         if (have && !b->stop_sent)
             b->state = fs == BG_STARTING ? BG_STARTING : BG_RUNNING;
         else if (b->stop_sent)
@@ -421,13 +424,17 @@ void shell_jobs_refresh(ShellJobs *js)
 }
 
 const BgJob *shell_jobs_start(ShellJobs *js, const Program *p, const char *stmt,
-                              size_t stmt_len, char *msg, size_t msg_len)
+                              size_t stmt_len, const char *ckpt_dir, char *msg,
+                              size_t msg_len)
 {
     if (!jobs_dir_open(js, msg, msg_len))
         return NULL;
     BgJob *b = xcalloc(1, sizeof *b);
     new_id(js, b->id);
     b->stmt = stmt_summary(stmt, stmt_len);
+    if (ckpt_dir && strncmp(ckpt_dir, "file://", 7) == 0)
+        ckpt_dir += 7; /* as runtime/checkpoint.c reads it */
+    b->ckpt_dir = ckpt_dir && *ckpt_dir ? xstrdup(ckpt_dir) : NULL;
     snprintf(b->log_path, sizeof b->log_path, "%s/%s.log", js->dir, b->id);
     snprintf(b->status_path, sizeof b->status_path, "%s/%s.status", js->dir,
              b->id);
@@ -441,6 +448,7 @@ const BgJob *shell_jobs_start(ShellJobs *js, const Program *p, const char *stmt,
         snprintf(msg, msg_len, "cannot start a background job: %s",
                  strerror(errno));
         xfree(b->stmt);
+        xfree(b->ckpt_dir);
         xfree(b);
         return NULL;
     }
@@ -459,8 +467,34 @@ const BgJob *shell_jobs_start(ShellJobs *js, const Program *p, const char *stmt,
     do {
         sleep_ms(20);
         job_refresh(b);
-    } while (b->state == BG_STARTING && mono_now() - t0 < 2.0);
+    } while ((b->state == BG_STARTING || b->ending) && !b->exited &&
+             mono_now() - t0 < 2.0);
     return b;
+}
+
+bool shell_jobs_newest_checkpoint(const BgJob *b, char *out, size_t n)
+{
+    if (!b->ckpt_dir)
+        return false;
+    DIR *d = opendir(b->ckpt_dir);
+    if (!d)
+        return false;
+    /* chk-<10-digit id>.fsqlcp: the greatest name is the newest. */
+    char best[256] = "";
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len >= sizeof best || strncmp(e->d_name, "chk-", 4) != 0 ||
+            len < 11 || strcmp(e->d_name + len - 7, ".fsqlcp") != 0)
+            continue;
+        if (strcmp(e->d_name, best) > 0)
+            memcpy(best, e->d_name, len + 1);
+    }
+    closedir(d);
+    if (!best[0])
+        return false;
+    snprintf(out, n, "%s/%s", b->ckpt_dir, best);
+    return true;
 }
 
 uint32_t shell_jobs_count(const ShellJobs *js)
@@ -576,6 +610,7 @@ void shell_jobs_free(ShellJobs *js)
         unlink(b->status_path);
         xfree(b->stmt);
         xfree(b->error);
+        xfree(b->ckpt_dir);
         xfree(b);
     }
     xfree(js->v);

@@ -59,8 +59,10 @@ typedef struct BgJob {
     bool exited;    /* reaped */
     bool stop_sent; /* SIGTERM sent */
     bool reported;  /* its end was announced at the prompt */
+    bool ending;    /* its status file says it ended; not reaped yet */
     uint64_t rows_in, rows_out;
-    char *error; /* FAILED: the error's first line */
+    char *error;    /* FAILED: the error's first line */
+    char *ckpt_dir; /* 'state.checkpoints.dir' when submitted, or NULL */
     char log_path[PATH_MAX + 32];
     char status_path[PATH_MAX + 32];
 } BgJob;
@@ -73,12 +75,14 @@ ShellJobs *shell_jobs_new(void);
 void shell_jobs_free(ShellJobs *js);
 
 /* Fork a child that runs p as a background job; stmt is the statement's
- * text (for SHOW JOBS).  Waits up to 2 s for the child to open its
+ * text (for SHOW JOBS); ckpt_dir the session's 'state.checkpoints.dir'
+ * (NULL: none), which the job's Program carries too.  Waits up to 2 s for the child to open its
  * connectors, so that errors such as a missing file are known at once.
  * Returns the job, or NULL with msg filled (the fork failed, no job
  * directory). */
 const BgJob *shell_jobs_start(ShellJobs *js, const Program *p, const char *stmt,
-                              size_t stmt_len, char *msg, size_t msg_len);
+                              size_t stmt_len, const char *ckpt_dir, char *msg,
+                              size_t msg_len);
 
 /* Reap ended children and read the status files. */
 void shell_jobs_refresh(ShellJobs *js);
@@ -100,6 +104,11 @@ bool shell_jobs_stop(ShellJobs *js, BgJob *b, double timeout_s,
 /* Stop every running job, waiting up to timeout_s in all; the ones left
  * get SIGKILL.  Returns how many were stopped. */
 uint32_t shell_jobs_stop_all(ShellJobs *js, double timeout_s);
+
+/* The newest checkpoint file in b's checkpoint directory (the one its
+ * stop took: STOP JOB ... WITH SAVEPOINT) into out; false when there is
+ * none or the job has no checkpoint directory. */
+bool shell_jobs_newest_checkpoint(const BgJob *b, char *out, size_t n);
 
 /* "RUNNING", "FINISHED", ... */
 const char *shell_jobs_state_name(BgState s);

@@ -25,6 +25,7 @@ CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen',
 CREATE TABLE odds (id BIGINT) WITH ('connector' = 'filesystem',
     'path' = 'odds.jsonl', 'format' = 'json');
 SET 'execution.checkpointing.interval' = '100 ms';
+SET 'fsql.checkpointing.background-write' = 'false';
 INSERT INTO odds SELECT id FROM src WHERE id % 2 = 1;
 EOF
 

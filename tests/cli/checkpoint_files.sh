@@ -3,11 +3,12 @@
 # (issue 10): a directory of three JSON files (60 000 lines in all, the
 # middle one CRLF-terminated) read through a filter and a TUMBLE window
 # with a 1 ms checkpoint interval (a checkpoint after nearly every batch
-# of 1024 rows), killed four times, each time right after the third checkpoint of the
-# process (3, 6, 9, 12: positions in each of the files); each restart
+# of 1024 rows), killed right after the second checkpoint of each process (2, 4, 6, ...:
+# positions in each of the files) until a run reaches the end; each restart
 # seeks to the saved file and byte offset.  The output equals one
 # uninterrupted run without checkpoints, line for line (see
-# checkpoint_restore.sh for why that holds at this fault point).
+# checkpoint_restore.sh for why that holds at this fault point with
+# background writes off).
 #
 # Line numbers survive too: a malformed record at line 50000 of one
 # file, reached after a restore in the middle of it, is reported there.
@@ -42,6 +43,7 @@ CREATE TABLE picked (id BIGINT) WITH ('connector' = 'filesystem',
 CREATE TABLE wins (w_start TIMESTAMP(3), n BIGINT, total BIGINT) WITH (
     'connector' = 'filesystem', 'path' = 'wins.jsonl', 'format' = 'json');
 SET 'execution.checkpointing.interval' = '1 ms';
+SET 'fsql.checkpointing.background-write' = 'false';
 EXECUTE STATEMENT SET BEGIN
 INSERT INTO picked SELECT id FROM src WHERE id % 7 = 3;
 INSERT INTO wins SELECT window_start, COUNT(*), SUM(id)
@@ -57,14 +59,17 @@ runin "$T/ref" run job.sql
 expect_rc 0 "reference"
 [ "$(wc -l <"$T/ref/picked.jsonl")" = 8572 ] || fail "reference: picked"
 
-for k in 1 2 3 4; do
-    FSQL_FAULT=checkpoint.after-state-write:3 runin "$T/a" run --log-level info --checkpoint-dir cp job.sql
-    expect_rc 137 "fault run $k"
-    [ "$k" = 1 ] || expect_in "$err" "restored checkpoint $((3 * (k - 1))) from cp" "restore in run $k"
+# Killed after the second checkpoint of every process until a run gets
+# to the end (how many runs that takes depends on the machine's speed).
+k=0
+while [ "$k" -lt 30 ]; do
+    FSQL_FAULT=checkpoint.after-state-write:2 runin "$T/a" run --log-level info --checkpoint-dir cp job.sql
+    [ "$k" = 0 ] || expect_in "$err" "restored checkpoint $((2 * k)) from cp" "restore in run $((k + 1))"
+    [ "$rc" = 137 ] || break
+    k=$((k + 1))
 done
-runin "$T/a" run --log-level info --checkpoint-dir cp job.sql
 expect_rc 0 "final run"
-expect_in "$err" "restored checkpoint 12 from cp" "restore 12"
+[ "$k" -ge 3 ] || fail "only $k runs were killed before the end"
 n=$(wc -l <"$T/a/picked.jsonl")
 [ "$n" -gt 0 ] || fail "nothing written"
 cmp -s "$T/ref/picked.jsonl" "$T/a/picked.jsonl" ||
@@ -79,10 +84,10 @@ cat "$T/data/a.json" "$T/data/b.json" "$T/data/c.json" >"$T/data2/all.json"
 sed -i '50000s/.*/{"id": oops}/' "$T/data2/all.json"
 sed 's|../data|../data2|' "$T/job.sql" >"$T/a/bad.sql"
 rm -rf "$T/a/cp" "$T/a/picked.jsonl" "$T/a/wins.jsonl"
-FSQL_FAULT=checkpoint.after-state-write:8 runin "$T/a" run --checkpoint-dir cp bad.sql
+FSQL_FAULT=checkpoint.after-state-write:2 runin "$T/a" run --checkpoint-dir cp bad.sql
 expect_rc 137 "fault before the bad record"
 n=$(wc -l <"$T/a/picked.jsonl")
-[ "$n" -gt 100 ] || fail "the fault run stopped at the start of the file ($n rows)"
+[ "$n" -gt 10 ] || fail "the fault run stopped at the start of the file ($n rows)"
 runin "$T/a" run --checkpoint-dir cp bad.sql
 expect_rc 2 "bad record"
 expect_in "$err" "../data2/all.json:50000: " "file and line of the bad record"

@@ -8,7 +8,10 @@
 # left row of key 3 is null-padded when the right watermark passes its
 # interval - in the middle of the run, from rows held in the join's
 # state (a row held across the checkpoint is padded by the restarted
-# process).
+# process).  In the same statement set, the left stream is joined with a
+# small bounded table (dim.jsonl, keys 0..6 of id % 9): a broadcast hash
+# join whose build side is read before the kill and must come back from
+# the checkpoint, not from the file.
 # The reference is an uninterrupted run without checkpoints.
 # FSQL_FAULT=checkpoint.after-state-write:3 kills the process right after
 # checkpoint 3 is durable (every sink has flushed what came before it,
@@ -37,15 +40,26 @@ CREATE TABLE b (
 ) WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence',
         'fields.id.start' = '1', 'fields.id.end' = '600',
         'rows-per-second' = '1000');
+CREATE TABLE dim (k BIGINT, name STRING) WITH ('connector' =
+    'filesystem', 'path' = 'dim.jsonl', 'format' = 'json');
 CREATE TABLE pairs (a_id BIGINT, b_id BIGINT) WITH ('connector' =
     'filesystem', 'path' = 'pairs.jsonl', 'format' = 'json');
+CREATE TABLE named (id BIGINT, name STRING) WITH ('connector' =
+    'filesystem', 'path' = 'named.jsonl', 'format' = 'json');
 SET 'execution.checkpointing.interval' = '100 ms';
+EXECUTE STATEMENT SET BEGIN
 INSERT INTO pairs
 SELECT a.id, b.id
 FROM a FULL JOIN (SELECT * FROM b WHERE k <> 3) b
   ON a.k = b.k AND b.ts BETWEEN a.ts - INTERVAL '0.5' SECOND
                             AND a.ts + INTERVAL '0.5' SECOND;
+INSERT INTO named
+SELECT a.id, d.name FROM a JOIN dim d ON a.id % 9 = d.k;
+END;
 EOF
+python3 -c "
+for k in range(7):
+    print('{\"k\":%d,\"name\":\"n%d\"}' % (k, k))" >"$T/dim.jsonl"
 
 runin() { # runin DIR ARGS...: fsql in DIR; sets rc, err
     local d=$1
@@ -56,8 +70,8 @@ runin() { # runin DIR ARGS...: fsql in DIR; sets rc, err
 }
 
 mkdir "$T/ref" "$T/a"
-cp "$T/job.sql" "$T/ref/"
-cp "$T/job.sql" "$T/a/"
+cp "$T/job.sql" "$T/dim.jsonl" "$T/ref/"
+cp "$T/job.sql" "$T/dim.jsonl" "$T/a/"
 
 runin "$T/ref" run job.sql
 expect_rc 0 "reference run"
@@ -78,10 +92,18 @@ for a in range(1, 601):
 for r in sorted(rows):
     print(r)
 PY
+# ids whose id % 9 is a key of dim (0..6)
+python3 - >"$T/expected_named" <<'PY'
+print('\n'.join(sorted('{"id":%d,"name":"n%d"}' % (i, i % 9)
+                        for i in range(1, 601) if i % 9 <= 6)))
+PY
 sort "$T/ref/pairs.jsonl" >"$T/want"
 cmp -s "$T/expected" "$T/want" ||
     fail "reference run differs from the expected rows: $(diff "$T/expected" "$T/want" | head -5)"
 n_ref=$(wc -l <"$T/want")
+sort "$T/ref/named.jsonl" >"$T/want_named"
+cmp -s "$T/expected_named" "$T/want_named" ||
+    fail "reference run (broadcast join) differs from the expected rows: $(diff "$T/expected_named" "$T/want_named" | head -5)"
 
 FSQL_FAULT=checkpoint.after-state-write:3 runin "$T/a" run --log-level info \
     --checkpoint-dir cp job.sql
@@ -96,5 +118,8 @@ expect_in "$err" "info: restored checkpoint 3 from cp" "restore log line"
 sort "$T/a/pairs.jsonl" >"$T/got"
 cmp -s "$T/want" "$T/got" ||
     fail "join rows after restore differ from the reference: $(diff "$T/want" "$T/got" | head -5)"
+sort "$T/a/named.jsonl" >"$T/got_named"
+cmp -s "$T/want_named" "$T/got_named" ||
+    fail "broadcast join rows after restore differ from the reference: $(diff "$T/want_named" "$T/got_named" | head -5)"
 
 finish

@@ -9,13 +9,19 @@
 # (FSQL_FAULT), and is restarted from it.  The rows printed before the
 # crash plus those printed after the restart must be exactly the rows of
 # an uninterrupted run: open windows, panes, sessions and groups came back
-# from the checkpoint.
+# from the checkpoint.  The checkpoint file is written by the loop itself
+# ('fsql.checkpointing.background-write' off): with a background write the
+# loop goes on printing rows until the fault point kills the process, and
+# those rows, printed after the checkpoint's moment, are printed again
+# after the restart (allowed for an at-least-once sink, but not what this
+# test compares).
 . "$(dirname "$0")/lib.bash"
 
 job() { # job CHECKPOINT-DIR
     cat <<EOF2
 SET 'state.checkpoints.dir' = '$1';
 SET 'execution.checkpointing.interval' = '150 ms';
+SET 'fsql.checkpointing.background-write' = 'false';
 CREATE TEMPORARY TABLE tx (
     transaction_id BIGINT, user_id BIGINT, amount DECIMAL(15, 2),
     location STRING, transaction_time TIMESTAMP(3),

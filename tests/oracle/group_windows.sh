@@ -12,7 +12,8 @@
 #                          (panes: runtime/op_window.c merges 5 s panes)
 #   HOP(slide 1 s, 60 s)   size/slide = 60: legacy and TVF without DISTINCT
 #                          (panes) and TVF with COUNT(DISTINCT) (per window)
-#   CUMULATE(step 5 s, 20 s) TVF
+#   CUMULATE(step 5 s, 20 s) TVF, with COUNT(DISTINCT) (per window) and
+#                          without (panes)
 # with COUNT(*), COUNT(v), SUM(v), AVG(v) (INT: truncated), MIN(v),
 # MAX(v), COUNT(DISTINCT ip), SUM(amt) and AVG(amt) (DECIMAL(38, 6),
 # HALF_UP).  sqlite3 computes the same with GROUP BY over bucketed
@@ -134,6 +135,13 @@ SELECT 'cumulate', u, window_start, window_end, COUNT(*), COUNT(v), SUM(v),
        AVG(v), MIN(v), MAX(v), COUNT(DISTINCT ip), SUM(amt), AVG(amt)
 FROM TABLE(CUMULATE(TABLE t, DESCRIPTOR(ts), INTERVAL '5' SECOND,
                     INTERVAL '20' SECOND))
+GROUP BY u, window_start, window_end
+UNION ALL
+SELECT 'cumulate_pane', u, window_start, window_end, COUNT(*), COUNT(v),
+       SUM(v), AVG(v), MIN(v), MAX(v), CAST(NULL AS BIGINT), SUM(amt),
+       AVG(amt)
+FROM TABLE(CUMULATE(TABLE t, DESCRIPTOR(ts), INTERVAL '5' SECOND,
+                    INTERVAL '20' SECOND))
 GROUP BY u, window_start, window_end;
 EOF
 
@@ -183,6 +191,10 @@ SELECT 'hop60_tvf_pane', u, v, cents, ip, ts - ts % 1000 - k * 1000,
 UNION ALL
 SELECT 'cumulate', u, v, cents, ip, ts - ts % 20000,
        ts - ts % 20000 + (k + 1) * 5000 FROM t, k
+WHERE ts - ts % 20000 + (k + 1) * 5000 > ts
+UNION ALL
+SELECT 'cumulate_pane', u, v, cents, ip, ts - ts % 20000,
+       ts - ts % 20000 + (k + 1) * 5000 FROM t, k
 WHERE ts - ts % 20000 + (k + 1) * 5000 > ts;
 CREATE VIEW fmt AS SELECT 1;
 .mode csv
@@ -193,7 +205,8 @@ SELECT q, u,
        strftime('%Y-%m-%d %H:%M:%S', we / 1000, 'unixepoch') || '.' ||
            printf('%03d', we % 1000),
        COUNT(*), COUNT(v), SUM(v), SUM(v) / COUNT(v), MIN(v), MAX(v),
-       CASE WHEN q IN ('hop_pane', 'hop60', 'hop60_tvf_pane') THEN NULL
+       CASE WHEN q IN ('hop_pane', 'hop60', 'hop60_tvf_pane',
+                       'cumulate_pane') THEN NULL
             ELSE COUNT(DISTINCT ip) END,
        printf('%d.%02d', SUM(cents) / 100, SUM(cents) % 100),
        printf('%d.%06d', (SUM(cents) * 10000 * 2 + COUNT(*)) / (2 * COUNT(*))

@@ -149,7 +149,7 @@ expect "no job 'ffffffff'" 'unknown job id'
 n=$(prompts)
 line "STOP JOB '$id' WITH SAVEPOINT;"
 wait_prompt "$n"
-expect 'WITH SAVEPOINT is not supported' 'savepoint refused'
+expect 'takes no checkpoints, so it cannot stop with a savepoint' 'savepoint refused without checkpoints'
 n=$(prompts)
 line "STOP JOB '$id';"
 wait_prompt "$n"

@@ -1,7 +1,8 @@
 /*
  * test_sink_eo.c - the epoch row buffer of the exactly-once jdbc sinks
- * (runtime/sink_eo.h): rows survive precommit -> blob -> load in another
- * EpochRows byte for byte, pending epochs carry over into the next
+ * (runtime/sink_eo.h): rows of every value shape (NULLs, strings long and
+ * short in the middle of a row, narrow and wide decimals, doubles,
+ * timestamps) survive precommit -> blob -> load in another EpochRows, pending epochs carry over into the next
  * precommit until committed, commit(N) walks exactly the epochs up to N,
  * and a blob of another sink or a truncated one is refused.
  */
@@ -28,15 +29,37 @@ static Value v_str(const char *s)
     return v;
 }
 
-/* Rows id, name (kind +I), with i in [from, to). */
+static Value v_dec(int64_t lo, int64_t hi)
+{
+    Value v = value_null(VK_DECIMAL);
+    v.is_null = false;
+    v.u.d.lo = (uint64_t)lo;
+    v.u.d.hi = hi;
+    return v;
+}
+
+/* Row i: id, name (NULL every 5th), a decimal (wide every 3rd, negative
+ * every 2nd), a double, a timestamp; kind -D every 7th, else +I. */
+static void make_row(int i, char *buf, size_t n, Value *row)
+{
+    snprintf(buf, n, "n'%d%s", i, i % 11 == 0 ? " a longer string to grow" : "");
+    row[0] = v_int(i);
+    row[1] = i % 5 == 0 ? value_null(VK_STRING) : v_str(buf);
+    row[2] = i % 3 == 0 ? v_dec(i, 12345) : v_dec(i % 2 ? -i * 1000LL : i, i % 2 ? -1 : 0);
+    row[3] = value_null(VK_DOUBLE);
+    row[3].is_null = false;
+    row[3].u.f = i * 0.5;
+    row[4] = value_null(VK_TIMESTAMP);
+    row[4].is_null = i % 4 == 0;
+    row[4].u.i = i % 4 == 0 ? 0 : -1700000000000LL + i;
+}
+
 static void add_rows(EpochRows *e, int from, int to)
 {
-    char buf[32];
+    char buf[64];
+    Value row[5];
     for (int i = from; i < to; i++) {
-        snprintf(buf, sizeof buf, "n'%d", i);
-        Value row[2] = {v_int(i), v_str(buf)};
-        if (i % 5 == 0)
-            row[1] = value_null(VK_STRING);
+        make_row(i, buf, sizeof buf, row);
         epoch_rows_add(e, i % 7 == 0 ? ROW_DELETE : ROW_INSERT, row);
     }
 }
@@ -46,20 +69,30 @@ static void check_rows(const EpochRows *e, uint64_t upto, int from, int to)
 {
     EpochCursor c;
     epoch_cursor_init(&c, e, upto);
-    Value row[2];
+    Value row[5], exp[5];
     uint8_t kind;
     bool bad = false;
     int want = from;
-    char buf[32];
+    char buf[64];
     while (epoch_cursor_next(&c, &kind, row, &bad)) {
-        UNIT_EQ_INT(row[0].u.i, want);
+        make_row(want, buf, sizeof buf, exp);
         UNIT_EQ_INT(kind, want % 7 == 0 ? ROW_DELETE : ROW_INSERT);
-        if (want % 5 == 0) {
-            UNIT_CHECK(row[1].is_null);
-        } else {
-            snprintf(buf, sizeof buf, "n'%d", want);
-            UNIT_CHECK(!row[1].is_null && row[1].u.s.len == strlen(buf) &&
-                       memcmp(row[1].u.s.ptr, buf, row[1].u.s.len) == 0);
+        for (int k = 0; k < 5; k++) {
+            UNIT_EQ_INT(row[k].kind, exp[k].kind);
+            UNIT_EQ_INT(row[k].is_null, exp[k].is_null);
+            if (exp[k].is_null)
+                continue;
+            if (exp[k].kind == VK_STRING)
+                UNIT_CHECK(row[k].u.s.len == exp[k].u.s.len &&
+                           memcmp(row[k].u.s.ptr, exp[k].u.s.ptr,
+                                  row[k].u.s.len) == 0);
+            else if (exp[k].kind == VK_DECIMAL)
+                UNIT_CHECK(row[k].u.d.lo == exp[k].u.d.lo &&
+                           row[k].u.d.hi == exp[k].u.d.hi);
+            else if (exp[k].kind == VK_DOUBLE)
+                UNIT_CHECK(row[k].u.f == exp[k].u.f);
+            else
+                UNIT_EQ_INT(row[k].u.i, exp[k].u.i);
         }
         want++;
     }
@@ -70,7 +103,7 @@ static void check_rows(const EpochRows *e, uint64_t upto, int from, int to)
 static void test_sink_eo_roundtrip(void)
 {
     EpochRows a, b;
-    epoch_rows_init(&a, 2);
+    epoch_rows_init(&a, 5);
     add_rows(&a, 0, 100);
     SnapWriter w1;
     snap_writer_init(&w1);
@@ -88,7 +121,7 @@ static void test_sink_eo_roundtrip(void)
     check_rows(&a, 2, 0, 130);
 
     /* Another process loads the second blob: the same rows. */
-    epoch_rows_init(&b, 2);
+    epoch_rows_init(&b, 5);
     SnapReader r;
     snap_reader_init(&r, w2.buf, w2.len);
     FsqlErr err;
@@ -120,7 +153,7 @@ static void test_sink_eo_roundtrip(void)
 static void test_sink_eo_refuses(void)
 {
     EpochRows a, b;
-    epoch_rows_init(&a, 2);
+    epoch_rows_init(&a, 5);
     add_rows(&a, 0, 10);
     SnapWriter w;
     snap_writer_init(&w);
@@ -128,7 +161,7 @@ static void test_sink_eo_refuses(void)
     FsqlErr err;
 
     /* Another sink's blob. */
-    epoch_rows_init(&b, 2);
+    epoch_rows_init(&b, 5);
     SnapReader r;
     snap_reader_init(&r, w.buf, w.len);
     fsql_err_clear(&err);
@@ -138,7 +171,7 @@ static void test_sink_eo_refuses(void)
 
     /* Every truncation is refused without crashing. */
     for (size_t n = 0; n < w.len; n++) {
-        epoch_rows_init(&b, 2);
+        epoch_rows_init(&b, 5);
         snap_reader_init(&r, w.buf, n);
         fsql_err_clear(&err);
         int rc = epoch_rows_load(&b, &r, "t", "t", &err);
@@ -146,7 +179,7 @@ static void test_sink_eo_refuses(void)
             /* A cut inside the row bytes is found by the cursor. */
             EpochCursor c;
             epoch_cursor_init(&c, &b, 7);
-            Value row[2];
+            Value row[5];
             uint8_t kind;
             bool bad = false;
             int rows = 0;

@@ -395,7 +395,8 @@ static void window_snapshot_hop_windows(void)
     xfree(got);
 }
 
-/* HOP and CUMULATE as table functions: the TVF feeds the aggregate. */
+/* HOP and CUMULATE as table functions: the TVF feeds the aggregate
+ * panes. */
 static void window_snapshot_tvf(void)
 {
     const char *hop =
@@ -422,6 +423,12 @@ static void window_snapshot_tvf(void)
     got = w_round_trips(cum, OP_KIND_WINDOW_TABLE_FUNCTION, evs_win, N_WIN);
     UNIT_CHECK(strstr(got, "+I[1, 1970-01-01 00:00:00.000, "
                            "1970-01-01 00:00:03.000, 5, z, 63]\n") != NULL);
+    /* CUMULATE runs on 1-second panes too: the same rows as per window */
+    setenv("FSQL_WINDOW_PANES", "0", 1);
+    per = w_round_trips(cum, OP_KIND_WINDOW_TABLE_FUNCTION, evs_win, N_WIN);
+    unsetenv("FSQL_WINDOW_PANES");
+    UNIT_EQ_STR(got, per);
+    xfree(per);
     xfree(got);
 }
 

@@ -28,8 +28,14 @@
 --    with U AS v < NEXT(v) (the next row is higher), D any row: in x,
 --    1 (1 < 3) U, 2 (3 < 2) no: so the first match is 1 U, 2 D; then 3
 --    (2 < 5) U, 4 D; then 5 (4 < 4 no) starts none; 6 (4 < 6) U, 7 D.
---    The measure NEXT(v) is the next row's v inside the match and NULL
---    at its last row (fsql: MEASURES do not read past the match).
+--    The measure NEXT(v) is the next row's v in the partition, also past
+--    the match (rows 2 and 4: 2 and 4), and NULL past the partition's
+--    last row (row 7): MEASURES wait for the rows NEXT reads too.
+-- q5 NEXT in MEASURES past the match and its WITHIN window: PATTERN (A B)
+--    WITHIN INTERVAL '10' SECOND, A as in q3, B any row; NEXT(B.v) is the
+--    row after B (12:01:20, 10 s past the window): z (21, 22) 9, q (31,
+--    32) 0 - the match waits for that row although the watermark passed
+--    the window's end before it arrived.
 CREATE TABLE e (id INT, s STRING, v INT, ts TIMESTAMP(3),
   WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)
 WITH ('connector' = 'filesystem', 'path' = 'in.jsonl', 'format' = 'json');
@@ -53,3 +59,9 @@ SELECT 'q4' AS q, id, v, cls, nv, mn FROM e MATCH_RECOGNIZE (
   MEASURES CLASSIFIER() AS cls, NEXT(v) AS nv, MATCH_NUMBER() AS mn
   ALL ROWS PER MATCH AFTER MATCH SKIP PAST LAST ROW
   PATTERN (U+ D) DEFINE U AS s = 'x' AND v < NEXT(v)) m;
+SELECT 'q5' AS q, * FROM e MATCH_RECOGNIZE (
+  PARTITION BY s ORDER BY ts
+  MEASURES A.id AS a_id, B.id AS b_id, NEXT(B.v) AS after_b
+  ONE ROW PER MATCH AFTER MATCH SKIP PAST LAST ROW
+  PATTERN (A B) WITHIN INTERVAL '10' SECOND
+  DEFINE A AS s IN ('z', 'q') AND v = 1) m;
