@@ -1037,6 +1037,12 @@ static void node_attrs(Line *l, CompileCtx *cc, const PNode *n)
         const PTemporalJoin *j = &n->u.tjoin;
         const RelSchema *r = n->inputs[1]->out;
         attr_str(l, "table", j->table->name);
+        /* what a row of the versioned table is (docs/joins.md) */
+        attr_text(l, "versions",
+                  n->inputs[1]->changelog == CL_INSERT_ONLY
+                      ? "append-only: each row is the new version of its key"
+                      : "changelog: updates are new versions, deletes end "
+                        "the key");
         attr_text(l, "joinType", pjoin_type_name(j->join_type));
         attr_join_keys(l, &j->keys, in, r);
         attr(l, "time");

@@ -50,7 +50,7 @@ struct JoinRow {
 };
 
 struct JoinKey {
-    JoinKey *hnext;  /* hash chain */
+    JoinKey *hnext;   /* hash chain */
     JoinKey **hpprev; /* the pointer to this entry (bucket or previous
                          entry's hnext): unlinking walks no chain */
     uint64_t hash;
@@ -80,9 +80,9 @@ typedef struct JoinSlab JoinSlab;
 
 /* One of the two bucket arrays of the key table (two while rehashing). */
 typedef struct JoinHt {
-    JoinKey **b;   /* xmalloc'd, size buckets (a power of two) or NULL */
+    JoinKey **b; /* xmalloc'd, size buckets (a power of two) or NULL */
     uint32_t size;
-    uint32_t n;    /* keys in this array */
+    uint32_t n; /* keys in this array */
 } JoinHt;
 
 typedef struct JoinStore {
@@ -101,8 +101,8 @@ typedef struct JoinStore {
     /* Row strings in chunks (join_store_use_chunks), else in the pool. */
     struct JoinChunk **chunks; /* by index; NULL: a free slot */
     uint32_t n_chunks, cap_chunks;
-    uint32_t cur_chunk;        /* index + 1 of the chunk filled now; 0 none */
-    struct JoinChunk *spare;   /* emptied chunks kept for reuse */
+    uint32_t cur_chunk;      /* index + 1 of the chunk filled now; 0 none */
+    struct JoinChunk *spare; /* emptied chunks kept for reuse */
     uint32_t n_spare;
     size_t chunk_bytes;
     bool use_chunks;

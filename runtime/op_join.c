@@ -360,10 +360,10 @@ static int process_row(OpState *s, JState *st, const Batch *in, uint32_t r,
     if (!k)
         return FSQL_OK; /* never seen, or forgotten by the TTL */
     /* one row per key on a unique side: the stored one is the row */
-    JoinRow *mine = st->d->unique[side]
-                        ? k->head[side]
-                        : join_store_find_row(&st->js, k, side, row,
-                                              st->types[side]);
+    JoinRow *mine =
+        st->d->unique[side]
+            ? k->head[side]
+            : join_store_find_row(&st->js, k, side, row, st->types[side]);
     if (!mine && final_side(s, st, other)) {
         /* not kept (arrived after the other side ended): retract its
          * results as they were computed */

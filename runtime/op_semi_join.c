@@ -510,9 +510,8 @@ static void sj_close(OpState *s)
             fprintf(ctx->err_out ? ctx->err_out : stderr,
                     "SemiJoin#%u: probe rows held %zu, keys %zu, subquery "
                     "rows %lld (NULL %lld)\n",
-                    s->def->plan_id, st->js.n_rows[0],
-                    join_store_keys(&st->js), (long long)st->n_right,
-                    (long long)st->n_right_null);
+                    s->def->plan_id, st->js.n_rows[0], join_store_keys(&st->js),
+                    (long long)st->n_right, (long long)st->n_right_null);
     }
     if (st->kregs[0])
         code_regs_fini(d->k.left_keys, st->kregs[0]);

@@ -171,6 +171,12 @@ static void run_close(Run *r)
     fclose(r->out);
 }
 
+/* Release an open_memstream buffer (libc's malloc). */
+static void free_stream_buf(char *p)
+{
+    free(p); /* libc-owned: open_memstream */
+}
+
 static int cmp_lines(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -215,7 +221,7 @@ static char *round_trips(const char *sql, OpKind kind, const Ev *evs, size_t n)
     if (!run_open(&whole, p, kind)) {
         unit_fail(__FILE__, __LINE__, "no operator of the kind");
         run_close(&whole);
-        free(whole.buf);
+        free_stream_buf(whole.buf);
         program_free(p);
         return xstrdup("");
     }
@@ -264,11 +270,11 @@ static char *round_trips(const char *sql, OpKind kind, const Ev *evs, size_t n)
                       cut, want, got);
         xfree(got);
         strbuf_fini(&both);
-        free(a.buf);
-        free(b.buf);
+        free_stream_buf(a.buf);
+        free_stream_buf(b.buf);
         snap_writer_fini(&w);
     }
-    free(whole.buf);
+    free_stream_buf(whole.buf);
     program_free(p);
     return want;
 }
@@ -292,8 +298,8 @@ static void truncated_blob(const char *sql, OpKind kind, const Ev *evs,
     UNIT_EQ_INT(b.os->v->restore(b.os, &rd), FSQL_E_STATE);
     UNIT_CHECK(job_failed(b.j));
     run_close(&b);
-    free(a.buf);
-    free(b.buf);
+    free_stream_buf(a.buf);
+    free_stream_buf(b.buf);
     snap_writer_fini(&w);
     program_free(p);
 }
