@@ -15,7 +15,6 @@
 #   tests/exec/CASE/job.sql  cd CASE && fsql run [args] job.sql
 #                            -> CASE/expected.out
 #   tests/cli/*.sh, tests/kafka/*.sh: scripts; exit 0 pass, 77 skip, else fail
-#   tests/oracle/*.sh: differential scripts (fsql vs sqlite3 / python3)
 #   tests/shell/*.sh: the shell through a real PTY (tmux); same exit codes
 #   tests/mysql/*.sh: scripts against a private MariaDB server they start
 #                     (lib.sh is sourced by them, not run); 77 when no
@@ -188,7 +187,6 @@ run_path() {
     tests/exec/*/job.sql) run_exec "$f" ;;
     tests/mysql/lib.sh) ;; # sourced by the mysql tests
     tests/cli/*.sh | tests/kafka/*.sh | tests/mysql/*.sh) run_script "$f" ;;
-    tests/oracle/*.sh) run_script "$f" ;; # differential tests vs sqlite3/python3
     tests/shell/*.sh) run_script "$f" ;; # through a PTY (tmux), issue 9
     *) ;; # data files, init files without an expected file, ...
     esac
@@ -197,7 +195,7 @@ run_path() {
 # Files to run: the arguments (files or directories) or every suite.
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    for d in tests/lex tests/parse tests/errors tests/seed tests/plan tests/exec tests/oracle tests/cli tests/kafka tests/mysql tests/shell; do
+    for d in tests/lex tests/parse tests/errors tests/seed tests/plan tests/exec tests/cli tests/kafka tests/mysql tests/shell; do
         [ -d "$d" ] && targets+=("$d")
     done
 fi

@@ -5,7 +5,8 @@
 #            the block after "## Expected output of `reconcile.sql`";
 #   seed004: the files alerts.sql writes in out/ are the block after
 #            "## Expected output of `alerts.sql`" (each file as
-#            "==> out/F <==" and its lines);
+#            "==> out/F <==" and its lines); the same for
+#            versioned_alerts.sql (a temporal join on a versioned table);
 #   seed002/decision: decision.sql's changelog, applied (+I/+U add a row,
 #            -U/-D take one out), is the block after "## Expected final
 #            state of `decision.sql`" (data/decision.db is rebuilt from
@@ -35,6 +36,13 @@ rm -rf "$T/s4" && mkdir -p "$T/s4" && cp -r "$d"/* "$T/s4/" && rm -rf "$T/s4/out
     fail "$d: exit status $?: $(cat "$T/err")"
 (cd "$T/s4" && for f in out/*; do echo "==> $f <=="; cat "$f"; done) >"$T/got"
 cmp -s "$T/want" "$T/got" || { fail "$d: output files differ"; diff -u "$T/want" "$T/got" | head -20; }
+
+block "$d/README.md" '## Expected output of `versioned_alerts.sql`' >"$T/want"
+rm -rf "$T/s4" && mkdir -p "$T/s4" && cp -r "$d"/* "$T/s4/" && rm -rf "$T/s4/out"
+(cd "$T/s4" && "$FSQL" run -q -i tables.versioned.sql versioned_alerts.sql >/dev/null 2>"$T/err") ||
+    fail "$d: versioned_alerts.sql: exit status $?: $(cat "$T/err")"
+(cd "$T/s4" && for f in out/*; do echo "==> $f <=="; cat "$f"; done) >"$T/got"
+cmp -s "$T/want" "$T/got" || { fail "$d: versioned_alerts.sql output differs"; diff -u "$T/want" "$T/got" | head -20; }
 
 d=sql-examples/seed002/decision
 block "$d/README.md" '## Expected final state of `decision.sql`' >"$T/want"
