@@ -439,6 +439,13 @@ typedef struct WinEntry {
  * found by the key hash and the head pane's keys). */
 typedef struct PaneKey {
     WinEntry *head, *tail;
+    /* CUMULATE: the running result of the period that starts at r_start
+     * (INT64_MIN: none), an accumulator block after the PaneKey
+     * (pk_block): every pane that starts before r_end is folded in;
+     * r_next is the first pane that is not, r_seq the lowest seq. */
+    WinEntry *r_next;
+    int64_t r_start, r_end;
+    uint64_t r_seq;
 } PaneKey;
 
 /* The entries of one window end. */
@@ -494,6 +501,7 @@ typedef struct WaggState {
     void *scratch; /* one accumulator block */
     /* HOP with panes (see pane_mode): entries are (key, pane) */
     bool panes;
+    bool cum_panes;     /* CUMULATE on panes: running results per key */
     StateTable *ktable; /* PaneKey per key */
     int64_t pane_done; /* every window with end <= this has fired
                           (INT64_MIN: none yet) */
@@ -728,7 +736,7 @@ static WinEntry *win_entry(WaggState *st, uint64_t hk, const Win *w,
     return e;
 }
 
-/* ---- HOP with panes ------------------------------------------------------ */
+/* ---- HOP and CUMULATE with panes ------------------------------------------ */
 
 /* A HOP window of size n * slide is the union of n slide-sized panes.
  * With panes, a row is stepped into one accumulator (its key's pane)
@@ -742,6 +750,12 @@ static WinEntry *win_entry(WaggState *st, uint64_t hk, const Win *w,
  * feeds this aggregate alone (tvf_feeds_panes: the TVF then emits each
  * row once, as its pane).  FSQL_WINDOW_PANES=0 in the environment turns it
  * off (benchmarks compare both forms).
+ *
+ * CUMULATE(step, max) runs on step-sized panes the same way (TVF only);
+ * as all windows of a period start at its start, each key keeps a
+ * running result of the period (PaneKey, pk_block) into which the panes
+ * up to the window end are folded when a window fires: O(1) merges per
+ * window; a row for a pane already folded is stepped into both.
  *
  * Entries are WinEntrys of (key, pane) in FireGroups keyed by pane end
  * (which frees them in time order), and each key's panes are also chained
@@ -759,7 +773,8 @@ static WinEntry *win_entry(WaggState *st, uint64_t hk, const Win *w,
 typedef struct PaneItem {
     uint64_t seq; /* the key's lowest pane seq in the window */
     WinEntry *e;  /* the key's oldest pane in the window */
-    uint32_t idx; /* its merged block in st->item_blocks */
+    uint32_t idx; /* its merged block in st->item_blocks (HOP) */
+    PaneKey *pk;  /* CUMULATE: the running result is the block */
 } PaneItem;
 
 /* Block i of the firing's merged results (16-byte aligned). */
@@ -830,6 +845,11 @@ static bool pane_mode(OpState *s)
     return tvf_feeds_panes(p, &p->ops[s->def->inputs[0]], s->def);
 }
 
+static inline void *pk_block(const PaneKey *pk)
+{
+    return (char *)(uintptr_t)pk + ROUND16((uint32_t)sizeof(PaneKey));
+}
+
 static bool pk_eq(const void *entry, const void *ctx)
 {
     const KeyCtx *k = ctx;
@@ -846,6 +866,7 @@ static void pane_link(WaggState *st, WinEntry *e, uint64_t hk)
     if (!pk) {
         pk = state_table_insert(st->ktable, hk);
         pk->head = pk->tail = e;
+        pk->r_start = INT64_MIN;
         e->pk = pk;
         return;
     }
@@ -863,6 +884,9 @@ static void pane_link(WaggState *st, WinEntry *e, uint64_t hk)
         after->knext = e;
     else
         pk->head = e;
+    if (pk->r_start != INT64_MIN && e->start >= pk->r_end &&
+        (!pk->r_next || e->start < pk->r_next->start))
+        pk->r_next = e;
 }
 
 static void pane_unlink(WaggState *st, WinEntry *e)
@@ -870,6 +894,8 @@ static void pane_unlink(WaggState *st, WinEntry *e)
     PaneKey *pk = e->pk;
     if (!pk)
         return;
+    if (pk->r_next == e)
+        pk->r_next = e->knext;
     if (e->kprev)
         e->kprev->knext = e->knext;
     else
@@ -879,8 +905,11 @@ static void pane_unlink(WaggState *st, WinEntry *e)
     else
         pk->tail = e->kprev;
     e->pk = NULL;
-    if (!pk->head)
+    if (!pk->head) {
+        if (pk->r_start != INT64_MIN)
+            aggset_fini(&st->aggs, pk_block(pk));
         state_table_delete(st->ktable, pk);
+    }
 }
 
 static int cmp_items(const void *a, const void *b)
@@ -905,6 +934,27 @@ static void pane_fire_window(OpState *s, WaggState *st, int64_t E)
         WinEntry *e = pk->head;
         if (e->end > E)
             continue; /* only later panes (rows ahead of the others) */
+        if (st->cum_panes) {
+            /* fold the panes up to E into the period's running result */
+            if (pk->r_start != ws) {
+                if (pk->r_start != INT64_MIN)
+                    aggset_fini(&st->aggs, pk_block(pk));
+                aggset_start(&st->aggs, pk_block(pk), true);
+                pk->r_start = pk->r_end = ws;
+                pk->r_next = pk->head;
+                pk->r_seq = UINT64_MAX;
+            }
+            WinEntry *p = pk->r_next;
+            while (p && p->start < ws)
+                p = p->knext;
+            for (; p && p->start < E; p = p->knext) {
+                aggset_merge(&st->aggs, pk_block(pk), entry_block(st, p));
+                if (p->seq < pk->r_seq)
+                    pk->r_seq = p->seq;
+            }
+            pk->r_next = p;
+            pk->r_end = E;
+        }
         if (st->n_items == st->cap_items) {
             st->cap_items = st->cap_items ? st->cap_items * 2 : 64;
             st->items = xrealloc(st->items, sizeof(PaneItem) * st->cap_items);
@@ -922,6 +972,11 @@ static void pane_fire_window(OpState *s, WaggState *st, int64_t E)
         PaneItem *it = &st->items[st->n_items];
         it->e = e;
         it->idx = st->n_items++;
+        it->pk = pk;
+        if (st->cum_panes) {
+            it->seq = pk->r_seq;
+            continue;
+        }
         void *blk = item_block(st, it->idx);
         aggset_start(&st->aggs, blk, true);
         uint64_t seq = e->seq;
@@ -939,6 +994,11 @@ static void pane_fire_window(OpState *s, WaggState *st, int64_t E)
         qsort(st->items, st->n_items, sizeof(PaneItem), cmp_items);
     for (uint32_t i = 0; i < st->n_items; i++) {
         const PaneItem *it = &st->items[i];
+        if (st->cum_panes) {
+            emit_result(s, st, entry_keys(st, it->e), pk_block(it->pk), ws,
+                        E);
+            continue;
+        }
         void *blk = item_block(st, it->idx);
         emit_result(s, st, entry_keys(st, it->e), blk, ws, E);
         aggset_fini(&st->aggs, blk);
@@ -1019,6 +1079,15 @@ static bool pane_row(WaggState *st, uint64_t hk, int64_t ts, int64_t wm)
         pane_link(st, e, hk);
     }
     aggset_step(&st->aggs, entry_block(st, e), st->argv);
+    PaneKey *pk = e->pk;
+    if (st->cum_panes && pk->r_start != INT64_MIN && e->start >= pk->r_start &&
+        e->start < pk->r_end) {
+        /* a pane already folded into the running result (a row behind
+         * the others): the result takes the row too */
+        aggset_step(&st->aggs, pk_block(pk), st->argv);
+        if (e->seq < pk->r_seq)
+            pk->r_seq = e->seq;
+    }
     return true;
 }
 
@@ -1278,7 +1347,10 @@ static int wagg_open(OpState *s)
     st->panes = !st->is_session && pane_mode(s);
     st->pane_done = INT64_MIN;
     if (st->panes)
-        st->ktable = state_table_new((uint32_t)sizeof(PaneKey));
+        st->ktable = state_table_new(
+            ROUND16((uint32_t)sizeof(PaneKey)) +
+            (d->win.kind == OPW_CUMULATE ? st->aggs.state_size : 0));
+    st->cum_panes = st->panes && d->win.kind == OPW_CUMULATE;
     if (st->is_session || st->panes) {
         st->scratch = arena_zalloc(&s->a, st->aggs.state_size + 16);
         st->scratch =
@@ -1436,8 +1508,14 @@ static void wagg_close(OpState *s)
     xfree(st->heap);
     xfree(st->items);
     xfree(st->item_blocks);
-    if (st->ktable)
+    if (st->ktable) {
+        uint64_t pos = 0;
+        PaneKey *pk;
+        while ((pk = state_table_next(st->ktable, &pos)) != NULL)
+            if (pk->r_start != INT64_MIN)
+                aggset_fini(&st->aggs, pk_block(pk));
         state_table_free(st->ktable);
+    }
     late_close(&st->late);
     if (st->pool)
         strpool_free(st->pool);
@@ -1452,7 +1530,9 @@ static void wagg_close(OpState *s)
  *     per group (window or pane end order): i64 end, u8 is_fired,
  *     u32 n_entries, then per entry (first row first): i64 start,
  *     i64 end, u64 seq, the key Values, the accumulator block
- *     (aggset_snapshot)
+ *     (aggset_snapshot); CUMULATE on panes then: u64 n, and n running
+ *     results: the key Values, i64 r_start, i64 r_end, u64 r_seq, the
+ *     block
  *   SESSION: u64 next_id, u64 n_keys, then per key: the key Values,
  *     u32 n_sessions, then per session (list order): i64 start, i64 end,
  *     u64 id, u32 n_rows, n_rows * n_args argument Values
@@ -1489,6 +1569,23 @@ static int wagg_snapshot(OpState *s, SnapWriter *w)
                 snap_put_u64(w, e->seq);
                 snap_put_values(w, entry_keys(st, e), nk);
                 aggset_snapshot(&st->aggs, entry_block(st, e), w);
+            }
+        }
+        if (st->cum_panes) {
+            uint64_t n = 0, pos = 0;
+            PaneKey *pk;
+            while ((pk = state_table_next(st->ktable, &pos)) != NULL)
+                n += pk->r_start != INT64_MIN;
+            snap_put_u64(w, n);
+            pos = 0;
+            while ((pk = state_table_next(st->ktable, &pos)) != NULL) {
+                if (pk->r_start == INT64_MIN)
+                    continue;
+                snap_put_values(w, entry_keys(st, pk->head), nk);
+                snap_put_i64(w, pk->r_start);
+                snap_put_i64(w, pk->r_end);
+                snap_put_u64(w, pk->r_seq);
+                aggset_snapshot(&st->aggs, pk_block(pk), w);
             }
         }
         return FSQL_OK;
@@ -1613,6 +1710,29 @@ static int wagg_restore(OpState *s, SnapReader *r)
                 if (!aggset_restore(&st->aggs, entry_block(st, e), r))
                     return wagg_restore_fail(s, "accumulators");
             }
+        }
+        uint64_t n_run = st->cum_panes ? snap_get_u64(r) : 0;
+        if (r->bad || n_run > left_of(r) / 24)
+            return wagg_restore_fail(s, "running results");
+        for (uint64_t i = 0; i < n_run; i++) {
+            snap_get_values(r, kv, nk);
+            int64_t r_start = snap_get_i64(r), r_end = snap_get_i64(r);
+            uint64_t r_seq = snap_get_u64(r);
+            KeyCtx kc = {st, kv, 0, 0};
+            PaneKey *pk = r->bad ? NULL
+                                 : state_table_find(st->ktable,
+                                                    hash_keys(st, kv), pk_eq,
+                                                    &kc);
+            if (!pk || pk->r_start != INT64_MIN || r_start == INT64_MIN)
+                return wagg_restore_fail(s, "running result");
+            pk->r_start = r_start;
+            pk->r_end = r_end;
+            pk->r_seq = r_seq;
+            pk->r_next = pk->head;
+            while (pk->r_next && pk->r_next->start < r_end)
+                pk->r_next = pk->r_next->knext;
+            if (!aggset_restore(&st->aggs, pk_block(pk), r))
+                return wagg_restore_fail(s, "running result");
         }
     } else {
         st->next_id = snap_get_u64(r);
