@@ -247,7 +247,30 @@ fuzz-json-smoke: build/fuzz/fuzz_json
 	    tests/fuzz/corpus-json >build/fuzz/smoke-json.log 2>&1 || \
 	    { tail -50 build/fuzz/smoke-json.log; exit 1; }
 
-fuzz: fuzz-parser fuzz-json
+# The checkpoint reader target (tests/fuzz/fuzz_checkpoint.c): the file
+# layer, the blob codec and operators' restore in small compiled jobs.
+.PHONY: fuzz-checkpoint fuzz-checkpoint-smoke
+build/fuzz/fuzz_checkpoint: $(filter-out %/fuzz_parse.o,$(FUZZ_PARSE_OBJS)) \
+        build/fuzz/obj/tests/fuzz/fuzz_checkpoint.o
+	@echo "FUZZ-LINK $@"
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ \
+	    $(PKG_LIBS) -lm
+
+fuzz-checkpoint: build/fuzz/fuzz_checkpoint
+	@mkdir -p build/fuzz/corpus-checkpoint
+	$(Q)build/fuzz/fuzz_checkpoint -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=65536 -timeout=10 -artifact_prefix=build/fuzz/ckpt- \
+	    build/fuzz/corpus-checkpoint tests/fuzz/corpus-checkpoint
+
+fuzz-checkpoint-smoke: build/fuzz/fuzz_checkpoint
+	@rm -rf build/fuzz/smoke-ckpt && mkdir -p build/fuzz/smoke-ckpt
+	@echo "FUZZ checkpoint (10 s)"
+	$(Q)build/fuzz/fuzz_checkpoint -max_total_time=10 -max_len=65536 \
+	    -timeout=10 -artifact_prefix=build/fuzz/ckpt- build/fuzz/smoke-ckpt \
+	    tests/fuzz/corpus-checkpoint >build/fuzz/smoke-ckpt.log 2>&1 || \
+	    { tail -50 build/fuzz/smoke-ckpt.log; exit 1; }
+
+fuzz: fuzz-parser fuzz-json fuzz-checkpoint
 
 # The long version of tests/mysql/crash_exactly_once.sh (issue 10): 30
 # random kills per round instead of 10, SOAK_ROUNDS rounds.

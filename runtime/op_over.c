@@ -755,6 +755,18 @@ static void part_free(OverState *st, Part *p)
     st->n_parts--;
 }
 
+/* At teardown: the pool and the slab go as a whole right after, so the
+ * string references of the ring and the keys are not dropped one by one
+ * (with a million partitions that was a third of a run's time); the
+ * aggregate states still release what they malloc'd. */
+static void part_free_teardown(OverState *st, Part *p)
+{
+    for (uint32_t c = 0; c < st->d->n_calls; c++)
+        if (!st->calls[c].is_positional)
+            agg_fini(&st->calls[c].sp, part_state(st, p, c));
+    xfree(p->ring);
+}
+
 /* TTL ('table.exec.state.ttl', processing time as in Flink): a partition
  * to which no row arrived for ttl ms and with no row waiting for the
  * watermark is forgotten: its LEAD rows leave (with their defaults), its
@@ -1517,7 +1529,7 @@ static void over_teardown(OpState *s)
         Part *p = st->buckets[i];
         while (p) {
             Part *next = p->next;
-            part_free(st, p);
+            part_free_teardown(st, p);
             p = next;
         }
     }

@@ -7,8 +7,8 @@
  *   WindowTableFunction: input row ++ window_start, window_end,
  *     window_time, one row per window the row belongs to (HOP and
  *     CUMULATE assign several; SESSION passes [ts, ts + gap) and leaves
- *     the merging to the WindowAggregate above it; a HOP TVF feeding
- *     a WindowAggregate on panes emits one row per input row, its
+ *     the merging to the WindowAggregate above it; a HOP or CUMULATE TVF
+ *     feeding a WindowAggregate on panes emits one row per input row, its
  *     window columns set to the row's slide-sized pane);
  *   the aggregates: keys ++ one column per call ++ window properties, one
  *     +I row per (key, window) when the window fires.
@@ -59,9 +59,11 @@
  * a StateTable (runtime/state.h: key groups by the GROUP BY key only, so
  * a key's windows move together), plus the open window ends in a sorted
  * array whose groups list their entries.  A row of a HOP window of size
- * n * slide is stepped into n accumulators, unless the query can run on
- * panes (see "HOP with panes" below: one accumulator per (key, slide
- * pane), merged when a window fires; the TVF then sends each row once).
+ * n * slide is stepped into n accumulators (CUMULATE: into every
+ * window of its period that ends after it), unless the query can run on
+ * panes (see "HOP and CUMULATE with panes" below: one accumulator per
+ * (key, slide or step pane), merged when a window fires; the TVF then
+ * sends each row once).
  * State of a window is freed when it fires (or, with 'emit', when its
  * allowed lateness ends).
  * SESSION: one entry per key with its open sessions; a session buffers
@@ -736,7 +738,7 @@ static WinEntry *win_entry(WaggState *st, uint64_t hk, const Win *w,
     return e;
 }
 
-/* ---- HOP and CUMULATE with panes ------------------------------------------ */
+/* ---- HOP and CUMULATE with panes ----------------------------------------- */
 
 /* A HOP window of size n * slide is the union of n slide-sized panes.
  * With panes, a row is stepped into one accumulator (its key's pane)
@@ -748,8 +750,8 @@ static WinEntry *win_entry(WaggState *st, uint64_t hk, const Win *w,
  * multiple of the slide and late rows are dropped (no kept windows to
  * re-fire); for the legacy GROUP BY HOP(...), or for a HOP TVF that
  * feeds this aggregate alone (tvf_feeds_panes: the TVF then emits each
- * row once, as its pane).  FSQL_WINDOW_PANES=0 in the environment turns it
- * off (benchmarks compare both forms).
+ * row once, as its pane).  FSQL_WINDOW_PANES=0 in the environment turns
+ * it off (benchmarks compare both forms).
  *
  * CUMULATE(step, max) runs on step-sized panes the same way (TVF only);
  * as all windows of a period start at its start, each key keeps a
@@ -766,9 +768,10 @@ static WinEntry *win_entry(WaggState *st, uint64_t hk, const Win *w,
  * window (the lowest pane seq), as in the per-window form.  pane_done
  * moves to the last end fired (and, with the watermark, past windows
  * that had no rows); a pane is freed once the last window it belongs to
- * (pane end + size - slide) is done.  Cost: one accumulator update per
- * row, and per fired window one visit per key holding panes plus one
- * merge per (key, non-empty pane) in the window. */
+ * (HOP: pane start + size; CUMULATE: its period's end, pane_last_end) is
+ * done.  Cost: one accumulator update per row, and per fired window one
+ * visit per key holding panes plus one merge per (key, non-empty pane) in
+ * the window (CUMULATE: per pane not yet folded). */
 
 typedef struct PaneItem {
     uint64_t seq; /* the key's lowest pane seq in the window */
