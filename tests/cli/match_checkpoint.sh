@@ -13,6 +13,9 @@ job() { # job CHECKPOINT-DIR
     cat <<EOF2
 SET 'state.checkpoints.dir' = '$1';
 SET 'execution.checkpointing.interval' = '200 ms';
+-- the loop waits for each file: rows printed after a checkpoint was
+-- taken but before the fault point would otherwise be printed again
+SET 'fsql.checkpointing.background-write' = 'false';
 CREATE TEMPORARY TABLE tx (
     transaction_id BIGINT, user_id BIGINT, amount DECIMAL(15, 2),
     location STRING, transaction_time TIMESTAMP(3),
