@@ -177,6 +177,22 @@ static int late_flush(OpState *s, LateOut *lo)
     return FSQL_OK;
 }
 
+/* Write the buffered late rows and make them durable (finish, and every
+ * checkpoint: the late-data sink is at-least-once, so a row dropped
+ * before a checkpoint must be in the sink when the checkpoint is). */
+static int late_sync(OpState *s, LateOut *lo)
+{
+    int rc = late_flush(s, lo);
+    if (rc == FSQL_OK && lo->w && lo->w->v->flush) {
+        FsqlErr err;
+        fsql_err_clear(&err);
+        rc = lo->w->v->flush(lo->w, &err);
+        if (rc < 0)
+            return job_fail(s->job, rc, err.msg);
+    }
+    return rc;
+}
+
 #define LATE_NO_TIME INT64_MIN
 
 static Value ts_value(const RtType *t, int64_t ms)
@@ -1549,6 +1565,9 @@ static int wagg_snapshot(OpState *s, SnapWriter *w)
 {
     WaggState *st = s->priv;
     uint32_t nk = st->d->n_keys;
+    int rc = late_sync(s, &st->late);
+    if (rc < 0)
+        return rc;
     snap_put_u32(w, WAGG_SNAP_VERSION);
     snap_put_u32(w, AGG_SNAP_VERSION);
     snap_put_u8(w, st->is_session);
@@ -1795,15 +1814,28 @@ static int wagg_restore(OpState *s, SnapReader *r)
 static int tvf_finish(OpState *s, uint32_t port)
 {
     TvfState *st = s->priv;
-    int rc = late_flush(s, &st->late);
-    if (rc == FSQL_OK && st->late.w && st->late.w->v->flush) {
-        FsqlErr err;
-        fsql_err_clear(&err);
-        rc = st->late.w->v->flush(st->late.w, &err);
-        if (rc < 0)
-            return job_fail(s->job, rc, err.msg);
-    }
+    int rc = late_sync(s, &st->late);
     return rc < 0 ? rc : op_default_finish(s, port);
+}
+
+/* The TVF keeps no state; a checkpoint only makes its late rows durable. */
+#define TVF_SNAP_VERSION 1u
+
+static int tvf_snapshot(OpState *s, SnapWriter *w)
+{
+    TvfState *st = s->priv;
+    snap_put_u32(w, TVF_SNAP_VERSION);
+    return late_sync(s, &st->late);
+}
+
+static int tvf_restore(OpState *s, SnapReader *r)
+{
+    uint32_t ver = snap_get_u32(r);
+    if (r->bad || ver != TVF_SNAP_VERSION || !snap_reader_done(r))
+        return op_fail(s, FSQL_E_STATE,
+                       "checkpoint state of %s#%u is damaged",
+                       op_kind_name(s->def->kind), s->def->plan_id);
+    return FSQL_OK;
 }
 
 const OpVtbl op_window_agg_vtbl = {
@@ -1824,4 +1856,6 @@ const OpVtbl op_window_tvf_vtbl = {
     .push = tvf_push,
     .finish = tvf_finish,
     .close = tvf_close,
+    .snapshot = tvf_snapshot,
+    .restore = tvf_restore,
 };
