@@ -4,6 +4,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/connector.h"
+#include "runtime/checkpoint.h"
 #include "runtime/metrics.h"
 
 #include <ctype.h>
@@ -167,5 +168,31 @@ int table_opt_duration(const TableDef *t, const char *key, int64_t def,
                             "table \"%s\": option '%s' must be a duration "
                             "such as '1 s', not \"%s\"",
                             t->name, key, v);
+    return FSQL_OK;
+}
+
+/* ---- scan positions ----------------------------------------------------- */
+
+#define SCAN_POS_LAYOUT 1u
+
+void conn_scan_pos_snapshot(SnapWriter *w, uint64_t row_no, bool is_done)
+{
+    snap_put_u32(w, SCAN_POS_LAYOUT);
+    snap_put_u64(w, row_no);
+    snap_put_bool(w, is_done);
+}
+
+int conn_scan_pos_restore(SnapReader *r, const TableDef *t, uint64_t *row_no,
+                          uint64_t *skip, bool *is_done, FsqlErr *err)
+{
+    uint32_t layout = snap_get_u32(r);
+    uint64_t rows = snap_get_u64(r);
+    bool done = snap_get_bool(r);
+    if (layout != SCAN_POS_LAYOUT || !snap_reader_done(r))
+        return fsql_err_set(err, FSQL_E_STATE,
+                            "table \"%s\": malformed scan position", t->name);
+    *row_no = rows;
+    *skip = done ? 0 : rows;
+    *is_done = done;
     return FSQL_OK;
 }

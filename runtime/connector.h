@@ -265,4 +265,14 @@ int table_opt_duration(const TableDef *t, const char *key, int64_t def,
  * is milliseconds) into *ms; -1 when malformed. */
 int conn_parse_duration_ms(const char *s, int64_t *ms);
 
+/* Checkpoint position of a scan that can only step over rows again (the
+ * jdbc scans of SQLite and MySQL tables): the rows delivered and whether
+ * the scan ended.  The restore sets *skip to the rows to step over (0
+ * when the scan had ended); exact when the table did not change. */
+void conn_scan_pos_snapshot(struct SnapWriter *w, uint64_t row_no,
+                            bool is_done);
+int conn_scan_pos_restore(struct SnapReader *r, const TableDef *t,
+                          uint64_t *row_no, uint64_t *skip, bool *is_done,
+                          FsqlErr *err);
+
 #endif

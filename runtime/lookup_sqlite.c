@@ -612,31 +612,18 @@ static void sqlite_scan_close(SourceReader *r)
 /* Checkpoints (issue 10): the position is the number of rows delivered;
  * a restore steps over that many rows again, exact when the table did not
  * change (a table scan runs in rowid order). */
-#define SQLITE_SCAN_LAYOUT 1u
-
 static int sqlite_scan_snapshot(SourceReader *r, SnapWriter *w)
 {
     SqliteScan *s = (SqliteScan *)r;
-    snap_put_u32(w, SQLITE_SCAN_LAYOUT);
-    snap_put_u64(w, s->row_no);
-    snap_put_bool(w, s->is_done);
+    conn_scan_pos_snapshot(w, s->row_no, s->is_done);
     return FSQL_OK;
 }
 
 static int sqlite_scan_restore(SourceReader *r, SnapReader *rd, FsqlErr *err)
 {
     SqliteScan *s = (SqliteScan *)r;
-    uint32_t layout = snap_get_u32(rd);
-    uint64_t rows = snap_get_u64(rd);
-    bool done = snap_get_bool(rd);
-    if (layout != SQLITE_SCAN_LAYOUT || !snap_reader_done(rd))
-        return fsql_err_set(err, FSQL_E_STATE,
-                            "table \"%s\": malformed scan position",
-                            s->base.table->name);
-    s->row_no = rows;
-    s->skip = done ? 0 : rows;
-    s->is_done = done;
-    return FSQL_OK;
+    return conn_scan_pos_restore(rd, s->base.table, &s->row_no, &s->skip,
+                                 &s->is_done, err);
 }
 
 static const SourceVtbl sqlite_scan_vtbl = {

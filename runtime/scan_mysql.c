@@ -151,31 +151,18 @@ static void scan_close(SourceReader *r)
     xfree(s);
 }
 
-#define SCAN_SNAP_LAYOUT 1u
-
 static int scan_snapshot(SourceReader *r, SnapWriter *w)
 {
     MysqlScan *s = (MysqlScan *)r;
-    snap_put_u32(w, SCAN_SNAP_LAYOUT);
-    snap_put_u64(w, s->row_no);
-    snap_put_bool(w, s->is_done);
+    conn_scan_pos_snapshot(w, s->row_no, s->is_done);
     return FSQL_OK;
 }
 
 static int scan_restore(SourceReader *r, SnapReader *rd, FsqlErr *err)
 {
     MysqlScan *s = (MysqlScan *)r;
-    uint32_t layout = snap_get_u32(rd);
-    uint64_t rows = snap_get_u64(rd);
-    bool done = snap_get_bool(rd);
-    if (layout != SCAN_SNAP_LAYOUT || !snap_reader_done(rd))
-        return fsql_err_set(err, FSQL_E_STATE,
-                            "table \"%s\": malformed scan position",
-                            s->base.table->name);
-    s->row_no = rows;
-    s->skip = done ? 0 : rows;
-    s->is_done = done;
-    return FSQL_OK;
+    return conn_scan_pos_restore(rd, s->base.table, &s->row_no, &s->skip,
+                                 &s->is_done, err);
 }
 
 static const SourceVtbl mysql_scan_vtbl = {
