@@ -32,6 +32,7 @@
 #include "runtime/job_int.h"
 #include "runtime/op.h"
 #include "runtime/str.h"
+#include "tests/unit/op_script.h"
 #include "tests/unit/unit.h"
 
 #include <stdio.h>
@@ -48,88 +49,12 @@ typedef struct Ev {
     int64_t wm;
 } Ev;
 
-static Program *compile_one(const char *sql)
-{
-    CompileCtx cc;
-    compile_init(&cc);
-    uint32_t errs = compile_source(&cc, "<test>", sql, strlen(sql));
-    Program *p = NULL;
-    if (errs == 0 && cc.n_plans > 0)
-        p = codegen_program(&cc, cc.plans[cc.n_plans - 1]);
-    else
-        for (uint32_t i = 0; i < cc.diags.n; i++)
-            fprintf(stderr, "compile: %s\n", cc.diags.items[i].msg);
-    compile_fini(&cc);
-    return p;
-}
-
-static OpState *find_op(Job *j, OpKind kind)
-{
-    for (uint32_t i = 0; i < j->n_ops; i++)
-        if (j->ops[i]->def->kind == kind)
-            return j->ops[i];
-    return NULL;
-}
-
-/* Parse one '|'-separated field into v of type t (strings point into
- * arena a). */
-static void parse_field(Arena *a, const char *f, size_t n, const RtType *t,
-                        Value *v)
-{
-    *v = value_null(t->kind);
-    if (n == 4 && memcmp(f, "NULL", 4) == 0)
-        return;
-    v->is_null = false;
-    if (t->kind == VK_STRING || t->kind == VK_BYTES) {
-        v->u.s.ptr = arena_strndup(a, f, n);
-        v->u.s.len = (uint32_t)n;
-    } else if (t->kind == VK_BOOL) {
-        v->u.i = f[0] == 't';
-    } else {
-        char buf[32];
-        snprintf(buf, sizeof buf, "%.*s", (int)n, f);
-        v->u.i = strtoll(buf, NULL, 10);
-    }
-}
-
-static void fill_row(Arena *a, const RtSchema *s, const char *text, Value *out)
-{
-    const char *p = text;
-    for (uint32_t c = 0; c < s->n_cols; c++) {
-        const char *e = strchr(p, '|');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        parse_field(a, p, n, &s->cols[c].type, &out[c]);
-        p = e ? e + 1 : p + n;
-    }
-}
-
 /* Run evs[from, to) into operator os. */
 static void drive(Job *j, OpState *os, const Ev *evs, size_t from, size_t to)
 {
-    const Program *prog = op_run_ctx(os)->prog;
-    for (size_t i = from; i < to && !job_failed(j); i++) {
-        const Ev *e = &evs[i];
-        if (e->what == 'W') {
-            op_call_watermark(os, e->wm, e->port);
-            continue;
-        }
-        if (e->what == 'E') {
-            op_call_watermark(os, WM_END, e->port);
-            op_call_finish(os, e->port);
-            continue;
-        }
-        const OpDef *in = &prog->ops[os->def->inputs[e->port]];
-        Batch b;
-        batch_init(&b, in->out.n_cols, 4, job_batch_arena(j));
-        RowKind k = e->what == '+'   ? ROW_INSERT
-                    : e->what == '-' ? ROW_DELETE
-                    : e->what == 'b' ? ROW_UPDATE_BEFORE
-                                     : ROW_UPDATE_AFTER;
-        Value *v = batch_add(&b, k, e->wm);
-        fill_row(job_batch_arena(j), &in->out, e->row, v);
-        op_call_push(os, &b, e->port);
-        batch_fini(&b);
-    }
+    for (size_t i = from; i < to && !job_failed(j); i++)
+        op_script_step(j, os, evs[i].port, evs[i].what, evs[i].row,
+                       evs[i].wm);
 }
 
 typedef struct Run {
@@ -158,7 +83,7 @@ static bool run_open(Run *r, const Program *p, OpKind kind)
         fprintf(stderr, "job: %s\n", err.msg);
         return false;
     }
-    r->os = find_op(r->j, kind);
+    r->os = op_script_find(r->j, kind);
     return r->os != NULL;
 }
 
@@ -212,7 +137,7 @@ static char *sorted(const char *text)
  * xmalloc'd) for the case's own checks. */
 static char *round_trips(const char *sql, OpKind kind, const Ev *evs, size_t n)
 {
-    Program *p = compile_one(sql);
+    Program *p = op_script_compile(sql);
     if (!p) {
         unit_fail(__FILE__, __LINE__, "query does not compile");
         return xstrdup("");
@@ -283,7 +208,7 @@ static char *round_trips(const char *sql, OpKind kind, const Ev *evs, size_t n)
 static void truncated_blob(const char *sql, OpKind kind, const Ev *evs,
                            size_t n)
 {
-    Program *p = compile_one(sql);
+    Program *p = op_script_compile(sql);
     UNIT_REQUIRE(p);
     Run a, b;
     UNIT_REQUIRE(run_open(&a, p, kind));

@@ -30,6 +30,7 @@
 #include "runtime/job_int.h"
 #include "runtime/op.h"
 #include "runtime/str.h"
+#include "tests/unit/op_script.h"
 #include "tests/unit/unit.h"
 
 #include <stdio.h>
@@ -52,80 +53,10 @@ typedef struct WEv {
     int64_t wm;
 } WEv;
 
-static Program *w_compile(const char *sql)
-{
-    CompileCtx cc;
-    compile_init(&cc);
-    uint32_t errs = compile_source(&cc, "<test>", sql, strlen(sql));
-    Program *p = NULL;
-    if (errs == 0 && cc.n_plans > 0)
-        p = codegen_program(&cc, cc.plans[cc.n_plans - 1]);
-    else
-        for (uint32_t i = 0; i < cc.diags.n; i++)
-            fprintf(stderr, "compile: %s\n", cc.diags.items[i].msg);
-    compile_fini(&cc);
-    return p;
-}
-
-static OpState *w_find(Job *j, OpKind kind)
-{
-    for (uint32_t i = 0; i < j->n_ops; i++)
-        if (j->ops[i]->def->kind == kind)
-            return j->ops[i];
-    return NULL;
-}
-
-static void w_field(Arena *a, const char *f, size_t n, const RtType *t,
-                    Value *v)
-{
-    *v = value_null(t->kind);
-    if (n == 4 && memcmp(f, "NULL", 4) == 0)
-        return;
-    v->is_null = false;
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.*s", (int)n, f);
-    if (t->kind == VK_STRING || t->kind == VK_BYTES) {
-        v->u.s.ptr = arena_strndup(a, f, n);
-        v->u.s.len = (uint32_t)n;
-    } else if (t->kind == VK_DOUBLE) {
-        v->u.f = strtod(buf, NULL);
-    } else {
-        v->u.i = strtoll(buf, NULL, 10);
-    }
-}
-
 static void w_drive(Job *j, OpState *os, const WEv *evs, size_t from, size_t to)
 {
-    const Program *prog = op_run_ctx(os)->prog;
-    const OpDef *in = &prog->ops[os->def->inputs[0]];
-    for (size_t i = from; i < to && !job_failed(j); i++) {
-        const WEv *e = &evs[i];
-        if (e->what == 'W') {
-            op_call_watermark(os, e->wm, 0);
-            continue;
-        }
-        if (e->what == 'E') {
-            op_call_watermark(os, WM_END, 0);
-            op_call_finish(os, 0);
-            continue;
-        }
-        Batch b;
-        batch_init(&b, in->out.n_cols, 4, job_batch_arena(j));
-        RowKind k = e->what == '+'   ? ROW_INSERT
-                    : e->what == '-' ? ROW_DELETE
-                    : e->what == 'b' ? ROW_UPDATE_BEFORE
-                                     : ROW_UPDATE_AFTER;
-        Value *v = batch_add(&b, k, e->wm);
-        const char *p = e->row;
-        for (uint32_t c = 0; c < in->out.n_cols; c++) {
-            const char *sep = strchr(p, '|');
-            size_t n = sep ? (size_t)(sep - p) : strlen(p);
-            w_field(job_batch_arena(j), p, n, &in->out.cols[c].type, &v[c]);
-            p = sep ? sep + 1 : p + n;
-        }
-        op_call_push(os, &b, 0);
-        batch_fini(&b);
-    }
+    for (size_t i = from; i < to && !job_failed(j); i++)
+        op_script_step(j, os, 0, evs[i].what, evs[i].row, evs[i].wm);
 }
 
 typedef struct WRun {
@@ -154,7 +85,7 @@ static bool w_open(WRun *r, const Program *p, OpKind entry)
         fprintf(stderr, "job: %s\n", err.msg);
         return false;
     }
-    r->entry = w_find(r->j, entry);
+    r->entry = op_script_find(r->j, entry);
     return r->entry != NULL;
 }
 
@@ -225,7 +156,7 @@ static void w_load(WRun *r, OpSave *saves)
 static char *w_round_trips(const char *sql, OpKind entry, const WEv *evs,
                            size_t n)
 {
-    Program *p = w_compile(sql);
+    Program *p = op_script_compile(sql);
     if (!p) {
         unit_fail(__FILE__, __LINE__, "query does not compile");
         return xstrdup("");
@@ -283,12 +214,12 @@ static char *w_round_trips(const char *sql, OpKind entry, const WEv *evs,
 static void w_truncated(const char *sql, OpKind entry, OpKind kind,
                         const WEv *evs, size_t n)
 {
-    Program *p = w_compile(sql);
+    Program *p = op_script_compile(sql);
     UNIT_REQUIRE(p);
     WRun a, b;
     UNIT_REQUIRE(w_open(&a, p, entry));
     w_drive(a.j, a.entry, evs, 0, n);
-    OpState *os = w_find(a.j, kind);
+    OpState *os = op_script_find(a.j, kind);
     UNIT_REQUIRE(os);
     SnapWriter w;
     snap_writer_init(&w);
@@ -296,7 +227,7 @@ static void w_truncated(const char *sql, OpKind entry, OpKind kind,
     w_close(&a);
     for (size_t cut = 0; cut < w.len; cut += 1 + w.len / 25) {
         UNIT_REQUIRE(w_open(&b, p, entry));
-        OpState *ob = w_find(b.j, kind);
+        OpState *ob = op_script_find(b.j, kind);
         SnapReader rd;
         snap_reader_init(&rd, w.buf, cut);
         UNIT_EQ_INT(ob->v->restore(ob, &rd), FSQL_E_STATE);
