@@ -44,6 +44,7 @@ typedef struct StrEnt {
 #define SP_CLASS 16u
 #define SP_SMALL 128u
 #define SP_CHUNK 65536u
+#define SP_BLK_MAX 2048u /* larger blocks: xmalloc */
 
 typedef struct SpChunk {
     struct SpChunk *next;
@@ -58,7 +59,16 @@ struct StrPool {
     StrEnt *free_list[SP_SMALL / SP_CLASS]; /* linked by next */
     SpChunk *chunks;
     char *bump, *bump_end; /* unused part of the newest chunk */
+    void *blk_free[SP_BLK_MAX / SP_CLASS]; /* strpool_block_* free lists */
+    size_t blk_bytes; /* handed out by strpool_block_alloc */
+    struct BigBlk *big; /* larger blocks, freed with the pool */
+    size_t n_big_str;   /* entries larger than SP_SMALL (malloc'd) */
 };
+
+/* Header of a block larger than SP_BLK_MAX (malloc'd, on StrPool.big). */
+typedef struct BigBlk {
+    struct BigBlk *prev, *next;
+} BigBlk;
 
 /* Bytes an entry of n string bytes takes (its size class when small). */
 static size_t sp_size(uint32_t n)
@@ -69,17 +79,9 @@ static size_t sp_size(uint32_t n)
     return (sz + SP_CLASS - 1) / SP_CLASS * SP_CLASS;
 }
 
-static StrEnt *sp_alloc(StrPool *p, uint32_t n)
+/* sz bytes (a multiple of 16) from the newest chunk. */
+static void *sp_bump(StrPool *p, size_t sz)
 {
-    size_t sz = sp_size(n);
-    if (sz > SP_SMALL)
-        return xmalloc(sz);
-    size_t c = sz / SP_CLASS - 1;
-    StrEnt *e = p->free_list[c];
-    if (e) {
-        p->free_list[c] = e->next;
-        return e;
-    }
     if ((size_t)(p->bump_end - p->bump) < sz) {
         SpChunk *ch = xmalloc(SP_CHUNK);
         ch->next = p->chunks;
@@ -88,15 +90,76 @@ static StrEnt *sp_alloc(StrPool *p, uint32_t n)
         p->bump = (char *)(((uintptr_t)p->bump + 15u) & ~(uintptr_t)15u);
         p->bump_end = (char *)ch + SP_CHUNK;
     }
-    e = (StrEnt *)(void *)p->bump;
+    void *b = p->bump;
     p->bump += sz;
-    return e;
+    return b;
+}
+
+static StrEnt *sp_alloc(StrPool *p, uint32_t n)
+{
+    size_t sz = sp_size(n);
+    if (sz > SP_SMALL) {
+        p->n_big_str++;
+        return xmalloc(sz);
+    }
+    size_t c = sz / SP_CLASS - 1;
+    StrEnt *e = p->free_list[c];
+    if (e) {
+        p->free_list[c] = e->next;
+        return e;
+    }
+    return sp_bump(p, sz);
+}
+
+/* Blocks for aggregate state (DISTINCT sets) from the pool's chunks: one
+ * free list per 16-byte size class, all released with the pool. */
+static void *strpool_block_alloc(StrPool *p, size_t sz)
+{
+    sz = (sz + SP_CLASS - 1) / SP_CLASS * SP_CLASS;
+    p->blk_bytes += sz;
+    if (sz > SP_BLK_MAX) {
+        BigBlk *bb = xmalloc(sizeof(BigBlk) + sz);
+        bb->prev = NULL;
+        bb->next = p->big;
+        if (p->big)
+            p->big->prev = bb;
+        p->big = bb;
+        return bb + 1;
+    }
+    size_t c = sz / SP_CLASS - 1;
+    void *b = p->blk_free[c];
+    if (b) {
+        memcpy(&p->blk_free[c], b, sizeof(void *));
+        return b;
+    }
+    return sp_bump(p, sz);
+}
+
+static void strpool_block_free(StrPool *p, void *b, size_t sz)
+{
+    sz = (sz + SP_CLASS - 1) / SP_CLASS * SP_CLASS;
+    p->blk_bytes -= sz;
+    if (sz > SP_BLK_MAX) {
+        BigBlk *bb = (BigBlk *)b - 1;
+        if (bb->prev)
+            bb->prev->next = bb->next;
+        else
+            p->big = bb->next;
+        if (bb->next)
+            bb->next->prev = bb->prev;
+        xfree(bb);
+        return;
+    }
+    size_t c = sz / SP_CLASS - 1;
+    memcpy(b, &p->blk_free[c], sizeof(void *));
+    p->blk_free[c] = b;
 }
 
 static void sp_release(StrPool *p, StrEnt *e)
 {
     size_t sz = sp_size(e->len);
     if (sz > SP_SMALL) {
+        p->n_big_str--;
         xfree(e);
         return;
     }
@@ -119,7 +182,8 @@ void strpool_free(StrPool *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i <= p->mask; i++) {
+    /* Only entries too large for the chunks need a visit. */
+    for (size_t i = 0; p->n_big_str && i <= p->mask; i++) {
         StrEnt *e = p->buckets[i];
         while (e) {
             StrEnt *n = e->next;
@@ -132,6 +196,11 @@ void strpool_free(StrPool *p)
         SpChunk *n = p->chunks->next;
         xfree(p->chunks);
         p->chunks = n;
+    }
+    while (p->big) {
+        BigBlk *n = p->big->next;
+        xfree(p->big);
+        p->big = n;
     }
     xfree(p->buckets);
     xfree(p);
@@ -462,6 +531,298 @@ static int64_t mset_remove(const AggSpec *sp, MultiSet *m, const Value *k)
     }
     m->slots[hole].count = 0;
     return 0;
+}
+
+/* ---- compact counted multiset (DISTINCT of narrow types) ---------------- */
+
+/* For the types whose value is one 64-bit word (BOOLEAN, the integer,
+ * date/time and interval kinds) or a string/bytes pool reference, an
+ * entry is 16 bytes: the word (for strings the interned pointer, 0 for
+ * the empty string; the length and hash are the pool entry's) and a
+ * count.  The 16-byte DISTINCT header in the state holds one entry
+ * inline (most partitions see one or two distinct values); a second
+ * distinct value spills the set to a block of CSet from the StrPool's
+ * block allocator (size classes with free lists, chunks released with the
+ * pool), so a set costs no malloc and nothing at teardown.  Other types
+ * (DOUBLE, DECIMAL) use the MultiSet above. */
+typedef struct CEnt {
+    uint64_t bits;  /* the value word, or the CSet * when spilled */
+    uint64_t count; /* 0: empty; CS_SPILL in the header: spilled */
+} CEnt;
+
+#define CS_SPILL UINT64_MAX
+
+typedef struct CSet {
+    uint32_t cap; /* power of two, >= 4 */
+    uint32_t n;   /* distinct keys */
+    uint64_t pad;
+    CEnt e[];
+} CSet;
+
+static bool kind_is_narrow(uint8_t k)
+{
+    switch (k) {
+    case VK_BOOL:
+    case VK_INT:
+    case VK_STRING:
+    case VK_BYTES:
+    case VK_DATE:
+    case VK_TIME:
+    case VK_TIMESTAMP:
+    case VK_TIMESTAMP_LTZ:
+    case VK_INTERVAL_MS:
+    case VK_INTERVAL_MONTHS:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static inline bool cs_is_str(const AggSpec *sp)
+{
+    return sp->arg.kind == VK_STRING || sp->arg.kind == VK_BYTES;
+}
+
+static inline CEnt *cs_hdr(void *st)
+{
+    return (CEnt *)st;
+}
+
+static inline CSet *cs_set(const CEnt *h)
+{
+    return (CSet *)(uintptr_t)h->bits;
+}
+
+static size_t cs_bytes(uint32_t cap)
+{
+    return sizeof(CSet) + (size_t)cap * sizeof(CEnt);
+}
+
+/* The Value a stored word stands for. */
+static Value cs_value(const AggSpec *sp, uint64_t bits)
+{
+    Value v;
+    memset(&v, 0, sizeof v);
+    v.kind = (uint8_t)sp->arg.kind;
+    if (cs_is_str(sp)) {
+        if (bits) {
+            v.u.s.ptr = (const char *)(uintptr_t)bits;
+            v.u.s.len = ent_of(v.u.s.ptr)->len;
+        } else {
+            v.u.s.ptr = empty_str;
+        }
+    } else {
+        v.u.i = (int64_t)bits;
+    }
+    return v;
+}
+
+static inline uint64_t cs_mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* Hash of a probe value (content hash for strings, as the pool's). */
+static uint64_t cs_hash_probe(const AggSpec *sp, const Value *k)
+{
+    if (cs_is_str(sp))
+        return arg_hash(sp, k);
+    return cs_mix((uint64_t)k->u.i);
+}
+
+static uint64_t cs_hash_stored(const AggSpec *sp, uint64_t bits)
+{
+    if (cs_is_str(sp)) {
+        if (bits)
+            return ent_of((const char *)(uintptr_t)bits)->hash;
+        Value v = cs_value(sp, 0);
+        return value_hash(&v, &sp->arg);
+    }
+    return cs_mix(bits);
+}
+
+static bool cs_equal(const AggSpec *sp, uint64_t bits, const Value *k)
+{
+    if (!cs_is_str(sp))
+        return bits == (uint64_t)k->u.i;
+    if (k->u.s.len == 0)
+        return bits == 0;
+    if (bits == 0)
+        return false;
+    const char *s = (const char *)(uintptr_t)bits;
+    if (s == k->u.s.ptr)
+        return true;
+    if (sp->is_interned) /* both interned: equal bytes, same pointer */
+        return false;
+    const StrEnt *e = ent_of(s);
+    return e->len == k->u.s.len && memcmp(s, k->u.s.ptr, e->len) == 0;
+}
+
+/* Keep k (a pool reference for strings) as a word. */
+static uint64_t cs_keep(const AggSpec *sp, const Value *k)
+{
+    if (!cs_is_str(sp))
+        return (uint64_t)k->u.i;
+    if (k->u.s.len == 0)
+        return 0;
+    Value v;
+    keep_arg(sp, &v, k);
+    return (uint64_t)(uintptr_t)v.u.s.ptr;
+}
+
+static void cs_unkeep(const AggSpec *sp, uint64_t bits)
+{
+    if (cs_is_str(sp) && bits) {
+        const char *s = (const char *)(uintptr_t)bits;
+        strpool_unref(sp->pool, s, ent_of(s)->len);
+    }
+}
+
+static CSet *cs_alloc(StrPool *p, uint32_t cap)
+{
+    CSet *s = strpool_block_alloc(p, cs_bytes(cap));
+    memset(s, 0, cs_bytes(cap));
+    s->cap = cap;
+    return s;
+}
+
+/* Slot of the probe k (h its hash), or of the empty slot for it. */
+static uint32_t cs_find(const AggSpec *sp, const CSet *s, const Value *k,
+                        uint64_t h)
+{
+    uint32_t mask = s->cap - 1, j = (uint32_t)h & mask;
+    while (s->e[j].count && !cs_equal(sp, s->e[j].bits, k))
+        j = (j + 1) & mask;
+    return j;
+}
+
+static void cs_put(const AggSpec *sp, CSet *s, uint64_t bits, uint64_t c)
+{
+    uint32_t mask = s->cap - 1;
+    uint32_t j = (uint32_t)cs_hash_stored(sp, bits) & mask;
+    while (s->e[j].count)
+        j = (j + 1) & mask;
+    s->e[j].bits = bits;
+    s->e[j].count = c;
+    s->n++;
+}
+
+static CSet *cs_grow(const AggSpec *sp, CSet *s)
+{
+    CSet *ns = cs_alloc(sp->pool, s->cap * 2);
+    for (uint32_t i = 0; i < s->cap; i++)
+        if (s->e[i].count)
+            cs_put(sp, ns, s->e[i].bits, s->e[i].count);
+    strpool_block_free(sp->pool, s, cs_bytes(s->cap));
+    return ns;
+}
+
+/* Add one k (not NULL); returns the new count. */
+static uint64_t cs_add(const AggSpec *sp, void *st, const Value *k)
+{
+    CEnt *h = cs_hdr(st);
+    if (h->count == 0) {
+        h->bits = cs_keep(sp, k);
+        h->count = 1;
+        return 1;
+    }
+    if (h->count != CS_SPILL) {
+        if (cs_equal(sp, h->bits, k))
+            return ++h->count;
+        CSet *s = cs_alloc(sp->pool, 4);
+        cs_put(sp, s, h->bits, h->count);
+        cs_put(sp, s, cs_keep(sp, k), 1);
+        h->bits = (uint64_t)(uintptr_t)s;
+        h->count = CS_SPILL;
+        return 1;
+    }
+    CSet *s = cs_set(h);
+    uint64_t hh = cs_hash_probe(sp, k);
+    uint32_t j = cs_find(sp, s, k, hh);
+    if (s->e[j].count)
+        return ++s->e[j].count;
+    s->e[j].bits = cs_keep(sp, k);
+    s->e[j].count = 1;
+    s->n++;
+    if (s->n * 4 > s->cap * 3)
+        h->bits = (uint64_t)(uintptr_t)cs_grow(sp, s);
+    return 1;
+}
+
+/* Remove one k; returns the remaining count (-1 if k was absent). */
+static int64_t cs_remove(const AggSpec *sp, void *st, const Value *k)
+{
+    CEnt *h = cs_hdr(st);
+    if (h->count == 0)
+        return -1;
+    if (h->count != CS_SPILL) {
+        if (!cs_equal(sp, h->bits, k))
+            return -1;
+        if (--h->count > 0)
+            return (int64_t)h->count;
+        cs_unkeep(sp, h->bits);
+        h->bits = 0;
+        return 0;
+    }
+    CSet *s = cs_set(h);
+    uint32_t j = cs_find(sp, s, k, cs_hash_probe(sp, k));
+    CEnt *e = &s->e[j];
+    if (!e->count)
+        return -1;
+    if (--e->count > 0)
+        return (int64_t)e->count;
+    cs_unkeep(sp, e->bits);
+    if (--s->n == 0) {
+        strpool_block_free(sp->pool, s, cs_bytes(s->cap));
+        h->bits = 0;
+        h->count = 0;
+        return 0;
+    }
+    /* Backward-shift deletion keeps probe chains unbroken. */
+    uint32_t mask = s->cap - 1, hole = j, i = j;
+    for (;;) {
+        i = (i + 1) & mask;
+        CEnt *x = &s->e[i];
+        if (!x->count)
+            break;
+        uint32_t home = (uint32_t)cs_hash_stored(sp, x->bits) & mask;
+        bool between = hole <= i ? (home > hole && home <= i)
+                                 : (home > hole || home <= i);
+        if (!between) {
+            s->e[hole] = *x;
+            hole = i;
+        }
+    }
+    s->e[hole].count = 0;
+    s->e[hole].bits = 0;
+    return 0;
+}
+
+/* Release what the set holds (teardown: the pool goes right after, so
+ * nothing is released one by one). */
+static void cs_free(const AggSpec *sp, void *st, bool teardown)
+{
+    CEnt *h = cs_hdr(st);
+    if (!teardown && h->count == CS_SPILL) {
+        CSet *s = cs_set(h);
+        for (uint32_t i = 0; i < s->cap; i++)
+            if (s->e[i].count)
+                cs_unkeep(sp, s->e[i].bits);
+        strpool_block_free(sp->pool, s, cs_bytes(s->cap));
+    } else if (!teardown && h->count) {
+        cs_unkeep(sp, h->bits);
+    }
+    h->bits = 0;
+    h->count = 0;
+}
+
+static size_t cs_heap(const void *st)
+{
+    const CEnt *h = st;
+    return h->count == CS_SPILL ? cs_bytes(cs_set(h)->cap) : 0;
 }
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -1208,7 +1569,8 @@ static void percentile_final(const AggSpec *sp, const void *st, Value *out,
 
 /* ---- the table ------------------------------------------------------------ */
 
-#define SZ(t) ((uint32_t)((sizeof(t) + 15) & ~(size_t)15))
+/* 8-byte multiples: 16-byte alignment is agg_state_align's business */
+#define SZ(t) ((uint32_t)((sizeof(t) + 7) & ~(size_t)7))
 
 static const AggDef agg_table[] = {
     {"COUNT", AGG_COUNT, AGG_F_STAR_OK, SZ(CountSt), count_init, count_step,
@@ -1304,6 +1666,7 @@ bool agg_spec_init(AggSpec *sp, const AggDef *def, uint32_t n_args,
     if (def->kind == AGG_PERCENTILE_CONT || def->kind == AGG_PERCENTILE_DISC)
         sp->value_arg = n_args > 1 ? 1 : 0;
     sp->state_size = def->state_size + (sp->is_distinct ? DHDR : 0);
+    sp->dset_compact = sp->is_distinct && kind_is_narrow(sp->arg.kind);
     if (n_args == 0 && !(def->flags & (AGG_F_STAR_OK | AGG_F_POSITIONAL)))
         return false;
     if (sp->is_distinct && n_args != 1)
@@ -1333,10 +1696,29 @@ uint32_t agg_state_size(const AggSpec *sp)
     return sp->state_size;
 }
 
+uint32_t agg_state_align(const AggSpec *sp)
+{
+    switch (sp->def->kind) {
+    case AGG_SUM:
+    case AGG_SUM0:
+    case AGG_AVG:
+    case AGG_VAR_POP:
+    case AGG_VAR_SAMP:
+    case AGG_STDDEV_POP:
+    case AGG_STDDEV_SAMP:
+        return 16;
+    default: /* CountSt, QSt: 8-byte members only */
+        return 8;
+    }
+}
+
+_Static_assert(_Alignof(CountSt) <= 8 && _Alignof(QSt) <= 8,
+               "agg_state_align: 8-byte states");
+
 void agg_init(const AggSpec *sp, void *st)
 {
     if (sp->is_distinct)
-        *dset_of(st) = NULL;
+        memset(st, 0, DHDR);
     if (sp->def->init)
         sp->def->init(sp, inner_of(sp, st));
 }
@@ -1356,6 +1738,12 @@ void agg_step(const AggSpec *sp, void *st, const Value *args)
         const Value *k = &args[0];
         if (k->is_null)
             return;
+        if (sp->dset_compact) {
+            if (cs_add(sp, st, k) != 1)
+                return;
+            sp->def->step(sp, inner_of(sp, st), args);
+            return;
+        }
         MultiSet **m = dset_of(st);
         if (!*m)
             *m = mset_new();
@@ -1371,9 +1759,14 @@ void agg_inverse(const AggSpec *sp, void *st, const Value *args)
         const Value *k = &args[0];
         if (k->is_null)
             return;
-        MultiSet **m = dset_of(st);
-        if (!*m || mset_remove(sp, *m, k) != 0)
-            return;
+        if (sp->dset_compact) {
+            if (cs_remove(sp, st, k) != 0)
+                return;
+        } else {
+            MultiSet **m = dset_of(st);
+            if (!*m || mset_remove(sp, *m, k) != 0)
+                return;
+        }
         /* MIN/MAX etc. with DISTINCT would need the value's position; the
          * order-independent functions are fine. */
     }
@@ -1407,7 +1800,9 @@ void agg_final(const AggSpec *sp, const void *st, Value *out, Arena *a)
 
 void agg_fini(const AggSpec *sp, void *st)
 {
-    if (sp->is_distinct) {
+    if (sp->dset_compact) {
+        cs_free(sp, st, false);
+    } else if (sp->is_distinct) {
         mset_free(sp->pool, *dset_of(st));
         *dset_of(st) = NULL;
     }
@@ -1415,10 +1810,36 @@ void agg_fini(const AggSpec *sp, void *st)
         sp->def->fini(sp, inner_of(sp, st));
 }
 
+bool agg_teardown_needed(const AggSpec *sp)
+{
+    if (sp->is_distinct && !sp->dset_compact)
+        return true;
+    return sp->def->fini != NULL;
+}
+
+void agg_fini_teardown(const AggSpec *sp, void *st)
+{
+    if (sp->dset_compact) {
+        cs_free(sp, st, true);
+        if (sp->def->fini)
+            sp->def->fini(sp, inner_of(sp, st));
+        return;
+    }
+    agg_fini(sp, st);
+}
+
 void agg_prefetch(const AggSpec *sp, const void *st, int stage)
 {
     if (!sp->is_distinct)
         return;
+    if (sp->dset_compact) {
+        const CEnt *h = st;
+        if (h->count == CS_SPILL) {
+            const char *b = (const char *)cs_set(h);
+            __builtin_prefetch(b + (stage ? 64 : 0));
+        }
+        return;
+    }
     const MultiSet *m = *(MultiSet *const *)st;
     if (!m)
         return;
@@ -1436,7 +1857,10 @@ size_t agg_heap_bytes(const AggSpec *sp, const void *st)
 {
     size_t n = 0;
     const void *in = st;
-    if (sp->is_distinct) {
+    if (sp->dset_compact) {
+        n += cs_heap(st);
+        in = (const char *)st + DHDR;
+    } else if (sp->is_distinct) {
         const MultiSet *m = *(MultiSet *const *)st;
         if (m)
             n += sizeof *m + (size_t)m->cap * sizeof(MEnt);
@@ -1553,6 +1977,72 @@ static bool mset_restore(const AggSpec *sp, MultiSet **out, SnapReader *r)
     return true;
 }
 
+/* The same layout as mset_snapshot: u8 present, u32 n, n x (Value,
+ * i64 count). */
+static void cs_snapshot(const AggSpec *sp, const void *st, SnapWriter *w)
+{
+    const CEnt *h = st;
+    snap_put_u8(w, h->count != 0);
+    if (h->count == 0)
+        return;
+    if (h->count != CS_SPILL) {
+        snap_put_u32(w, 1);
+        Value v = cs_value(sp, h->bits);
+        snap_put_value(w, &v);
+        snap_put_i64(w, (int64_t)h->count);
+        return;
+    }
+    const CSet *s = cs_set(h);
+    snap_put_u32(w, s->n);
+    for (uint32_t i = 0; i < s->cap; i++) {
+        if (!s->e[i].count)
+            continue;
+        Value v = cs_value(sp, s->e[i].bits);
+        snap_put_value(w, &v);
+        snap_put_i64(w, (int64_t)s->e[i].count);
+    }
+}
+
+static bool cs_restore(const AggSpec *sp, void *st, SnapReader *r)
+{
+    CEnt *h = cs_hdr(st);
+    h->bits = 0;
+    h->count = 0;
+    if (!snap_get_u8(r))
+        return !r->bad;
+    uint32_t n = snap_get_u32(r);
+    if (r->bad || n > snap_left(r) / 8) {
+        r->bad = true;
+        return false;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        Value k;
+        snap_get_value(r, &k);
+        int64_t c = snap_get_i64(r);
+        if (r->bad || c <= 0 || (uint64_t)c >= CS_SPILL || k.is_null ||
+            k.kind != sp->arg.kind) {
+            r->bad = true;
+            return false;
+        }
+        AggSpec plain = *sp; /* k is not interned yet */
+        plain.is_interned = false;
+        if (cs_remove(&plain, st, &k) >= 0) { /* the same key twice */
+            r->bad = true;
+            return false;
+        }
+        cs_add(&plain, st, &k);
+        /* set the count: find the entry again */
+        if (h->count != CS_SPILL) {
+            h->count = (uint64_t)c;
+        } else {
+            CSet *s = cs_set(h);
+            s->e[cs_find(&plain, s, &k, cs_hash_probe(&plain, &k))].count =
+                (uint64_t)c;
+        }
+    }
+    return true;
+}
+
 static void q_snapshot(const QSt *s, SnapWriter *w)
 {
     snap_put_u8(w, (uint8_t)((s->has_one ? 1u : 0u) |
@@ -1611,7 +2101,9 @@ static bool q_restore(const AggSpec *sp, QSt *s, SnapReader *r)
 
 void agg_state_snapshot(const AggSpec *sp, const void *st, SnapWriter *w)
 {
-    if (sp->is_distinct)
+    if (sp->dset_compact)
+        cs_snapshot(sp, st, w);
+    else if (sp->is_distinct)
         mset_snapshot(*(MultiSet *const *)st, w);
     const void *in = sp->is_distinct ? (const char *)st + DHDR : st;
     switch (sp->def->kind) {
@@ -1664,8 +2156,12 @@ void agg_state_snapshot(const AggSpec *sp, const void *st, SnapWriter *w)
 bool agg_state_restore(const AggSpec *sp, void *st, SnapReader *r)
 {
     agg_init(sp, st);
-    if (sp->is_distinct && !mset_restore(sp, dset_of(st), r))
+    if (sp->dset_compact) {
+        if (!cs_restore(sp, st, r))
+            return false;
+    } else if (sp->is_distinct && !mset_restore(sp, dset_of(st), r)) {
         return false;
+    }
     void *in = inner_of(sp, st);
     switch (sp->def->kind) {
     case AGG_COUNT:

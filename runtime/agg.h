@@ -145,6 +145,8 @@ struct AggSpec {
                             PERCENTILE_*(f, x) as operators pass them;
                             the fraction f must be a DOUBLE) */
     uint32_t state_size; /* agg_state_size() */
+    bool dset_compact;   /* DISTINCT of a one-word or string type: the
+                            compact set (agg.c), first entry inline */
     bool is_interned;    /* string arguments passed to step/inverse are
                             already references into pool (the caller's
                             retained rows): kept by adding a reference */
@@ -163,6 +165,10 @@ bool agg_spec_init(AggSpec *sp, const AggDef *def, uint32_t n_args,
 
 /* Bytes of state for sp (the function's, plus the DISTINCT set). */
 uint32_t agg_state_size(const AggSpec *sp);
+/* The alignment a state block of sp needs: 16 when it holds 128-bit
+ * integers (sums, averages, variances), else 8.  Operators packing
+ * several states in one block may align each by this instead of 16. */
+uint32_t agg_state_align(const AggSpec *sp);
 void agg_init(const AggSpec *sp, void *st);
 void agg_step(const AggSpec *sp, void *st, const Value *args);
 void agg_inverse(const AggSpec *sp, void *st, const Value *args);
@@ -174,6 +180,13 @@ bool agg_merge(const AggSpec *sp, void *st, const void *other);
  * the result type is not a string type). */
 void agg_final(const AggSpec *sp, const void *st, Value *out, Arena *a);
 void agg_fini(const AggSpec *sp, void *st);
+/* agg_fini when sp->pool is freed right after (operator teardown): what
+ * lives in the pool (strings, DISTINCT sets of one-word and string types)
+ * is not released one by one.  The state is invalid afterwards. */
+void agg_fini_teardown(const AggSpec *sp, void *st);
+/* Whether agg_fini_teardown has anything to do for states of sp (false:
+ * an operator may drop them without visiting each). */
+bool agg_teardown_needed(const AggSpec *sp);
 /* Declare that this state will never see agg_inverse (an UNBOUNDED
  * PRECEDING frame, a tumbling window): MIN/MAX/FIRST_VALUE/LAST_VALUE
  * then keep one value instead of a deque.  Call right after agg_init. */

@@ -327,6 +327,23 @@ void snap_get_values(SnapReader *r, Value *v, uint32_t n)
         snap_get_value(r, &v[i]);
 }
 
+void snap_want_kind(SnapReader *r, Value *v, ValueKind want)
+{
+    if (v->is_null || v->kind == want) {
+        v->kind = (uint8_t)want;
+        return;
+    }
+    r->bad = true;
+    *v = value_null(want);
+}
+
+void snap_want_kinds(SnapReader *r, Value *v, uint32_t n, const RtSchema *s)
+{
+    for (uint32_t i = 0; i < n; i++)
+        snap_want_kind(r, &v[i],
+                       i < s->n_cols ? s->cols[i].type.kind : VK_NULLTYPE);
+}
+
 bool snap_reader_done(const SnapReader *r)
 {
     return !r->bad && r->p == r->end;
@@ -1492,6 +1509,12 @@ int ckpt_restore(Job *j, FsqlErr *err)
     }
     int64_t now = job_now_mono_ms();
     uint32_t n_ops_seen = 0, n_srcs_seen = 0;
+    /* A damaged file may name an operator twice (and another not at all):
+     * the counts below would still match, and an operator restored twice
+     * is not a state any run had. */
+    bool *op_seen = ARENA_NEW_ARRAY(&a, bool, j->n_ops + 1);
+    bool *src_seen = ARENA_NEW_ARRAY(&a, bool, j->n_srcs + 1);
+    bool *sink_seen = ARENA_NEW_ARRAY(&a, bool, j->n_ops + 1);
     for (uint32_t k = 0; k < n_sec && rc == FSQL_OK; k++) {
         Section *sec = &secs[k];
         SnapReader br;
@@ -1503,6 +1526,11 @@ int ckpt_restore(Job *j, FsqlErr *err)
                 rc = restore_fail(err, &f, "operator index out of range");
                 break;
             }
+            if (op_seen[sec->index]) {
+                rc = restore_fail(err, &f, "an operator saved twice");
+                break;
+            }
+            op_seen[sec->index] = true;
             OpState *s = j->ops[sec->index];
             n_ops_seen++;
             char where[160];
@@ -1546,6 +1574,11 @@ int ckpt_restore(Job *j, FsqlErr *err)
                 rc = restore_fail(err, &f, "source index out of range");
                 break;
             }
+            if (src_seen[sec->index]) {
+                rc = restore_fail(err, &f, "a source saved twice");
+                break;
+            }
+            src_seen[sec->index] = true;
             SharedSource *ss = &j->srcs[sec->index];
             SourceReader *sr = ss->reader;
             n_srcs_seen++;
@@ -1589,6 +1622,11 @@ int ckpt_restore(Job *j, FsqlErr *err)
             rc = restore_fail(err, &f, "sink index out of range");
             break;
         }
+        if (sink_seen[sec->index]) {
+            rc = restore_fail(err, &f, "a sink saved twice");
+            break;
+        }
+        sink_seen[sec->index] = true;
         OpState *s = j->ops[sec->index];
         SinkWriter *w = op_sink_writer(s);
         if (!w || !w->v->recover) {

@@ -112,6 +112,15 @@ char *snap_get_cstr(SnapReader *r, Arena *a);
  * memory as usual (value_copy_to, the operator's string pool). */
 void snap_get_value(SnapReader *r, Value *v);
 void snap_get_values(SnapReader *r, Value *v, uint32_t n);
+/* After snap_get_value(s): the kind a restored value must have.  A NULL
+ * becomes a NULL of kind want; a non-NULL value of another kind sets
+ * r->bad (and becomes that NULL).  Restore code whose values are later
+ * hashed, compared or printed by their column type must check: a damaged
+ * blob would otherwise hand an integer to code that reads a string
+ * pointer (found by tests/fuzz/fuzz_checkpoint.c). */
+void snap_want_kind(SnapReader *r, Value *v, ValueKind want);
+/* snap_want_kind for the n values of a row of schema s (s->n_cols >= n). */
+void snap_want_kinds(SnapReader *r, Value *v, uint32_t n, const RtSchema *s);
 /* Whether the whole blob was consumed without error (restore() should
  * end with `return snap_reader_done(r) ? FSQL_OK : FSQL_E_STATE;` or a
  * message of its own). */

@@ -1512,6 +1512,8 @@ static int match_restore(OpState *s, SnapReader *r)
 {
     MatchState *st = s->priv;
     const OpMatchDef *d = st->d;
+    const RtSchema *in =
+        &job_program_of(s->job, s->def)->ops[s->def->inputs[0]].out;
     if (snap_get_u32(r) != MATCH_SNAP_VERSION)
         return restore_bad(s, "unknown layout version");
     st->seq = snap_get_u64(r);
@@ -1523,6 +1525,7 @@ static int match_restore(OpState *s, SnapReader *r)
         int64_t ts = snap_get_i64(r);
         uint64_t seq = snap_get_u64(r);
         snap_get_values(r, row, d->n_in);
+        snap_want_kinds(r, row, d->n_in, in);
         if (r->bad)
             break;
         Pending *pr = pend_new(st, row);
@@ -1535,6 +1538,8 @@ static int match_restore(OpState *s, SnapReader *r)
     Value *keys = arena_alloc(&s->a, sizeof(Value) * (st->n_keys + 1));
     for (uint64_t i = 0; i < n_parts && !r->bad; i++) {
         snap_get_values(r, keys, st->n_keys);
+        for (uint32_t k = 0; k < st->n_keys; k++)
+            snap_want_kind(r, &keys[k], st->key_types[k].kind);
         uint64_t next = snap_get_u64(r);
         uint64_t fed = snap_get_u64(r);
         uint64_t base = snap_get_u64(r);
@@ -1551,6 +1556,7 @@ static int match_restore(OpState *s, SnapReader *r)
         for (uint32_t k = 0; k < n && !r->bad; k++) {
             int64_t ts = snap_get_i64(r);
             snap_get_values(r, row, d->n_in);
+            snap_want_kinds(r, row, d->n_in, in);
             if (!r->bad)
                 ring_push(st, p, ts, row);
         }
@@ -1570,6 +1576,8 @@ static int match_restore(OpState *s, SnapReader *r)
                               "MATCH_NUMBER()");
     for (uint64_t i = 0; i < n_idle && !r->bad; i++) {
         snap_get_values(r, keys, st->n_keys);
+        for (uint32_t k = 0; k < st->n_keys; k++)
+            snap_want_kind(r, &keys[k], st->key_types[k].kind);
         uint64_t next = snap_get_u64(r);
         uint64_t n_matches = snap_get_u64(r);
         if (r->bad)

@@ -10,19 +10,24 @@
  *           bytes are also decoded as a script of SnapReader calls (each
  *           byte picks the next snap_get_*), which must never read past
  *           the end.
- *   mode k (1..N_JOBS): the body (section table) of a checkpoint of job
+ *   mode k (1..N): the body (section table) of a checkpoint of job
  *           k, a small compiled query over a datagen source (group
  *           aggregate, TUMBLE window, OVER, MATCH_RECOGNIZE, regular join,
  *           deduplication).  The target wraps it in a valid file (right
  *           plan fingerprint and checksum, so the bytes reach the
  *           operators' restore functions) and opens a fresh job on that
- *           directory: job_open restores it.  A restore may fail with an
+ *           directory: job_open restores it, and when it did, the job
+ *           runs to the end of its input.  A restore may fail with an
  *           error; it must not crash, read out of bounds or leak (the job
  *           is freed after each input, so LeakSanitizer sees leaks).
+ *   mode N+k: splice: the real body of job k with the blob of one of its
+ *           sections (the next byte picks which) replaced by the rest of
+ *           the input, so that mutations reach one operator's or source's
+ *           restore with the framing intact.
  *
- * At start-up each job runs once to the end of its bounded input with
- * checkpoints on; the final checkpoint gives the plan fingerprint and a
- * real body.  With FUZZ_CKPT_SEEDS=DIR in the environment, the target
+ * At start-up each job runs once (0.4 s, rate-limited) to the end of its
+ * bounded input with a checkpoint every 60 ms; the one from the middle of
+ * the run gives the plan fingerprint and a real body.  With FUZZ_CKPT_SEEDS=DIR in the environment, the target
  * writes those real inputs (modes 0 and k) into DIR as seeds
  * (tests/fuzz/corpus-checkpoint holds a set made that way).
  *
@@ -47,12 +52,16 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
+#define RATE "'rows-per-second' = '1000', "
 #define SRC_DDL                                                                \
+    "SET 'execution.checkpointing.interval' = '60 ms';\n"                     \
+    "SET 'state.checkpoints.num-retained' = '1000';\n"                       \
     "CREATE TEMPORARY TABLE tx (transaction_id BIGINT, user_id BIGINT, "      \
     "amount DECIMAL(15, 2), location STRING, transaction_time "               \
     "TIMESTAMP(3), WATERMARK FOR transaction_time AS transaction_time - "     \
     "INTERVAL '5' SECOND) WITH ('connector' = 'datagen', 'generator' = "      \
-    "'transactions', 'number-of-rows' = '400', 'generator.users' = '7', "     \
+    "'transactions', 'number-of-rows' = '400', " RATE \
+    "'generator.users' = '7', "                                             \
     "'generator.seed' = '3', 'generator.time-step' = '500 ms', "              \
     "'generator.out-of-orderness' = '5 s');\n"
 
@@ -88,12 +97,19 @@ static const char *const job_sql[] = {
 #define N_JOBS (sizeof job_sql / sizeof job_sql[0])
 
 typedef struct FuzzJob {
-    Program *prog;
+    Program *prog;     /* rate-limited: to take the seed checkpoints */
+    Program *fast;     /* the same without the rate (same fingerprint:
+                          option values are not part of it): fuzz runs */
     const Program *progs[1]; /* job_new borrows the array too */
     char dir[256];
     uint64_t fp;
     uint8_t *body;     /* the real body of its final checkpoint */
     size_t body_len;
+    uint32_t n_sec;    /* its sections: head at body + head[i], blob at */
+    size_t head[64];   /* body + blob[i] (after its u32 length), blob_len */
+    size_t blob[64];   /* bytes */
+    uint32_t blob_len[64];
+    const char *seeds;  /* FUZZ_CKPT_SEEDS */
 } FuzzJob;
 
 static FuzzJob jobs[N_JOBS];
@@ -135,7 +151,7 @@ static void fz_clear_dir(const char *dir)
     closedir(d);
 }
 
-static Job *fz_job_new(FuzzJob *fj, FsqlErr *err)
+static Job *fz_job_new(FuzzJob *fj, const Program *p, FsqlErr *err)
 {
     JobConfig cfg;
     memset(&cfg, 0, sizeof cfg);
@@ -143,7 +159,7 @@ static Job *fz_job_new(FuzzJob *fj, FsqlErr *err)
     cfg.err_out = devnull;
     cfg.output = OUTPUT_CHANGELOG;
     cfg.checkpoint_dir = fj->dir;
-    fj->progs[0] = fj->prog;
+    fj->progs[0] = p;
     return job_new(fj->progs, 1, &cfg, err);
 }
 
@@ -168,25 +184,38 @@ static void fz_prepare(uint32_t k, const char *seeds)
     snprintf(fj->dir, sizeof fj->dir, "%s/job%u", base_dir, k + 1);
     mkdir(fj->dir, 0700);
     fj->prog = fz_compile(job_sql[k]);
-    if (!fj->prog) {
+    char *fast = xstrdup(job_sql[k]);
+    char *rate = strstr(fast, RATE);
+    if (rate)
+        memmove(rate, rate + strlen(RATE), strlen(rate + strlen(RATE)) + 1);
+    fj->fast = fz_compile(fast);
+    xfree(fast);
+    if (!fj->prog || !fj->fast || !rate) {
         fprintf(stderr, "fuzz_checkpoint: job %u does not compile\n", k + 1);
         abort();
     }
     FsqlErr err;
     fsql_err_clear(&err);
-    Job *j = fz_job_new(fj, &err);
+    Job *j = fz_job_new(fj, fj->prog, &err);
     if (!j || job_open(j, &err) < 0 || job_run(j, &err) < 0) {
         fprintf(stderr, "fuzz_checkpoint: job %u: %s\n", k + 1, err.msg);
         abort();
     }
     job_free(j);
+    /* A checkpoint from the middle of the run: open windows, pending
+     * rows and partial matches, and input left to run through them. */
     CkptFile f;
-    uint64_t max_id;
-    if (ckpt_load_newest(fj->dir, 0, &f, &max_id, &err) != 1) {
+    uint64_t *ids;
+    uint32_t n_ids = ckpt_dir_list(fj->dir, &ids);
+    char path[600];
+    if (n_ids > 0)
+        ckpt_file_path(fj->dir, ids[n_ids / 2], path, sizeof path);
+    if (n_ids == 0 || ckpt_file_read(path, &f, &err) != FSQL_OK) {
         fprintf(stderr, "fuzz_checkpoint: job %u wrote no checkpoint\n",
                 k + 1);
         abort();
     }
+    xfree(ids);
     fj->fp = f.fingerprint;
     fj->body_len = f.body_len;
     fj->body = xmalloc(f.body_len ? f.body_len : 1);
@@ -197,14 +226,45 @@ static void fz_prepare(uint32_t k, const char *seeds)
         fz_write_seed(seeds, name, (uint8_t)(k + 1), fj->body, fj->body_len);
         snprintf(name, sizeof name, "job%u-file", k + 1);
         fz_write_seed(seeds, name, 0, f.data, f.len);
+        fj->seeds = seeds;
     }
     ckpt_file_free(&f);
     fz_clear_dir(fj->dir);
+    /* Its sections, for splice mode. */
+    SnapReader r;
+    snap_reader_init(&r, fj->body, fj->body_len);
+    Arena a;
+    arena_init(&a, 1024);
+    fj->n_sec = snap_get_u32(&r);
+    if (fj->n_sec > 64)
+        abort();
+    for (uint32_t i = 0; i < fj->n_sec; i++) {
+        fj->head[i] = (size_t)(r.p - fj->body);
+        (void)snap_get_u8(&r);
+        (void)snap_get_u32(&r);
+        (void)snap_get_cstr(&r, &a);
+        const uint8_t *b = snap_get_bytes(&r, &fj->blob_len[i]);
+        fj->blob[i] = b ? (size_t)(b - fj->body) : 0;
+    }
+    arena_fini(&a);
+    if (!snap_reader_done(&r))
+        abort();
+    /* splice seeds: each section's real blob */
+    for (uint32_t i = 0; fj->seeds && i < fj->n_sec; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "job%u-sec%u", k + 1, i);
+        uint8_t *sb = xmalloc((size_t)fj->blob_len[i] + 1);
+        sb[0] = (uint8_t)i;
+        memcpy(sb + 1, fj->body + fj->blob[i], fj->blob_len[i]);
+        fz_write_seed(fj->seeds, name, (uint8_t)(N_JOBS + 1 + k), sb,
+                      (size_t)fj->blob_len[i] + 1);
+        xfree(sb);
+    }
     /* The harness must reach the operators: the real body, written the
      * way fz_restore writes inputs, restores without error. */
     if (ckpt_file_write(fj->dir, 1, 0, fj->fp, fj->body, fj->body_len, NULL,
                         &err) < 0 ||
-        !(j = fz_job_new(fj, &err)) || job_open(j, &err) < 0) {
+        !(j = fz_job_new(fj, fj->fast, &err)) || job_open(j, &err) < 0) {
         fprintf(stderr, "fuzz_checkpoint: job %u: restore: %s\n", k + 1,
                 err.msg);
         abort();
@@ -344,6 +404,31 @@ static void fz_file(const uint8_t *p, size_t n)
 }
 
 /* Mode k: the body of job k's checkpoint, restored by a fresh job. */
+static void fz_restore(FuzzJob *fj, const uint8_t *p, size_t n);
+
+/* Splice mode: the real body of job k with the blob of one section
+ * (p[0] picks it) replaced by the rest of the input, so that mutations
+ * reach one operator's or source's restore with the framing intact. */
+static void fz_splice(FuzzJob *fj, const uint8_t *p, size_t n)
+{
+    if (n < 1 || fj->n_sec == 0)
+        return;
+    uint32_t k = p[0] % fj->n_sec;
+    p++;
+    n--;
+    size_t pre = fj->blob[k] - 4; /* up to the blob's u32 length */
+    size_t post = fj->blob[k] + fj->blob_len[k];
+    size_t len = pre + 4 + n + (fj->body_len - post);
+    uint8_t *b = xmalloc(len);
+    memcpy(b, fj->body, pre);
+    for (int i = 0; i < 4; i++)
+        b[pre + (size_t)i] = (uint8_t)((uint32_t)n >> (8 * i));
+    memcpy(b + pre + 4, p, n);
+    memcpy(b + pre + 4 + n, fj->body + post, fj->body_len - post);
+    fz_restore(fj, b, len);
+    xfree(b);
+}
+
 static void fz_restore(FuzzJob *fj, const uint8_t *p, size_t n)
 {
     FsqlErr err;
@@ -352,10 +437,14 @@ static void fz_restore(FuzzJob *fj, const uint8_t *p, size_t n)
         fprintf(stderr, "fuzz_checkpoint: %s\n", err.msg);
         abort();
     }
-    Job *j = fz_job_new(fj, &err);
+    Job *j = fz_job_new(fj, fj->fast, &err);
     if (!j)
         abort();
-    (void)job_open(j, &err);
+    /* What restored must also run: the rest of the input goes through
+     * the restored state (late findings: a bad row kind, a count that
+     * does not match the rows). */
+    if (job_open(j, &err) == FSQL_OK)
+        (void)job_run(j, &err);
     job_free(j);
     fz_clear_dir(fj->dir);
 }
@@ -364,10 +453,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > (1u << 20))
         return 0;
-    uint32_t mode = data[0] % (N_JOBS + 1);
+    uint32_t mode = data[0] % (2 * N_JOBS + 1);
     if (mode == 0)
         fz_file(data + 1, size - 1);
-    else
+    else if (mode <= N_JOBS)
         fz_restore(&jobs[mode - 1], data + 1, size - 1);
+    else
+        fz_splice(&jobs[mode - 1 - N_JOBS], data + 1, size - 1);
     return 0;
 }
