@@ -895,11 +895,6 @@ static int consumer_event(KReader *r, rd_kafka_message_t *m, FsqlErr *err)
     return FSQL_OK;
 }
 
-/* Messages fetched ahead of decoding: a window of several batches, so
- * that a batch (one partition) finds more of its partition's rows among
- * the interleaved message sets of all partitions. */
-#define KWINDOW (8 * BATCH_ROWS)
-
 static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
 {
     KReader *r = (KReader *)base;
@@ -935,20 +930,13 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
         if (all)
             return SRC_END;
     }
-    if (r->fn - r->fpos < KWINDOW / 2) {
-        /* Top the window up with what is there now (kept messages first);
-         * never block here, other sources share the loop (kr_wait blocks
-         * when this is the only one). */
-        if (r->fpos > 0) {
-            memmove(r->fetched, r->fetched + r->fpos,
-                    sizeof(rd_kafka_message_t *) * (r->fn - r->fpos));
-            r->fn -= r->fpos;
-            r->fpos = 0;
-        }
-        ssize_t n = rd_kafka_consume_batch_queue(r->q, 0, r->fetched + r->fn,
-                                                 KWINDOW - r->fn);
-        if (n > 0)
-            r->fn += (size_t)n;
+    if (r->fpos == r->fn) {
+        /* What is there now; never block here, other sources share the
+         * loop (kr_wait blocks when this is the only one). */
+        r->fpos = 0;
+        ssize_t n =
+            rd_kafka_consume_batch_queue(r->q, 0, r->fetched, BATCH_ROWS);
+        r->fn = n > 0 ? (size_t)n : 0;
         if (r->fn == 0) {
             *wait_ms = 10;
             return SRC_OK;
@@ -960,26 +948,14 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
         r->row_cap = b->cap;
         r->row_off = xrealloc(r->row_off, sizeof(int64_t) * r->row_cap);
     }
-    /* One partition per batch (its split), but not only the messages of
-     * its first run in the fetched window: the queue interleaves the
-     * partitions' message sets, so the rows of the batch's partition are
-     * gathered from the whole window and the others are kept, in order,
-     * for the next batches (fetched[fpos..w) then fetched[i..fn)).  Order
-     * within a partition is kept; across partitions Kafka has none. */
-    size_t i = r->fpos, w = r->fpos;
-    int ret = SRC_OK;
-    while (i < r->fn) {
-        rd_kafka_message_t *m = r->fetched[i];
+    while (r->fpos < r->fn) {
+        rd_kafka_message_t *m = r->fetched[r->fpos];
         if (m->err) {
-            if (w > r->fpos)
-                break; /* after kept messages: handle it in order */
-            i++;
+            r->fpos++;
             int rc = consumer_event(r, m, err);
             rd_kafka_message_destroy(m);
-            if (rc < 0) {
-                ret = SRC_ERROR;
-                break;
-            }
+            if (rc < 0)
+                return SRC_ERROR;
             if (r->n_ends)
                 break; /* send the split end before more rows */
             continue;
@@ -989,26 +965,19 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
             r->parts[r->batch_part].partition == m->partition &&
             r->parts[r->batch_part].rkt == m->rkt) {
             pi = r->batch_part;
-        } else if (r->batch_part >= 0) {
-            r->fetched[w++] = m; /* another partition: a later batch */
-            i++;
-            continue;
         } else {
             pi = part_find(r, rd_kafka_topic_name(m->rkt), m->partition);
             if (pi >= 0)
                 r->parts[pi].rkt = m->rkt;
         }
         if (pi < 0 || !r->parts[pi].active || r->parts[pi].done) {
-            i++;
+            r->fpos++;
             rd_kafka_message_destroy(m);
             continue;
         }
         KPart *kp = &r->parts[pi];
-        if (r->batch_part >= 0 && pi != r->batch_part) {
-            r->fetched[w++] = m; /* another partition: a later batch */
-            i++;
-            continue;
-        }
+        if (r->batch_part >= 0 && pi != r->batch_part)
+            break; /* one partition per batch */
         if (b->n_rows + need > b->cap)
             break;
         int64_t mts = -1;
@@ -1016,7 +985,7 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
             mts = rd_kafka_message_timestamp(m, NULL);
         if (r->bounded && ((kp->stop >= 0 && m->offset >= kp->stop) ||
                            (r->stop == KSTOP_TIMESTAMP && mts >= r->stop_ts))) {
-            i++;
+            r->fpos++;
             rd_kafka_message_destroy(m);
             kp->done = true;
             rd_kafka_topic_partition_list_t *l =
@@ -1031,7 +1000,7 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
             queue_end(r, kp->split);
             break;
         }
-        i++;
+        r->fpos++;
         r->batch_part = pi;
         b->split = kp->split;
         r->held[r->n_held++] = m;
@@ -1103,8 +1072,9 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
             base->rows_skipped++;
         } else if (rc < 0) {
             set_pending_or_err(r, b, err, m, part, why);
-            ret = b->n_rows ? SRC_OK : SRC_ERROR;
-            break;
+            if (!b->n_rows)
+                return SRC_ERROR;
+            return SRC_OK;
         }
         if (rc == 0)
             base->rows_read += b->n_rows - row0;
@@ -1114,14 +1084,6 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
             break;
         }
     }
-    /* Close the gap left by the messages taken (or destroyed). */
-    if (w < i) {
-        memmove(r->fetched + w, r->fetched + i,
-                sizeof(rd_kafka_message_t *) * (r->fn - i));
-        r->fn = w + (r->fn - i);
-    }
-    if (ret != SRC_OK || r->has_pending_err)
-        return ret;
     uint64_t nulled = 0;
     if (r->key.jd)
         nulled += json_decoder_stats(r->key.jd).fields_nulled;
@@ -1732,7 +1694,7 @@ int kafka_source_open(const TableDef *t, const RunCtx *ctx, bool is_upsert,
     if (rc == FSQL_OK) {
         rd_kafka_poll_set_consumer(r->rk);
         r->q = rd_kafka_queue_get_consumer(r->rk);
-        r->fetched = xcalloc(KWINDOW, sizeof(rd_kafka_message_t *));
+        r->fetched = xcalloc(BATCH_ROWS, sizeof(rd_kafka_message_t *));
         r->held = xcalloc(BATCH_ROWS, sizeof(rd_kafka_message_t *));
         r->row_cap = BATCH_ROWS;
         r->row_off = xcalloc(r->row_cap, sizeof(int64_t));
