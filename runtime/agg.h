@@ -33,9 +33,11 @@
  * the variance family of an integer type that integer type (truncated).
  *
  * Memory: a state is a flat block of state_size bytes the caller owns
- * (keyed operator state); what grows with the data (deques, DISTINCT
- * sets, value lists) is xmalloc'd by the state and released by
- * agg_fini().  Strings kept in state are references into a StrPool
+ * (keyed operator state); what grows with the data (deques, value lists,
+ * DISTINCT sets of DOUBLE/DECIMAL) is xmalloc'd by the state and released
+ * by agg_fini().  DISTINCT sets of one-word types and strings keep their
+ * first value inside the state and further ones in blocks from the
+ * StrPool, released with it.  Strings kept in state are references into a StrPool
  * (AggSpec.pool): interned once per distinct value, counted, freed when
  * the last reference goes.  agg_final() copies string results into the
  * arena it is given (the batch arena), so results outlive retraction.

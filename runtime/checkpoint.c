@@ -1058,7 +1058,11 @@ static bool get_op_frame(SnapReader *r, OpState *s, int64_t now)
     s->is_finished = snap_get_bool(r);
     bool has_timer = snap_get_bool(r);
     int64_t left = snap_get_i64(r);
-    s->timer_ms = has_timer ? now + (left > 0 ? left : 0) : INT64_MAX;
+    if (left < 0)
+        left = 0;
+    if (left > INT64_MAX - 1 - now) /* damaged: no overflow, a far timer */
+        left = INT64_MAX - 1 - now;
+    s->timer_ms = has_timer ? now + left : INT64_MAX;
     /* The counters are saved for inspection but not restored: like
      * Flink's metrics, the figures of a run (summary, /metrics) count
      * what this process did. */

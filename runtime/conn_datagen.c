@@ -285,7 +285,8 @@ static void tx_generate(Datagen *g, TxRow *t)
         k++;
     t->type = is_fraud && rng_unit(r) < 0.5 ? "TRANSFER" : tx_types[k];
     /* Time: steady clock plus jitter below one step, minus disorder. */
-    int64_t ts = g->start_ms + i * g->step_ms;
+    int64_t ts = (int64_t)((uint64_t)g->start_ms +
+                           (uint64_t)i * (uint64_t)g->step_ms); /* no UB */
     if (g->step_ms > 1)
         ts += (int64_t)rng_below(r, (uint64_t)g->step_ms);
     if (g->ooo_ms > 0)
@@ -562,7 +563,9 @@ static int datagen_poll(SourceReader *r, Batch *b, int64_t *wait_ms,
     *wait_ms = 0;
     uint32_t want = b->cap - b->n_rows;
     if (g->rows_total >= 0 && g->produced + want > g->rows_total)
-        want = (uint32_t)(g->rows_total - g->produced);
+        want = g->produced < g->rows_total
+                   ? (uint32_t)(g->rows_total - g->produced)
+                   : 0;
     if (g->rate > 0) {
         int64_t now = mono_ms();
         if (g->start_mono == 0) {
@@ -659,10 +662,30 @@ static int datagen_restore(SourceReader *r, SnapReader *rd, FsqlErr *err)
         return fsql_err_set(err, FSQL_E_STATE,
                             "datagen position: malformed or for other "
                             "columns");
-    for (uint32_t c = 0; c < n; c++)
-        g->cols[c].seq_next = snap_get_i64(rd);
-    if (!snap_reader_done(rd) || produced < 0)
+    int64_t *seq = xmalloc(sizeof(int64_t) * ((size_t)n + 1));
+    bool seq_ok = true;
+    for (uint32_t c = 0; c < n; c++) {
+        seq[c] = snap_get_i64(rd);
+        /* a sequence column is at most one past its end */
+        if (g->cols[c].kind == G_SEQUENCE &&
+            g->cols[c].seq_end < INT64_MAX && seq[c] > g->cols[c].seq_end + 1)
+            seq_ok = false;
+    }
+    /* Positions no run of this table reaches: a damaged blob, refused
+     * before the generator computes with them (rows past
+     * 'number-of-rows', the event time of row 2^62, a burst longer than
+     * a burst or by a user the table does not have). */
+    if (!snap_reader_done(rd) || !seq_ok || produced < 0 ||
+        (g->rows_total >= 0 && produced > g->rows_total) ||
+        produced > (INT64_C(1) << 48) || burst_left < 0 || burst_left > 16 ||
+        burst_user < 0 || burst_user > g->users ||
+        (burst_left > 0 && burst_user == 0)) {
+        xfree(seq);
         return fsql_err_set(err, FSQL_E_STATE, "datagen position: malformed");
+    }
+    for (uint32_t c = 0; c < n; c++)
+        g->cols[c].seq_next = seq[c];
+    xfree(seq);
     g->produced = produced;
     g->rng = rng;
     g->burst_user = burst_user;

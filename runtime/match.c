@@ -1109,14 +1109,20 @@ void match_run_snapshot(const MatchEngine *e, const MatchRun *run,
     xfree(m.order);
 }
 
-/* Whether a path of len rows can be read back from tail. */
-static bool path_ok(const MatchNode *tail, uint32_t len)
+/* Whether a path of len rows can be read back from tail: rows going
+ * back one by one to the attempt's first row, start (cut_before_start
+ * and the measures walk exactly len nodes; a damaged checkpoint must not
+ * send them past the end of a list). */
+static bool path_ok(const MatchNode *tail, uint32_t len, uint64_t start)
 {
     if (len == 0)
         return tail == NULL;
-    for (uint32_t k = 1; k < len && tail; k++)
+    for (uint32_t k = 1; k < len && tail; k++) {
+        if (tail->prev && tail->prev->row >= tail->row)
+            return false;
         tail = tail->prev;
-    return tail != NULL;
+    }
+    return tail != NULL && tail->row == start;
 }
 
 bool match_run_restore(MatchEngine *e, MatchRun *run, SnapReader *r)
@@ -1165,7 +1171,8 @@ bool match_run_restore(MatchEngine *e, MatchRun *run, SnapReader *r)
         }
         a->cand = cand ? nodes[cand - 1] : NULL;
         node_ref(a->cand);
-        if (!path_ok(a->cand, a->cand_len) || (!a->has_cand && a->cand)) {
+        if (!path_ok(a->cand, a->cand_len, a->start) ||
+            (!a->has_cand && a->cand)) {
             ok = false;
             break;
         }
@@ -1185,7 +1192,7 @@ bool match_run_restore(MatchEngine *e, MatchRun *run, SnapReader *r)
             th->tail = tail ? nodes[tail - 1] : NULL;
             node_ref(th->tail);
             a->n_th++;
-            if (!path_ok(th->tail, len)) {
+            if (!path_ok(th->tail, len, a->start)) {
                 ok = false;
                 break;
             }

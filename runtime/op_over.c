@@ -55,9 +55,14 @@
  *
  * State (reachable from priv, keyed by partition for snapshots):
  *   - partitions: a hash table of Part blocks (from a slab: key values,
- *     frame starts, rank counters, TTL time, LEAD queue, the aggregate
- *     states) with their rings of retained slots (compact: the time and
- *     each argument in the bytes its type needs, see slot_get);
+ *     frame starts, TTL time, rank counters and LEAD queue only when
+ *     used, the aggregate states packed by agg_state_align) with their
+ *     rings of retained slots (compact: the time and each argument in the
+ *     bytes its type needs, see slot_get; a first ring of 2 slots comes
+ *     from RingPool chunks, larger ones are malloc'd);
+ *   - teardown frees chunks and the list of malloc'd rings, not
+ *     partitions: it visits each partition only when some aggregate
+ *     state needs agg_fini (MIN/MAX deques, DOUBLE/DECIMAL DISTINCT);
  *   - pending rows: records in PendChunk slabs (a slab is freed when its
  *     last record is), the input row, the arguments and the results, with
  *     their strings copied behind them;
@@ -164,16 +169,16 @@ static void slab_fini(Slab *sl)
     memset(sl, 0, sizeof *sl);
 }
 
-/* Ring capacities grow 2, 4, 6, 9, 13, ... (by half).  The first
- * RING_CLASSES capacities come from one chunk allocator with a free list
- * per capacity (RingPool), larger rings are malloc'd.  (Per-capacity
- * slabs with a chunk each were tried before and cost memory: a ring that
- * grows leaves its smaller block on a free list that new partitions
- * rarely need; with one shared chunk allocator that waste stays below
- * malloc's 16-byte header and slack per ring at 100,000 users, and at
- * 1,000,000 partitions, most with a ring of 2 slots, the block costs no
- * malloc and nothing at teardown, where freeing a million rings one by
- * one took a sixth of the run.) */
+/* Ring capacities grow 2, 4, 6, 9, 13, ... (by half).  Rings of the
+ * first RING_CLASSES capacities (just the 2-slot ring) come from chunks
+ * with a free list per capacity (RingPool); larger ones are malloc'd.
+ * With 1,000,000 users most partitions never outgrow 2 slots, and those
+ * rings then cost no malloc and no free at teardown (freeing 622,000
+ * rings one by one took a sixth of that run).  Pooling every capacity was
+ * measured too: when partitions grow in step (100,000 users) each
+ * outgrown size is left on a free list nobody needs (+16 MB RSS there),
+ * where malloc coalesces; with one pooled size that waste is one 2-slot
+ * block per partition at most (+6 MB at 100,000 users). */
 static inline uint32_t ring_grow(uint32_t cap)
 {
     return cap < 4 ? cap + 2 : cap + cap / 2;
@@ -190,7 +195,13 @@ typedef struct RingPool {
     size_t chunk_bytes;          /* chunks allocated */
     size_t big_bytes;            /* malloc'd rings (larger capacities) */
     size_t n_big;                /* malloc'd rings live */
+    struct RingBig *big;         /* ... listed, for teardown */
 } RingPool;
+
+/* Header in front of a malloc'd ring (16 bytes: keeps slots aligned). */
+typedef struct RingBig {
+    struct RingBig *prev, *next;
+} RingBig;
 
 static void ringpool_init(RingPool *rp, uint32_t stride)
 {
@@ -217,7 +228,13 @@ static void *ringpool_alloc(RingPool *rp, uint32_t cap, size_t bytes)
     if (k < 0) {
         rp->big_bytes += bytes;
         rp->n_big++;
-        return xmalloc(bytes);
+        RingBig *rb = xmalloc(sizeof(RingBig) + bytes);
+        rb->prev = NULL;
+        rb->next = rp->big;
+        if (rp->big)
+            rp->big->prev = rb;
+        rp->big = rb;
+        return rb + 1;
     }
     void *b = rp->free[k];
     if (b) {
@@ -246,7 +263,14 @@ static void ringpool_release(RingPool *rp, void *b, uint32_t cap,
     if (k < 0) {
         rp->big_bytes -= bytes;
         rp->n_big--;
-        xfree(b);
+        RingBig *rb = (RingBig *)b - 1;
+        if (rb->prev)
+            rb->prev->next = rb->next;
+        else
+            rp->big = rb->next;
+        if (rb->next)
+            rb->next->prev = rb->prev;
+        xfree(rb);
         return;
     }
     memcpy(b, &rp->free[k], sizeof(void *));
@@ -255,6 +279,13 @@ static void ringpool_release(RingPool *rp, void *b, uint32_t cap,
 
 static void ringpool_fini(RingPool *rp)
 {
+    while (rp->big) {
+        RingBig *n = rp->big->next;
+        xfree(rp->big);
+        rp->big = n;
+    }
+    rp->n_big = 0;
+    rp->big_bytes = 0;
     while (rp->chunks) {
         SlabChunk *n = rp->chunks->next;
         xfree(rp->chunks);
@@ -285,10 +316,10 @@ struct Part {
     char *ring;        /* cap slots of OverState.stride bytes */
     uint32_t head, n, cap;
     uint32_t n_pend;   /* rows waiting for the watermark */
-    int64_t last_ms;   /* TTL clock when a row last arrived */
     uint64_t base;     /* position of ring[head] */
     uint64_t n_rows;   /* rows processed = next position */
-    /* followed by: uint64_t fstart[n_frames]; Value keys[n_keys];
+    /* followed by: uint64_t fstart[bounded frames]; Value keys[n_keys];
+     * int64_t last_ms (TTL clock when a row last arrived) with a TTL;
      * RankSt when RANK or DENSE_RANK is computed; LeadQ with LEAD; the
      * aggregate states (from a 16-byte boundary, each aligned as
      * agg_state_align says) */
@@ -314,6 +345,7 @@ typedef struct FrameRt {
     uint32_t n_calls;  /* aggregate (non-positional) calls */
     uint32_t *calls;   /* indexes into OverState.calls */
     bool is_bounded;   /* retracts */
+    uint32_t fs_slot;  /* bounded: index of its start in Part's fstart[] */
 } FrameRt;
 
 /* LEAD: the rows of a partition processed but waiting for their
@@ -352,6 +384,8 @@ typedef struct OverState {
     uint32_t off_lead; /* LeadQ in the Part block */
     bool has_rank;     /* RANK or DENSE_RANK: RankSt at off_rank */
     uint32_t off_rank;
+    bool has_ttl;      /* the TTL clock at off_ttl */
+    uint32_t off_ttl;
     HoldEnt *hq;       /* ring of held rows (LEAD) */
     size_t hq_head, hq_n, hq_cap;
     uint64_t hq_base;  /* hold index of hq[hq_head] */
@@ -406,6 +440,11 @@ static inline uint64_t *part_fstart(const OverState *st, Part *p)
 static inline Value *part_keys(const OverState *st, Part *p)
 {
     return (Value *)(void *)((char *)p + st->off_keys);
+}
+
+static inline int64_t *part_last_ms(const OverState *st, const Part *p)
+{
+    return (int64_t *)(void *)((char *)(uintptr_t)p + st->off_ttl);
 }
 
 static inline RankSt *part_rank(const OverState *st, Part *p)
@@ -622,8 +661,14 @@ static int over_open(OpState *s)
     off += 2 * st->n_args;
     st->stride = (off + 7) & ~7u;
     st->off_fstart = (uint32_t)sizeof(Part);
-    st->off_keys = st->off_fstart + 8u * d->n_frames;
-    st->off_rank = st->off_keys + (uint32_t)sizeof(Value) * st->n_keys;
+    uint32_t n_fs = 0;
+    for (uint32_t f = 0; f < d->n_frames; f++)
+        if (st->frames[f].is_bounded)
+            st->frames[f].fs_slot = n_fs++;
+    st->off_keys = st->off_fstart + 8u * n_fs;
+    st->has_ttl = d->state_ttl_ms > 0;
+    st->off_ttl = st->off_keys + (uint32_t)sizeof(Value) * st->n_keys;
+    st->off_rank = st->off_ttl + (st->has_ttl ? 8u : 0u);
     st->off_lead = st->off_rank;
     if (st->has_rank)
         st->off_lead += (uint32_t)sizeof(RankSt);
@@ -838,7 +883,8 @@ static Part *part_new(OverState *st, const Value *k, uint64_t h, bool init)
     p->hash = h;
     if (st->has_rank)
         part_rank(st, p)->last_ts = INT64_MIN;
-    p->last_ms = st->now;
+    if (st->has_ttl)
+        *part_last_ms(st, p) = st->now;
     Value *pk = part_keys(st, p);
     for (uint32_t i = 0; i < st->n_keys; i++)
         value_keep(st->pool, &pk[i], &k[i]);
@@ -873,18 +919,15 @@ static void part_free(OverState *st, Part *p)
     st->n_parts--;
 }
 
-/* At teardown: the pool, the slab and the ring chunks go as a whole
- * right after, so the string references of the ring and the keys are not
+/* At teardown: the pool, the slab and the rings go as a whole right
+ * after, so the string references of the ring and the keys are not
  * dropped one by one (with a million partitions that was a third of a
- * run's time); the aggregate states still release what they malloc'd,
- * and so do rings too big for the ring chunks. */
+ * run's time); the aggregate states still release what they malloc'd. */
 static void part_free_teardown(OverState *st, Part *p)
 {
     for (uint32_t c = 0; c < st->d->n_calls; c++)
         if (!st->calls[c].is_positional)
             agg_fini_teardown(&st->calls[c].sp, part_state(st, p, c));
-    if (p->ring && ringpool_class(&st->rings, p->cap) < 0)
-        xfree(p->ring);
 }
 
 /* TTL ('table.exec.state.ttl', processing time as in Flink): a partition
@@ -894,7 +937,8 @@ static void part_free_teardown(OverState *st, Part *p)
  * next row starts afresh. */
 static inline bool part_expired(const OverState *st, const Part *p)
 {
-    return st->ttl > 0 && p->n_pend == 0 && st->now - p->last_ms >= st->ttl;
+    return st->ttl > 0 && p->n_pend == 0 &&
+           st->now - *part_last_ms(st, p) >= st->ttl;
 }
 
 /* Expire *pp (a bucket link): flush its LEAD rows, unlink and free it. */
@@ -945,7 +989,8 @@ static Part *part_get(OpState *s, OverState *st, const Value *k, uint64_t h)
             part_expire(s, st, pp);
             break;
         }
-        p->last_ms = st->now;
+        if (st->has_ttl)
+            *part_last_ms(st, p) = st->now;
         return p;
     }
     return part_new(st, k, h, true);
@@ -1112,7 +1157,7 @@ static void process_row(OverState *st, Pending *r, Arena *ba)
                          call_args(cr, kargs));
         }
         if (fr->is_bounded) {
-            uint64_t fs = fstart[f];
+            uint64_t fs = fstart[fr->fs_slot];
             if (fs < p->base)
                 fs = p->base; /* first row of the partition */
             if (fr->f->is_rows) {
@@ -1149,7 +1194,7 @@ static void process_row(OverState *st, Pending *r, Arena *ba)
                     }
                 }
             }
-            fstart[f] = fs;
+            fstart[fr->fs_slot] = fs;
             if (fs < keep_from)
                 keep_from = fs;
         }
@@ -1585,7 +1630,7 @@ static inline size_t part_bytes(const OverState *st)
 static inline size_t rings_bytes(const OverState *st)
 {
     return st->rings.chunk_bytes + st->rings.big_bytes +
-           16 * st->rings.n_big;
+           (16 + sizeof(RingBig)) * st->rings.n_big;
 }
 
 static size_t state_bytes(const OverState *st, size_t *agg_heap)
@@ -1650,7 +1695,7 @@ static void over_teardown(OpState *s)
     free_dead(st);
     /* Nothing to release partition by partition: skip the walk (a cache
      * miss per partition). */
-    bool walk = st->teardown_walk || st->rings.n_big > 0;
+    bool walk = st->teardown_walk;
     for (size_t i = 0; walk && st->buckets && i <= st->mask; i++) {
         Part *p = st->buckets[i];
         while (p) {
@@ -1743,10 +1788,12 @@ static int over_snapshot(OpState *s, SnapWriter *w)
             snap_put_i64(w, rk ? rk->last_ts : INT64_MIN);
             snap_put_u64(w, rk ? rk->rank : 0);
             snap_put_u64(w, rk ? rk->dense : 0);
-            snap_put_i64(w, p->last_ms);
+            snap_put_i64(w, st->has_ttl ? *part_last_ms(st, p) : st->now);
             uint64_t *fs = part_fstart(st, p);
             for (uint32_t f = 0; f < st->d->n_frames; f++)
-                snap_put_u64(w, fs[f]);
+                snap_put_u64(w, st->frames[f].is_bounded
+                                    ? fs[st->frames[f].fs_slot]
+                                    : 0);
             snap_put_u32(w, p->n);
             for (uint32_t i = 0; i < p->n; i++) {
                 char *slot = slot_at(st, p, p->base + i);
@@ -1878,10 +1925,15 @@ static int over_restore(OpState *s, SnapReader *r)
         rk.dense = snap_get_u64(r);
         if (st->has_rank)
             *part_rank(st, p) = rk;
-        p->last_ms = snap_get_i64(r);
+        int64_t last_ms = snap_get_i64(r);
+        if (st->has_ttl)
+            *part_last_ms(st, p) = last_ms;
         uint64_t *fs = part_fstart(st, p);
-        for (uint32_t f = 0; f < st->d->n_frames; f++)
-            fs[f] = snap_get_u64(r);
+        for (uint32_t f = 0; f < st->d->n_frames; f++) {
+            uint64_t v = snap_get_u64(r);
+            if (st->frames[f].is_bounded)
+                fs[st->frames[f].fs_slot] = v;
+        }
         uint32_t n = snap_get_u32(r);
         for (uint32_t k = 0; k < n && !r->bad; k++) {
             int64_t ts = snap_get_i64(r);

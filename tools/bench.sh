@@ -686,6 +686,19 @@ WINDOW w1 AS (PARTITION BY user_id ORDER BY t
     python3 -c "import sys
 e = float(sys.argv[1]) / (float(sys.argv[2]) / 1000)
 print('  target >= 500,000 events/s per core: %s' % ('met' if e >= 5e5 else 'NOT met'))" "$OVER_EVENTS" "$o_cpu"
+    # (over-perf helper) the seed's 1M users: nearly every row opens a
+    # partition (OVER_USERS_BIG, default 1,000,000; equal to OVER_USERS or
+    # 0 skips this run)
+    OVER_USERS_BIG=${OVER_USERS_BIG:-1000000}
+    if [ "$OVER_USERS_BIG" != 0 ] && [ "$OVER_USERS_BIG" != "$OVER_USERS" ]; then
+        sed "s/'generator.users' = '$OVER_USERS'/'generator.users' = '$OVER_USERS_BIG'/" \
+            "$ob/uba.sql" >"$ob/uba_big.sql"
+        if read -r b_ms b_cpu b_kb < <(measure_cpu overbig "$FSQL" run -q "$ob/uba_big.sql"); then
+            row "fsql: the same with $OVER_USERS_BIG users" "$b_ms" "$b_cpu" "$OVER_EVENTS" "$b_kb"
+            FSQL_OVER_STATS=1 "$FSQL" run -q "$ob/uba_big.sql" 2>&1 >/dev/null |
+                sed -n 's/^fsql: OverAggregate#[0-9]*: /  state: /p'
+        fi
+    fi
 fi
 
 # ---- group windows: datagen -> TUMBLE 1 min per user -> blackhole -------------
