@@ -1922,11 +1922,15 @@ static size_t snap_left(const SnapReader *r)
     return r->bad ? 0 : (size_t)(r->end - r->p);
 }
 
-/* A Value from r kept in the pool (strings interned). */
-static void get_kept(const AggSpec *sp, SnapReader *r, Value *dst)
+/* A Value of kind want from r (VK_NULLTYPE: any kind) kept in the pool
+ * (strings interned); another kind marks the blob bad. */
+static void get_kept(const AggSpec *sp, SnapReader *r, Value *dst,
+                     ValueKind want)
 {
     Value v;
     snap_get_value(r, &v);
+    if (want != VK_NULLTYPE)
+        snap_want_kind(r, &v, want);
     if (r->bad) {
         *dst = value_null(sp->arg.kind);
         return;
@@ -1963,7 +1967,7 @@ static bool mset_restore(const AggSpec *sp, MultiSet **out, SnapReader *r)
     *out = m;
     for (uint32_t i = 0; i < n; i++) {
         Value k;
-        get_kept(sp, r, &k);
+        get_kept(sp, r, &k, sp->arg.kind);
         int64_t c = snap_get_i64(r);
         if (r->bad || c <= 0 || k.is_null) {
             value_unkeep(sp->pool, &k);
@@ -2029,6 +2033,7 @@ static bool cs_restore(const AggSpec *sp, void *st, SnapReader *r)
     for (uint32_t i = 0; i < n; i++) {
         Value k;
         snap_get_value(r, &k);
+        snap_want_kind(r, &k, (ValueKind)sp->arg.kind);
         int64_t c = snap_get_i64(r);
         if (r->bad || c <= 0 || (uint64_t)c >= CS_SPILL || k.is_null ||
             k.kind != sp->arg.kind) {
@@ -2080,11 +2085,12 @@ static bool q_restore(const AggSpec *sp, QSt *s, SnapReader *r)
     s->n_in = snap_get_u64(r);
     s->n_out = snap_get_u64(r);
     if (fl & 1u) {
-        get_kept(sp, r, &s->one);
+        get_kept(sp, r, &s->one, sp->arg.kind);
         s->has_one = true;
     }
     if (fl & 2u) {
-        get_kept(sp, r, &s->extra);
+        get_kept(sp, r, &s->extra,
+                 sp->def->kind == AGG_LISTAGG ? VK_STRING : VK_NULLTYPE);
         s->has_extra = true;
     }
     uint32_t n = snap_get_u32(r);
@@ -2101,7 +2107,7 @@ static bool q_restore(const AggSpec *sp, QSt *s, SnapReader *r)
     }
     for (uint32_t i = 0; i < n; i++) {
         QEnt *e = &s->q.buf[i];
-        get_kept(sp, r, &e->v);
+        get_kept(sp, r, &e->v, sp->arg.kind);
         e->idx = snap_get_u64(r);
         s->q.n++; /* kept: released by q_fini even when bad */
         if (r->bad)

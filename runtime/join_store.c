@@ -622,6 +622,8 @@ bool join_store_restore(JoinStore *js, SnapReader *r, JoinRowFn on_row,
     Value *tmp = xmalloc(sizeof(Value) * (width + 1));
     for (uint64_t i = 0; i < n_keys && !r->bad; i++) {
         snap_get_values(r, tmp, nk);
+        for (uint32_t q = 0; q < nk; q++)
+            snap_want_kind(r, &tmp[q], js->key_types[q].kind);
         if (r->bad)
             break;
         uint64_t h = join_store_hash(js, tmp);

@@ -534,13 +534,25 @@ static int j_restore(OpState *s, SnapReader *r)
     uint32_t n_cols = snap_get_u32(r);
     if (n > 0 && (st->build < 0 || n_cols != st->ncol[1 - st->build]))
         ok = false;
+    /* each pending row takes at least 9 + 2 * n_cols bytes */
+    if (ok && n > 0 &&
+        (uint64_t)n * (9u + 2u * (uint64_t)n_cols) > (uint64_t)(r->end - r->p))
+        ok = false;
     if (ok && n > 0) {
+        const RtSchema *in =
+            &op_run_ctx(s)->prog->ops[s->def->inputs[1 - st->build]].out;
         pend_reserve(st, n_cols, n);
         Value *tmp = xmalloc(sizeof(Value) * n_cols);
         for (uint32_t i = 0; i < n && !r->bad; i++) {
-            RowKind kind = (RowKind)snap_get_u8(r);
+            uint8_t k8 = snap_get_u8(r);
             int64_t wm = snap_get_i64(r);
             snap_get_values(r, tmp, n_cols);
+            snap_want_kinds(r, tmp, n_cols, in);
+            if (k8 > ROW_DELETE)
+                r->bad = true;
+            if (r->bad)
+                break;
+            RowKind kind = (RowKind)k8;
             Value *o = batch_add(&st->pend, kind, wm);
             for (uint32_t c = 0; c < n_cols; c++)
                 value_copy_to(&st->pend_a, &o[c], &tmp[c]);

@@ -1848,12 +1848,35 @@ static int restore_bad(OpState *s, const char *what)
                    s->def->plan_id, what);
 }
 
+/* n values of r, each of the kind of its type (a damaged blob must not
+ * hand an integer to code that reads a string). */
+static void get_typed(SnapReader *r, Value *v, uint32_t n,
+                      const RtType *types)
+{
+    snap_get_values(r, v, n);
+    for (uint32_t i = 0; i < n; i++)
+        snap_want_kind(r, &v[i], types[i].kind);
+}
+
+static void get_keys(OverState *st, SnapReader *r, Value *keys)
+{
+    if (st->n_keys)
+        get_typed(r, keys, st->n_keys, st->d->keys->result_types);
+}
+
+static void get_args(OverState *st, SnapReader *r, Value *args)
+{
+    if (st->n_args)
+        get_typed(r, args, st->n_args, st->d->args->result_types);
+}
+
 /* Read one pending/held row: its partition, a record with the strings
  * copied in, and (held rows) the results kept in the pool. */
-static Pending *restore_row(OverState *st, SnapReader *r, bool with_results)
+static Pending *restore_row(OpState *s, OverState *st, SnapReader *r,
+                            bool with_results)
 {
     Value *keys = st->keybuf;
-    snap_get_values(r, keys, st->n_keys);
+    get_keys(st, r, keys);
     int64_t ts = snap_get_i64(r);
     uint64_t seq = snap_get_u64(r);
     uint32_t nv = st->n_in + st->n_args;
@@ -1861,9 +1884,14 @@ static Pending *restore_row(OverState *st, SnapReader *r, bool with_results)
     Value *v = nv + st->d->n_calls <= 128
                    ? tmp
                    : xmalloc(sizeof(Value) * (nv + st->d->n_calls));
-    snap_get_values(r, v, nv);
-    if (with_results)
+    snap_get_values(r, v, st->n_in);
+    snap_want_kinds(r, v, st->n_in, &s->def->out);
+    get_args(st, r, v + st->n_in);
+    if (with_results) {
         snap_get_values(r, v + nv, st->d->n_calls);
+        for (uint32_t c = 0; c < st->d->n_calls; c++)
+            snap_want_kind(r, &v[nv + c], st->d->calls[c].type.kind);
+    }
     Pending *pr = NULL;
     if (!r->bad) {
         pr = pend_new(st, v, v + st->n_in);
@@ -1913,7 +1941,7 @@ static int over_restore(OpState *s, SnapReader *r)
     uint64_t n_parts = snap_get_u64(r);
     Value *args = xmalloc(sizeof(Value) * (st->n_args + 1));
     for (uint64_t i = 0; i < n_parts && !r->bad; i++) {
-        snap_get_values(r, st->keybuf, st->n_keys);
+        get_keys(st, r, st->keybuf);
         if (r->bad)
             break;
         Part *p = part_new(st, st->keybuf, keys_hash(st, st->keybuf), false);
@@ -1935,9 +1963,18 @@ static int over_restore(OpState *s, SnapReader *r)
                 fs[st->frames[f].fs_slot] = v;
         }
         uint32_t n = snap_get_u32(r);
+        /* the ring holds rows base .. n_rows - 1 (none without a ring);
+         * a frame starts at or before n_rows (below base it is clamped) */
+        if (st->need_ring ? p->base > p->n_rows || p->n_rows - p->base != n
+                          : n != 0)
+            r->bad = true;
+        for (uint32_t f = 0; f < st->d->n_frames && !r->bad; f++)
+            if (st->frames[f].is_bounded &&
+                fs[st->frames[f].fs_slot] > p->n_rows)
+                r->bad = true;
         for (uint32_t k = 0; k < n && !r->bad; k++) {
             int64_t ts = snap_get_i64(r);
-            snap_get_values(r, args, st->n_args);
+            get_args(st, r, args);
             if (!r->bad)
                 ring_push(st, p, ts, args);
         }
@@ -1961,7 +1998,7 @@ static int over_restore(OpState *s, SnapReader *r)
         return restore_bad(s, "OVER partition state");
     uint64_t n_heap = snap_get_u64(r);
     for (uint64_t i = 0; i < n_heap && !r->bad; i++) {
-        Pending *pr = restore_row(st, r, false);
+        Pending *pr = restore_row(s, st, r, false);
         if (pr) {
             pr->part->n_pend++;
             heap_push(st, pr);
@@ -1969,7 +2006,7 @@ static int over_restore(OpState *s, SnapReader *r)
     }
     uint64_t n_held = snap_get_u64(r);
     for (uint64_t i = 0; i < n_held && !r->bad; i++) {
-        Pending *pr = restore_row(st, r, true);
+        Pending *pr = restore_row(s, st, r, true);
         if (pr)
             lead_requeue(st, pr);
     }
