@@ -127,16 +127,6 @@ bool aggset_restore(const AggSet *as, void *block, SnapReader *r)
     return ok;
 }
 
-bool aggset_can_merge(const AggSet *as)
-{
-    for (uint32_t i = 0; i < as->n; i++) {
-        const AggSpec *sp = &as->specs[i];
-        if (!sp->def->merge || sp->is_distinct)
-            return false;
-    }
-    return true;
-}
-
 void aggset_merge(const AggSet *as, void *dst, const void *src)
 {
     char *d = dst;

@@ -44,9 +44,6 @@ void aggset_fini(const AggSet *as, void *block);
 /* Bytes held outside the block. */
 size_t aggset_heap_bytes(const AggSet *as, const void *block);
 
-/* Whether every call can combine partial states (agg_merge: no
- * DISTINCT, no LISTAGG or percentiles).  Panes of HOP windows use it. */
-bool aggset_can_merge(const AggSet *as);
 /* Combine block src into dst (both started append-only). */
 void aggset_merge(const AggSet *as, void *dst, const void *src);
 

@@ -50,7 +50,7 @@ void snap_writer_fini(SnapWriter *w)
     w->cap = 0;
 }
 
-static uint8_t *snap_writer_grow(SnapWriter *w, size_t n)
+uint8_t *snap_writer_reserve(SnapWriter *w, size_t n)
 {
     if (w->len + n > w->cap) {
         size_t cap = w->cap ? w->cap : 256;
@@ -59,7 +59,12 @@ static uint8_t *snap_writer_grow(SnapWriter *w, size_t n)
         w->buf = xrealloc(w->buf, cap);
         w->cap = cap;
     }
-    uint8_t *p = w->buf + w->len;
+    return w->buf + w->len;
+}
+
+static uint8_t *snap_writer_grow(SnapWriter *w, size_t n)
+{
+    uint8_t *p = snap_writer_reserve(w, n);
     w->len += n;
     return p;
 }
@@ -344,6 +349,13 @@ void snap_want_kinds(SnapReader *r, Value *v, uint32_t n, const RtSchema *s)
                        i < s->n_cols ? s->cols[i].type.kind : VK_NULLTYPE);
 }
 
+void snap_get_typed(SnapReader *r, Value *v, uint32_t n, const RtType *types)
+{
+    snap_get_values(r, v, n);
+    for (uint32_t i = 0; i < n; i++)
+        snap_want_kind(r, &v[i], types[i].kind);
+}
+
 bool snap_reader_done(const SnapReader *r)
 {
     return !r->bad && r->p == r->end;
@@ -444,13 +456,15 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
-static int fsync_dir(const char *dir)
+int fsql_fsync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return -1;
     int rc = fsync(fd);
+    int e = errno;
     close(fd);
+    errno = e;
     return rc;
 }
 
@@ -496,7 +510,7 @@ int ckpt_file_write(const char *dir, uint64_t id, int64_t wall_ms,
                               "could not write checkpoint %" PRIu64
                               ": rename to \"%s\": %s",
                               id, path, strerror(errno));
-        if (rc == FSQL_OK && fsync_dir(dir) < 0)
+        if (rc == FSQL_OK && fsql_fsync_dir(dir) < 0)
             rc = fsql_err_set(err, FSQL_E_IO,
                               "could not write checkpoint %" PRIu64
                               ": sync of directory \"%s\": %s",

@@ -73,6 +73,10 @@ typedef struct SnapWriter {
 
 void snap_writer_init(SnapWriter *w);
 void snap_writer_fini(SnapWriter *w);
+/* Room for n more bytes at w->buf + w->len (returned), without adding
+ * them: the caller writes up to n bytes there and advances w->len by what
+ * it wrote (variable-length encoders). */
+uint8_t *snap_writer_reserve(SnapWriter *w, size_t n);
 void snap_put_u8(SnapWriter *w, uint8_t x);
 void snap_put_u32(SnapWriter *w, uint32_t x);
 void snap_put_u64(SnapWriter *w, uint64_t x);
@@ -121,10 +125,15 @@ void snap_get_values(SnapReader *r, Value *v, uint32_t n);
 void snap_want_kind(SnapReader *r, Value *v, ValueKind want);
 /* snap_want_kind for the n values of a row of schema s (s->n_cols >= n). */
 void snap_want_kinds(SnapReader *r, Value *v, uint32_t n, const RtSchema *s);
+/* snap_get_values of n values, each checked against its types[i].kind. */
+void snap_get_typed(SnapReader *r, Value *v, uint32_t n, const RtType *types);
 /* Whether the whole blob was consumed without error (restore() should
  * end with `return snap_reader_done(r) ? FSQL_OK : FSQL_E_STATE;` or a
  * message of its own). */
 bool snap_reader_done(const SnapReader *r);
+
+/* fsync a directory (after a rename in it): 0, or -1 with errno set. */
+int fsql_fsync_dir(const char *dir);
 
 /* ---- fault injection for crash tests ---------------------------------- */
 

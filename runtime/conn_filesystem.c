@@ -44,6 +44,7 @@
  */
 #include "runtime/fsql.h"
 #include "runtime/checkpoint.h"
+#include "runtime/job.h"
 #include "runtime/connector.h"
 #include "runtime/csv.h"
 #include "runtime/json.h"
@@ -978,17 +979,11 @@ static void eo_epoch_add(FsEoEpoch *e, char *tmp, char *name)
 
 static int eo_sync_dir(FsWriter *fw, FsqlErr *err)
 {
-    int fd = open(fw->dir, O_RDONLY | O_DIRECTORY);
-    if (fd < 0 || fsync(fd) != 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
+    if (fsql_fsync_dir(fw->dir) < 0)
         return fsql_err_set(err, FSQL_E_IO,
                             "could not sync directory \"%s\" of table "
                             "\"%s\": %s",
-                            fw->dir, fw->base.table->name, strerror(e));
-    }
-    close(fd);
+                            fw->dir, fw->base.table->name, strerror(errno));
     return FSQL_OK;
 }
 
@@ -1330,9 +1325,7 @@ static int fs_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
         w->prefix = xstrdup(strbuf_cstr(&pb));
         strbuf_fini(&pb);
         w->ext = w->fmt == FS_JSON ? "json" : w->fmt == FS_CSV ? "csv" : "txt";
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        w->start_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        w->start_ms = job_now_wall_ms();
         w->lineage = w->start_ms; /* a restore replaces it */
         w->path = xstrdup(w->dir);
         w->roll_bytes = eo_parse_size(

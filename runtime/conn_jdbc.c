@@ -262,7 +262,7 @@ static int sqlite_sink_write(SinkWriter *w, const Batch *b, FsqlErr *err)
 static int64_t sqlite_sink_flush_due(SinkWriter *w)
 {
     SqliteSink *s = (SqliteSink *)w;
-    if (s->eo || !s->sdb->in_txn || s->interval_ms <= 0)
+    if (!s->sdb->in_txn || s->interval_ms <= 0)
         return INT64_MAX;
     return s->sdb->txn_start_ms + s->interval_ms;
 }
@@ -412,10 +412,7 @@ static int sqlite_sink_recover(SinkWriter *w, uint64_t id, SnapReader *pending,
 
 static int sqlite_sink_flush(SinkWriter *w, FsqlErr *err)
 {
-    SqliteSink *s = (SqliteSink *)w;
-    if (s->eo) /* rows become visible at commit only */
-        return FSQL_OK;
-    return sink_commit(s, err);
+    return sink_commit((SqliteSink *)w, err);
 }
 
 static void sqlite_sink_close(SinkWriter *w)
@@ -446,9 +443,9 @@ static const SinkVtbl sqlite_sink_vtbl = {
     .flush_due_ms = sqlite_sink_flush_due,
 };
 
+/* No flush: an exactly-once sink's rows become visible at commit only. */
 static const SinkVtbl sqlite_sink_eo_vtbl = {
     .write = sqlite_sink_write,
-    .flush = sqlite_sink_flush,
     .close = sqlite_sink_close,
     .precommit = sqlite_sink_precommit,
     .commit = sqlite_sink_commit,

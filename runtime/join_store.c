@@ -1,6 +1,7 @@
 /*
  * join_store.c - the keyed row store of the join operators (see
- * join_store.h): key entries in a StateTable, rows in per-side slabs.
+ * join_store.h): key entries in its own chained hash table, rows in
+ * per-side slabs.
  */
 #include "runtime/fsql.h"
 #include "runtime/join_store.h"
@@ -621,9 +622,7 @@ bool join_store_restore(JoinStore *js, SnapReader *r, JoinRowFn on_row,
         width = nr;
     Value *tmp = xmalloc(sizeof(Value) * (width + 1));
     for (uint64_t i = 0; i < n_keys && !r->bad; i++) {
-        snap_get_values(r, tmp, nk);
-        for (uint32_t q = 0; q < nk; q++)
-            snap_want_kind(r, &tmp[q], js->key_types[q].kind);
+        snap_get_typed(r, tmp, nk, js->key_types);
         if (r->bad)
             break;
         uint64_t h = join_store_hash(js, tmp);
@@ -631,7 +630,7 @@ bool join_store_restore(JoinStore *js, SnapReader *r, JoinRowFn on_row,
             r->bad = true; /* a key twice: not a blob we wrote */
             break;
         }
-        JoinKey *k = join_store_get(js, tmp, h);
+        JoinKey *k = join_store_insert(js, tmp, h);
         k->last_ms = snap_get_i64(r);
         k->aux = snap_get_i64(r);
         for (uint8_t s = 0; s < 2 && !r->bad; s++) {

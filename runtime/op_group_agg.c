@@ -353,9 +353,7 @@ static int gagg_restore(OpState *s, SnapReader *r)
     for (uint64_t i = 0; i < n; i++) {
         int64_t last_ms = snap_get_i64(r);
         int64_t n_rows = snap_get_i64(r);
-        snap_get_values(r, st->keyv, d->n_keys);
-        for (uint32_t q = 0; q < d->n_keys; q++)
-            snap_want_kind(r, &st->keyv[q], st->key_types[q].kind);
+        snap_get_typed(r, st->keyv, d->n_keys, st->key_types);
         if (r->bad || n_rows <= 0)
             return gagg_restore_fail(s, "group");
         uint64_t h = g_hash(st, st->keyv);

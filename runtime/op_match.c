@@ -1537,9 +1537,7 @@ static int match_restore(OpState *s, SnapReader *r)
     uint64_t n_parts = snap_get_u64(r);
     Value *keys = arena_alloc(&s->a, sizeof(Value) * (st->n_keys + 1));
     for (uint64_t i = 0; i < n_parts && !r->bad; i++) {
-        snap_get_values(r, keys, st->n_keys);
-        for (uint32_t k = 0; k < st->n_keys; k++)
-            snap_want_kind(r, &keys[k], st->key_types[k].kind);
+        snap_get_typed(r, keys, st->n_keys, st->key_types);
         uint64_t next = snap_get_u64(r);
         uint64_t fed = snap_get_u64(r);
         uint64_t base = snap_get_u64(r);
@@ -1575,9 +1573,7 @@ static int match_restore(OpState *s, SnapReader *r)
         return restore_bad(s, "idle partitions for a pattern without ^ or "
                               "MATCH_NUMBER()");
     for (uint64_t i = 0; i < n_idle && !r->bad; i++) {
-        snap_get_values(r, keys, st->n_keys);
-        for (uint32_t k = 0; k < st->n_keys; k++)
-            snap_want_kind(r, &keys[k], st->key_types[k].kind);
+        snap_get_typed(r, keys, st->n_keys, st->key_types);
         uint64_t next = snap_get_u64(r);
         uint64_t n_matches = snap_get_u64(r);
         if (r->bad)

@@ -1848,26 +1848,16 @@ static int restore_bad(OpState *s, const char *what)
                    s->def->plan_id, what);
 }
 
-/* n values of r, each of the kind of its type (a damaged blob must not
- * hand an integer to code that reads a string). */
-static void get_typed(SnapReader *r, Value *v, uint32_t n,
-                      const RtType *types)
-{
-    snap_get_values(r, v, n);
-    for (uint32_t i = 0; i < n; i++)
-        snap_want_kind(r, &v[i], types[i].kind);
-}
-
 static void get_keys(OverState *st, SnapReader *r, Value *keys)
 {
     if (st->n_keys)
-        get_typed(r, keys, st->n_keys, st->d->keys->result_types);
+        snap_get_typed(r, keys, st->n_keys, st->d->keys->result_types);
 }
 
 static void get_args(OverState *st, SnapReader *r, Value *args)
 {
     if (st->n_args)
-        get_typed(r, args, st->n_args, st->d->args->result_types);
+        snap_get_typed(r, args, st->n_args, st->d->args->result_types);
 }
 
 /* Read one pending/held row: its partition, a record with the strings

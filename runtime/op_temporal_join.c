@@ -68,12 +68,6 @@ typedef struct TjState {
     int64_t right_max; /* largest time read from the versioned input */
 } TjState;
 
-static void hs(TjHeap *h, uint32_t i, JoinRow *r)
-{
-    h->a[i] = r;
-    r->aux = i;
-}
-
 static void heap_push(TjHeap *h, JoinRow *r)
 {
     if (h->n == h->cap) {
@@ -85,10 +79,10 @@ static void heap_push(TjHeap *h, JoinRow *r)
         uint32_t p = (i - 1) / 2;
         if (h->a[p]->time <= r->time)
             break;
-        hs(h, i, h->a[p]);
+        h->a[i] = h->a[p];
         i = p;
     }
-    hs(h, i, r);
+    h->a[i] = r;
 }
 
 static JoinRow *heap_pop(TjHeap *h)
@@ -106,10 +100,10 @@ static JoinRow *heap_pop(TjHeap *h)
             c++;
         if (h->a[c]->time >= last->time)
             break;
-        hs(h, i, h->a[c]);
+        h->a[i] = h->a[c];
         i = c;
     }
-    hs(h, i, last);
+    h->a[i] = last;
     return top;
 }
 

@@ -1639,15 +1639,6 @@ static int wagg_snapshot(OpState *s, SnapWriter *w)
     return FSQL_OK;
 }
 
-/* nk key Values from r, each of its key's kind (a damaged blob must not
- * hand an integer to code that hashes a string). */
-static void get_keys(WaggState *st, SnapReader *r, Value *kv, uint32_t nk)
-{
-    snap_get_values(r, kv, nk);
-    for (uint32_t q = 0; q < nk; q++)
-        snap_want_kind(r, &kv[q], st->key_types[q].kind);
-}
-
 /* n Values from r kept in the pool into dst (strings interned); false
  * when r went bad (dst then holds NULLs where it failed). */
 static bool get_kept_values(WaggState *st, SnapReader *r, Value *dst,
@@ -1725,7 +1716,7 @@ static int wagg_restore(OpState *s, SnapReader *r)
             for (uint32_t j = 0; j < n; j++) {
                 int64_t ws = snap_get_i64(r), we = snap_get_i64(r);
                 uint64_t seq = snap_get_u64(r);
-                get_keys(st, r, kv, nk);
+                snap_get_typed(r, kv, nk, st->key_types);
                 if (r->bad)
                     return wagg_restore_fail(s, "window entry");
                 uint64_t h = hash_window(hash_keys(st, kv), ws, we);
@@ -1749,7 +1740,7 @@ static int wagg_restore(OpState *s, SnapReader *r)
         if (r->bad || n_run > left_of(r) / 24)
             return wagg_restore_fail(s, "running results");
         for (uint64_t i = 0; i < n_run; i++) {
-            get_keys(st, r, kv, nk);
+            snap_get_typed(r, kv, nk, st->key_types);
             int64_t r_start = snap_get_i64(r), r_end = snap_get_i64(r);
             uint64_t r_seq = snap_get_u64(r);
             KeyCtx kc = {st, kv, 0, 0};
@@ -1774,7 +1765,7 @@ static int wagg_restore(OpState *s, SnapReader *r)
         if (r->bad || n_keys > left_of(r) / 4)
             return wagg_restore_fail(s, "key count");
         for (uint64_t i = 0; i < n_keys; i++) {
-            get_keys(st, r, kv, nk);
+            snap_get_typed(r, kv, nk, st->key_types);
             uint32_t n = snap_get_u32(r);
             if (r->bad || n == 0 || n > left_of(r) / 28)
                 return wagg_restore_fail(s, "session key");

@@ -128,11 +128,6 @@ static int scan_poll(SourceReader *r, Batch *b, int64_t *wait_ms, FsqlErr *err)
     return SRC_OK;
 }
 
-static void scan_batch_done(SourceReader *r)
-{
-    (void)r;
-}
-
 static void scan_describe(SourceReader *r, uint32_t row, char *buf, size_t n)
 {
     MysqlScan *s = (MysqlScan *)r;
@@ -167,7 +162,6 @@ static int scan_restore(SourceReader *r, SnapReader *rd, FsqlErr *err)
 
 static const SourceVtbl mysql_scan_vtbl = {
     .poll = scan_poll,
-    .batch_done = scan_batch_done,
     .describe = scan_describe,
     .close = scan_close,
     .snapshot = scan_snapshot,

@@ -119,18 +119,6 @@ void epoch_rows_fini(EpochRows *e)
 #define HDR_NULL 0x80u
 #define HDR_DEC64 0x40u
 
-static uint8_t *cur_grow(SnapWriter *w, size_t n)
-{
-    if (w->len + n > w->cap) {
-        size_t cap = w->cap ? w->cap : 4096;
-        while (cap < w->len + n)
-            cap *= 2;
-        w->buf = xrealloc(w->buf, cap);
-        w->cap = cap;
-    }
-    return w->buf + w->len;
-}
-
 static size_t put_varint(uint8_t *p, uint64_t x)
 {
     size_t n = 0;
@@ -157,7 +145,7 @@ void epoch_rows_add(EpochRows *e, RowKind kind, const Value *row)
     SnapWriter *w = &e->cur;
     /* Fixed-size parts first: header + at most 16 payload bytes each. */
     size_t fixed = 1 + (size_t)e->n_cols * 17;
-    uint8_t *p = cur_grow(w, fixed);
+    uint8_t *p = snap_writer_reserve(w, fixed);
     size_t n = 0;
     p[n++] = (uint8_t)kind;
     for (uint32_t c = 0; c < e->n_cols; c++) {
@@ -190,7 +178,7 @@ void epoch_rows_add(EpochRows *e, RowKind kind, const Value *row)
             n += put_varint(p + n, v->u.s.len);
             /* The bytes may not fit the fixed part: grow (p moves). */
             w->len += n;
-            p = cur_grow(w, v->u.s.len + fixed);
+            p = snap_writer_reserve(w, v->u.s.len + fixed);
             if (v->u.s.len)
                 memcpy(p, v->u.s.ptr, v->u.s.len);
             w->len += v->u.s.len;

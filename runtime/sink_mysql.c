@@ -607,16 +607,13 @@ static int mysql_sink_write(SinkWriter *w, const Batch *b, FsqlErr *err)
 
 static int mysql_sink_flush(SinkWriter *w, FsqlErr *err)
 {
-    MysqlSink *s = (MysqlSink *)w;
-    if (s->eo) /* rows become visible at commit only */
-        return FSQL_OK;
-    return flush_buffer(s, err);
+    return flush_buffer((MysqlSink *)w, err);
 }
 
 static int64_t mysql_sink_flush_due(SinkWriter *w)
 {
     MysqlSink *s = (MysqlSink *)w;
-    if (s->eo || s->n == 0 || s->interval_ms <= 0)
+    if (s->n == 0 || s->interval_ms <= 0)
         return INT64_MAX;
     return s->first_ms + s->interval_ms;
 }
@@ -657,9 +654,9 @@ static const SinkVtbl mysql_sink_vtbl = {
     .flush_due_ms = mysql_sink_flush_due,
 };
 
+/* No flush: an exactly-once sink's rows become visible at commit only. */
 static const SinkVtbl mysql_sink_eo_vtbl = {
     .write = mysql_sink_write,
-    .flush = mysql_sink_flush,
     .close = mysql_sink_close,
     .precommit = mysql_sink_precommit,
     .commit = mysql_sink_commit,

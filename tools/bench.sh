@@ -796,20 +796,8 @@ HOP_EVENTS=${HOP_EVENTS:-1000000}
 HOP_USERS=${HOP_USERS:-1000}
 hb=$tmp/hop
 mkdir -p "$hb"
-hop_gen() { # hop_gen TABLE [EXTRA-COLUMN-TEXT]
-    cat <<SQL
-CREATE TEMPORARY TABLE $1 (
-    transaction_id BIGINT, user_id BIGINT, amount DECIMAL(15, 2),
-    merchant_id BIGINT, transaction_type STRING, transaction_time TIMESTAMP(3),
-    ip_address STRING, device_id STRING, location STRING${2:-}
-) WITH (
-    'connector' = 'datagen', 'generator' = 'transactions',
-    'number-of-rows' = '$HOP_EVENTS', 'generator.users' = '$HOP_USERS',
-    'generator.merchants' = '10000', 'generator.seed' = '2002',
-    'generator.start-time' = '2024-03-01 00:00:00',
-    'generator.time-step' = '10 ms', 'generator.out-of-orderness' = '5 s'
-);
-SQL
+hop_gen() { # hop_gen TABLE [EXTRA-COLUMN-TEXT]: win_gen's table, HOP's sizes
+    WIN_EVENTS=$HOP_EVENTS WIN_USERS=$HOP_USERS win_gen "$@"
 }
 {
     hop_gen transaction_stream ",

@@ -87,3 +87,32 @@ void op_script_step(Job *j, OpState *os, uint32_t port, char what,
     op_call_push(os, &b, port);
     batch_fini(&b);
 }
+
+bool op_script_open(OpScriptRun *r, const Program *p, OpKind kind)
+{
+    memset(r, 0, sizeof *r);
+    r->out = open_memstream(&r->buf, &r->len);
+    JobConfig cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.out = r->out;
+    cfg.err_out = stderr;
+    cfg.output = OUTPUT_CHANGELOG;
+    FsqlErr err;
+    fsql_err_clear(&err);
+    r->progs[0] = p;
+    r->j = job_new(r->progs, 1, &cfg, &err);
+    if (!r->j || job_open(r->j, &err) < 0) {
+        fprintf(stderr, "job: %s\n", err.msg);
+        return false;
+    }
+    r->os = op_script_find(r->j, kind);
+    return r->os != NULL;
+}
+
+void op_script_close(OpScriptRun *r)
+{
+    if (r->j)
+        job_free(r->j);
+    r->j = NULL;
+    fclose(r->out);
+}

@@ -27,4 +27,23 @@ OpState *op_script_find(Job *j, OpKind kind);
 void op_script_step(Job *j, OpState *os, uint32_t port, char what,
                     const char *row, int64_t wm);
 
+/* A job of one Program opened without running its loop, whose Collect
+ * prints a changelog into buf (a memory stream), and the operator of
+ * kind the test drives. */
+typedef struct OpScriptRun {
+    const Program *progs[1]; /* job_new borrows the array */
+    Job *j;
+    OpState *os;
+    char *buf;
+    size_t len;
+    FILE *out;
+} OpScriptRun;
+
+/* false (with the reason on stderr) when the job does not open or has
+ * no operator of that kind; op_script_close is still due. */
+bool op_script_open(OpScriptRun *r, const Program *p, OpKind kind);
+/* Free the job; the output so far stays in r->buf (the caller frees it
+ * with free()). */
+void op_script_close(OpScriptRun *r);
+
 #endif

@@ -57,44 +57,7 @@ static void drive(Job *j, OpState *os, const Ev *evs, size_t from, size_t to)
                        evs[i].wm);
 }
 
-typedef struct Run {
-    const Program *progs[1]; /* job_new borrows the array */
-    Job *j;
-    OpState *os;
-    char *buf;
-    size_t len;
-    FILE *out;
-} Run;
-
-static bool run_open(Run *r, const Program *p, OpKind kind)
-{
-    memset(r, 0, sizeof *r);
-    r->out = open_memstream(&r->buf, &r->len);
-    JobConfig cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.out = r->out;
-    cfg.err_out = stderr;
-    cfg.output = OUTPUT_CHANGELOG;
-    FsqlErr err;
-    fsql_err_clear(&err);
-    r->progs[0] = p;
-    r->j = job_new(r->progs, 1, &cfg, &err);
-    if (!r->j || job_open(r->j, &err) < 0) {
-        fprintf(stderr, "job: %s\n", err.msg);
-        return false;
-    }
-    r->os = op_script_find(r->j, kind);
-    return r->os != NULL;
-}
-
-/* Free the job; the output so far stays in r->buf (caller frees). */
-static void run_close(Run *r)
-{
-    if (r->j)
-        job_free(r->j);
-    r->j = NULL;
-    fclose(r->out);
-}
+typedef OpScriptRun Run;
 
 /* Release an open_memstream buffer (libc's malloc). */
 static void free_stream_buf(char *p)
@@ -143,20 +106,20 @@ static char *round_trips(const char *sql, OpKind kind, const Ev *evs, size_t n)
         return xstrdup("");
     }
     Run whole;
-    if (!run_open(&whole, p, kind)) {
+    if (!op_script_open(&whole, p, kind)) {
         unit_fail(__FILE__, __LINE__, "no operator of the kind");
-        run_close(&whole);
+        op_script_close(&whole);
         free_stream_buf(whole.buf);
         program_free(p);
         return xstrdup("");
     }
     drive(whole.j, whole.os, evs, 0, n);
     UNIT_CHECK(!job_failed(whole.j));
-    run_close(&whole);
+    op_script_close(&whole);
     char *want = sorted(whole.buf);
     for (size_t cut = 0; cut <= n; cut++) {
         Run a, b;
-        bool ok = run_open(&a, p, kind);
+        bool ok = op_script_open(&a, p, kind);
         UNIT_CHECK(ok);
         drive(a.j, a.os, evs, 0, cut);
         SnapWriter w;
@@ -168,8 +131,8 @@ static char *round_trips(const char *sql, OpKind kind, const Ev *evs, size_t n)
         bool ended[2] = {a.os->ended[0], nin > 1 ? a.os->ended[1] : false};
         uint32_t n_ended = a.os->n_ended;
         int64_t wm_out = a.os->wm_out;
-        run_close(&a);
-        ok = run_open(&b, p, kind);
+        op_script_close(&a);
+        ok = op_script_open(&b, p, kind);
         UNIT_CHECK(ok);
         for (uint32_t i = 0; i < nin; i++) {
             b.os->wm_in[i] = wm_in[i];
@@ -183,7 +146,7 @@ static char *round_trips(const char *sql, OpKind kind, const Ev *evs, size_t n)
         UNIT_EQ_INT(rc, FSQL_OK);
         drive(b.j, b.os, evs, cut, n);
         UNIT_CHECK(!job_failed(b.j));
-        run_close(&b);
+        op_script_close(&b);
         StrBuf both;
         strbuf_init(&both);
         strbuf_printf(&both, "%s%s", a.buf ? a.buf : "", b.buf ? b.buf : "");
@@ -211,18 +174,18 @@ static void truncated_blob(const char *sql, OpKind kind, const Ev *evs,
     Program *p = op_script_compile(sql);
     UNIT_REQUIRE(p);
     Run a, b;
-    UNIT_REQUIRE(run_open(&a, p, kind));
+    UNIT_REQUIRE(op_script_open(&a, p, kind));
     drive(a.j, a.os, evs, 0, n);
     SnapWriter w;
     snap_writer_init(&w);
     a.os->v->snapshot(a.os, &w);
-    run_close(&a);
-    UNIT_REQUIRE(run_open(&b, p, kind));
+    op_script_close(&a);
+    UNIT_REQUIRE(op_script_open(&b, p, kind));
     SnapReader rd;
     snap_reader_init(&rd, w.buf, w.len - 3);
     UNIT_EQ_INT(b.os->v->restore(b.os, &rd), FSQL_E_STATE);
     UNIT_CHECK(job_failed(b.j));
-    run_close(&b);
+    op_script_close(&b);
     free_stream_buf(a.buf);
     free_stream_buf(b.buf);
     snap_writer_fini(&w);

@@ -59,43 +59,7 @@ static void w_drive(Job *j, OpState *os, const WEv *evs, size_t from, size_t to)
         op_script_step(j, os, 0, evs[i].what, evs[i].row, evs[i].wm);
 }
 
-typedef struct WRun {
-    const Program *progs[1];
-    Job *j;
-    OpState *entry;
-    char *buf;
-    size_t len;
-    FILE *out;
-} WRun;
-
-static bool w_open(WRun *r, const Program *p, OpKind entry)
-{
-    memset(r, 0, sizeof *r);
-    r->out = open_memstream(&r->buf, &r->len);
-    JobConfig cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.out = r->out;
-    cfg.err_out = stderr;
-    cfg.output = OUTPUT_CHANGELOG;
-    FsqlErr err;
-    fsql_err_clear(&err);
-    r->progs[0] = p;
-    r->j = job_new(r->progs, 1, &cfg, &err);
-    if (!r->j || job_open(r->j, &err) < 0) {
-        fprintf(stderr, "job: %s\n", err.msg);
-        return false;
-    }
-    r->entry = op_script_find(r->j, entry);
-    return r->entry != NULL;
-}
-
-static void w_close(WRun *r)
-{
-    if (r->j)
-        job_free(r->j);
-    r->j = NULL;
-    fclose(r->out);
-}
+typedef OpScriptRun WRun;
 
 /* Operators whose state the test carries over (not the source, whose
  * reader the test bypasses, nor the Collect). */
@@ -162,37 +126,37 @@ static char *w_round_trips(const char *sql, OpKind entry, const WEv *evs,
         return xstrdup("");
     }
     WRun whole;
-    if (!w_open(&whole, p, entry)) {
+    if (!op_script_open(&whole, p, entry)) {
         unit_fail(__FILE__, __LINE__, "no entry operator");
-        w_close(&whole);
+        op_script_close(&whole);
         free(whole.buf);
         program_free(p);
         return xstrdup("");
     }
-    w_drive(whole.j, whole.entry, evs, 0, n);
+    w_drive(whole.j, whole.os, evs, 0, n);
     UNIT_CHECK(!job_failed(whole.j));
-    w_close(&whole);
+    op_script_close(&whole);
     char *want = xstrdup(whole.buf ? whole.buf : "");
     free(whole.buf);
     if (getenv("WIN_SNAP_SHOW"))
         fprintf(stderr, "%s", want);
     for (size_t cut = 0; cut <= n; cut++) {
         WRun a, b;
-        bool ok = w_open(&a, p, entry);
+        bool ok = op_script_open(&a, p, entry);
         UNIT_REQUIRE_RET(ok, want);
-        w_drive(a.j, a.entry, evs, 0, cut);
+        w_drive(a.j, a.os, evs, 0, cut);
         uint32_t n_ops = a.j->n_ops;
         OpSave *saves = xcalloc(n_ops + 1, sizeof(OpSave));
         w_save(&a, saves);
-        w_close(&a);
-        ok = w_open(&b, p, entry);
+        op_script_close(&a);
+        ok = op_script_open(&b, p, entry);
         UNIT_CHECK(ok && b.j->n_ops == n_ops);
         if (ok && b.j->n_ops == n_ops) {
             w_load(&b, saves);
-            w_drive(b.j, b.entry, evs, cut, n);
+            w_drive(b.j, b.os, evs, cut, n);
             UNIT_CHECK(!job_failed(b.j));
         }
-        w_close(&b);
+        op_script_close(&b);
         xfree(saves);
         StrBuf both;
         strbuf_init(&both);
@@ -217,22 +181,22 @@ static void w_truncated(const char *sql, OpKind entry, OpKind kind,
     Program *p = op_script_compile(sql);
     UNIT_REQUIRE(p);
     WRun a, b;
-    UNIT_REQUIRE(w_open(&a, p, entry));
-    w_drive(a.j, a.entry, evs, 0, n);
+    UNIT_REQUIRE(op_script_open(&a, p, entry));
+    w_drive(a.j, a.os, evs, 0, n);
     OpState *os = op_script_find(a.j, kind);
     UNIT_REQUIRE(os);
     SnapWriter w;
     snap_writer_init(&w);
     os->v->snapshot(os, &w);
-    w_close(&a);
+    op_script_close(&a);
     for (size_t cut = 0; cut < w.len; cut += 1 + w.len / 25) {
-        UNIT_REQUIRE(w_open(&b, p, entry));
+        UNIT_REQUIRE(op_script_open(&b, p, entry));
         OpState *ob = op_script_find(b.j, kind);
         SnapReader rd;
         snap_reader_init(&rd, w.buf, cut);
         UNIT_EQ_INT(ob->v->restore(ob, &rd), FSQL_E_STATE);
         UNIT_CHECK(job_failed(b.j));
-        w_close(&b); /* frees what was restored: no leak under ASan */
+        op_script_close(&b); /* frees what was restored: no leak under ASan */
         free(b.buf);
     }
     free(a.buf);
