@@ -178,11 +178,7 @@ bool codegen_join_node(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
         /* Lookup variant: the right keys are INPUT_REFs over the table's
          * columns; the probe keys are cast to the dim columns' types. */
         const CatTable *t = j->table;
-        uint32_t *all = ARENA_NEW_ARRAY(&cc->a, uint32_t, t->n_cols + 1);
-        for (uint32_t i = 0; i < t->n_cols; i++)
-            all[i] = i;
         o->table = add_table(add_arg, t);
-        o->cache.kind = LOOKUP_CACHE_NONE;
         cache_from(&o->cache, &j->cache);
         uint32_t nk = j->keys.n_keys;
         uint32_t *dc = ARENA_NEW_ARRAY(pa, uint32_t, nk + 1);

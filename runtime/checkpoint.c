@@ -12,6 +12,7 @@
  *      check, and the newest valid file found with fallback.
  */
 #include "runtime/fsql.h"
+#include "runtime/job.h"
 #include "runtime/checkpoint.h"
 #include "runtime/checkpoint_int.h"
 #include "runtime/job_int.h"
@@ -1104,13 +1105,6 @@ static bool patch_len(SnapWriter *w, size_t at)
     return true;
 }
 
-static double mono_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Checkpoint id could not be taken: a warning while tolerated, else the
  * job fails.  Returns FSQL_OK or the job's error. */
 static int ckpt_failed(Job *j, uint64_t id, bool has_eo, int rc, FsqlErr *err)
@@ -1140,7 +1134,7 @@ static void ckpt_write_pending(PendingCkpt *p)
     fsql_err_clear(&p->err);
     p->rc = ckpt_file_write(p->dir, p->id, p->wall_ms, p->fp, p->body.buf,
                             p->body.len, &p->size, &p->err);
-    p->t_file = mono_now_s();
+    p->t_file = job_now_mono_s();
     snap_writer_fini(&p->body);
     if (p->rc == FSQL_OK)
         fsql_fault("checkpoint.after-state-write");
@@ -1161,7 +1155,7 @@ static int ckpt_complete(Job *j)
     JobCkpt *c = j->ckpt;
     PendingCkpt *p = &c->pend;
     uint64_t id = p->id;
-    double t_back = mono_now_s();
+    double t_back = job_now_mono_s();
     FsqlErr err;
     fsql_err_clear(&err);
     if (p->rc < 0)
@@ -1205,7 +1199,7 @@ static int ckpt_complete(Job *j)
     }
     xfree(ids);
 
-    double t_end = mono_now_s();
+    double t_end = job_now_mono_s();
     double dt = t_end - p->t0;
     /* The loop waited while the state was taken and while this ran; with
      * an inline write, for the file too. */
@@ -1237,7 +1231,7 @@ static int ckpt_take(Job *j, const char *why, bool may_defer)
 {
     JobCkpt *c = j->ckpt;
     uint64_t id = c->next_id;
-    double t0 = mono_now_s();
+    double t0 = job_now_mono_s();
     int64_t now = job_now_mono_ms();
     FsqlErr err;
     fsql_err_clear(&err);
@@ -1364,7 +1358,7 @@ static int ckpt_take(Job *j, const char *why, bool may_defer)
     p->wall_ms = job_now_wall_ms();
     p->body = body;
     p->t0 = t0;
-    p->t_state = mono_now_s();
+    p->t_state = job_now_mono_s();
     p->has_eo = has_eo;
     c->next_id = id + 1;
     c->activity = false;
@@ -1458,7 +1452,7 @@ int ckpt_restore(Job *j, FsqlErr *err)
     JobCkpt *c = j->ckpt;
     if (!c || !c->dir)
         return FSQL_OK;
-    double t0 = mono_now_s();
+    double t0 = job_now_mono_s();
     for (uint32_t i = 0; i < j->n_srcs; i++) {
         SourceReader *r = j->srcs[i].reader;
         if (r && (!r->v->snapshot || !r->v->restore))
@@ -1675,7 +1669,7 @@ int ckpt_restore(Job *j, FsqlErr *err)
         log_info("restored checkpoint %" PRIu64 " from %s (age %.1f s): %zu "
                  "bytes in %.3f ms",
                  f.id, c->dir, (double)age / 1000.0, f.len,
-                 (mono_now_s() - t0) * 1000.0);
+                 (job_now_mono_s() - t0) * 1000.0);
     }
 out:
     arena_fini(&a);

@@ -117,6 +117,8 @@ Arena *job_batch_arena(Job *j);
 /* Monotonic milliseconds (timers) and wall-clock epoch milliseconds. */
 int64_t job_now_mono_ms(void);
 int64_t job_now_wall_ms(void);
+/* Monotonic seconds with nanosecond resolution (durations, histograms). */
+double job_now_mono_s(void);
 /* Where row `row` of batch b (being processed in the current push cycle)
  * came from ("source \"t\", data/t.json:12"), for run-time error
  * messages; "" when unknown. */

@@ -18,6 +18,7 @@
  * and _count.
  */
 #include "runtime/fsql.h"
+#include "runtime/job.h"
 #include "runtime/metrics.h"
 #include "runtime/checkpoint_int.h"
 #include "runtime/connector.h"
@@ -103,13 +104,6 @@ static double wall_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static double mono_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- per job -------------------------------------------------------------- */
 
 /* What the registry keeps per operator beyond OpState. */
@@ -136,7 +130,6 @@ struct JobMetrics {
     int64_t next_pub_ms;  /* monotonic ms */
     double cycle_start;   /* monotonic seconds of the current cycle */
     MetricsHist batch;    /* push-cycle processing time */
-    uint64_t cycles;
     bool stopping; /* a stop was requested */
     bool ended;
     OpExtra *ops;   /* per j->ops[i] */
@@ -185,7 +178,7 @@ void metrics_job_attach(Job *j)
     m->srcs = ARENA_NEW_ARRAY(&j->a, SrcExtra, j->n_srcs + 1);
     strbuf_init(&m->text);
     m->start_wall = wall_seconds();
-    m->start_mono = mono_seconds();
+    m->start_mono = job_now_mono_s();
     m->prev_pub_mono = m->start_mono;
     for (uint32_t i = 0; i < j->n_ops; i++) {
         OpState *s = j->ops[i];
@@ -239,7 +232,7 @@ typedef struct TimedReader {
 
 static void timed_note(OpExtra *x, double t0, int rc)
 {
-    metrics_hist_observe(&x->load, mono_seconds() - t0);
+    metrics_hist_observe(&x->load, job_now_mono_s() - t0);
     if (rc < 0)
         x->load_errors++;
 }
@@ -248,7 +241,7 @@ static int timed_get(LookupReader *r, const Value *key, Arena *a,
                      LookupRows *out, FsqlErr *err)
 {
     TimedReader *t = (TimedReader *)r;
-    double t0 = mono_seconds();
+    double t0 = job_now_mono_s();
     int rc = t->inner->v->get(t->inner, key, a, out, err);
     timed_note(t->x, t0, rc);
     return rc;
@@ -258,7 +251,7 @@ static int timed_get_many(LookupReader *r, uint32_t n, const Value *keys,
                           Arena *a, LookupRows *out, FsqlErr *err)
 {
     TimedReader *t = (TimedReader *)r;
-    double t0 = mono_seconds();
+    double t0 = job_now_mono_s();
     int rc = t->inner->v->get_many(t->inner, n, keys, a, out, err);
     timed_note(t->x, t0, rc);
     return rc;
@@ -332,7 +325,7 @@ void metrics_job_stopping(Job *j)
 
 void metrics_cycle_begin(Job *j)
 {
-    j->metrics->cycle_start = mono_seconds();
+    j->metrics->cycle_start = job_now_mono_s();
 }
 
 void metrics_cycle_end(Job *j, uint32_t rows)
@@ -340,8 +333,7 @@ void metrics_cycle_end(Job *j, uint32_t rows)
     JobMetrics *m = j->metrics;
     if (rows == 0)
         return;
-    metrics_hist_observe(&m->batch, mono_seconds() - m->cycle_start);
-    m->cycles++;
+    metrics_hist_observe(&m->batch, job_now_mono_s() - m->cycle_start);
 }
 
 void metrics_sink_rows(OpState *s, const Batch *b)
@@ -350,7 +342,7 @@ void metrics_sink_rows(OpState *s, const Batch *b)
     JobMetrics *m = s->job->metrics;
     if (!m || b->n_rows == 0)
         return;
-    double now_mono = mono_seconds();
+    double now_mono = job_now_mono_s();
     if (m->cycle_start > 0)
         metrics_hist_observe(&om->proc_latency, now_mono - m->cycle_start);
     int32_t c = om->event_time_col;
@@ -525,7 +517,7 @@ void metrics_job_render(Job *j, StrBuf *sb)
         family(sb, "fsql_job_uptime_seconds", "gauge",
                "Seconds since the job started.");
         strbuf_puts(sb, "fsql_job_uptime_seconds");
-        put_value(sb, floor((mono_seconds() - m->start_mono) * 1000) / 1000);
+        put_value(sb, floor((job_now_mono_s() - m->start_mono) * 1000) / 1000);
         family(sb, "fsql_job_state", "gauge",
                "1 for the job's current state (running, stopping, ended, "
                "failed).");
@@ -862,7 +854,7 @@ void metrics_job_render(Job *j, StrBuf *sb)
 static void publish(Job *j)
 {
     JobMetrics *m = j->metrics;
-    double now = mono_seconds();
+    double now = job_now_mono_s();
     double dt = now - m->prev_pub_mono;
     if (dt >= 0.2) {
         for (uint32_t i = 0; i < j->n_srcs; i++) {

@@ -412,7 +412,6 @@ static void show_create(Shell *sh, const AstShow *s)
     uint32_t src = t ? t->src_id : v ? v->src_id : 0;
     if (!decl || src >= cc->diags.n_sources)
         return;
-    const char *text = cc->diags.sources[src].text + decl->at.off;
     uint32_t end = decl->at.off + decl->at.len;
     StrBuf b;
     strbuf_init(&b);
@@ -430,7 +429,6 @@ static void show_create(Shell *sh, const AstShow *s)
         }
     }
     strbuf_append(&b, cc->diags.sources[src].text + at, end - at);
-    (void)text;
     printf("%s;\n", strbuf_cstr(&b));
     strbuf_fini(&b);
 }
@@ -562,13 +560,6 @@ static void term_size(uint32_t *rows, uint32_t *cols)
     }
 }
 
-static double now_sec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The status line under a live result (at most width columns). */
 static void status_line(StrBuf *b, const LiveStatus *st, bool is_query,
                         double elapsed, double rate, uint32_t width)
@@ -640,7 +631,7 @@ static int run_live(Shell *sh, Job *j, LiveTable *lt, LiveMode mode,
     bool stop = false;
     uint32_t prev_lines = 0, rows, cols;
     term_size(&rows, &cols);
-    double t0 = now_sec(), last_draw = 0, rate_t = t0, rate = 0;
+    double t0 = job_now_mono_s(), last_draw = 0, rate_t = t0, rate = 0;
     uint64_t rate_changes = 0, drawn_changes = UINT64_MAX;
     unsigned drawn_sec = UINT_MAX;
     bool status_shown = false;
@@ -659,7 +650,7 @@ static int run_live(Shell *sh, Job *j, LiveTable *lt, LiveMode mode,
             stop = true;
         if (stop && !done)
             job_request_stop(); /* again: job_run clears it when it starts */
-        double now = now_sec();
+        double now = job_now_mono_s();
         if (!done && now - last_draw < 0.1)
             continue;
         last_draw = now;

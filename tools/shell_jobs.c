@@ -68,13 +68,6 @@ static void sleep_ms(long ms)
     }
 }
 
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- the job directory ------------------------------------------------ */
 
 /* Create (or check) the directory of logs and status files: it must be
@@ -463,12 +456,12 @@ const BgJob *shell_jobs_start(ShellJobs *js, const Program *p, const char *stmt,
     js->v[js->n++] = b;
     /* Give it a moment to open its connectors: an error there (a missing
      * file, an unknown host) is then reported with the submission. */
-    double t0 = mono_now();
+    double t0 = job_now_mono_s();
     do {
         sleep_ms(20);
         job_refresh(b);
     } while ((b->state == BG_STARTING || b->ending) && !b->exited &&
-             mono_now() - t0 < 2.0);
+             job_now_mono_s() - t0 < 2.0);
     return b;
 }
 
@@ -559,8 +552,8 @@ bool shell_jobs_stop(ShellJobs *js, BgJob *b, double timeout_s,
     kill(b->pid, SIGTERM);
     b->stop_sent = true;
     b->state = BG_STOPPING;
-    double t0 = mono_now();
-    while (!b->exited && mono_now() - t0 < timeout_s) {
+    double t0 = job_now_mono_s();
+    while (!b->exited && job_now_mono_s() - t0 < timeout_s) {
         if (stop_waiting && stop_waiting())
             break;
         sleep_ms(20);
@@ -581,8 +574,8 @@ uint32_t shell_jobs_stop_all(ShellJobs *js, double timeout_s)
         b->stop_sent = true;
         n++;
     }
-    double t0 = mono_now();
-    while (shell_jobs_running(js) && mono_now() - t0 < timeout_s) {
+    double t0 = job_now_mono_s();
+    while (shell_jobs_running(js) && job_now_mono_s() - t0 < timeout_s) {
         sleep_ms(20);
         shell_jobs_refresh(js);
     }

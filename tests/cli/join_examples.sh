@@ -15,13 +15,6 @@
 
 case "$FSQL" in /*) ;; *) FSQL="$PWD/${FSQL#./}" ;; esac
 
-block() { # block README HEADING: the fenced block after the heading
-    awk -v want="$2" '
-        $0 == want { found = 1; next }
-        found && /^```/ { if (in_block) exit; in_block = 1; next }
-        in_block { print }
-    ' "$1"
-}
 
 d=sql-examples/seed001
 block "$d/README.md" '## Expected output of `reconcile.sql`' >"$T/want"

@@ -27,6 +27,14 @@ run() {
     err=$(cat "$T/err")
 }
 
+block() { # block README HEADING: the fenced block after the heading
+    awk -v want="$2" '
+        $0 == want { found = 1; next }
+        found && /^```/ { if (in_block) exit; in_block = 1; next }
+        in_block { print }
+    ' "$1"
+}
+
 expect_rc() { # expect_rc WANT WHAT
     [ "$rc" = "$1" ] || fail "$2: exit status $rc, want $1 (stderr: $err)"
 }

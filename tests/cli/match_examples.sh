@@ -14,11 +14,7 @@ for dir in sql-examples/seed000 sql-examples/seed003 \
     rules=$(sed -n 's/^## Expected output of `\(.*\)`$/\1/p' "$readme")
     [ -n "$rules" ] || fail "$readme has no expected output"
     for rule in $rules; do
-        awk -v want="## Expected output of \`$rule\`" '
-            $0 == want { found = 1; next }
-            found && /^```/ { if (in_block) exit; in_block = 1; next }
-            in_block { print }
-        ' "$readme" >"$T/want"
+        block "$readme" "## Expected output of \`$rule\`" >"$T/want"
         (cd "$dir" && "$FSQL" run -i tables.sql "$rule" >"$T/got" 2>"$T/err")
         rc=$?
         [ "$rc" = 0 ] || fail "$dir/$rule: exit status $rc: $(cat "$T/err")"

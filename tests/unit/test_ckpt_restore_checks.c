@@ -19,6 +19,7 @@
 #include "runtime/checkpoint_int.h"
 #include "runtime/job.h"
 #include "runtime/log.h"
+#include "tests/unit/op_script.h"
 #include "tests/unit/unit.h"
 
 #include <dirent.h>
@@ -135,13 +136,7 @@ static void test_ckpt_restore_duplicate_section(void)
     FILE *out = fopen("/dev/null", "w");
     UNIT_REQUIRE(out != NULL);
 
-    CompileCtx cc;
-    compile_init(&cc);
-    UNIT_REQUIRE(compile_source(&cc, "<test>", restore_sql,
-                                strlen(restore_sql)) == 0 &&
-                 cc.n_plans > 0);
-    Program *prog = codegen_program(&cc, cc.plans[cc.n_plans - 1]);
-    compile_fini(&cc);
+    Program *prog = op_script_compile(restore_sql);
     UNIT_REQUIRE(prog != NULL);
     const Program *progs[1] = {prog};
 
