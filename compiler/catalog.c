@@ -397,6 +397,24 @@ CatTable *catalog_table_build(CompileCtx *cc, AstNode *n)
     return t;
 }
 
+SqlType *catalog_column_type(const CatTable *t, uint32_t c)
+{
+    if (t->rel && c < t->rel->n_cols && t->rel->cols[c].type)
+        return t->rel->cols[c].type;
+    return t->cols[c].type;
+}
+
+bool catalog_table_is_versioned(const CatTable *t)
+{
+    return t->n_pk > 0 && t->watermark_col >= 0;
+}
+
+bool catalog_table_is_versioned_file(const CatTable *t, TimeAttr ta)
+{
+    return ta == TA_ROWTIME && catalog_table_is_versioned(t) &&
+           str_ieq_cstr(t->connector, "filesystem");
+}
+
 bool catalog_table_finish(CompileCtx *cc, CatTable *t)
 {
     Arena *a = &cc->a;

@@ -215,6 +215,21 @@ CatTable *catalog_table_build(CompileCtx *cc, AstNode *create_table);
  * without a type get NULL type in rel.  Returns false on error. */
 bool catalog_table_finish(CompileCtx *cc, CatTable *t);
 
+/* The type of column c of t: its type in t->rel once the table is
+ * finished (computed columns typed by resolve.c), else the declared one
+ * (NULL for a computed column not typed yet). */
+SqlType *catalog_column_type(const CatTable *t, uint32_t c);
+
+/* Whether t is a versioned table: it has a PRIMARY KEY and a WATERMARK. */
+bool catalog_table_is_versioned(const CatTable *t);
+
+/* Whether t, joined FOR SYSTEM_TIME AS OF a time attribute of kind ta, is
+ * a versioned file: a versioned filesystem table joined at event time,
+ * whose rows are an append-only changelog of versions (an event-time
+ * temporal join), not a lookup table (docs/joins.md).  The resolver and
+ * the planner make this choice with this one function. */
+bool catalog_table_is_versioned_file(const CatTable *t, TimeAttr ta);
+
 /* Check t's WITH options against its connector and format tables:
  * E_UNKNOWN_CONNECTOR (names the valid ones, did-you-mean),
  * E_MISSING_OPTION (at the table name), E_UNKNOWN_OPTION (at the key, with

@@ -32,9 +32,12 @@
 #include "compiler/types.h"
 
 /* The run-time type of a SQL type (kind, TypeKind, precision, scale,
- * nullability).  Types the runtime has no values for (ARRAY, MAP, ROW,
- * ...) map to VK_NULLTYPE. */
+ * nullability).  A MAP of scalar keys and values is stored as VK_BYTES
+ * with sql_kind T_MAP (runtime/value_map.h); types the runtime has no
+ * values for (ARRAY, ROW, nested MAPs, ...) map to VK_NULLTYPE. */
 RtType codegen_rttype(const SqlType *t);
+/* Whether t can be a MAP key or value at run time (a scalar type). */
+bool codegen_map_elem_ok(const SqlType *t);
 
 /* One Code computing exprs[0..n) over rows of schema input; result i is
  * exprs[i] (with type codegen_rttype(exprs[i]->type)). */

@@ -28,6 +28,7 @@
 #include "runtime/func.h"
 #include "runtime/timeutil.h"
 #include "runtime/value_ops.h"
+#include "runtime/value_map.h"
 #include "compiler/functions.h"
 
 #include <stdlib.h>
@@ -41,11 +42,19 @@ _Static_assert(RT_SQL_BIGINT == T_BIGINT, "RT_SQL_BIGINT");
 _Static_assert(RT_SQL_FLOAT == T_FLOAT, "RT_SQL_FLOAT");
 _Static_assert(RT_SQL_DOUBLE == T_DOUBLE, "RT_SQL_DOUBLE");
 _Static_assert(RT_SQL_CHAR == T_CHAR, "RT_SQL_CHAR");
+_Static_assert(RT_SQL_MAP == T_MAP, "RT_SQL_MAP");
 /* runtime/func.c SQLK_* */
 _Static_assert(T_BOOLEAN == 1 && T_DECIMAL == 8 && T_VARCHAR == 10 &&
                    T_DATE == 13 && T_TIME == 14 && T_TIMESTAMP == 15 &&
                    T_TIMESTAMP_LTZ == 16,
                "func.c SQLK_* constants");
+
+bool codegen_map_elem_ok(const SqlType *t)
+{
+    return t && t->kind != T_ARRAY && t->kind != T_MAP &&
+           t->kind != T_MULTISET && t->kind != T_ROW &&
+           (t->kind == T_NULL || codegen_rttype(t).kind != VK_NULLTYPE);
+}
 
 RtType codegen_rttype(const SqlType *t)
 {
@@ -97,6 +106,16 @@ RtType codegen_rttype(const SqlType *t)
         break;
     case T_INTERVAL_DT:
         r.kind = VK_INTERVAL_MS;
+        break;
+    case T_MAP:
+        /* stored as bytes, element types packed into precision and scale
+         * (runtime/value_map.h); scalar elements only */
+        if (codegen_map_elem_ok(t->elem) && codegen_map_elem_ok(t->value)) {
+            RtType k = codegen_rttype(t->elem), v = codegen_rttype(t->value);
+            r.kind = VK_BYTES;
+            r.precision = map_type_pack(&k);
+            r.scale = map_type_pack(&v);
+        }
         break;
     default:
         r.kind = VK_NULLTYPE;
@@ -288,6 +307,70 @@ static uint16_t convert(Gen *g, uint16_t r, const RtType *f, const RtType *t,
     return convert_reg(g, r, f, t, explicit_cast, is_try, at_e);
 }
 
+/* ---- MAP values (runtime/value_map.h) ----------------------------------- */
+
+/* A call of a map function of value_map.c over args (converted to want). */
+static uint16_t gen_map_site(Gen *g, const char *name, uint16_t first,
+                             uint32_t n, const RtType *kt, const RtType *vt,
+                             const RtType *ret, const PExpr *e)
+{
+    FuncSite fs;
+    if (first == BAD || !map_func_bind(name, n, kt, vt, ret, &fs))
+        return BAD;
+    fs.at = e->at;
+    uint32_t site = code_builder_site(g->b, &fs);
+    return emit(g, fs.is_strict ? OP_CALL_STRICT : OP_CALL, first,
+                (uint16_t)n, site, e->at);
+}
+
+/* Whether a map element of type f can be re-encoded as type t. */
+static bool map_elem_convertible(const RtType *f, const RtType *t)
+{
+    if (f->kind == VK_NULLTYPE)
+        return true;
+    if (f->kind == t->kind)
+        return f->kind != VK_DECIMAL || f->scale == t->scale;
+    return (f->kind == VK_STRING || f->kind == VK_BYTES) &&
+           (t->kind == VK_STRING || t->kind == VK_BYTES);
+}
+
+static bool rt_same(const RtType *a, const RtType *b)
+{
+    return a->kind == b->kind && a->sql_kind == b->sql_kind &&
+           a->precision == b->precision && a->scale == b->scale;
+}
+
+static uint16_t convert_map(Gen *g, uint16_t r, const RtType *f,
+                            const RtType *t, bool explicit_cast, bool is_try,
+                            const PExpr *at_e)
+{
+    if (f->kind != VK_BYTES || (t->sql_kind == T_MAP && t->kind != VK_BYTES)) {
+        unsupported(g, at_e, "MAP values with nested or unsupported types");
+        return BAD;
+    }
+    if (f->sql_kind == T_MAP && t->kind == VK_STRING) {
+        RtType st = rt_make(VK_STRING, T_VARCHAR, VARCHAR_MAX, 0);
+        uint16_t s = gen_map_site(g, "TO_STRING", r, 1, f, f, &st, at_e);
+        return convert_reg(g, s, &st, t, explicit_cast, is_try, at_e);
+    }
+    if (f->sql_kind == T_MAP && t->sql_kind == T_MAP) {
+        RtType fk = map_key_type(f), fv = map_value_type(f);
+        RtType tk = map_key_type(t), tv = map_value_type(t);
+        if (rt_same(&fk, &tk) && rt_same(&fv, &tv))
+            return r;
+        if (map_elem_convertible(&fk, &tk) && map_elem_convertible(&fv, &tv))
+            return gen_map_site(g, "RETYPE", r, 1, &tk, &tv, t, at_e);
+    }
+    /* constant folding (no_fold) retries in the main generator: report
+     * once, from there */
+    if (g->no_fold)
+        g->failed = true;
+    else
+        unsupported(g, at_e, "this CAST of a MAP value (its elements "
+                             "would change storage)");
+    return BAD;
+}
+
 static uint16_t convert_reg(Gen *g, uint16_t r, const RtType *f,
                             const RtType *t, bool explicit_cast, bool is_try,
                             const PExpr *at_e)
@@ -299,6 +382,8 @@ static uint16_t convert_reg(Gen *g, uint16_t r, const RtType *f,
         return r;
     if (f->kind == VK_NULLTYPE)
         return const_null(g, t);
+    if (f->sql_kind == T_MAP || t->sql_kind == T_MAP)
+        return convert_map(g, r, f, t, explicit_cast, is_try, at_e);
     if (f->kind == t->kind) {
         switch (t->kind) {
         case VK_INT:
@@ -478,8 +563,8 @@ static bool is_const(const PExpr *e)
     case PE_LITERAL:
         return e->lit.kind != PL_SYMBOL || true;
     case PE_CALL:
-        if (e->op == PO_ROW || e->op == PO_ARRAY || e->op == PO_MAP ||
-            e->op == PO_ITEM || e->op == PO_FIELD)
+        if (e->op == PO_ROW || e->op == PO_ARRAY || e->op == PO_FIELD ||
+            (e->op == PO_ITEM && e->args[0]->type->kind != T_MAP))
             return false;
         if (e->op == PO_FUNC &&
             (!e->func || !(e->func->flags & FUNC_DETERMINISTIC) ||
@@ -1201,6 +1286,39 @@ static uint16_t gen_bound_call(Gen *g, const PExpr *e, const char *name)
                 site, e->at);
 }
 
+/* MAP[k1, v1, ...] */
+static uint16_t gen_map_ctor(Gen *g, const PExpr *e)
+{
+    RtType M = rt_of(e);
+    if (M.kind != VK_BYTES) {
+        unsupported(g, e, "a MAP of these key or value types (only scalar "
+                          "types)");
+        return BAD;
+    }
+    RtType kt = map_key_type(&M), vt = map_value_type(&M);
+    RtType *want = arena_alloc(&g->cc->a, sizeof(RtType) * (e->n_args + 1));
+    for (uint32_t i = 0; i < e->n_args; i++)
+        want[i] = i % 2 ? vt : kt;
+    uint16_t first =
+        gen_block(g, (const PExpr *const *)e->args, e->n_args, want);
+    return gen_map_site(g, "MAP", first, e->n_args, &kt, &vt, &M, e);
+}
+
+/* m[key] (ARRAY subscripts have no run-time values yet) */
+static uint16_t gen_item(Gen *g, const PExpr *e)
+{
+    const PExpr *b = e->args[0];
+    RtType M = rt_of(b), R = rt_of(e);
+    if (b->type->kind != T_MAP || M.kind != VK_BYTES) {
+        unsupported(g, e, "ROW, ARRAY and MAP values");
+        return BAD;
+    }
+    RtType kt = map_key_type(&M), vt = map_value_type(&M);
+    RtType want[2] = {M, kt};
+    uint16_t first = gen_block(g, (const PExpr *const *)e->args, 2, want);
+    return gen_map_site(g, "ITEM", first, 2, &kt, &vt, &R, e);
+}
+
 static uint16_t gen_func(Gen *g, const PExpr *e)
 {
     if (!e->func) {
@@ -1208,6 +1326,26 @@ static uint16_t gen_func(Gen *g, const PExpr *e)
         return BAD;
     }
     const char *name = e->func->name;
+    if (!strcmp(name, "CARDINALITY") && e->n_args == 1 &&
+        e->args[0]->type->kind == T_MAP) {
+        RtType M = rt_of(e->args[0]), R = rt_of(e);
+        if (M.kind != VK_BYTES) {
+            unsupported(g, e, "ROW, ARRAY and MAP values");
+            return BAD;
+        }
+        uint16_t first =
+            gen_block(g, (const PExpr *const *)e->args, 1, &M);
+        return gen_map_site(g, "CARDINALITY", first, 1, &M, &M, &R, e);
+    }
+    if (!strcmp(name, "STR_TO_MAP")) {
+        RtType M = rt_of(e);
+        RtType st = rt_make(VK_STRING, T_VARCHAR, VARCHAR_MAX, 0);
+        RtType want[3] = {st, st, st};
+        uint16_t first = gen_block(g, (const PExpr *const *)e->args,
+                                   e->n_args, want);
+        return gen_map_site(g, "STR_TO_MAP", first, e->n_args, &st, &st, &M,
+                            e);
+    }
     if (!strcmp(name, "COALESCE") || !strcmp(name, "IFNULL"))
         return gen_coalesce(g, e);
     if (!strcmp(name, "IF"))
@@ -1345,6 +1483,10 @@ static uint16_t gen_call(Gen *g, const PExpr *e)
     }
     case PO_FUNC:
         return gen_func(g, e);
+    case PO_MAP:
+        return gen_map_ctor(g, e);
+    case PO_ITEM:
+        return gen_item(g, e);
     default:
         unsupported(g, e, "ROW, ARRAY and MAP values");
         return BAD;

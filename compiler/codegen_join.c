@@ -27,17 +27,6 @@
 
 #include <string.h>
 
-static PExpr *cast_to(CompileCtx *cc, PExpr *e, SqlType *t)
-{
-    if (!e->type || type_equal(e->type, t))
-        return e;
-    PExpr *c = pexpr_new(cc, PE_CAST, t, e->at);
-    c->n_args = 1;
-    c->args = ARENA_NEW_ARRAY(&cc->a, PExpr *, 1);
-    c->args[0] = e;
-    return c;
-}
-
 /* A RelSchema of left ++ right (compile arena). */
 static RelSchema *concat_rel(CompileCtx *cc, const RelSchema *l,
                              const RelSchema *r)
@@ -89,8 +78,8 @@ static bool gen_keys(CompileCtx *cc, Arena *pa, const PJoinKeys *k,
                               "other's type.");
                 return false;
             }
-            lk[i] = cast_to(cc, l, t);
-            rk[i] = cast_to(cc, r, t);
+            lk[i] = pexpr_cast(cc, l, t);
+            rk[i] = pexpr_cast(cc, r, t);
         }
         o->left_keys = codegen_exprs(cc, pa, lk, k->n_keys, left);
         if (!o->left_keys)
@@ -119,13 +108,6 @@ static void cache_from(LookupCacheDef *o, const PLookupCache *c)
     o->expire_after_write_ms = c->expire_after_write_ms;
     o->expire_after_access_ms = c->expire_after_access_ms;
     o->cache_missing_key = c->cache_missing_key;
-}
-
-static SqlType *cat_col_type(const CatTable *t, uint32_t c)
-{
-    if (t->rel && c < t->rel->n_cols && t->rel->cols[c].type)
-        return t->rel->cols[c].type;
-    return t->cols[c].type;
 }
 
 bool codegen_join_node(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
@@ -192,8 +174,8 @@ bool codegen_join_node(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
                 return false;
             }
             dc[i] = (uint32_t)c;
-            pk[i] =
-                cast_to(cc, j->keys.left_keys[i], cat_col_type(t, (uint32_t)c));
+            pk[i] = pexpr_cast(cc, j->keys.left_keys[i],
+                               catalog_column_type(t, (uint32_t)c));
         }
         o->dim_cols = dc;
         o->k.n_keys = nk;
@@ -208,7 +190,7 @@ bool codegen_join_node(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
             tr->cols = ARENA_NEW_ARRAY(&cc->a, RelColumn, t->n_cols + 1);
             for (uint32_t i = 0; i < t->n_cols; i++) {
                 tr->cols[i].name = t->cols[i].name;
-                tr->cols[i].type = cat_col_type(t, i);
+                tr->cols[i].type = catalog_column_type(t, i);
             }
             o->dim_filter = codegen_filter(cc, pa, j->dim_filter, tr);
             if (!o->dim_filter)

@@ -57,17 +57,6 @@ static uint32_t list_add_shared(CompileCtx *cc, ExprList *l, PExpr *e)
     return list_add(cc, l, e);
 }
 
-static PExpr *cast_to(CompileCtx *cc, PExpr *e, SqlType *t)
-{
-    if (!e->type || type_equal(e->type, t))
-        return e;
-    PExpr *c = pexpr_new(cc, PE_CAST, t, e->at);
-    c->n_args = 1;
-    c->args = ARENA_NEW_ARRAY(&cc->a, PExpr *, 1);
-    c->args[0] = e;
-    return c;
-}
-
 static bool unsupported(CompileCtx *cc, SrcSpan at, const char *what,
                         const char *hint)
 {
@@ -153,7 +142,7 @@ bool codegen_over(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d)
             }
             if (pc->n_args > 2) {
                 list_add(cc, &args, pc->args[0]);
-                list_add(cc, &args, cast_to(cc, pc->args[2], pc->type));
+                list_add(cc, &args, pexpr_cast(cc, pc->args[2], pc->type));
                 c->has_default = true;
                 c->n_args = 2;
             } else {
@@ -170,7 +159,7 @@ bool codegen_over(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d)
                 continue;
             }
             list_add(cc, &args,
-                     cast_to(cc, pc->args[0], type_new(&cc->a, T_DOUBLE)));
+                     pexpr_cast(cc, pc->args[0], type_new(&cc->a, T_DOUBLE)));
             list_add(cc, &args, pc->order[0]);
             c->n_args = 2;
         } else if (pc->n_args == 1 && !pc->is_star) {

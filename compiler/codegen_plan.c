@@ -59,13 +59,6 @@ static void rtschema_from_rel(Gen *g, RtSchema *out, const RelSchema *rel)
     }
 }
 
-static SqlType *cat_col_type(const CatTable *t, uint32_t c)
-{
-    if (t->rel && c < t->rel->n_cols && t->rel->cols[c].type)
-        return t->rel->cols[c].type;
-    return t->cols[c].type;
-}
-
 /* 'path' of a filesystem table, resolved against the script directory. */
 static const char *resolve_path(Gen *g, const CatTable *t, const char *v)
 {
@@ -122,7 +115,8 @@ static uint32_t table_def(Gen *g, const CatTable *t, const uint32_t *cols,
     for (uint32_t i = 0; i < n; i++) {
         const CatColumn *c = &t->cols[cols[i]];
         d->schema.cols[i].name = pstr(g, c->name);
-        d->schema.cols[i].type = codegen_rttype(cat_col_type(t, cols[i]));
+        d->schema.cols[i].type =
+            codegen_rttype(catalog_column_type(t, cols[i]));
         tc[i] = cols[i];
         if (c->kind == COL_METADATA)
             mk[i] = c->metadata_key.len ? pstr(g, c->metadata_key)
@@ -138,7 +132,7 @@ static uint32_t table_def(Gen *g, const CatTable *t, const uint32_t *cols,
             continue;
         uint32_t k = d->table_phys.n_cols++;
         d->table_phys.cols[k].name = pstr(g, t->cols[c].name);
-        d->table_phys.cols[k].type = codegen_rttype(cat_col_type(t, c));
+        d->table_phys.cols[k].type = codegen_rttype(catalog_column_type(t, c));
         p2s[k] = -1;
         for (uint32_t i = 0; i < n; i++)
             if (cols[i] == c)
@@ -183,7 +177,7 @@ static RelSchema *cat_rel(Gen *g, const CatTable *t, const uint32_t *cols,
     r->cols = ARENA_NEW_ARRAY(&g->cc->a, RelColumn, n + 1);
     for (uint32_t i = 0; i < n; i++) {
         r->cols[i].name = t->cols[cols[i]].name;
-        r->cols[i].type = cat_col_type(t, cols[i]);
+        r->cols[i].type = catalog_column_type(t, cols[i]);
     }
     return r;
 }
@@ -319,13 +313,8 @@ static void gen_node(Gen *g, const PNode *n, OpDef *d)
             for (uint32_t c = 0; c < nc; c++) {
                 PExpr *e = v->rows[r][c];
                 SqlType *want = n->out->cols[c].type;
-                if (e && want && e->type && !type_equal(e->type, want)) {
-                    PExpr *cast = pexpr_new(g->cc, PE_CAST, want, e->at);
-                    cast->n_args = 1;
-                    cast->args = ARENA_NEW_ARRAY(&g->cc->a, PExpr *, 1);
-                    cast->args[0] = e;
-                    e = cast;
-                }
+                if (e && want)
+                    e = pexpr_cast(g->cc, e, want);
                 cells[c] = e;
             }
             rows[r] = gen_exprs(g, cells, nc, empty);

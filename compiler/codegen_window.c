@@ -178,6 +178,7 @@ bool codegen_window_node(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
     case PN_WINDOW_TABLE_FUNCTION: {
         d->kind = OP_KIND_WINDOW_TABLE_FUNCTION;
         spec_from(&d->u.tvf.win, &n->u.tvf.window);
+        d->u.tvf.pane_feed = n->u.tvf.pane_feed;
         return gen_late(cc, n, &d->u.tvf.late, add_table, add_arg);
     }
     case PN_GROUP_WINDOW_AGGREGATE:
@@ -207,6 +208,7 @@ bool codegen_window_node(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
         o->props = props;
         o->start_col = n->kind == PN_WINDOW_AGGREGATE ? w->start_col : -1;
         o->end_col = n->kind == PN_WINDOW_AGGREGATE ? w->end_col : -1;
+        o->on_panes = w->on_panes;
         return gen_late(cc, n, &o->late, add_table, add_arg);
     }
     case PN_GROUP_AGGREGATE: {

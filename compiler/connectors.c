@@ -1425,6 +1425,62 @@ static void check_connector_rules(Validator *v, const ConnectorDef *c)
     }
 }
 
+/* MAP columns (runtime/value_map.h): scalar keys and values only, and only
+ * where a format or connector can hold them - the json format, print and
+ * blackhole.  Metadata columns are the connector's business (Kafka's
+ * 'headers'); computed columns are not read or written by a format. */
+static void check_map_columns(Validator *v, const ConnectorDef *c,
+                              const FormatDef *const *fmts)
+{
+    Arena *a = &v->cc->a;
+    for (uint32_t i = 0; i < v->t->n_cols; i++) {
+        const CatColumn *col = &v->t->cols[i];
+        const SqlType *ty = col->type;
+        if (!ty || ty->kind != T_MAP || col->kind != COL_PHYSICAL)
+            continue;
+        bool nested = false;
+        for (int k = 0; k < 2; k++) {
+            const SqlType *e = k ? ty->value : ty->elem;
+            nested |= e && (e->kind == T_ARRAY || e->kind == T_MAP ||
+                            e->kind == T_MULTISET || e->kind == T_ROW);
+        }
+        const char *what = NULL;
+        if (!c->has_format) {
+            if (strcmp(c->name, "print") != 0 &&
+                strcmp(c->name, "blackhole") != 0)
+                what = arena_sprintf(a, "connector '%s'", c->name);
+        } else {
+            bool any = false;
+            for (int k = 0; k < 3 && !what; k++) {
+                any |= fmts[k] != NULL;
+                if (fmts[k] && strcmp(fmts[k]->name, "json") != 0)
+                    what = arena_sprintf(a, "format '%s'", fmts[k]->name);
+            }
+            if (!any)
+                continue; /* the missing format is reported already */
+        }
+        if (!nested && !what)
+            continue;
+        if (nested) {
+            diag_error(v->cc, DIAG_E_UNSUPPORTED, col->name_at,
+                       "column '%s' of type %s: fsql's MAP values hold "
+                       "scalar keys and values only",
+                       cstr(a, col->name), type_to_string(a, ty));
+            diag_hint(v->cc, "Declare the values STRING: the json format "
+                             "gives a nested object or array as its text.");
+        } else {
+            diag_error(v->cc, DIAG_E_UNSUPPORTED, col->name_at,
+                       "column '%s' of type %s cannot be read or written "
+                       "by the %s",
+                       cstr(a, col->name), type_to_string(a, ty), what);
+            diag_hint(v->cc, "MAP columns work with the 'json' format "
+                             "(kafka, upsert-kafka, filesystem) and the "
+                             "print and blackhole connectors.");
+        }
+        v->ok = false;
+    }
+}
+
 bool catalog_validate_options(CompileCtx *cc, CatTable *t,
                               const AstNode *create_table)
 {
@@ -1568,6 +1624,7 @@ bool catalog_validate_options(CompileCtx *cc, CatTable *t,
         }
     }
     check_connector_rules(&v, c);
+    check_map_columns(&v, c, fmts);
     return v.ok;
 }
 

@@ -1154,11 +1154,27 @@ static void node_attrs(Line *l, CompileCtx *cc, const PNode *n)
                                 : "when the watermark passes the window end");
         attr_end(l);
         attr(l, "state");
-        strbuf_puts(l->out, "one accumulator per open window");
+        if (w->on_panes) {
+            /* runtime/op_window.c, "HOP and CUMULATE with panes" */
+            int64_t pw = plan_window_pane_ms(&w->window);
+            strbuf_puts(l->out, "one accumulator per ");
+            put_duration(l->out, pw);
+            strbuf_puts(l->out, " pane");
+        } else {
+            strbuf_puts(l->out, "one accumulator per open window");
+        }
         if (w->n_keys) {
             strbuf_puts(l->out, " and ");
             put_keys_text(l->out, w->n_keys, w->keys, in);
         }
+        if (w->on_panes && w->window.kind == PW_HOP)
+            strbuf_printf(l->out,
+                          "; a window merges its %lld panes when it fires",
+                          (long long)(w->window.size_ms /
+                                      plan_window_pane_ms(&w->window)));
+        else if (w->on_panes)
+            strbuf_puts(l->out, "; panes are folded into a running result "
+                                "of the period when a window fires");
         attr_end(l);
         attr_names(l, "select", n->out);
         break;
@@ -1167,6 +1183,13 @@ static void node_attrs(Line *l, CompileCtx *cc, const PNode *n)
         attr(l, "window");
         put_window(l->out, &n->u.tvf.window, in);
         attr_end(l);
+        if (n->u.tvf.pane_feed) {
+            attr(l, "panes");
+            strbuf_puts(l->out, "each row once, in its ");
+            put_duration(l->out, plan_window_pane_ms(&n->u.tvf.window));
+            strbuf_puts(l->out, " pane");
+            attr_end(l);
+        }
         attr_names(l, "select", n->out);
         break;
     case PN_GROUP_AGGREGATE: {

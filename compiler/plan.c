@@ -27,6 +27,7 @@
 #include "compiler/plan.h"
 #include "compiler/catalog.h"
 #include "compiler/functions.h"
+#include "runtime/agg.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -291,24 +292,6 @@ static bool table_is_lookup(const CatTable *t)
     if (t->conn && t->conn->is_lookup)
         return true;
     return is_connector(t, "jdbc") || is_connector(t, "filesystem");
-}
-
-/* A filesystem table with PRIMARY KEY and WATERMARK joined FOR
- * SYSTEM_TIME AS OF an event-time attribute: a versioned table whose rows
- * are an append-only changelog of versions (TemporalJoin), not a lookup
- * table (the resolver makes the same choice). */
-static bool table_is_versioned_file(const CatTable *t, const AstNode *asof)
-{
-    return is_connector(t, "filesystem") && t->n_pk > 0
-           && t->watermark_col >= 0 && asof && asof->type
-           && asof->type->time_attr == TA_ROWTIME;
-}
-
-static SqlType *table_col_type(const CatTable *t, uint32_t c)
-{
-    if (t->rel && c < t->rel->n_cols && t->rel->cols[c].type)
-        return t->rel->cols[c].type;
-    return t->cols[c].type;
 }
 
 static int32_t table_col_by_name(const CatTable *t, Str name)
@@ -1447,7 +1430,7 @@ static PNode *table_source(Planner *P, const CatTable *t, int32_t **map_out,
             continue;
         fields[nf] = c;
         out->cols[nf].name = t->cols[c].name;
-        out->cols[nf].type = table_col_type(t, c);
+        out->cols[nf].type = catalog_column_type(t, c);
         map[c] = (int32_t)nf++;
     }
     PNode *node = node_new(P, PN_TABLE_SOURCE_SCAN, 0, NULL, out, at);
@@ -1486,11 +1469,11 @@ static PNode *table_source(Planner *P, const CatTable *t, int32_t **map_out,
                 proj[n] = tx(P, &sc, t->cols[c].expr);
                 if (!proj[n])
                     return NULL;
-                SqlType *ct = table_col_type(t, c);
+                SqlType *ct = catalog_column_type(t, c);
                 if (ct)
                     proj[n]->type = ct;
             } else {
-                proj[n] = pexpr_input_ref(P->cc, map[c], table_col_type(t, c));
+                proj[n] = pexpr_input_ref(P->cc, map[c], catalog_column_type(t, c));
             }
             names[n] = t->cols[c].name;
             map2[c] = (int32_t)n++;
@@ -1894,7 +1877,7 @@ static PNode *plan_lookup_join(Planner *P, AstNode *j, PNode *L, Scope *sc,
         if (!used[c] || t->cols[c].kind == COL_COMPUTED)
             continue;
         dim->cols[nd].name = t->cols[c].name;
-        dim->cols[nd].type = table_col_type(t, c);
+        dim->cols[nd].type = catalog_column_type(t, c);
         dim_fields[nd] = c;
         map[c] = lw + (int32_t)nd++;
     }
@@ -2165,10 +2148,14 @@ static PNode *plan_join(Planner *P, AstNode *j, Scope *sc, ConjList *pend)
     bool right_is_temporal = right->kind == AST_TABLE_REF
                              && right->u.table_ref.system_time
                              && right->u.table_ref.table;
+    const AstNode *as_of = right_is_temporal ? right->u.table_ref.system_time
+                                             : NULL;
+    TimeAttr as_of_ta = as_of && as_of->type ? as_of->type->time_attr
+                                             : TA_NONE;
     bool is_lookup = right_is_temporal
                      && table_is_lookup(right->u.table_ref.table)
-                     && !table_is_versioned_file(right->u.table_ref.table,
-                                                 right->u.table_ref.system_time);
+                     && !catalog_table_is_versioned_file(
+                         right->u.table_ref.table, as_of_ta);
     ConjList on = {0}, lp = {0}, rp = {0};
     conj_split(P, J->on, &on);
     bool left_ok = jt == PJ_INNER || jt == PJ_LEFT;
@@ -2782,7 +2769,7 @@ static PNode *plan_semi(Planner *P, PNode *cur, Scope *sc, AstNode *sub,
         sj.table = (CatTable *)t;
         int32_t c = e->u.column_ref.col;
         keys_push(P, &sj.keys, probe,
-                  pexpr_input_ref(P->cc, c, table_col_type(t, c)), &kcap);
+                  pexpr_input_ref(P->cc, c, catalog_column_type(t, c)), &kcap);
         if (q->u.select.where
             && !(sj.dim_filter = tx(P, &ts, q->u.select.where)))
             return NULL;
@@ -3979,7 +3966,7 @@ static PNode *plan_insert(Planner *P, AstNode *ins)
     RelSchema *target = rel_new(P, nt);
     for (uint32_t i = 0; i < nt; i++) {
         target->cols[i].name = t->cols[cols[i]].name;
-        target->cols[i].type = table_col_type(t, cols[i]);
+        target->cols[i].type = catalog_column_type(t, cols[i]);
     }
     q = cast_to(P, q, target, I->query->at);
     if (q->changelog != CL_INSERT_ONLY && !sink_accepts_updates(t)) {
@@ -4031,6 +4018,104 @@ static void collect_nodes(Planner *P, PNode *n, Plan *plan, uint32_t *cap)
     n->id = plan->n_nodes;
 }
 
+/* ---- window aggregates on panes ------------------------------------------
+ *
+ * A HOP window of size n * slide is the union of n slide-sized panes; a
+ * CUMULATE window, of the step-sized panes of its period so far.  On
+ * panes, the WindowAggregate steps a row into one accumulator and merges
+ * a key's panes when a window fires (runtime/op_window.c, "HOP and
+ * CUMULATE with panes").  Decided here, once, for codegen (OpDef
+ * on_panes / pane_feed) and EXPLAIN alike.
+ */
+
+/* Every call can merge and does not depend on arrival order. */
+static bool pane_calls_ok(const PWindowAgg *w)
+{
+    for (uint32_t i = 0; i < w->n_aggs; i++) {
+        const PAggCall *c = &w->aggs[i];
+        const AggDef *def = agg_def_find(c->name.ptr, c->name.len);
+        if (!def || !def->merge || c->is_distinct ||
+            def->kind == AGG_FIRST_VALUE || def->kind == AGG_LAST_VALUE)
+            return false;
+    }
+    return true;
+}
+
+/* A HOP or CUMULATE whose size is a multiple (> 1) of its pane width,
+ * with late rows dropped (no fired windows kept to re-fire). */
+static bool pane_spec_ok(Planner *P, const PWindow *w)
+{
+    const char *late = compile_get_option(P->cc, "table.exec.late-data");
+    if (late && strcasecmp(late, "emit") == 0)
+        return false;
+    int64_t pw = plan_window_pane_ms(w);
+    return (w->kind == PW_HOP || w->kind == PW_CUMULATE) && pw > 0 &&
+           w->size_ms > pw && w->size_ms % pw == 0;
+}
+
+/* e reads only columns below n (NULL: true). */
+static bool refs_below(const PExpr *e, int32_t n)
+{
+    int32_t lo, hi;
+    if (!e)
+        return true;
+    pexpr_ref_range(e, &lo, &hi);
+    return hi < n;
+}
+
+/* A WindowAggregate fed by a HOP/CUMULATE table function that feeds it
+ * alone, grouped by the TVF's window_start/window_end and reading no
+ * window column otherwise: the TVF can send each row once, as its pane. */
+static bool tvf_feeds_panes(Planner *P, const PNode *n)
+{
+    const PNode *t = n->inputs[0];
+    if (t->kind != PN_WINDOW_TABLE_FUNCTION || t->n_consumers != 1)
+        return false;
+    const PWindow *tw = &t->u.tvf.window, *aw = &n->u.wagg.window;
+    const PWindowAgg *w = &n->u.wagg;
+    int32_t nin = (int32_t)t->out->n_cols - 3;
+    if (!pane_spec_ok(P, tw) || tw->is_proctime || w->start_col != nin ||
+        w->end_col != nin + 1 || tw->kind != aw->kind ||
+        tw->size_ms != aw->size_ms ||
+        plan_window_pane_ms(tw) != plan_window_pane_ms(aw) ||
+        tw->offset_ms != aw->offset_ms)
+        return false;
+    for (uint32_t i = 0; i < w->n_keys; i++)
+        if (!refs_below(w->keys[i], nin))
+            return false;
+    for (uint32_t i = 0; i < w->n_aggs; i++) {
+        const PAggCall *c = &w->aggs[i];
+        for (uint32_t a = 0; a < c->n_args; a++)
+            if (!refs_below(c->args[a], nin))
+                return false;
+        for (uint32_t a = 0; a < c->n_order; a++)
+            if (!refs_below(c->order[a], nin))
+                return false;
+        if (!refs_below(c->filter, nin))
+            return false;
+    }
+    return true;
+}
+
+static void mark_panes(Planner *P, PNode *n)
+{
+    PWindowAgg *w = &n->u.wagg;
+    if (n->kind == PN_GROUP_WINDOW_AGGREGATE)
+        w->on_panes = pane_spec_ok(P, &w->window) && pane_calls_ok(w);
+    else if (n->kind == PN_WINDOW_AGGREGATE && n->n_inputs == 1)
+        w->on_panes = pane_spec_ok(P, &w->window) && pane_calls_ok(w) &&
+                      tvf_feeds_panes(P, n);
+    if (n->kind == PN_WINDOW_AGGREGATE && w->on_panes)
+        n->inputs[0]->u.tvf.pane_feed = true;
+}
+
+int64_t plan_window_pane_ms(const PWindow *w)
+{
+    return w->kind == PW_CUMULATE ? w->step_ms
+           : w->kind == PW_HOP    ? w->slide_ms
+                                  : 0;
+}
+
 static void finish(Planner *P, Plan *plan)
 {
     uint32_t cap = 0;
@@ -4048,6 +4133,9 @@ static void finish(Planner *P, Plan *plan)
             join_unique_side(P, &n->u.join, n->inputs[1], 1);
         }
     }
+    /* after the consumer counts: a shared TVF feeds no panes */
+    for (uint32_t i = 0; i < plan->n_nodes; i++)
+        mark_panes(P, plan->nodes[i]);
 }
 
 Plan *plan_statement(CompileCtx *cc, AstNode *stmt)

@@ -456,6 +456,8 @@ typedef struct PWindowAgg {
     uint32_t n_props;
     PWinProp *props;
     int32_t start_col, end_col; /* WindowAggregate: TVF columns; -1 */
+    bool on_panes; /* HOP/CUMULATE computed on slide/step panes, merged
+                      when a window fires (planner: mark_panes) */
 } PWindowAgg;
 
 /* WindowTableFunction: assigns each row to its windows.  Output: input
@@ -465,6 +467,8 @@ typedef struct PWindowTvf {
     PWindow window;
     int32_t time_rel_col;  /* planner: the time column in the FROM item's
                               column numbering */
+    bool pane_feed;        /* emits each row once, as its pane, to the
+                              WindowAggregate above on panes */
 } PWindowTvf;
 
 /* GroupAggregate: unbounded GROUP BY; updating output (retractions),
@@ -603,6 +607,9 @@ Plan *plan_statement(CompileCtx *cc, AstNode *stmt);
 /* Append the plan as an indented operator tree (docs/explain.md). */
 void explain_plan(CompileCtx *cc, const Plan *p, StrBuf *out);
 
+/* The pane width of a window: HOP slide, CUMULATE step, else 0. */
+int64_t plan_window_pane_ms(const PWindow *w);
+
 /* Append one expression with the column names of schema in (NULL: $idx). */
 void explain_expr(StrBuf *out, const PExpr *e, const RelSchema *in);
 
@@ -616,6 +623,9 @@ PExpr *pexpr_call(CompileCtx *cc, POp op, SqlType *type, uint32_t n,
 PExpr *pexpr_bool(CompileCtx *cc, bool b);
 PExpr *pexpr_and(CompileCtx *cc, PExpr *a, PExpr *b); /* NULL-tolerant */
 PExpr *pexpr_copy(CompileCtx *cc, const PExpr *e);
+/* e converted to type t: a CAST node at e's position, or e itself when it
+ * has no type yet or already has t. */
+PExpr *pexpr_cast(CompileCtx *cc, PExpr *e, SqlType *t);
 
 /* Parse literal text into a PLit.  Returns false (after reporting
  * E_BAD_LITERAL) when it does not parse. */

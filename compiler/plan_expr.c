@@ -34,6 +34,17 @@ PExpr *pexpr_new(CompileCtx *cc, PExprKind k, SqlType *type, SrcSpan at)
     return e;
 }
 
+PExpr *pexpr_cast(CompileCtx *cc, PExpr *e, SqlType *t)
+{
+    if (!e->type || type_equal(e->type, t))
+        return e;
+    PExpr *c = pexpr_new(cc, PE_CAST, t, e->at);
+    c->n_args = 1;
+    c->args = ARENA_NEW_ARRAY(&cc->a, PExpr *, 1);
+    c->args[0] = e;
+    return c;
+}
+
 PExpr *pexpr_input_ref(CompileCtx *cc, int32_t idx, SqlType *type)
 {
     SrcSpan none = {0, 0};

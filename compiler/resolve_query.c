@@ -1065,14 +1065,12 @@ static void check_system_time(Res *r, Scope *s, AstNode *join,
     if (j->on && rx_is_err(j->on->type))
         return; /* the condition had its own error */
     SideCk c = {s, left_from, left_to, right_idx, right_idx + 1, 0};
-    bool versioned = dim->n_pk > 0 && dim->watermark_col >= 0;
+    bool versioned = catalog_table_is_versioned(dim);
     Str conn = dim->connector;
-    /* A filesystem table with PRIMARY KEY and WATERMARK joined AS OF an
-     * event time is a versioned table (its rows an append-only changelog
-     * of versions), not a lookup table (docs/joins.md). */
+    /* A versioned filesystem table joined AS OF an event time is not a
+     * lookup table (the planner makes the same choice). */
     bool is_lookup = dim->conn->is_lookup
-                     && !(versioned && t->time_attr == TA_ROWTIME
-                          && str_ieq_cstr(conn, "filesystem"));
+                     && !catalog_table_is_versioned_file(dim, t->time_attr);
     if (is_lookup) {
         if (!has_key_equality(&c, j->on, right, NULL)) {
             diag_error(r->cc, DIAG_E_LOOKUP_JOIN, j->on ? j->on->at : join->at,

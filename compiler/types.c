@@ -710,6 +710,9 @@ bool type_can_explicit_cast(const SqlType *from, const SqlType *to)
     if (from->kind == T_SYMBOL || from->kind == T_DESCRIPTOR ||
         from->kind == T_TABLE || to->kind == T_NULL)
         return false;
+    /* A MAP casts to its text {k1=v1, ...}, as Flink's does. */
+    if (from->kind == T_MAP && type_is_string(to))
+        return true;
     /* Constructed types cast element-wise within the same kind. */
     if (!is_predefined(from) || !is_predefined(to)) {
         if (from->kind != to->kind)
@@ -733,9 +736,10 @@ bool type_can_explicit_cast(const SqlType *from, const SqlType *to)
             return false;
         }
     }
-    /* Anything predefined except binary strings prints as text. */
+    /* Anything predefined prints as text; binary strings decode as UTF-8
+     * (Flink's CAST(BYTES AS STRING)). */
     if (type_is_string(to))
-        return !is_binary(from);
+        return true;
     if (type_is_string(from)) {
         /* Text parses into every predefined type. */
         return true;

@@ -43,16 +43,19 @@
 
 typedef struct StrEnt {
     struct StrEnt *next; /* hash chain */
-    uint64_t hash;
+    uint32_t hash;       /* bytes_hash, low 32 bits */
     uint32_t len;
     uint32_t refs;
-    char bytes[];
+    char bytes[];        /* at offset 20 (SP_HDR) */
 } StrEnt;
 
+#define SP_HDR offsetof(StrEnt, bytes)
+
 /* Entries up to SP_SMALL bytes (header included) come from slab chunks,
- * one free list per 16-byte size class, so interning a string costs no
- * malloc once the pool has grown; larger ones use xmalloc. */
-#define SP_CLASS 16u
+ * one free list per 8-byte size class, so interning a string costs no
+ * malloc once the pool has grown; larger ones use xmalloc.  (A 12-byte
+ * IP address takes 32 bytes, a 16-byte id 40.) */
+#define SP_CLASS 8u
 #define SP_SMALL 128u
 #define SP_CHUNK 65536u
 #define SP_BLK_MAX 2048u /* larger blocks: xmalloc */
@@ -74,6 +77,7 @@ struct StrPool {
     size_t blk_bytes; /* handed out by strpool_block_alloc */
     struct BigBlk *big; /* larger blocks, freed with the pool */
     size_t n_big_str;   /* entries larger than SP_SMALL (malloc'd) */
+    size_t mem;         /* chunks, large entries and large blocks */
 };
 
 /* Header of a block larger than SP_BLK_MAX (malloc'd, on StrPool.big). */
@@ -84,7 +88,7 @@ typedef struct BigBlk {
 /* Bytes an entry of n string bytes takes (its size class when small). */
 static size_t sp_size(uint32_t n)
 {
-    size_t sz = sizeof(StrEnt) + n;
+    size_t sz = SP_HDR + n;
     if (sz > SP_SMALL)
         return sz;
     return (sz + SP_CLASS - 1) / SP_CLASS * SP_CLASS;
@@ -95,6 +99,7 @@ static void *sp_bump(StrPool *p, size_t sz)
 {
     if ((size_t)(p->bump_end - p->bump) < sz) {
         SpChunk *ch = xmalloc(SP_CHUNK);
+        p->mem += SP_CHUNK;
         ch->next = p->chunks;
         p->chunks = ch;
         p->bump = (char *)(ch + 1);
@@ -111,6 +116,7 @@ static StrEnt *sp_alloc(StrPool *p, uint32_t n)
     size_t sz = sp_size(n);
     if (sz > SP_SMALL) {
         p->n_big_str++;
+        p->mem += sz;
         return xmalloc(sz);
     }
     size_t c = sz / SP_CLASS - 1;
@@ -129,6 +135,7 @@ static void *strpool_block_alloc(StrPool *p, size_t sz)
     sz = (sz + SP_CLASS - 1) / SP_CLASS * SP_CLASS;
     p->blk_bytes += sz;
     if (sz > SP_BLK_MAX) {
+        p->mem += sizeof(BigBlk) + sz;
         BigBlk *bb = xmalloc(sizeof(BigBlk) + sz);
         bb->prev = NULL;
         bb->next = p->big;
@@ -151,6 +158,7 @@ static void strpool_block_free(StrPool *p, void *b, size_t sz)
     sz = (sz + SP_CLASS - 1) / SP_CLASS * SP_CLASS;
     p->blk_bytes -= sz;
     if (sz > SP_BLK_MAX) {
+        p->mem -= sizeof(BigBlk) + sz;
         BigBlk *bb = (BigBlk *)b - 1;
         if (bb->prev)
             bb->prev->next = bb->next;
@@ -171,6 +179,7 @@ static void sp_release(StrPool *p, StrEnt *e)
     size_t sz = sp_size(e->len);
     if (sz > SP_SMALL) {
         p->n_big_str--;
+        p->mem -= sz;
         xfree(e);
         return;
     }
@@ -246,7 +255,7 @@ const char *strpool_ref(StrPool *p, const char *s, uint32_t n)
 {
     if (n == 0)
         return empty_str;
-    uint64_t h = bytes_hash(s, n);
+    uint32_t h = (uint32_t)bytes_hash(s, n);
     StrEnt **b = &p->buckets[h & p->mask];
     for (StrEnt *e = *b; e; e = e->next) {
         if (e->hash == h && e->len == n && memcmp(e->bytes, s, n) == 0) {
@@ -262,7 +271,7 @@ const char *strpool_ref(StrPool *p, const char *s, uint32_t n)
     e->next = *b;
     *b = e;
     p->count++;
-    p->bytes += sizeof(StrEnt) + n;
+    p->bytes += SP_HDR + n;
     if (p->count > p->mask + 1)
         strpool_grow(p);
     return e->bytes;
@@ -282,6 +291,11 @@ void strpool_addref(StrPool *p, const char *interned, uint32_t n)
     ent_of(interned)->refs++;
 }
 
+uint32_t strpool_len(const char *interned)
+{
+    return ent_of(interned)->len;
+}
+
 void strpool_unref(StrPool *p, const char *interned, uint32_t n)
 {
     if (n == 0)
@@ -295,7 +309,7 @@ void strpool_unref(StrPool *p, const char *interned, uint32_t n)
         pp = &(*pp)->next;
     *pp = e->next;
     p->count--;
-    p->bytes -= sizeof(StrEnt) + e->len;
+    p->bytes -= SP_HDR + e->len;
     sp_release(p, e);
 }
 
@@ -309,12 +323,19 @@ size_t strpool_bytes(const StrPool *p)
     return p ? p->bytes + (p->mask + 1) * sizeof(StrEnt *) : 0;
 }
 
+size_t strpool_mem_bytes(const StrPool *p, size_t *blocks)
+{
+    if (blocks)
+        *blocks = p ? p->blk_bytes : 0;
+    return p ? p->mem + (p->mask + 1) * sizeof(StrEnt *) : 0;
+}
+
 void strpool_prefetch(const StrPool *p, const char *s, uint32_t n,
                       int stage)
 {
     if (n == 0)
         return;
-    StrEnt *const *b = &p->buckets[bytes_hash(s, n) & p->mask];
+    StrEnt *const *b = &p->buckets[(uint32_t)bytes_hash(s, n) & p->mask];
     if (stage == 0)
         __builtin_prefetch(b);
     else if (*b)
@@ -361,12 +382,15 @@ static void keep_arg(const AggSpec *sp, Value *dst, const Value *src)
 }
 
 /* value_hash, using the pool's stored hash for interned strings (the same
- * function of the bytes, so keys hash alike either way). */
+ * function of the bytes, so keys hash alike either way; strings keep its
+ * low 32 bits, as the pool does). */
 static uint64_t arg_hash(const AggSpec *sp, const Value *v)
 {
-    if (sp->is_interned && is_strkind(v) && v->u.s.len)
+    if (!is_strkind(v))
+        return value_hash(v, &sp->arg);
+    if (sp->is_interned && v->u.s.len)
         return ent_of(v->u.s.ptr)->hash;
-    return value_hash(v, &sp->arg);
+    return (uint32_t)value_hash(v, &sp->arg);
 }
 
 /* ---- a ring of Values with their step index (FIFO and deque) ---------- */

@@ -69,9 +69,15 @@ const char *strpool_ref(StrPool *p, const char *s, uint32_t n);
 void strpool_addref(StrPool *p, const char *interned, uint32_t n);
 /* Drop one reference to a pointer strpool_ref returned. */
 void strpool_unref(StrPool *p, const char *interned, uint32_t n);
+/* The length of a string strpool_ref returned for n > 0 bytes. */
+uint32_t strpool_len(const char *interned);
 /* Distinct strings held, and their bytes including overhead. */
 size_t strpool_count(const StrPool *p);
 size_t strpool_bytes(const StrPool *p);
+/* Memory the pool holds (its chunks with their free space, large
+ * entries and blocks, the bucket array); *blocks receives the part handed
+ * out as aggregate-state blocks (DISTINCT sets). */
+size_t strpool_mem_bytes(const StrPool *p, size_t *blocks);
 /* Hints before strpool_ref(p, s, n), a few rows ahead (op_over.c):
  * stage 0 starts loading the hash bucket, stage 1 (later, the bucket
  * being cached by then) the bucket's first entry. */

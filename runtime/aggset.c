@@ -96,6 +96,21 @@ void aggset_fini(const AggSet *as, void *block)
         agg_fini(&as->specs[i], b + as->offs[i]);
 }
 
+void aggset_fini_teardown(const AggSet *as, void *block)
+{
+    char *b = block;
+    for (uint32_t i = 0; i < as->n; i++)
+        agg_fini_teardown(&as->specs[i], b + as->offs[i]);
+}
+
+bool aggset_teardown_needed(const AggSet *as)
+{
+    for (uint32_t i = 0; i < as->n; i++)
+        if (agg_teardown_needed(&as->specs[i]))
+            return true;
+    return false;
+}
+
 size_t aggset_heap_bytes(const AggSet *as, const void *block)
 {
     const char *b = block;

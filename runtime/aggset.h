@@ -41,6 +41,13 @@ void aggset_inverse(const AggSet *as, void *block, const Value *args);
 /* One result per call into out[0..n); strings copied into a. */
 void aggset_final(const AggSet *as, const void *block, Value *out, Arena *a);
 void aggset_fini(const AggSet *as, void *block);
+/* aggset_fini at operator teardown, the pool given to aggset_init being
+ * freed right after (agg_fini_teardown: pooled strings and sets are not
+ * released one by one).  The block is invalid afterwards. */
+void aggset_fini_teardown(const AggSet *as, void *block);
+/* Whether aggset_fini_teardown has anything to do for blocks of as
+ * (false: an operator may drop its blocks without visiting each). */
+bool aggset_teardown_needed(const AggSet *as);
 /* Bytes held outside the block. */
 size_t aggset_heap_bytes(const AggSet *as, const void *block);
 

@@ -17,6 +17,7 @@
 #include "runtime/checkpoint_int.h"
 #include "runtime/job_int.h"
 #include "runtime/log.h"
+#include "runtime/value_map.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -343,18 +344,30 @@ void snap_want_kind(SnapReader *r, Value *v, ValueKind want)
     *v = value_null(want);
 }
 
+void snap_want_type(SnapReader *r, Value *v, const RtType *t)
+{
+    snap_want_kind(r, v, t->kind);
+    if (!v->is_null && rt_is_map(t) && !map_validate(v->u.s.ptr, v->u.s.len)) {
+        r->bad = true;
+        *v = value_null(t->kind);
+    }
+}
+
 void snap_want_kinds(SnapReader *r, Value *v, uint32_t n, const RtSchema *s)
 {
-    for (uint32_t i = 0; i < n; i++)
-        snap_want_kind(r, &v[i],
-                       i < s->n_cols ? s->cols[i].type.kind : VK_NULLTYPE);
+    for (uint32_t i = 0; i < n; i++) {
+        if (i < s->n_cols)
+            snap_want_type(r, &v[i], &s->cols[i].type);
+        else
+            snap_want_kind(r, &v[i], VK_NULLTYPE);
+    }
 }
 
 void snap_get_typed(SnapReader *r, Value *v, uint32_t n, const RtType *types)
 {
     snap_get_values(r, v, n);
     for (uint32_t i = 0; i < n; i++)
-        snap_want_kind(r, &v[i], types[i].kind);
+        snap_want_type(r, &v[i], &types[i]);
 }
 
 bool snap_reader_done(const SnapReader *r)
@@ -1238,9 +1251,11 @@ static int ckpt_take(Job *j, const char *why, bool may_defer)
     int rc = FSQL_OK;
     bool has_eo = false;
 
-    SnapWriter body, blob;
+    /* Every blob (sink, operator, source) is written in place into the
+     * body and its length patched afterwards (patch_len): the bytes of
+     * snap_put_bytes, without copying state that can be large. */
+    SnapWriter body;
     snap_writer_init(&body);
-    snap_writer_init(&blob);
     uint32_t n_sec = 0;
     snap_put_u32(&body, 0); /* section count, patched below */
 
@@ -1255,12 +1270,17 @@ static int ckpt_take(Job *j, const char *why, bool may_defer)
             continue;
         if (w->v->precommit) {
             has_eo = true;
-            blob.len = 0;
-            rc = w->v->precommit(w, id, &blob, &err);
+            put_section_head(&body, CKPT_SEC_SINK, i, op_sink_table_name(j, s));
+            size_t at = body.len;
+            snap_put_u32(&body, 0);
+            rc = w->v->precommit(w, id, &body, &err);
             if (rc < 0)
                 break;
-            put_section_head(&body, CKPT_SEC_SINK, i, op_sink_table_name(j, s));
-            snap_put_bytes(&body, blob.buf, (uint32_t)blob.len);
+            if (!patch_len(&body, at))
+                rc = fsql_err_set(&err, FSQL_E_STATE,
+                                  "the pending rows of table \"%s\" are 4 "
+                                  "GiB or more, too large for a checkpoint",
+                                  op_sink_table_name(j, s));
             n_sec++;
         } else if (w->v->flush &&
                    !(k == OP_KIND_COLLECT &&
@@ -1271,8 +1291,7 @@ static int ckpt_take(Job *j, const char *why, bool may_defer)
             rc = w->v->flush(w, &err);
         }
     }
-    /* 2. operators and sources.  (An operator's blob is written in place,
-     * its length patched afterwards: state can be large.) */
+    /* 2. operators and sources. */
     for (uint32_t i = 0; i < j->n_ops && rc == FSQL_OK; i++) {
         OpState *s = j->ops[i];
         put_section_head(&body, CKPT_SEC_OP, i,
@@ -1311,34 +1330,39 @@ static int ckpt_take(Job *j, const char *why, bool may_defer)
         SharedSource *ss = &j->srcs[i];
         SourceReader *r = ss->reader;
         put_section_head(&body, CKPT_SEC_SOURCE, i, ss->table.name);
-        blob.len = 0;
-        snap_put_u32(&blob, 1); /* frame layout */
-        snap_put_bool(&blob, ss->ended);
-        snap_put_u64(&blob, r->rows_read);
-        snap_put_u64(&blob, r->rows_skipped);
-        snap_put_u64(&blob, r->fields_nulled);
-        snap_put_u64(&blob, r->bytes_read);
-        SnapWriter st;
-        snap_writer_init(&st);
+        size_t outer = body.len;
+        snap_put_u32(&body, 0);
+        snap_put_u32(&body, 1); /* frame layout */
+        snap_put_bool(&body, ss->ended);
+        snap_put_u64(&body, r->rows_read);
+        snap_put_u64(&body, r->rows_skipped);
+        snap_put_u64(&body, r->fields_nulled);
+        snap_put_u64(&body, r->bytes_read);
+        size_t inner = body.len;
+        snap_put_u32(&body, 0);
         if (r->v->snapshot)
-            rc = r->v->snapshot(r, &st);
+            rc = r->v->snapshot(r, &body);
         else
             rc = fsql_err_set(&err, FSQL_E_UNSUPPORTED,
                               "source \"%s\" cannot be checkpointed",
                               ss->table.name);
-        if (rc >= 0)
-            snap_put_bytes(&blob, st.buf, (uint32_t)st.len);
-        else if (!err.msg[0])
-            fsql_err_set(&err, rc, "source \"%s\" could not be snapshotted",
-                         ss->table.name);
-        snap_writer_fini(&st);
-        snap_put_bytes(&body, blob.buf, (uint32_t)blob.len);
+        if (rc < 0) {
+            if (!err.msg[0])
+                fsql_err_set(&err, rc,
+                             "source \"%s\" could not be snapshotted",
+                             ss->table.name);
+            break;
+        }
+        if (!patch_len(&body, inner) || !patch_len(&body, outer))
+            rc = fsql_err_set(&err, FSQL_E_STATE,
+                              "the position of source \"%s\" is too large "
+                              "for a checkpoint",
+                              ss->table.name);
         n_sec++;
     }
     for (int b = 0; b < 4; b++)
         body.buf[b] = (uint8_t)(n_sec >> (8 * b));
 
-    snap_writer_fini(&blob);
     if (rc < 0) {
         snap_writer_fini(&body);
         c->next_id = id + 1; /* a sink may have seen this epoch */

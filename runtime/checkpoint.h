@@ -123,9 +123,13 @@ void snap_get_values(SnapReader *r, Value *v, uint32_t n);
  * blob would otherwise hand an integer to code that reads a string
  * pointer (found by tests/fuzz/fuzz_checkpoint.c). */
 void snap_want_kind(SnapReader *r, Value *v, ValueKind want);
-/* snap_want_kind for the n values of a row of schema s (s->n_cols >= n). */
+/* snap_want_kind by column type: a MAP value (value_map.h) must also be a
+ * well-formed block (map_validate), else r->bad. */
+void snap_want_type(SnapReader *r, Value *v, const RtType *t);
+/* snap_want_type for the n values of a row of schema s (s->n_cols >= n). */
 void snap_want_kinds(SnapReader *r, Value *v, uint32_t n, const RtSchema *s);
-/* snap_get_values of n values, each checked against its types[i].kind. */
+/* snap_get_values of n values, each checked against types[i]
+ * (snap_want_type). */
 void snap_get_typed(SnapReader *r, Value *v, uint32_t n, const RtType *types);
 /* Whether the whole blob was consumed without error (restore() should
  * end with `return snap_reader_done(r) ? FSQL_OK : FSQL_E_STATE;` or a

@@ -275,6 +275,36 @@ static int eo_stmt_err(SqliteSink *s, const char *what, FsqlErr *err)
                         what, sqlite3_errmsg(s->db));
 }
 
+/* The checkpoint id of this sink's progress row into *done: 1 when the
+ * row exists, 0 (and *done 0) when not, or an error. */
+static int progress_get(SqliteSink *s, uint64_t *done, FsqlErr *err)
+{
+    sqlite3_bind_text(s->prog_get, 1, s->job, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->prog_get, 2, s->key, -1, SQLITE_STATIC);
+    int src = sqlite3_step(s->prog_get);
+    *done =
+        src == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(s->prog_get, 0) : 0;
+    sqlite3_reset(s->prog_get);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return eo_stmt_err(s, "reading the", err);
+    return src == SQLITE_ROW;
+}
+
+/* Set this sink's progress row to id: an UPDATE of the row when it
+ * exists (have), else an INSERT.  what names the step in the error
+ * ("writing the" progress table). */
+static int progress_put(SqliteSink *s, bool have, uint64_t id, const char *what,
+                        FsqlErr *err)
+{
+    sqlite3_stmt *st = have ? s->prog_upd : s->prog_ins;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+    sqlite3_bind_text(st, 2, s->job, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, s->key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? FSQL_OK : eo_stmt_err(s, what, err);
+}
+
 static int sqlite_sink_precommit(SinkWriter *w, uint64_t id, SnapWriter *out,
                                  FsqlErr *err)
 {
@@ -290,26 +320,19 @@ static int sqlite_sink_precommit(SinkWriter *w, uint64_t id, SnapWriter *out,
  * committed ones. */
 static int sqlite_progress_reset(SqliteSink *s, uint64_t id, FsqlErr *err)
 {
-    sqlite3_bind_text(s->prog_get, 1, s->job, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s->prog_get, 2, s->key, -1, SQLITE_STATIC);
-    int src = sqlite3_step(s->prog_get);
-    int64_t done = src == SQLITE_ROW ? sqlite3_column_int64(s->prog_get, 0) : 0;
-    sqlite3_reset(s->prog_get);
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
-        return eo_stmt_err(s, "reading the", err);
+    uint64_t done;
+    int have = progress_get(s, &done, err);
+    if (have < 0)
+        return have;
     if (done > 0) {
         log_warn("table \"%s\": the progress row of job \"%s\" says "
-                 "checkpoint %lld, but this run started without a "
+                 "checkpoint %llu, but this run started without a "
                  "checkpoint; it starts over from %llu",
-                 s->base.table->name, s->job, (long long)done,
+                 s->base.table->name, s->job, (unsigned long long)done,
                  (unsigned long long)id);
-        sqlite3_bind_int64(s->prog_upd, 1, 0);
-        sqlite3_bind_text(s->prog_upd, 2, s->job, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s->prog_upd, 3, s->key, -1, SQLITE_STATIC);
-        int urc = sqlite3_step(s->prog_upd);
-        sqlite3_reset(s->prog_upd);
-        if (urc != SQLITE_DONE)
-            return eo_stmt_err(s, "resetting the", err);
+        int rc = progress_put(s, true, 0, "resetting the", err);
+        if (rc < 0)
+            return rc;
     }
     s->lineage_known = true;
     return FSQL_OK;
@@ -337,16 +360,11 @@ static int sqlite_sink_commit(SinkWriter *w, uint64_t id, FsqlErr *err)
     rc = sink_exec(s, "BEGIN IMMEDIATE", err);
     if (rc < 0)
         return rc;
-    sqlite3_bind_text(s->prog_get, 1, s->job, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s->prog_get, 2, s->key, -1, SQLITE_STATIC);
-    int src = sqlite3_step(s->prog_get);
-    bool have = src == SQLITE_ROW;
-    uint64_t done = have ? (uint64_t)sqlite3_column_int64(s->prog_get, 0) : 0;
-    sqlite3_reset(s->prog_get);
-    if (src != SQLITE_ROW && src != SQLITE_DONE) {
-        eo_stmt_err(s, "reading the", err);
+    uint64_t done;
+    int have = progress_get(s, &done, err);
+    if (have < 0) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        return FSQL_E_IO;
+        return have;
     }
     if (have && done >= id) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -375,15 +393,8 @@ static int sqlite_sink_commit(SinkWriter *w, uint64_t id, FsqlErr *err)
         rc = fsql_err_set(err, FSQL_E_STATE,
                           "%s: table \"%s\": pending rows are malformed",
                           s->url, s->table_name);
-    if (rc == FSQL_OK) {
-        sqlite3_stmt *st = have ? s->prog_upd : s->prog_ins;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-        sqlite3_bind_text(st, 2, s->job, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, s->key, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = eo_stmt_err(s, "writing the", err);
-        sqlite3_reset(st);
-    }
+    if (rc == FSQL_OK)
+        rc = progress_put(s, have, id, "writing the", err);
     if (rc == FSQL_OK)
         rc = sink_exec(s, "COMMIT", err);
     if (rc < 0) {

@@ -151,13 +151,15 @@ static size_t row_size(const JoinStore *js, uint8_t side)
 }
 
 void join_store_init(JoinStore *js, uint32_t n_keys, const RtType *key_types,
-                     uint32_t left_cols, uint32_t right_cols)
+                     const RtSchema *left, const RtSchema *right)
 {
     memset(js, 0, sizeof *js);
     js->n_keys = n_keys;
     js->key_types = key_types;
-    js->n_cols[0] = left_cols;
-    js->n_cols[1] = right_cols;
+    js->schema[0] = left;
+    js->schema[1] = right;
+    js->n_cols[0] = left ? left->n_cols : 0;
+    js->n_cols[1] = right ? right->n_cols : 0;
     js->rehash_pos = -1;
     js->pool = strpool_new();
 }
@@ -567,13 +569,70 @@ bool join_stats_wanted(const Program *p)
     return v && strcmp(v, "true") == 0;
 }
 
+/* ---- rows by time ---------------------------------------------------------
+ *
+ * 4-ary min-heap: half the levels of a binary heap, and a node's four
+ * children share one 64-byte cache line (entries are 16 bytes).
+ */
+
+void join_heap_push(JoinHeap *h, JoinRow *r)
+{
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 256;
+        h->a = xrealloc(h->a, sizeof(JoinHeapEnt) * h->cap);
+    }
+    JoinHeapEnt e = {r->time, r};
+    uint32_t i = h->n++;
+    while (i > 0) {
+        uint32_t p = (i - 1) / 4;
+        if (h->a[p].time <= e.time)
+            break;
+        h->a[i] = h->a[p];
+        i = p;
+    }
+    h->a[i] = e;
+}
+
+JoinRow *join_heap_pop(JoinHeap *h)
+{
+    JoinRow *top = h->a[0].r;
+    JoinHeapEnt e = h->a[--h->n];
+    uint32_t n = h->n, i = 0;
+    if (n == 0)
+        return top;
+    for (;;) {
+        uint32_t c = 4 * i + 1;
+        if (c >= n)
+            break;
+        uint32_t end = c + 4 < n ? c + 4 : n, m = c;
+        for (uint32_t j = c + 1; j < end; j++)
+            if (h->a[j].time < h->a[m].time)
+                m = j;
+        if (h->a[m].time >= e.time)
+            break;
+        h->a[i] = h->a[m];
+        i = m;
+    }
+    h->a[i] = e;
+    return top;
+}
+
+void join_heap_fini(JoinHeap *h)
+{
+    xfree(h->a);
+    h->a = NULL;
+    h->n = h->cap = 0;
+}
+
 /* ---- checkpoints ----------------------------------------------------------
  *
  * Layout (all through SnapWriter): u32 n_keys, u32 left cols, u32 right
  * cols (checked on restore: a changed query cannot restore a store of
  * another shape), u64 peak rows, u64 key count; per key: its Values,
  * i64 last_ms, i64 aux, then for side 0 and side 1: u32 row count and per
- * row i64 time, i64 n_match, u8 flags, the row's Values.
+ * row i64 time, i64 n_match, u8 flags, the row's Values.  Restore checks
+ * the kind of every key and row Value against its column (a damaged blob
+ * must not hand an integer to code that hashes or prints a string).
  */
 
 void join_store_snapshot(const JoinStore *js, SnapWriter *w)
@@ -640,6 +699,7 @@ bool join_store_restore(JoinStore *js, SnapReader *r, JoinRowFn on_row,
                 int64_t nm = snap_get_i64(r);
                 uint8_t fl = snap_get_u8(r);
                 snap_get_values(r, tmp, js->n_cols[s]);
+                snap_want_kinds(r, tmp, js->n_cols[s], js->schema[s]);
                 if (r->bad)
                     break;
                 JoinRow *row = join_store_add(js, k, s, tmp);

@@ -88,8 +88,10 @@ typedef struct JoinHt {
 typedef struct JoinStore {
     uint32_t n_keys;
     const RtType *key_types;
-    uint32_t n_cols[2]; /* Values per row of each side */
-    JoinHt ht[2];       /* ht[1] only while rehashing into it */
+    uint32_t n_cols[2];        /* Values per row of each side */
+    const RtSchema *schema[2]; /* row columns of each side (Program; may
+                                 * be NULL when n_cols is 0) */
+    JoinHt ht[2];              /* ht[1] only while rehashing into it */
     int64_t rehash_pos; /* next bucket of ht[0] to move; -1: not rehashing */
     StrPool *pool;
     JoinSlab *slabs[3]; /* rows of side 0, side 1, keys */
@@ -108,8 +110,12 @@ typedef struct JoinStore {
     bool use_chunks;
 } JoinStore;
 
+/* An empty store for keys of n_keys Values (key_types, borrowed) and
+ * rows of the left and right schemas (borrowed: the Program's operator
+ * schemas; right may be NULL for a store of left rows only).  The
+ * schemas give the row widths and the kinds restore checks. */
 void join_store_init(JoinStore *js, uint32_t n_keys, const RtType *key_types,
-                     uint32_t left_cols, uint32_t right_cols);
+                     const RtSchema *left, const RtSchema *right);
 void join_store_fini(JoinStore *js);
 
 /* Keep the strings of rows and keys in chunks instead of the counted
@@ -167,6 +173,36 @@ static inline size_t join_store_rows(const JoinStore *js)
 }
 
 size_t join_store_bytes(const JoinStore *js);
+
+/* ---- rows by time --------------------------------------------------------
+ *
+ * A min-heap of stored rows ordered by JoinRow.time, which the interval
+ * join (held rows, to expire them) and the temporal join (waiting probe
+ * rows, to fire them) keep beside the store.  A row's time must not
+ * change while it is in the heap: the time is copied into the entry, so
+ * the sift loops compare without touching the rows.  A zeroed JoinHeap is
+ * empty; the heap owns only its array (join_heap_fini), not the rows.
+ */
+
+typedef struct JoinHeapEnt {
+    int64_t time; /* the row's time when pushed */
+    JoinRow *r;   /* a row of the store */
+} JoinHeapEnt;
+
+typedef struct JoinHeap {
+    JoinHeapEnt *a; /* xmalloc'd, cap entries */
+    uint32_t n, cap;
+} JoinHeap;
+
+void join_heap_push(JoinHeap *h, JoinRow *r);
+/* Remove and return the row with the least time (h->n > 0). */
+JoinRow *join_heap_pop(JoinHeap *h);
+/* The least time in the heap (h->n > 0). */
+static inline int64_t join_heap_min(const JoinHeap *h)
+{
+    return h->a[0].time;
+}
+void join_heap_fini(JoinHeap *h);
 
 /* ---- checkpoints (issue 10, runtime/checkpoint.h) ----------------------- */
 

@@ -39,6 +39,7 @@
 #include "runtime/mem.h"
 #include "runtime/textconv.h"
 #include "runtime/value_ops.h"
+#include "runtime/value_map.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -651,7 +652,7 @@ static const char *type_name(const RtType *t)
     case VK_STRING:
         return "STRING";
     case VK_BYTES:
-        return "BYTES";
+        return t->sql_kind == RT_SQL_MAP ? "MAP" : "BYTES";
     case VK_DATE:
         return "DATE";
     case VK_TIME:
@@ -779,6 +780,10 @@ static const char *decode_field(const char *p, const char *end, const RtType *t,
         q = skip_value(p, end, &r->malformed);
         if (!q)
             return NULL;
+        if (*p == '{' && rt_is_map(t)) { /* MAP column: runtime/json_map.c */
+            r->conv = json_map_decode(p, q, t, a, tz, v);
+            return q;
+        }
         if (t->kind == VK_STRING && (size_t)(q - p) <= UINT32_MAX) {
             /* nested JSON into a STRING column: its text as written */
             if (!utf8_valid(p, (size_t)(q - p))) {

@@ -91,6 +91,18 @@ void lookup_cache_put(LookupCache *c, const Value *key, uint64_t h,
 void lookup_cache_release(LookupCache *c);
 
 LookupCacheStats lookup_cache_stats(const LookupCache *c);
+
+/* One key of a lookup operator (LookupJoin, the lookup SemiJoin): asks
+ * cache c (may be NULL) at now_ms, and on a miss reader r, whose rows
+ * (strings in arena a) are then cached.  r may be NULL (a bounded table
+ * whose cache holds it whole): a miss finds no rows.  *n_reads counts the
+ * reader calls; a call that returns LOOKUP_DEGRADED counts in *n_failed,
+ * finds no rows and is not cached.  h is lookup_cache_hash(c, key) (any
+ * value when c is NULL).  Returns FSQL_OK, or the reader's error with err
+ * set. */
+int lookup_fetch(LookupCache *c, LookupReader *r, const Value *key, uint64_t h,
+                 int64_t now_ms, Arena *a, LookupRows *out, uint64_t *n_reads,
+                 uint64_t *n_failed, FsqlErr *err);
 /* The cache most recently created on this thread, then forgets it (NULL
  * when none since the last call): runtime/metrics.c attributes a cache
  * to the operator that was opening.  (Added for metrics, issue 10.) */

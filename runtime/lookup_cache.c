@@ -503,3 +503,27 @@ LookupCacheStats lookup_cache_stats(const LookupCache *c)
 {
     return c->st;
 }
+
+int lookup_fetch(LookupCache *c, LookupReader *r, const Value *key, uint64_t h,
+                 int64_t now_ms, Arena *a, LookupRows *out, uint64_t *n_reads,
+                 uint64_t *n_failed, FsqlErr *err)
+{
+    if (c && lookup_cache_get(c, key, h, now_ms, out))
+        return FSQL_OK;
+    out->n_rows = 0;
+    out->rows = NULL;
+    if (!r)
+        return FSQL_OK;
+    (*n_reads)++;
+    int rc = r->v->get(r, key, a, out, err);
+    if (rc < 0)
+        return rc;
+    if (rc == LOOKUP_DEGRADED) { /* the row passes unmatched, not cached */
+        (*n_failed)++;
+        out->n_rows = 0;
+        return FSQL_OK;
+    }
+    if (c)
+        lookup_cache_put(c, key, h, out, now_ms, out);
+    return FSQL_OK;
+}

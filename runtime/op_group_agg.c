@@ -289,14 +289,16 @@ static void gagg_close(OpState *s)
     GaggState *st = s->priv;
     if (!st)
         return;
+    /* Teardown: the pool goes right after, so key strings are not
+     * unreferenced one by one, and the groups are visited only when
+     * their aggregate states hold memory of their own (DISTINCT sets,
+     * deques: agg_fini_teardown). */
     if (st->table) {
         uint64_t pos = 0;
         void *e;
-        while ((e = state_table_next(st->table, &pos)) != NULL) {
-            aggset_fini(&st->aggs, g_block(st, e));
-            for (uint32_t i = 0; i < st->d->n_keys; i++)
-                value_unkeep(st->pool, &g_keys(st, e)[i]);
-        }
+        if (aggset_teardown_needed(&st->aggs))
+            while ((e = state_table_next(st->table, &pos)) != NULL)
+                aggset_fini_teardown(&st->aggs, g_block(st, e));
         state_table_free(st->table);
     }
     if (st->pool)

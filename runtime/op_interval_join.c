@@ -69,18 +69,6 @@
 
 #define PROCTIME_TICK_MS 100
 
-/* A min-heap of held rows by time.  The time sits in the entry, so the
- * sift loops compare without touching the rows (a cache miss each). */
-typedef struct HeapEnt {
-    int64_t time;
-    JoinRow *r;
-} HeapEnt;
-
-typedef struct Heap {
-    HeapEnt *a;
-    uint32_t n, cap;
-} Heap;
-
 typedef struct IjState {
     const OpIntervalJoinDef *d;
     JoinStore js;
@@ -88,7 +76,7 @@ typedef struct IjState {
     Value *rregs;
     Value *keyv; /* n_keys scratch */
     const RtType *key_types;
-    Heap heap[2];
+    JoinHeap heap[2]; /* held rows of each side by time */
     uint32_t ncol[2];
     int32_t time_col[2];
     bool outer[2];
@@ -100,54 +88,6 @@ typedef struct IjState {
     uint64_t late_rows; /* rows at or below their own watermark */
     uint64_t expired_unmatched;
 } IjState;
-
-/* ---- heaps --------------------------------------------------------------
- *
- * 4-ary min-heaps: half the levels of a binary heap, and a node's four
- * children share one 64-byte cache line (entries are 16 bytes).
- */
-
-static void h_push(Heap *h, JoinRow *r)
-{
-    if (h->n == h->cap) {
-        h->cap = h->cap ? h->cap * 2 : 256;
-        h->a = xrealloc(h->a, sizeof(HeapEnt) * h->cap);
-    }
-    HeapEnt e = {r->time, r};
-    uint32_t i = h->n++;
-    while (i > 0) {
-        uint32_t p = (i - 1) / 4;
-        if (h->a[p].time <= e.time)
-            break;
-        h->a[i] = h->a[p];
-        i = p;
-    }
-    h->a[i] = e;
-}
-
-static JoinRow *h_pop(Heap *h)
-{
-    JoinRow *top = h->a[0].r;
-    HeapEnt e = h->a[--h->n];
-    uint32_t n = h->n, i = 0;
-    if (n == 0)
-        return top;
-    for (;;) {
-        uint32_t c = 4 * i + 1;
-        if (c >= n)
-            break;
-        uint32_t end = c + 4 < n ? c + 4 : n, m = c;
-        for (uint32_t j = c + 1; j < end; j++)
-            if (h->a[j].time < h->a[m].time)
-                m = j;
-        if (h->a[m].time >= e.time)
-            break;
-        h->a[i] = h->a[m];
-        i = m;
-    }
-    h->a[i] = e;
-    return top;
-}
 
 /* ---- emitting ------------------------------------------------------------ */
 
@@ -236,10 +176,10 @@ static inline bool still_open(const IjState *st, uint8_t side, int64_t t,
  * has passed. */
 static void expire_side(OpState *s, IjState *st, uint8_t side)
 {
-    Heap *h = &st->heap[side];
+    JoinHeap *h = &st->heap[side];
     int64_t other = s->wm_in[1 - side];
-    while (h->n > 0 && !still_open(st, side, h->a[0].time, other)) {
-        JoinRow *r = h_pop(h);
+    while (h->n > 0 && !still_open(st, side, join_heap_min(h), other)) {
+        JoinRow *r = join_heap_pop(h);
         if (r->n_match == 0 && st->outer[side]) {
             emit_padded(s, st, side, join_row_values(r), true);
             st->expired_unmatched++;
@@ -298,7 +238,8 @@ static int ij_open(OpState *s)
     if (d->k.residual)
         st->rregs = code_regs_new(&s->a, d->k.residual);
     st->keyv = ARENA_NEW_ARRAY(&s->a, Value, nk + 1);
-    join_store_init(&st->js, nk, st->key_types, st->ncol[0], st->ncol[1]);
+    join_store_init(&st->js, nk, st->key_types, &p->ops[s->def->inputs[0]].out,
+                    &p->ops[s->def->inputs[1]].out);
     /* rows leave in about time order: strings in chunks, not interned */
     join_store_use_chunks(&st->js);
     st->print_stats = join_stats_wanted(op_run_ctx(s)->prog);
@@ -374,7 +315,7 @@ static int process_row(OpState *s, IjState *st, const Batch *in, uint32_t r,
         JoinRow *jr = join_store_add(&st->js, k, side, row);
         jr->time = t;
         jr->n_match = n_match;
-        h_push(&st->heap[side], jr);
+        join_heap_push(&st->heap[side], jr);
     } else if (n_match == 0 && st->outer[side]) {
         emit_padded(s, st, side, row, false);
     }
@@ -463,8 +404,8 @@ static void ij_close(OpState *s)
         code_regs_fini(d->k.right_keys, st->kregs[1]);
     if (st->rregs)
         code_regs_fini(d->k.residual, st->rregs);
-    xfree(st->heap[0].a);
-    xfree(st->heap[1].a);
+    join_heap_fini(&st->heap[0]);
+    join_heap_fini(&st->heap[1]);
     join_store_fini(&st->js);
 }
 
@@ -488,7 +429,7 @@ static int ij_snapshot(OpState *s, SnapWriter *w)
 static void heap_row(void *arg, JoinRow *r)
 {
     IjState *st = arg;
-    h_push(&st->heap[r->side], r);
+    join_heap_push(&st->heap[r->side], r);
 }
 
 static int ij_restore(OpState *s, SnapReader *r)

@@ -140,7 +140,8 @@ static int j_open(OpState *s)
         st->rregs = code_regs_new(&s->a, d->k.residual);
     st->keyv = ARENA_NEW_ARRAY(&s->a, Value, nk + 1);
     st->tmp = ARENA_NEW_ARRAY(&s->a, Value, st->ncol[0] + st->ncol[1] + 1);
-    join_store_init(&st->js, nk, st->key_types, st->ncol[0], st->ncol[1]);
+    join_store_init(&st->js, nk, st->key_types, &p->ops[s->def->inputs[0]].out,
+                    &p->ops[s->def->inputs[1]].out);
     st->print_stats = join_stats_wanted(op_run_ctx(s)->prog);
     /* The build side of a broadcast hash join: a bounded input that is
      * not an outer side (INNER: the right one first). */

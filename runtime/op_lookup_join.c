@@ -356,27 +356,12 @@ static int emit_matches(OpState *s, LookupJoinState *st, const Batch *in,
 static int lookup_one(OpState *s, LookupJoinState *st, const Value *key,
                       uint64_t h, Arena *a, LookupRows *out)
 {
+    /* no reader: a bounded table, the cache is the whole table */
     int64_t now = st->cache ? lj_now(st) : 0;
-    if (st->cache && lookup_cache_get(st->cache, key, h, now, out))
-        return FSQL_OK;
-    if (!st->reader) { /* bounded table: the cache is the whole table */
-        out->n_rows = 0;
-        out->rows = NULL;
-        return FSQL_OK;
-    }
     FsqlErr err = {0};
-    st->lookups++;
-    int rc = st->reader->v->get(st->reader, key, a, out, &err);
-    if (rc < 0)
-        return op_fail(s, rc, "%s", err.msg);
-    if (rc == LOOKUP_DEGRADED) { /* failed, passes unmatched, not cached */
-        s->lookups_failed++;
-        out->n_rows = 0;
-        return FSQL_OK;
-    }
-    if (st->cache)
-        lookup_cache_put(st->cache, key, h, out, now, out);
-    return FSQL_OK;
+    int rc = lookup_fetch(st->cache, st->reader, key, h, now, a, out,
+                          &st->lookups, &s->lookups_failed, &err);
+    return rc < 0 ? op_fail(s, rc, "%s", err.msg) : FSQL_OK;
 }
 
 /* The batched path (issue 6): rows r0..r0+n of in, whose keys, NULL

@@ -1393,21 +1393,22 @@ static void match_teardown(OpState *s)
     for (size_t i = 0; i < st->n_dead; i++)
         pend_free(st, st->dead[i]);
     st->n_dead = 0;
+    /* The pool goes at the end, so the strings of retained rows and keys
+     * are not unreferenced one by one (op_over.c does the same), and the
+     * idle table is not walked at all.  No aggregate state outlives the
+     * evaluation of one row (fill_slots finishes each at once), so none
+     * is left for agg_fini_teardown. */
     if (st->parts) {
         uint64_t pos = 0;
         Part *p;
-        while ((p = state_table_next(st->parts, &pos)) != NULL)
-            part_delete(st, p);
+        while ((p = state_table_next(st->parts, &pos)) != NULL) {
+            match_run_fini(st->eng, &p->run);
+            xfree(p->ring);
+        }
         state_table_free(st->parts);
     }
-    if (st->idle) {
-        uint64_t pos = 0;
-        IdlePart *ip;
-        while ((ip = state_table_next(st->idle, &pos)) != NULL)
-            for (uint32_t i = 0; i < st->n_keys; i++)
-                value_unkeep(st->pool, &idle_keys(ip)[i]);
+    if (st->idle)
         state_table_free(st->idle);
-    }
     PendChunk *c = st->chunks;
     while (c) {
         PendChunk *n = c->next;

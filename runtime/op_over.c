@@ -54,12 +54,13 @@
  * (PREFETCH_*).
  *
  * State (reachable from priv, keyed by partition for snapshots):
- *   - partitions: a hash table of Part blocks (from a slab: key values,
- *     frame starts, TTL time, rank counters and LEAD queue only when
- *     used, the aggregate states packed by agg_state_align) with their
- *     rings of retained slots (compact: the time and each argument in the
- *     bytes its type needs, see slot_get; a first ring of 2 slots comes
- *     from RingPool chunks, larger ones are malloc'd);
+ *   - partitions: a hash table of Part blocks (from a slab: the keys
+ *     packed, 32-bit frame starts, TTL time, rank counters and LEAD queue
+ *     only when used, the aggregate states packed by agg_state_align,
+ *     the first RING_INLINE ring slots; see struct Part) with their rings
+ *     of retained slots (packed: the time and each argument in the bytes
+ *     its type needs, see pack_get; a ring that outgrows the inline slots
+ *     moves to RingPool chunks, larger ones are malloc'd);
  *   - teardown frees chunks and the list of malloc'd rings, not
  *     partitions: it visits each partition only when some aggregate
  *     state needs agg_fini (MIN/MAX deques, DOUBLE/DECIMAL DISTINCT);
@@ -169,16 +170,19 @@ static void slab_fini(Slab *sl)
     memset(sl, 0, sizeof *sl);
 }
 
-/* Ring capacities grow 2, 4, 6, 9, 13, ... (by half).  Rings of the
- * first RING_CLASSES capacities (just the 2-slot ring) come from chunks
- * with a free list per capacity (RingPool); larger ones are malloc'd.
- * With 1,000,000 users most partitions never outgrow 2 slots, and those
- * rings then cost no malloc and no free at teardown (freeing 622,000
- * rings one by one took a sixth of that run).  Pooling every capacity was
- * measured too: when partitions grow in step (100,000 users) each
- * outgrown size is left on a free list nobody needs (+16 MB RSS there),
- * where malloc coalesces; with one pooled size that waste is one 2-slot
- * block per partition at most (+6 MB at 100,000 users). */
+/* A partition's first RING_INLINE ring slots live in its block (with
+ * 1,000,000 users, 87% of the partitions hold at most 2 rows: they need
+ * no ring block at all, and no pointer chase to reach their rows).
+ * Rings that outgrow them grow 4, 6, 9, 13, ... slots (by half).  Rings
+ * of the first RING_CLASSES capacities beyond the inline ones (just the
+ * 4-slot ring) come from chunks with a free list per capacity
+ * (RingPool); larger ones are malloc'd.  Pooling every capacity was
+ * measured: when partitions grow in step (100,000 users) each outgrown
+ * size is left on a free list nobody needs (+16 MB RSS there), where
+ * malloc coalesces; with one pooled size that waste is one block per
+ * partition at most. */
+#define RING_INLINE 2u
+
 static inline uint32_t ring_grow(uint32_t cap)
 {
     return cap < 4 ? cap + 2 : cap + cap / 2;
@@ -203,10 +207,10 @@ typedef struct RingBig {
     struct RingBig *prev, *next;
 } RingBig;
 
-static void ringpool_init(RingPool *rp, uint32_t stride)
+static void ringpool_init(RingPool *rp, uint32_t stride, uint32_t inline_cap)
 {
     memset(rp, 0, sizeof *rp);
-    uint32_t cap = 0;
+    uint32_t cap = inline_cap;
     for (uint32_t k = 0; k < RING_CLASSES; k++) {
         cap = ring_grow(cap);
         rp->caps[k] = cap;
@@ -310,20 +314,32 @@ typedef struct Pending {
 
 /* ---- partitions ----------------------------------------------------------- */
 
+/* A partition block: 32 bytes of header, then what its query needs, at
+ * offsets in OverState, in an order that leaves little padding (see "How
+ * it runs, and memory per row" in docs/windows.md):
+ *   - the keys' payloads, packed like ring slots (PackCol);
+ *   - int64_t last_ms (TTL clock when a row last arrived) with a TTL;
+ *     RankSt when RANK or DENSE_RANK is computed; LeadQ with LEAD;
+ *   - uint32_t fstart[bounded frames]: the low 32 bits of each frame's
+ *     start position (part_fs_get widens them: a start lies within
+ *     2^32 - 1 rows of n_rows, as the ring holds fewer rows than that);
+ *     uint32_t n_pend (rows waiting for the watermark) with a TTL, which
+ *     alone needs it;
+ *   - the aggregate states (from a 16-byte boundary, those aligned to 16
+ *     first, so the others leave no holes);
+ *   - the keys' NULL bits;
+ *   - with a ring: the first ring_inline slots, inline.  A ring that
+ *     outgrows them moves to a block of its own (RingPool or malloc),
+ *     whose pointer then takes the inline area's first 8 bytes.
+ * The ring holds positions n_rows - n .. n_rows - 1 (part_base). */
 struct Part {
     Part *next;        /* hash chain */
-    uint64_t hash;
-    char *ring;        /* cap slots of OverState.stride bytes */
-    uint32_t head, n, cap;
-    uint32_t n_pend;   /* rows waiting for the watermark */
-    uint64_t base;     /* position of ring[head] */
     uint64_t n_rows;   /* rows processed = next position */
-    /* followed by: uint64_t fstart[bounded frames]; Value keys[n_keys];
-     * int64_t last_ms (TTL clock when a row last arrived) with a TTL;
-     * RankSt when RANK or DENSE_RANK is computed; LeadQ with LEAD; the
-     * aggregate states (from a 16-byte boundary, each aligned as
-     * agg_state_align says) */
+    uint32_t hash;     /* keys_hash */
+    uint32_t head, n, cap; /* ring: first slot, slots used, capacity */
 };
+
+_Static_assert(sizeof(Part) == 32, "Part header: 32 bytes");
 
 typedef struct RankSt {
     int64_t last_ts;   /* RANK / DENSE_RANK */
@@ -363,12 +379,13 @@ typedef struct HoldEnt {
     bool done;
 } HoldEnt;
 
-/* Where argument k lives in a ring slot. */
-typedef struct SlotCol {
+/* Where value k (an argument in a ring slot, a key in a partition
+ * block) lives: its class (SC_*), kind and offset. */
+typedef struct PackCol {
     uint8_t cls;       /* SC_* */
+    uint8_t kind;      /* ValueKind of the column's type */
     uint32_t off;      /* payload */
-    uint32_t off_len;  /* SC_STR: the u32 length */
-} SlotCol;
+} PackCol;
 
 typedef struct OverState {
     const OpOverDef *d;
@@ -390,13 +407,17 @@ typedef struct OverState {
     size_t hq_head, hq_n, hq_cap;
     uint64_t hq_base;  /* hold index of hq[hq_head] */
     uint32_t stride;   /* ring slot bytes (see slot_get) */
-    SlotCol *scol;     /* n_args */
-    uint32_t off_kinds;
+    PackCol *scol;     /* n_args */
+    uint32_t off_nulls; /* the slot's NULL bits */
+    uint32_t ring_inline; /* slots inline in the Part block (with a ring) */
     Value *cur_args;   /* the current row's arguments as kept in its slot */
     Value *old_args;   /* a retracted slot's arguments */
-    uint32_t off_fstart, off_keys, off_states, part_size;
+    PackCol *kcol;     /* n_keys */
+    uint32_t off_keys, off_knulls, off_fstart, off_pend, off_states;
+    uint32_t off_ring, part_size;
     Value *kregs, *aregs; /* register files */
     Value *keybuf;     /* n_keys */
+    Value *keybuf2;    /* n_keys: a partition's keys, unpacked */
     StrPool *pool;
     /* partitions */
     Part **buckets;
@@ -421,6 +442,8 @@ typedef struct OverState {
     bool test_roundtrip;     /* FSQL_TEST_OVER_ROUNDTRIP (restore tests) */
     /* figures */
     uint64_t retained;       /* ring slots in use */
+    uint64_t retained_str;   /* their string bytes */
+    uint32_t val_fixed;      /* a slot's other values at natural width */
     uint64_t peak_retained;
     size_t ring_bytes;       /* ring capacity in bytes (in use) */
     Slab part_slab;          /* partition blocks */
@@ -432,14 +455,32 @@ typedef struct OverState {
     uint64_t n_pending_peak;
 } OverState;
 
-static inline uint64_t *part_fstart(const OverState *st, Part *p)
+/* Frame start fs_slot of p, as a position (see struct Part). */
+static inline uint64_t part_fs_get(const OverState *st, const Part *p,
+                                   uint32_t fs_slot)
 {
-    return (uint64_t *)(void *)((char *)p + st->off_fstart);
+    uint32_t lo;
+    memcpy(&lo, (const char *)p + st->off_fstart + 4 * fs_slot, 4);
+    return p->n_rows - (uint32_t)((uint32_t)p->n_rows - lo);
 }
 
-static inline Value *part_keys(const OverState *st, Part *p)
+static inline void part_fs_set(const OverState *st, Part *p,
+                               uint32_t fs_slot, uint64_t pos)
 {
-    return (Value *)(void *)((char *)p + st->off_keys);
+    uint32_t lo = (uint32_t)pos;
+    memcpy((char *)p + st->off_fstart + 4 * fs_slot, &lo, 4);
+}
+
+/* Rows of p waiting for the watermark (kept only with a TTL). */
+static inline uint32_t *part_pend(const OverState *st, Part *p)
+{
+    return (uint32_t *)(void *)((char *)p + st->off_pend);
+}
+
+/* Position of the oldest retained row (ring[head]). */
+static inline uint64_t part_base(const Part *p)
+{
+    return p->n_rows - p->n;
 }
 
 static inline int64_t *part_last_ms(const OverState *st, const Part *p)
@@ -462,6 +503,17 @@ static inline void *part_state(const OverState *st, Part *p, uint32_t call)
     return (char *)p + st->off_states + st->calls[call].st_off;
 }
 
+/* The ring's slots: inline in the block, or the block they moved to. */
+static inline char *part_ring(const OverState *st, const Part *p)
+{
+    char *in = (char *)(uintptr_t)p + st->off_ring;
+    if (p->cap <= st->ring_inline)
+        return in;
+    char *r;
+    memcpy(&r, in, sizeof r);
+    return r;
+}
+
 /* Ring index of the i-th retained slot (i < cap; cap need not be a power
  * of two: rings grow by half, which wastes less than doubling). */
 static inline size_t ring_idx(const Part *p, uint32_t i)
@@ -472,8 +524,8 @@ static inline size_t ring_idx(const Part *p, uint32_t i)
 
 static inline char *slot_at(const OverState *st, const Part *p, uint64_t pos)
 {
-    uint32_t i = (uint32_t)(pos - p->base);
-    return p->ring + ring_idx(p, i) * st->stride;
+    uint32_t i = (uint32_t)(pos - part_base(p));
+    return part_ring(st, p) + ring_idx(p, i) * st->stride;
 }
 
 static inline int64_t slot_ts(const char *slot)
@@ -483,33 +535,154 @@ static inline int64_t slot_ts(const char *slot)
     return t;
 }
 
-/* Compact ring slots: the time, then each argument's payload by its
- * type's class (8 bytes: integers, floats, times, booleans; 16: DECIMAL;
- * strings: the pool pointer, with the length among the 4-byte lengths
- * further on), then a kind byte and a NULL byte per argument. */
-enum { SC_8, SC_DEC, SC_STR };
+/* Packed values (ring slots, partition keys): each value's payload in
+ * the bytes its type's class needs, unaligned (read and written with
+ * memcpy), and one NULL bit per value after them.  The kind is the
+ * column type's (a non-NULL value always has its column's kind; restores
+ * check it).  Classes:
+ *   SC_8     8 bytes: integers, floats, booleans, dates, times, intervals
+ *   SC_DEC64 8 bytes: DECIMAL(p <= 18), the unscaled value as an int64
+ *   SC_DEC   16 bytes: wider DECIMALs
+ *   SC_STR   8 bytes: the StrPool pointer (the pool entry knows the
+ *            length), NULL for the empty string
+ *   SC_VAL   a whole Value, for kinds this list does not know */
+enum { SC_8, SC_DEC64, SC_DEC, SC_STR, SC_VAL };
 
+static const char empty_bytes[1] = "";
+
+static uint32_t pack_class_size(uint8_t cls)
+{
+    switch (cls) {
+    case SC_DEC:
+        return 16;
+    case SC_VAL:
+        return (uint32_t)sizeof(Value);
+    default:
+        return 8;
+    }
+}
+
+static uint8_t pack_class(const RtType *t)
+{
+    switch (t->kind) {
+    case VK_NULLTYPE:
+    case VK_BOOL:
+    case VK_INT:
+    case VK_DOUBLE:
+    case VK_DATE:
+    case VK_TIME:
+    case VK_TIMESTAMP:
+    case VK_TIMESTAMP_LTZ:
+    case VK_INTERVAL_MS:
+    case VK_INTERVAL_MONTHS:
+        return SC_8;
+    case VK_DECIMAL:
+        return t->precision >= 1 && t->precision <= 18 ? SC_DEC64 : SC_DEC;
+    case VK_STRING:
+    case VK_BYTES:
+        return SC_STR;
+    default:
+        return SC_VAL;
+    }
+}
+
+/* Lay out n values of types t from offset off: fills pc, returns the
+ * offset past the payloads (the NULL bits follow, (n + 7) / 8 bytes). */
+static uint32_t pack_layout(PackCol *pc, const RtType *t, uint32_t n,
+                            uint32_t off)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        pc[k].cls = pack_class(&t[k]);
+        pc[k].kind = (uint8_t)t[k].kind;
+        pc[k].off = off;
+        off += pack_class_size(pc[k].cls);
+    }
+    return off;
+}
+
+static inline void pack_get(const PackCol *pc, const char *rec,
+                            const char *nulls, uint32_t k, Value *v)
+{
+    memset(v, 0, sizeof *v);
+    v->kind = pc->kind;
+    if ((nulls[k >> 3] >> (k & 7)) & 1) {
+        v->is_null = true;
+        return;
+    }
+    const char *p = rec + pc->off;
+    switch (pc->cls) {
+    case SC_8:
+        memcpy(&v->u.i, p, 8);
+        break;
+    case SC_DEC64: {
+        int64_t x;
+        memcpy(&x, p, 8);
+        value_set_dec(v, (i128)x);
+        break;
+    }
+    case SC_DEC:
+        memcpy(&v->u.d, p, 16);
+        break;
+    case SC_STR: {
+        const char *s;
+        memcpy(&s, p, sizeof s);
+        v->u.s.ptr = s ? s : empty_bytes;
+        v->u.s.len = s ? strpool_len(s) : 0;
+        break;
+    }
+    default:
+        memcpy(v, p, sizeof *v);
+        break;
+    }
+}
+
+/* Store v (strings: a pool reference already) as value k. */
+static inline void pack_put(const PackCol *pc, char *rec, char *nulls,
+                            uint32_t k, const Value *v)
+{
+    char bit = (char)(1u << (k & 7));
+    if (v->is_null) {
+        nulls[k >> 3] |= bit;
+        return;
+    }
+    nulls[k >> 3] &= (char)~bit;
+    /* a value of another kind of the same class reads back with the
+     * column's kind; across classes it could not be stored */
+    FSQL_ASSERT(pc->cls == SC_VAL || v->kind == pc->kind ||
+                (pc->cls == SC_8 && v->kind != VK_DECIMAL &&
+                 v->kind != VK_STRING && v->kind != VK_BYTES &&
+                 v->kind <= VK_INTERVAL_MONTHS));
+    char *p = rec + pc->off;
+    switch (pc->cls) {
+    case SC_8:
+        memcpy(p, &v->u.i, 8);
+        break;
+    case SC_DEC64: {
+        FSQL_ASSERT(v->u.d.hi == (int64_t)v->u.d.lo >> 63);
+        int64_t x = (int64_t)v->u.d.lo;
+        memcpy(p, &x, 8);
+        break;
+    }
+    case SC_DEC:
+        memcpy(p, &v->u.d, 16);
+        break;
+    case SC_STR: {
+        const char *s = v->u.s.len ? v->u.s.ptr : NULL;
+        memcpy(p, &s, sizeof s);
+        break;
+    }
+    default:
+        memcpy(p, v, sizeof *v);
+        break;
+    }
+}
+
+/* Compact ring slots: the time (8 bytes), then the arguments packed (see
+ * pack_get), then their NULL bits. */
 static inline void slot_get(const OverState *st, const char *slot, uint32_t k,
                             Value *v)
 {
-    const SlotCol *sc = &st->scol[k];
-    memset(v, 0, sizeof *v);
-    v->kind = (uint8_t)slot[st->off_kinds + 2 * k];
-    v->is_null = slot[st->off_kinds + 2 * k + 1] != 0;
-    if (v->is_null)
-        return;
-    switch (sc->cls) {
-    case SC_8:
-        memcpy(&v->u.i, slot + sc->off, 8);
-        break;
-    case SC_DEC:
-        memcpy(&v->u.d, slot + sc->off, 16);
-        break;
-    default:
-        memcpy(&v->u.s.ptr, slot + sc->off, sizeof v->u.s.ptr);
-        memcpy(&v->u.s.len, slot + sc->off_len, 4);
-        break;
-    }
+    pack_get(&st->scol[k], slot, slot + st->off_nulls, k, v);
 }
 
 /* Every argument of a slot into v[0..n_args). */
@@ -523,32 +696,76 @@ static inline void slot_args_get(const OverState *st, const char *slot,
 static inline void slot_put(const OverState *st, char *slot, uint32_t k,
                             const Value *v)
 {
-    const SlotCol *sc = &st->scol[k];
-    slot[st->off_kinds + 2 * k] = (char)v->kind;
-    slot[st->off_kinds + 2 * k + 1] = (char)v->is_null;
-    if (v->is_null)
-        return;
-    switch (sc->cls) {
-    case SC_8:
-        FSQL_ASSERT(v->kind != VK_STRING && v->kind != VK_BYTES &&
-                    v->kind != VK_DECIMAL);
-        memcpy(slot + sc->off, &v->u.i, 8);
-        break;
-    case SC_DEC:
-        FSQL_ASSERT(v->kind != VK_STRING && v->kind != VK_BYTES);
-        memcpy(slot + sc->off, &v->u.d, 16);
-        break;
-    default:
-        FSQL_ASSERT(v->kind == VK_STRING || v->kind == VK_BYTES);
-        memcpy(slot + sc->off, &v->u.s.ptr, sizeof v->u.s.ptr);
-        memcpy(slot + sc->off_len, &v->u.s.len, 4);
-        break;
+    pack_put(&st->scol[k], slot, slot + st->off_nulls, k, v);
+}
+
+/* A partition's keys, unpacked into k[0..n_keys). */
+static inline void part_keys_get(const OverState *st, const Part *p, Value *k)
+{
+    const char *b = (const char *)(uintptr_t)p;
+    for (uint32_t i = 0; i < st->n_keys; i++)
+        pack_get(&st->kcol[i], b, b + st->off_knulls, i, &k[i]);
+}
+
+/* Whether p's keys equal k[0..n_keys). */
+static inline bool part_keys_equal(const OverState *st, const Part *p,
+                                   const Value *k)
+{
+    const char *b = (const char *)(uintptr_t)p;
+    for (uint32_t i = 0; i < st->n_keys; i++) {
+        const PackCol *pc = &st->kcol[i];
+        bool pnull = (b[st->off_knulls + (i >> 3)] >> (i & 7)) & 1;
+        if (pnull != k[i].is_null)
+            return false;
+        if (pnull)
+            continue;
+        if (pc->cls == SC_8 && pc->kind == VK_INT) {
+            int64_t x;
+            memcpy(&x, b + pc->off, 8);
+            if (x != k[i].u.i)
+                return false;
+            continue;
+        }
+        Value v;
+        pack_get(pc, b, b + st->off_knulls, i, &v);
+        if (!value_equal(&v, &k[i], &st->d->keys->result_types[i]))
+            return false;
     }
+    return true;
 }
 
 static size_t align16(size_t n)
 {
     return (n + 15) & ~(size_t)15;
+}
+
+/* Bytes a value of type t needs at its natural width (strings: 0 here,
+ * their bytes are counted one by one). */
+static uint32_t natural_width(const RtType *t)
+{
+    switch (t->kind) {
+    case VK_BOOL:
+        return 1;
+    case VK_INT:
+        return t->sql_kind == RT_SQL_TINYINT    ? 1
+               : t->sql_kind == RT_SQL_SMALLINT ? 2
+               : t->sql_kind == RT_SQL_INT      ? 4
+                                                : 8;
+    case VK_DOUBLE:
+        return t->sql_kind == RT_SQL_FLOAT ? 4 : 8;
+    case VK_DECIMAL:
+        return pack_class(t) == SC_DEC64 ? 8 : 16;
+    case VK_DATE:
+    case VK_TIME:
+    case VK_INTERVAL_MONTHS:
+        return 4;
+    case VK_STRING:
+    case VK_BYTES:
+    case VK_NULLTYPE:
+        return 0;
+    default:
+        return 8;
+    }
 }
 
 /* ---- open ----------------------------------------------------------------- */
@@ -620,11 +837,20 @@ static int over_open(OpState *s)
                            c->name);
         fr->calls[fr->n_calls++] = i;
         cr->is_range_final = !fr->f->is_rows;
-        uint32_t al = agg_state_align(&cr->sp);
-        st_off = (st_off + al - 1) & ~(al - 1);
-        cr->st_off = st_off;
-        st_off += agg_state_size(&cr->sp);
     }
+    /* The states: those needing 16-byte alignment first (their sizes are
+     * multiples of 8: at most one 8-byte hole each), then the rest. */
+    for (uint32_t pass = 0; pass < 2; pass++)
+        for (uint32_t i = 0; i < d->n_calls; i++) {
+            CallRt *cr = &st->calls[i];
+            if (cr->is_positional ||
+                (agg_state_align(&cr->sp) == 16) != (pass == 0))
+                continue;
+            uint32_t al = agg_state_align(&cr->sp);
+            st_off = (st_off + al - 1) & ~(al - 1);
+            cr->st_off = st_off;
+            st_off += agg_state_size(&cr->sp);
+        }
     for (uint32_t f = 0; f < d->n_frames; f++) {
         /* A frame of positional calls only (LAG's ROWS frame) retracts
          * nothing. */
@@ -639,49 +865,59 @@ static int over_open(OpState *s)
      * pool references already. */
     for (uint32_t i = 0; i < d->n_calls; i++)
         st->calls[i].sp.is_interned = st->need_ring;
-    st->scol = ARENA_NEW_ARRAY(&s->a, SlotCol, st->n_args + 1);
+    st->scol = ARENA_NEW_ARRAY(&s->a, PackCol, st->n_args + 1);
     st->cur_args = ARENA_NEW_ARRAY(&s->a, Value, st->n_args + 1);
     st->old_args = ARENA_NEW_ARRAY(&s->a, Value, st->n_args + 1);
-    uint32_t off = 8;
-    for (uint32_t k = 0; k < st->n_args; k++) {
-        ValueKind vk = d->args->result_types[k].kind;
-        SlotCol *sc = &st->scol[k];
-        sc->cls = vk == VK_DECIMAL                        ? SC_DEC
-                  : vk == VK_STRING || vk == VK_BYTES ? SC_STR
-                                                      : SC_8;
-        sc->off = off;
-        off += sc->cls == SC_DEC ? 16 : 8;
-    }
+    st->off_nulls = pack_layout(st->scol, d->args ? d->args->result_types
+                                                  : NULL,
+                                st->n_args, 8);
+    st->stride = st->off_nulls + (st->n_args + 7) / 8;
+    /* the natural width of the time and the fixed-size arguments (for
+     * the figures; strings count their bytes, in retained_str) */
+    st->val_fixed = 8;
     for (uint32_t k = 0; k < st->n_args; k++)
-        if (st->scol[k].cls == SC_STR) {
-            st->scol[k].off_len = off;
-            off += 4;
-        }
-    st->off_kinds = off;
-    off += 2 * st->n_args;
-    st->stride = (off + 7) & ~7u;
-    st->off_fstart = (uint32_t)sizeof(Part);
+        st->val_fixed += natural_width(&d->args->result_types[k]);
+    /* the Part block (see struct Part) */
     uint32_t n_fs = 0;
     for (uint32_t f = 0; f < d->n_frames; f++)
         if (st->frames[f].is_bounded)
             st->frames[f].fs_slot = n_fs++;
-    st->off_keys = st->off_fstart + 8u * n_fs;
+    uint32_t off = (uint32_t)sizeof(Part);
+    st->kcol = ARENA_NEW_ARRAY(&s->a, PackCol, st->n_keys + 1);
+    st->keybuf2 = ARENA_NEW_ARRAY(&s->a, Value, st->n_keys + 1);
+    st->off_keys = off;
+    off = pack_layout(st->kcol, d->keys ? d->keys->result_types : NULL,
+                      st->n_keys, off); /* 8-byte multiples */
     st->has_ttl = d->state_ttl_ms > 0;
-    st->off_ttl = st->off_keys + (uint32_t)sizeof(Value) * st->n_keys;
-    st->off_rank = st->off_ttl + (st->has_ttl ? 8u : 0u);
-    st->off_lead = st->off_rank;
-    if (st->has_rank)
-        st->off_lead += (uint32_t)sizeof(RankSt);
-    st->off_states = st->off_lead;
-    if (st->has_lead)
-        st->off_states += (uint32_t)sizeof(LeadQ);
-    st->off_states = (uint32_t)align16(st->off_states);
-    st->part_size = st->off_states + st_off;
+    st->off_ttl = off;
+    off += st->has_ttl ? 8u : 0u;
+    st->off_rank = off;
+    off += st->has_rank ? (uint32_t)sizeof(RankSt) : 0u;
+    st->off_lead = off;
+    off += st->has_lead ? (uint32_t)sizeof(LeadQ) : 0u;
+    st->off_fstart = off;
+    off += 4u * n_fs;
+    st->off_pend = off;
+    off += st->has_ttl ? 4u : 0u;
+    st->off_states = (uint32_t)align16(off);
+    off = st->off_states + st_off;
+    st->off_knulls = off;
+    off += (st->n_keys + 7) / 8;
+    st->off_ring = off;
+
+    st->part_size = st->off_ring;
+    if (st->need_ring) {
+        /* RING_INLINE slots inline (at least the 8 bytes of the pointer
+         * to a ring that moved out) */
+        st->ring_inline = RING_INLINE;
+        uint32_t in = st->ring_inline * st->stride;
+        st->part_size += in > 8 ? in : 8;
+    }
 
     st->mask = 1023;
     st->buckets = xcalloc(st->mask + 1, sizeof(Part *));
     st->part_slab.size = align16(st->part_size);
-    ringpool_init(&st->rings, st->stride);
+    ringpool_init(&st->rings, st->stride, st->ring_inline);
     for (uint32_t i = 0; i < d->n_calls; i++)
         if (!st->calls[i].is_positional &&
             agg_teardown_needed(&st->calls[i].sp))
@@ -839,6 +1075,7 @@ static Pending *heap_pop(OverState *st)
 
 /* ---- partitions ------------------------------------------------------------ */
 
+/* 31 bits (HASH_LATE is not one), the bits struct Part keeps. */
 static uint64_t keys_hash(const OverState *st, const Value *k)
 {
     uint64_t h = 0x9E3779B97F4A7C15ULL;
@@ -847,7 +1084,7 @@ static uint64_t keys_hash(const OverState *st, const Value *k)
         h *= 0x100000001B3ULL;
         h ^= h >> 29;
     }
-    return h >> 1;
+    return (h ^ (h >> 32)) & 0x7FFFFFFFu;
 }
 
 static void parts_grow(OverState *st)
@@ -880,14 +1117,18 @@ static Part *part_new(OverState *st, const Value *k, uint64_t h, bool init)
     Part **b = &st->buckets[h & st->mask];
     Part *p = slab_alloc(&st->part_slab, &st->part_chunk_bytes);
     memset(p, 0, st->part_size);
-    p->hash = h;
+    p->hash = (uint32_t)h;
+    p->cap = st->ring_inline;
     if (st->has_rank)
         part_rank(st, p)->last_ts = INT64_MIN;
     if (st->has_ttl)
         *part_last_ms(st, p) = st->now;
-    Value *pk = part_keys(st, p);
-    for (uint32_t i = 0; i < st->n_keys; i++)
-        value_keep(st->pool, &pk[i], &k[i]);
+    char *pb = (char *)p;
+    for (uint32_t i = 0; i < st->n_keys; i++) {
+        Value kept;
+        value_keep(st->pool, &kept, &k[i]);
+        pack_put(&st->kcol[i], pb, pb + st->off_knulls, i, &kept);
+    }
     for (uint32_t i = 0; init && i < st->d->n_calls; i++) {
         CallRt *cr = &st->calls[i];
         if (cr->is_positional)
@@ -912,9 +1153,9 @@ static void part_free(OverState *st, Part *p)
             agg_fini(&st->calls[c].sp, part_state(st, p, c));
     ring_trim(st, p, UINT64_MAX);
     ring_release(st, p);
-    Value *pk = part_keys(st, p);
+    part_keys_get(st, p, st->keybuf2);
     for (uint32_t k = 0; k < st->n_keys; k++)
-        value_unkeep(st->pool, &pk[k]);
+        value_unkeep(st->pool, &st->keybuf2[k]);
     slab_release(&st->part_slab, p);
     st->n_parts--;
 }
@@ -937,7 +1178,7 @@ static void part_free_teardown(OverState *st, Part *p)
  * next row starts afresh. */
 static inline bool part_expired(const OverState *st, const Part *p)
 {
-    return st->ttl > 0 && p->n_pend == 0 &&
+    return st->ttl > 0 && *part_pend(st, (Part *)(uintptr_t)p) == 0 &&
            st->now - *part_last_ms(st, p) >= st->ttl;
 }
 
@@ -977,13 +1218,7 @@ static Part *part_get(OpState *s, OverState *st, const Value *k, uint64_t h)
     Part **pp = &st->buckets[h & st->mask];
     for (; *pp; pp = &(*pp)->next) {
         Part *p = *pp;
-        if (p->hash != h)
-            continue;
-        Value *pk = part_keys(st, p);
-        bool eq = true;
-        for (uint32_t i = 0; i < st->n_keys && eq; i++)
-            eq = value_equal(&pk[i], &k[i], &st->d->keys->result_types[i]);
-        if (!eq)
+        if (p->hash != (uint32_t)h || !part_keys_equal(st, p, k))
             continue;
         if (unlikely(part_expired(st, p))) {
             part_expire(s, st, pp);
@@ -996,22 +1231,16 @@ static Part *part_get(OpState *s, OverState *st, const Value *k, uint64_t h)
     return part_new(st, k, h, true);
 }
 
-static char *ring_alloc(OverState *st, uint32_t cap)
-{
-    st->ring_bytes += (size_t)cap * st->stride;
-    return ringpool_alloc(&st->rings, cap, (size_t)cap * st->stride);
-}
-
-/* Give p's ring back (p->ring NULL afterwards). */
+/* Give p's ring block back, if its ring moved out of the Part block (the
+ * ring is inline and empty afterwards: call with p->n == 0). */
 static void ring_release(OverState *st, Part *p)
 {
-    if (!p->ring)
+    if (p->cap <= st->ring_inline)
         return;
+    char *ring = part_ring(st, p);
     st->ring_bytes -= (size_t)p->cap * st->stride;
-    ringpool_release(&st->rings, p->ring, p->cap,
-                     (size_t)p->cap * st->stride);
-    p->ring = NULL;
-    p->cap = 0;
+    ringpool_release(&st->rings, ring, p->cap, (size_t)p->cap * st->stride);
+    p->cap = st->ring_inline;
     p->head = 0;
 }
 
@@ -1019,22 +1248,30 @@ static void ring_push(OverState *st, Part *p, int64_t ts, const Value *args)
 {
     if (p->n == p->cap) {
         uint32_t ncap = ring_grow(p->cap);
-        char *nr = ring_alloc(st, ncap);
+        size_t bytes = (size_t)ncap * st->stride;
+        char *nr = ringpool_alloc(&st->rings, ncap, bytes);
+        st->ring_bytes += bytes;
+        char *old = part_ring(st, p);
         for (uint32_t i = 0; i < p->n; i++)
             memcpy(nr + (size_t)i * st->stride,
-                   p->ring + ring_idx(p, i) * st->stride,
-                   st->stride);
-        ring_release(st, p);
-        p->ring = nr;
+                   old + ring_idx(p, i) * st->stride, st->stride);
+        if (p->cap > st->ring_inline) {
+            st->ring_bytes -= (size_t)p->cap * st->stride;
+            ringpool_release(&st->rings, old, p->cap,
+                             (size_t)p->cap * st->stride);
+        }
+        memcpy((char *)p + st->off_ring, &nr, sizeof nr);
         p->cap = ncap;
         p->head = 0;
     }
-    char *slot = p->ring + ring_idx(p, p->n) * st->stride;
+    char *slot = part_ring(st, p) + ring_idx(p, p->n) * st->stride;
     memcpy(slot, &ts, sizeof ts);
     for (uint32_t i = 0; i < st->n_args; i++) {
         Value kept;
         value_keep(st->pool, &kept, &args[i]);
         slot_put(st, slot, i, &kept);
+        if (!kept.is_null && st->scol[i].cls == SC_STR)
+            st->retained_str += kept.u.s.len;
     }
     p->n++;
     st->retained++;
@@ -1045,26 +1282,29 @@ static void ring_push(OverState *st, Part *p, int64_t ts, const Value *args)
 /* Release slots below position keep_from. */
 static void ring_trim(OverState *st, Part *p, uint64_t keep_from)
 {
-    while (p->n > 0 && p->base < keep_from) {
-        char *slot = p->ring + (size_t)p->head * st->stride;
+    if (p->n == 0)
+        return;
+    uint64_t base = part_base(p);
+    char *ring = part_ring(st, p);
+    while (p->n > 0 && base < keep_from) {
+        char *slot = ring + (size_t)p->head * st->stride;
         for (uint32_t i = 0; i < st->n_args; i++) {
             if (st->scol[i].cls != SC_STR)
                 continue;
             Value v;
             slot_get(st, slot, i, &v);
+            if (v.is_null)
+                continue;
+            st->retained_str -= v.u.s.len;
             value_unkeep(st->pool, &v);
         }
         p->head = p->head + 1 == p->cap ? 0 : p->head + 1;
         p->n--;
-        p->base++;
+        base++;
         st->retained--;
     }
-    if (p->n == 0) {
-        p->base = keep_from;
-        if (p->cap > 64)
-            ring_release(st, p); /* an emptied partition gives a big
-                                    ring back */
-    }
+    if (p->n == 0)
+        ring_release(st, p); /* an emptied ring moves back inline */
 }
 
 /* ---- processing --------------------------------------------------------------- */
@@ -1088,12 +1328,15 @@ static void process_row(OverState *st, Pending *r, Arena *ba)
     Part *p = r->part;
     const Value *args = r->vals + st->n_in;
     Value *res = r->vals + st->n_in + st->n_args;
-    uint64_t i = p->n_rows++;
+    uint64_t i = p->n_rows;
     const Value *kargs = args; /* what the aggregates step */
     if (st->need_ring) {
         ring_push(st, p, r->ts, args);
+        p->n_rows = i + 1;
         slot_args_get(st, slot_at(st, p, i), st->cur_args);
         kargs = st->cur_args;
+    } else {
+        p->n_rows = i + 1;
     }
     RankSt *rk = st->has_rank ? part_rank(st, p) : NULL;
     if (rk && (i == 0 || r->ts != rk->last_ts)) {
@@ -1101,7 +1344,6 @@ static void process_row(OverState *st, Pending *r, Arena *ba)
         rk->dense++;
         rk->last_ts = r->ts;
     }
-    uint64_t *fstart = part_fstart(st, p);
     /* positional calls */
     for (uint32_t c = 0; c < st->d->n_calls; c++) {
         CallRt *cr = &st->calls[c];
@@ -1157,9 +1399,10 @@ static void process_row(OverState *st, Pending *r, Arena *ba)
                          call_args(cr, kargs));
         }
         if (fr->is_bounded) {
-            uint64_t fs = fstart[fr->fs_slot];
-            if (fs < p->base)
-                fs = p->base; /* first row of the partition */
+            uint64_t fs = part_fs_get(st, p, fr->fs_slot);
+            uint64_t base = part_base(p);
+            if (fs < base)
+                fs = base; /* first row of the partition */
             if (fr->f->is_rows) {
                 uint64_t lo = i >= (uint64_t)fr->f->preceding
                                   ? i - (uint64_t)fr->f->preceding
@@ -1194,7 +1437,7 @@ static void process_row(OverState *st, Pending *r, Arena *ba)
                     }
                 }
             }
-            fstart[fr->fs_slot] = fs;
+            part_fs_set(st, p, fr->fs_slot, fs);
             if (fs < keep_from)
                 keep_from = fs;
         }
@@ -1384,10 +1627,11 @@ static inline void prefetch_23(const OverState *st, const Pending *r,
                                int stage)
 {
     Part *p = r->part;
-    if (stage == 0 && p->ring) {
-        __builtin_prefetch(p->ring + (size_t)p->head * st->stride);
+    if (stage == 0 && p->cap > st->ring_inline) {
+        char *ring = part_ring(st, p);
+        __builtin_prefetch(ring + (size_t)p->head * st->stride);
         if (p->n < p->cap)
-            __builtin_prefetch(p->ring + ring_idx(p, p->n) * st->stride);
+            __builtin_prefetch(ring + ring_idx(p, p->n) * st->stride);
     }
     if (stage == 0) {
         const Value *a = r->vals + st->n_in;
@@ -1413,7 +1657,8 @@ static void process_group(OpState *s, OverState *st, Pending **rows, size_t n,
             prefetch_23(st, rows[g + PREFETCH_2], 0);
         if (g + PREFETCH_3 < end)
             prefetch_23(st, rows[g + PREFETCH_3], 1);
-        rows[g]->part->n_pend--;
+        if (st->has_ttl)
+            (*part_pend(st, rows[g]->part))--;
         process_row(st, rows[g], ba);
     }
     for (size_t g = 0; g < n; g++) {
@@ -1526,7 +1771,8 @@ static int over_push(OpState *s, Batch *in, uint32_t port)
         if (st->ttl > 0)
             st->now = st->clock_step ? st->now + st->clock_step : x->now_ms;
         Part *p = part_get(s, st, keys, hs[r]);
-        p->n_pend++;
+        if (st->has_ttl)
+            (*part_pend(st, p))++;
         Pending *pr = pend_new(st, row, args);
         pr->part = p;
         pr->ts = ts;
@@ -1620,46 +1866,99 @@ static void over_batch_end(OpState *s)
 
 /* ---- figures --------------------------------------------------------------- */
 
-/* Partition blocks as allocated (slab chunks, free blocks included);
- * ring capacity in use (malloc adds its 16-byte headers). */
-static inline size_t part_bytes(const OverState *st)
-{
-    return st->part_chunk_bytes;
-}
+/* What FSQL_OVER_STATS=1 prints at close (docs/windows.md, "How it runs,
+ * and memory per row"): the memory the state holds, as allocated, over
+ * the rows retained at that moment, split into the values the frames
+ * need and everything beyond them. */
+typedef struct OverFigures {
+    size_t parts;   /* partition slab chunks (free blocks included) */
+    size_t rings;   /* ring chunks and malloc'd rings (+16-byte headers) */
+    size_t buckets; /* the partitions' hash table */
+    size_t strings; /* the StrPool: chunks, large entries, buckets,
+                       less the DISTINCT set blocks it holds */
+    size_t sets;    /* DISTINCT sets, MIN/MAX deques (agg_heap_bytes) */
+    size_t total;
+    size_t values;  /* retained rows x (time + fixed-width arguments at
+                       natural width) + their string bytes */
+} OverFigures;
 
-static inline size_t rings_bytes(const OverState *st)
+static size_t rings_bytes(const OverState *st)
 {
     return st->rings.chunk_bytes + st->rings.big_bytes +
            (16 + sizeof(RingBig)) * st->rings.n_big;
 }
 
-static size_t state_bytes(const OverState *st, size_t *agg_heap)
+/* Everything but the aggregate heaps, which only a walk can sum. */
+static size_t state_bytes_known(const OverState *st, size_t *blocks)
 {
-    size_t b = part_bytes(st) + rings_bytes(st) + strpool_bytes(st->pool) +
-               (st->mask + 1) * sizeof(Part *);
-    size_t h = 0;
+    return st->part_chunk_bytes + rings_bytes(st) +
+           (st->mask + 1) * sizeof(Part *) +
+           strpool_mem_bytes(st->pool, blocks);
+}
+
+static void over_figures(const OverState *st, OverFigures *f)
+{
+    size_t blocks = 0;
+    memset(f, 0, sizeof *f);
+    f->parts = st->part_chunk_bytes;
+    f->rings = rings_bytes(st);
+    f->buckets = (st->mask + 1) * sizeof(Part *);
+    f->strings = strpool_mem_bytes(st->pool, &blocks) - blocks;
     for (size_t i = 0; i <= st->mask; i++)
         for (Part *p = st->buckets[i]; p; p = p->next)
             for (uint32_t c = 0; c < st->d->n_calls; c++)
                 if (!st->calls[c].is_positional)
-                    h += agg_heap_bytes(&st->calls[c].sp,
-                                        (char *)p + st->off_states +
-                                            st->calls[c].st_off);
-    if (agg_heap)
-        *agg_heap = h;
-    return b + h;
+                    f->sets += agg_heap_bytes(&st->calls[c].sp,
+                                              part_state(st, p, c));
+    f->total = f->parts + f->rings + f->buckets + f->strings + f->sets;
+    f->values = (size_t)st->retained * st->val_fixed + st->retained_str;
 }
 
 /* Cheap peak tracking: the exact figure is computed only at close; the
  * peak of the incrementally known parts is kept here. */
 static void track_peak(OverState *st)
 {
-    size_t b = part_bytes(st) + rings_bytes(st) + strpool_bytes(st->pool);
+    size_t b = state_bytes_known(st, NULL);
     if (b > st->peak_state_bytes)
         st->peak_state_bytes = b;
 }
 
 static void over_teardown(OpState *s);
+
+static void over_print_figures(OpState *s, OverState *st)
+{
+    OverFigures f;
+    over_figures(st, &f);
+    uint64_t rr = st->retained;
+    double per = rr ? 1.0 / (double)rr : 0.0;
+    unsigned id = s->def->plan_id;
+    fprintf(stderr,
+            "fsql: OverAggregate#%u: %zu partitions, %llu retained rows "
+            "(peak %llu), peak pending %llu, %llu late rows dropped, "
+            "%llu partitions expired\n",
+            id, st->n_parts, (unsigned long long)rr,
+            (unsigned long long)st->peak_retained,
+            (unsigned long long)st->n_pending_peak,
+            (unsigned long long)s->rows_late,
+            (unsigned long long)st->n_expired);
+    fprintf(stderr,
+            "fsql: OverAggregate#%u: state %zu bytes, %.1f per retained "
+            "row: %.1f of values (time and arguments at natural width, "
+            "strings by their bytes), %.1f beyond them\n",
+            id, f.total, (double)f.total * per, (double)f.values * per,
+            ((double)f.total - (double)f.values) * per);
+    fprintf(stderr,
+            "fsql: OverAggregate#%u: per partition: a %zu-byte block "
+            "(%u inline ring slots of %u bytes) and %.2f hash buckets of "
+            "8; per retained row: partitions %.1f, rings %.1f, hash "
+            "buckets %.1f, strings %.1f, DISTINCT sets and MIN/MAX "
+            "deques %.1f\n",
+            id, st->part_slab.size, st->ring_inline, st->stride,
+            st->n_parts ? (double)(st->mask + 1) / (double)st->n_parts : 0.0,
+            (double)f.parts * per, (double)f.rings * per,
+            (double)f.buckets * per, (double)f.strings * per,
+            (double)f.sets * per);
+}
 
 static void over_close(OpState *s)
 {
@@ -1667,25 +1966,8 @@ static void over_close(OpState *s)
     if (!st)
         return;
     const char *env = getenv("FSQL_OVER_STATS");
-    if (env && *env && *env != '0' && st->buckets) {
-        size_t heap = 0;
-        size_t total = state_bytes(st, &heap);
-        uint64_t rr = st->retained;
-        fprintf(stderr,
-                "fsql: OverAggregate#%u: %zu partitions, %llu retained rows "
-                "(peak %llu), state %zu bytes (%.1f per retained row; "
-                "partitions %zu, rings %zu, strings %zu, agg heap %zu), "
-                "peak pending %llu, %llu late rows dropped, "
-                "%llu partitions expired\n",
-                s->def->plan_id, st->n_parts, (unsigned long long)rr,
-                (unsigned long long)st->peak_retained, total,
-                rr ? (double)total / (double)rr : 0.0,
-                part_bytes(st), rings_bytes(st),
-                strpool_bytes(st->pool), heap,
-                (unsigned long long)st->n_pending_peak,
-                (unsigned long long)s->rows_late,
-                (unsigned long long)st->n_expired);
-    }
+    if (env && *env && *env != '0' && st->buckets)
+        over_print_figures(s, st);
     over_teardown(s);
 }
 
@@ -1741,7 +2023,8 @@ static void over_teardown(OpState *s)
 static void snap_put_row(SnapWriter *w, OverState *st, const Pending *r,
                          bool with_results)
 {
-    snap_put_values(w, part_keys(st, r->part), st->n_keys);
+    part_keys_get(st, r->part, st->keybuf2);
+    snap_put_values(w, st->keybuf2, st->n_keys);
     snap_put_i64(w, r->ts);
     snap_put_u64(w, r->seq);
     snap_put_values(w, r->vals, st->n_in + st->n_args);
@@ -1781,22 +2064,22 @@ static int over_snapshot(OpState *s, SnapWriter *w)
         }
         while (n_chain > 0) {
             Part *p = chain[--n_chain];
-            snap_put_values(w, part_keys(st, p), st->n_keys);
+            part_keys_get(st, p, st->keybuf2);
+            snap_put_values(w, st->keybuf2, st->n_keys);
             snap_put_u64(w, p->n_rows);
-            snap_put_u64(w, p->base);
+            snap_put_u64(w, st->need_ring ? part_base(p) : 0);
             const RankSt *rk = st->has_rank ? part_rank(st, p) : NULL;
             snap_put_i64(w, rk ? rk->last_ts : INT64_MIN);
             snap_put_u64(w, rk ? rk->rank : 0);
             snap_put_u64(w, rk ? rk->dense : 0);
             snap_put_i64(w, st->has_ttl ? *part_last_ms(st, p) : st->now);
-            uint64_t *fs = part_fstart(st, p);
             for (uint32_t f = 0; f < st->d->n_frames; f++)
                 snap_put_u64(w, st->frames[f].is_bounded
-                                    ? fs[st->frames[f].fs_slot]
+                                    ? part_fs_get(st, p, st->frames[f].fs_slot)
                                     : 0);
             snap_put_u32(w, p->n);
             for (uint32_t i = 0; i < p->n; i++) {
-                char *slot = slot_at(st, p, p->base + i);
+                char *slot = slot_at(st, p, part_base(p) + i);
                 snap_put_i64(w, slot_ts(slot));
                 slot_args_get(st, slot, st->old_args);
                 snap_put_values(w, st->old_args, st->n_args);
@@ -1828,13 +2111,7 @@ static Part *part_find_or_new(OverState *st, const Value *k)
 {
     uint64_t h = keys_hash(st, k);
     for (Part *p = st->buckets[h & st->mask]; p; p = p->next) {
-        if (p->hash != h)
-            continue;
-        Value *pk = part_keys(st, p);
-        bool eq = true;
-        for (uint32_t i = 0; i < st->n_keys && eq; i++)
-            eq = value_equal(&pk[i], &k[i], &st->d->keys->result_types[i]);
-        if (eq)
+        if (p->hash == (uint32_t)h && part_keys_equal(st, p, k))
             return p;
     }
     return part_new(st, k, h, true);
@@ -1930,13 +2207,14 @@ static int over_restore(OpState *s, SnapReader *r)
     st->sweep_pos = (size_t)sweep_pos;
     uint64_t n_parts = snap_get_u64(r);
     Value *args = xmalloc(sizeof(Value) * (st->n_args + 1));
+    uint64_t *fs = xmalloc(sizeof(uint64_t) * (st->d->n_frames + 1));
     for (uint64_t i = 0; i < n_parts && !r->bad; i++) {
         get_keys(st, r, st->keybuf);
         if (r->bad)
             break;
         Part *p = part_new(st, st->keybuf, keys_hash(st, st->keybuf), false);
-        p->n_rows = snap_get_u64(r);
-        p->base = snap_get_u64(r);
+        uint64_t n_rows = snap_get_u64(r);
+        uint64_t base = snap_get_u64(r);
         RankSt rk;
         rk.last_ts = snap_get_i64(r);
         rk.rank = snap_get_u64(r);
@@ -1946,28 +2224,32 @@ static int over_restore(OpState *s, SnapReader *r)
         int64_t last_ms = snap_get_i64(r);
         if (st->has_ttl)
             *part_last_ms(st, p) = last_ms;
-        uint64_t *fs = part_fstart(st, p);
+        uint32_t n_fs = 0; /* fs[] in fs_slot order */
         for (uint32_t f = 0; f < st->d->n_frames; f++) {
             uint64_t v = snap_get_u64(r);
             if (st->frames[f].is_bounded)
-                fs[st->frames[f].fs_slot] = v;
+                fs[n_fs++] = v;
         }
         uint32_t n = snap_get_u32(r);
         /* the ring holds rows base .. n_rows - 1 (none without a ring);
          * a frame starts at or before n_rows (below base it is clamped) */
-        if (st->need_ring ? p->base > p->n_rows || p->n_rows - p->base != n
-                          : n != 0)
+        if (st->need_ring ? base > n_rows || n_rows - base != n : n != 0)
             r->bad = true;
-        for (uint32_t f = 0; f < st->d->n_frames && !r->bad; f++)
-            if (st->frames[f].is_bounded &&
-                fs[st->frames[f].fs_slot] > p->n_rows)
+        for (uint32_t f = 0; f < n_fs && !r->bad; f++)
+            if (fs[f] > n_rows)
                 r->bad = true;
+        /* the ring's rows are pushed at their positions */
+        p->n_rows = st->need_ring ? base : n_rows;
         for (uint32_t k = 0; k < n && !r->bad; k++) {
             int64_t ts = snap_get_i64(r);
             get_args(st, r, args);
-            if (!r->bad)
+            if (!r->bad) {
                 ring_push(st, p, ts, args);
+                p->n_rows++;
+            }
         }
+        for (uint32_t f = 0; f < n_fs && !r->bad; f++)
+            part_fs_set(st, p, f, fs[f] < base ? base : fs[f]);
         bool ok = !r->bad;
         for (uint32_t c = 0; c < st->d->n_calls; c++) {
             if (st->calls[c].is_positional)
@@ -1984,13 +2266,15 @@ static int over_restore(OpState *s, SnapReader *r)
             r->bad = true;
     }
     xfree(args);
+    xfree(fs);
     if (r->bad)
         return restore_bad(s, "OVER partition state");
     uint64_t n_heap = snap_get_u64(r);
     for (uint64_t i = 0; i < n_heap && !r->bad; i++) {
         Pending *pr = restore_row(s, st, r, false);
         if (pr) {
-            pr->part->n_pend++;
+            if (st->has_ttl)
+                (*part_pend(st, pr->part))++;
             heap_push(st, pr);
         }
     }

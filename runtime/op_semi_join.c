@@ -373,22 +373,13 @@ static int lookup_row(OpState *s, SjState *st, Batch *in, uint32_t r,
         return rc;
     int m = M_NULL;
     if (!hn) {
-        LookupRows rows = {0, NULL};
+        LookupRows rows;
         uint64_t h = st->cache ? lookup_cache_hash(st->cache, st->keyv) : 0;
-        if (!st->cache ||
-            !lookup_cache_get(st->cache, st->keyv, h, mono, &rows)) {
-            FsqlErr err = {0};
-            st->lookups++;
-            rc = st->reader->v->get(st->reader, st->keyv, in->a, &rows, &err);
-            if (rc < 0)
-                return op_fail(s, rc, "%s", err.msg);
-            if (rc == LOOKUP_DEGRADED) {
-                s->lookups_failed++;
-                rows.n_rows = 0;
-            } else if (st->cache) {
-                lookup_cache_put(st->cache, st->keyv, h, &rows, mono, &rows);
-            }
-        }
+        FsqlErr err = {0};
+        rc = lookup_fetch(st->cache, st->reader, st->keyv, h, mono, in->a,
+                          &rows, &st->lookups, &s->lookups_failed, &err);
+        if (rc < 0)
+            return op_fail(s, rc, "%s", err.msg);
         m = M_FALSE;
         for (uint32_t i = 0; i < rows.n_rows && m == M_FALSE; i++) {
             const Value *dim = rows.rows + (size_t)i * st->n_fields;
@@ -432,7 +423,7 @@ static int sj_open(OpState *s)
     if (st->is_lookup)
         return lookup_open(s, st);
     join_store_init(&st->js, nk, nk ? d->k.left_keys->result_types : NULL,
-                    st->ncol, 0);
+                    &in0->out, NULL);
     return FSQL_OK;
 }
 

@@ -50,11 +50,6 @@
 
 #define F_DELETED 0x1u
 
-typedef struct TjHeap {
-    JoinRow **a;
-    uint32_t n, cap;
-} TjHeap;
-
 typedef struct TjState {
     const OpTemporalJoinDef *d;
     JoinStore js;
@@ -63,49 +58,10 @@ typedef struct TjState {
     Value *keyv;
     uint32_t ncol[2];
     const RtType *rtypes;
-    TjHeap heap;
+    JoinHeap heap; /* waiting probe rows by time */
     int64_t out_wm;
     int64_t right_max; /* largest time read from the versioned input */
 } TjState;
-
-static void heap_push(TjHeap *h, JoinRow *r)
-{
-    if (h->n == h->cap) {
-        h->cap = h->cap ? h->cap * 2 : 256;
-        h->a = xrealloc(h->a, sizeof(JoinRow *) * h->cap);
-    }
-    uint32_t i = h->n++;
-    while (i > 0) {
-        uint32_t p = (i - 1) / 2;
-        if (h->a[p]->time <= r->time)
-            break;
-        h->a[i] = h->a[p];
-        i = p;
-    }
-    h->a[i] = r;
-}
-
-static JoinRow *heap_pop(TjHeap *h)
-{
-    JoinRow *top = h->a[0];
-    JoinRow *last = h->a[--h->n];
-    uint32_t i = 0;
-    if (h->n == 0)
-        return top;
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= h->n)
-            break;
-        if (c + 1 < h->n && h->a[c + 1]->time < h->a[c]->time)
-            c++;
-        if (h->a[c]->time >= last->time)
-            break;
-        h->a[i] = h->a[c];
-        i = c;
-    }
-    h->a[i] = last;
-    return top;
-}
 
 static int tj_open(OpState *s)
 {
@@ -131,7 +87,8 @@ static int tj_open(OpState *s)
     st->out_wm = WM_NONE;
     st->right_max = INT64_MIN;
     join_store_init(&st->js, nk, nk ? d->k.left_keys->result_types : NULL,
-                    st->ncol[0], st->ncol[1]);
+                    &p->ops[s->def->inputs[0]].out,
+                    &p->ops[s->def->inputs[1]].out);
     return FSQL_OK;
 }
 
@@ -146,8 +103,8 @@ static int64_t op_wm(const OpState *s)
 static int64_t prune_time(const OpState *s, const TjState *st)
 {
     int64_t wm = op_wm(s);
-    if (st->heap.n > 0 && st->heap.a[0]->time < wm)
-        return st->heap.a[0]->time;
+    if (st->heap.n > 0 && join_heap_min(&st->heap) < wm)
+        return join_heap_min(&st->heap);
     return wm;
 }
 
@@ -208,8 +165,8 @@ static int join_one(OpState *s, TjState *st, JoinKey *k, const Value *l,
 static int fire(OpState *s, TjState *st)
 {
     int64_t wm = op_wm(s);
-    while (st->heap.n > 0 && st->heap.a[0]->time <= wm) {
-        JoinRow *r = heap_pop(&st->heap);
+    while (st->heap.n > 0 && join_heap_min(&st->heap) <= wm) {
+        JoinRow *r = join_heap_pop(&st->heap);
         JoinKey *k = r->key;
         int rc = join_one(s, st, k, join_row_values(r), true, r->time);
         join_store_remove(&st->js, r);
@@ -255,7 +212,7 @@ static int probe(OpState *s, TjState *st, const Batch *in, uint32_t r)
     JoinKey *k = join_store_get(&st->js, st->keyv, h);
     JoinRow *jr = join_store_add(&st->js, k, 0, row);
     jr->time = tv->u.i;
-    heap_push(&st->heap, jr);
+    join_heap_push(&st->heap, jr);
     return FSQL_OK;
 }
 
@@ -366,7 +323,7 @@ static void tj_close(OpState *s)
         code_regs_fini(d->k.right_keys, st->kregs[1]);
     if (st->rregs)
         code_regs_fini(d->k.residual, st->rregs);
-    xfree(st->heap.a);
+    join_heap_fini(&st->heap);
     join_store_fini(&st->js);
 }
 
@@ -388,7 +345,7 @@ static void heap_row(void *arg, JoinRow *r)
 {
     TjState *st = arg;
     if (r->side == 0)
-        heap_push(&st->heap, r);
+        join_heap_push(&st->heap, r);
 }
 
 static int tj_restore(OpState *s, SnapReader *r)

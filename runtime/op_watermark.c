@@ -20,6 +20,19 @@
  * holding the watermark back until it produces again; a timer notices it
  * when no rows arrive at all.
  *
+ * Test clock: when the environment variable FSQL_TEST_IDLE_CLOCK_STEP_MS
+ * is set to n > 0, idleness follows a row clock instead of processing
+ * time: it starts at 0 when the operator opens and advances n ms at the
+ * arrival of every row, from any split.  A row sets its split's last-row
+ * time to the clock, and every split whose last row is timeout or more
+ * behind the clock turns idle at that moment, so the row that brings the
+ * clock there already carries the raised watermark.  "Partition 1 idle
+ * for 1 s" then means "timeout / n rows of other partitions since its
+ * last row (or its assignment)", whatever the machine's load or batch
+ * sizes; no idle timer is armed (the clock does not move without rows).
+ * Periodic emission still follows processing time.  For tests only
+ * (tests/kafka/idle_clock.sh).
+ *
  * The minimum over splits is kept incrementally: its value, how many
  * splits hold it, and a lower bound of the next larger value; only when
  * the last split holding the minimum advances past that bound are the
@@ -39,9 +52,11 @@
 #include "runtime/job.h"
 #include "runtime/op.h"
 
+#include <stdlib.h>
+
 typedef struct WmSplit {
     int64_t max;     /* max expr value (WM_NONE: none yet) */
-    int64_t last_ms; /* monotonic time of its last row */
+    int64_t last_ms; /* monotonic (or test clock) time of its last row */
     bool open;       /* not ended */
     bool idle;       /* excluded until it produces again */
 } WmSplit;
@@ -60,7 +75,17 @@ typedef struct WmState {
     int64_t *wm;       /* per-row watermarks of the pushed view */
     uint32_t wm_cap;
     bool ended;
+    int64_t clock_step; /* FSQL_TEST_IDLE_CLOCK_STEP_MS (0: off) */
+    int64_t clock;      /* the test clock: clock_step per row */
+    int64_t idle_next;  /* test clock: no split turns idle before this */
 } WmState;
+
+/* The clock idleness is measured with: processing time, or the test
+ * clock. */
+static int64_t wm_idle_now(const WmState *st)
+{
+    return st->clock_step > 0 ? st->clock : job_now_mono_ms();
+}
 
 static int wm_open(OpState *s)
 {
@@ -76,6 +101,9 @@ static int wm_open(OpState *s)
     st->emitted = WM_NONE;
     st->min = WM_END;
     st->second = WM_END;
+    const char *step = getenv("FSQL_TEST_IDLE_CLOCK_STEP_MS");
+    if (step && *step)
+        st->clock_step = strtoll(step, NULL, 10);
     s->priv = st;
     return FSQL_OK;
 }
@@ -124,10 +152,11 @@ static WmSplit *wm_split(WmState *st, uint32_t split)
     while (st->n_splits <= split) {
         WmSplit *p = &st->sp[st->n_splits++];
         p->max = WM_NONE;
-        p->last_ms = job_now_mono_ms(); /* idle counts from here */
+        p->last_ms = wm_idle_now(st); /* idle counts from here */
         p->open = true;
         p->idle = false;
     }
+    st->idle_next = INT64_MIN; /* test clock: a new split to watch */
     wm_rescan(st);
     return &st->sp[split];
 }
@@ -151,7 +180,8 @@ static void wm_advance(WmState *st, int64_t old, int64_t t)
 }
 
 /* Mark splits idle whose last row is older than the timeout; returns the
- * monotonic time the next active split would turn idle (INT64_MAX: none). */
+ * time (monotonic, or of the test clock) the next active split would turn
+ * idle (INT64_MAX: none). */
 static int64_t wm_check_idle(WmState *st, int64_t timeout, int64_t now,
                              bool *changed)
 {
@@ -178,13 +208,16 @@ static int wm_after(OpState *s, WmState *st, int64_t now)
     int64_t timer = INT64_MAX;
     if (d->idle_timeout_ms > 0 && !st->ended) {
         bool changed = false;
-        int64_t next = wm_check_idle(st, d->idle_timeout_ms, now, &changed);
+        int64_t next = wm_check_idle(st, d->idle_timeout_ms,
+                                     st->clock_step > 0 ? st->clock : now,
+                                     &changed);
         if (changed) {
             wm_rescan(st);
             wm_combine(st);
         }
-        /* Only with two active splits can idleness raise the watermark. */
-        if (st->n_active > 1)
+        /* Only with two active splits can idleness raise the watermark
+         * (the test clock needs no timer: it moves with rows only). */
+        if (st->n_active > 1 && st->clock_step <= 0)
             timer = next;
     }
     if (d->is_periodic && !st->ended) {
@@ -222,18 +255,34 @@ static int wm_push(OpState *s, Batch *in, uint32_t port)
         st->wm = xmalloc(sizeof(int64_t) * st->wm_cap);
     }
     int64_t now = job_now_mono_ms();
+    bool test_clock = st->clock_step > 0 && d->idle_timeout_ms > 0 &&
+                      !st->ended && sp->open;
     if (in->n_rows > 0 && sp->open) {
-        sp->last_ms = now;
+        sp->last_ms = st->clock_step > 0 ? st->clock : now;
         if (sp->idle) {
             /* Active again: it holds the watermark back from its value on
              * (rows behind the watermark are late downstream). */
             sp->idle = false;
+            st->idle_next = INT64_MIN;
             wm_rescan(st);
         }
     }
     s->vm.now_ms = job_now_wall_ms();
     for (uint32_t r = 0; r < in->n_rows; r++) {
         const Value *row = in->rows + (size_t)r * nc;
+        if (st->clock_step > 0) {
+            st->clock += st->clock_step;
+            sp->last_ms = st->clock;
+            if (test_clock && st->clock >= st->idle_next) {
+                bool changed = false;
+                st->idle_next = wm_check_idle(st, d->idle_timeout_ms,
+                                              st->clock, &changed);
+                if (changed) {
+                    wm_rescan(st);
+                    wm_combine(st);
+                }
+            }
+        }
         st->wm[r] = periodic ? st->emitted : st->cur;
         int64_t t;
         if (fast) {

@@ -355,11 +355,10 @@ static inline bool row_time(const Value *row, int32_t col, int64_t *ts)
 typedef struct TvfState {
     LateOut late;
     Win *wins;
-    bool pane_feed; /* emit each row once, as its pane (tvf_feeds_panes) */
+    bool pane_feed; /* emit each row once, as its pane (OpWindowTvfDef) */
 } TvfState;
 
-static bool tvf_feeds_panes(const Program *p, const OpDef *tvf,
-                            const OpDef *agg);
+static bool panes_enabled(void);
 
 static int tvf_open(OpState *s)
 {
@@ -367,10 +366,7 @@ static int tvf_open(OpState *s)
     s->priv = st;
     const OpWindowTvfDef *d = &s->def->u.tvf;
     st->wins = ARENA_NEW_ARRAY(&s->a, Win, max_windows(&d->win) + 1);
-    const Program *p = job_program_of(s->job, s->def);
-    if (s->def->n_consumers == 1)
-        st->pane_feed = tvf_feeds_panes(
-            p, s->def, &p->ops[s->def->consumers[0].op]);
+    st->pane_feed = d->pane_feed && panes_enabled();
     return late_open(s, &st->late, &d->late);
 }
 
@@ -765,9 +761,11 @@ static WinEntry *win_entry(WaggState *st, uint64_t hk, const Win *w,
  * time order would not give the first/last row to arrive), the size is a
  * multiple of the slide and late rows are dropped (no kept windows to
  * re-fire); for the legacy GROUP BY HOP(...), or for a HOP TVF that
- * feeds this aggregate alone (tvf_feeds_panes: the TVF then emits each
- * row once, as its pane).  FSQL_WINDOW_PANES=0 in the environment turns
- * it off (benchmarks compare both forms).
+ * feeds this aggregate alone (the TVF then emits each row once, as its
+ * pane).  The planner makes this choice (compiler/plan.c mark_panes, so
+ * that EXPLAIN can say it) and records it in the OpDefs (on_panes,
+ * pane_feed); FSQL_WINDOW_PANES=0 in the environment turns it off
+ * (benchmarks compare both forms).
  *
  * CUMULATE(step, max) runs on step-sized panes the same way (TVF only);
  * as all windows of a period start at its start, each key keeps a
@@ -803,65 +801,20 @@ static inline void *item_block(const WaggState *st, uint32_t i)
     return (char *)base + (size_t)st->aggs.state_size * i;
 }
 
-/* Whether every call of d can run on panes (merge, arrival order not
- * needed). */
-static bool pane_calls_ok(const OpWindowAggDef *d)
-{
-    for (uint32_t i = 0; i < d->n_aggs; i++) {
-        const OpAggCall *c = &d->aggs[i];
-        const AggDef *def = agg_def_find(c->name, strlen(c->name));
-        if (!def || !def->merge || c->is_distinct ||
-            def->kind == AGG_FIRST_VALUE || def->kind == AGG_LAST_VALUE)
-            return false;
-    }
-    return true;
-}
-
-static bool pane_spec_ok(const OpWindowSpec *w, const OpLateDef *late)
+/* Whether panes may be used: the planner decides per operator (OpDef
+ * on_panes / pane_feed, compiler/plan.c mark_panes); FSQL_WINDOW_PANES=0
+ * in the environment turns them off for the TVF and the aggregate alike
+ * (benchmarks compare both forms). */
+static bool panes_enabled(void)
 {
     const char *env = getenv("FSQL_WINDOW_PANES");
-    if (env && strcmp(env, "0") == 0)
-        return false;
-    int64_t pw = pane_width(w);
-    return (w->kind == OPW_HOP || w->kind == OPW_CUMULATE) &&
-           late->policy == LATE_DROP && pw > 0 && w->size_ms > pw &&
-           w->size_ms % pw == 0;
-}
-
-/* A HOP table function feeds its WindowAggregate panes instead of
- * windows when the aggregate is its only consumer, groups by the TVF's
- * window_start/window_end, reads no window column otherwise (keys and
- * arguments use only the TVF's input columns) and can run on panes.  The
- * TVF then emits each row once, with window_start/window_end set to the
- * row's pane.  Both operators decide with this function. */
-static bool tvf_feeds_panes(const Program *p, const OpDef *tvf,
-                            const OpDef *agg)
-{
-    if (tvf->kind != OP_KIND_WINDOW_TABLE_FUNCTION ||
-        agg->kind != OP_KIND_WINDOW_AGGREGATE || tvf->n_consumers != 1 ||
-        &p->ops[tvf->consumers[0].op] != agg)
-        return false;
-    const OpWindowTvfDef *t = &tvf->u.tvf;
-    const OpWindowAggDef *d = &agg->u.wagg;
-    int32_t nin = (int32_t)tvf->out.n_cols - 3;
-    return pane_spec_ok(&t->win, &t->late) && pane_spec_ok(&d->win, &d->late) &&
-           !t->win.is_proctime && d->start_col == nin &&
-           d->end_col == nin + 1 &&
-           (!d->keys || d->keys->n_cols_used <= (uint32_t)nin) &&
-           (!d->args || d->args->n_cols_used <= (uint32_t)nin) &&
-           t->win.kind == d->win.kind && t->win.size_ms == d->win.size_ms &&
-           pane_width(&t->win) == pane_width(&d->win) &&
-           t->win.offset_ms == d->win.offset_ms && pane_calls_ok(d);
+    return !(env && strcmp(env, "0") == 0);
 }
 
 /* Whether the aggregate s runs on panes (legacy HOP, or fed by a TVF). */
 static bool pane_mode(OpState *s)
 {
-    const OpWindowAggDef *d = &s->def->u.wagg;
-    if (d->start_col < 0 && d->end_col < 0)
-        return pane_spec_ok(&d->win, &d->late) && pane_calls_ok(d);
-    const Program *p = job_program_of(s->job, s->def);
-    return tvf_feeds_panes(p, &p->ops[s->def->inputs[0]], s->def);
+    return s->def->u.wagg.on_panes && panes_enabled();
 }
 
 static inline void *pk_block(const PaneKey *pk)
@@ -1504,22 +1457,28 @@ static void wagg_close(OpState *s)
     WaggState *st = s->priv;
     if (!st)
         return;
+    /* Teardown: the pool goes at the end, so strings (keys, session
+     * rows) are not unreferenced one by one, and windows and panes are
+     * visited only for what they malloc'd: sessions, and aggregate
+     * states holding memory of their own (agg_fini_teardown). */
+    bool fini = st->table && aggset_teardown_needed(&st->aggs);
     if (st->table) {
         uint64_t pos = 0;
         void *e;
-        while ((e = state_table_next(st->table, &pos)) != NULL) {
+        while ((st->is_session || fini) &&
+               (e = state_table_next(st->table, &pos)) != NULL) {
             if (st->is_session) {
                 SessKey *k = e;
                 Session *x = k->first;
                 while (x) {
                     Session *n = x->next;
-                    session_free(st, x);
+                    xfree(x->rows);
+                    xfree(x);
                     x = n;
                 }
             } else {
-                aggset_fini(&st->aggs, entry_block(st, e));
+                aggset_fini_teardown(&st->aggs, entry_block(st, e));
             }
-            keys_unkeep(st, entry_keys(st, e));
         }
         state_table_free(st->table);
     }
@@ -1530,9 +1489,9 @@ static void wagg_close(OpState *s)
     if (st->ktable) {
         uint64_t pos = 0;
         PaneKey *pk;
-        while ((pk = state_table_next(st->ktable, &pos)) != NULL)
+        while (fini && (pk = state_table_next(st->ktable, &pos)) != NULL)
             if (pk->r_start != INT64_MIN)
-                aggset_fini(&st->aggs, pk_block(pk));
+                aggset_fini_teardown(&st->aggs, pk_block(pk));
         state_table_free(st->ktable);
     }
     late_close(&st->late);

@@ -301,6 +301,8 @@ typedef struct OpWindowAggDef {
     const uint8_t *props;  /* OpWinProp per property column */
     int32_t start_col, end_col;
     OpLateDef late;
+    bool on_panes; /* HOP/CUMULATE on slide/step panes (the planner's
+                      choice; op_window.c "HOP and CUMULATE with panes") */
 } OpWindowAggDef;
 
 /* WindowTableFunction: input row ++ window_start, window_end,
@@ -308,6 +310,8 @@ typedef struct OpWindowAggDef {
 typedef struct OpWindowTvfDef {
     OpWindowSpec win;
     OpLateDef late;
+    bool pane_feed; /* each row once, as its pane, to a WindowAggregate
+                       on panes (its only consumer) */
 } OpWindowTvfDef;
 
 /* GroupAggregate: unbounded GROUP BY with an updating output.  Output:

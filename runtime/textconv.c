@@ -540,6 +540,8 @@ const char *textconv_value(const RtType *t, const char *p, size_t n, Arena *a,
         v->u.s.len = (uint32_t)n;
         break;
     case VK_BYTES: {
+        if (t->sql_kind == RT_SQL_MAP)
+            return "not a JSON object"; /* json.c reads objects */
         char *dst = arena_alloc(a, n / 4 * 3 + 3);
         size_t len = 0;
         if (!textconv_base64_decode(p, n, dst, &len))

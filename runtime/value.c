@@ -9,6 +9,7 @@
 #include "runtime/fsql.h"
 #include "runtime/value_ops.h"
 #include "runtime/decimal.h"
+#include "runtime/value_map.h"
 
 #include <math.h>
 #include <string.h>
@@ -366,7 +367,9 @@ void value_format(StrBuf *out, const Value *v, const RtType *t,
         strbuf_append(out, v->u.s.ptr, v->u.s.len);
         break;
     case VK_BYTES:
-        if (java)
+        if (rt_is_map(t))
+            map_format(out, v, f);
+        else if (java)
             put_bytes_java(out, v->u.s.ptr, v->u.s.len);
         else
             put_bytes_sql(out, v->u.s.ptr, v->u.s.len);
@@ -529,7 +532,10 @@ void value_format_json(StrBuf *out, const Value *v, const RtType *t,
         value_json_escape(out, v->u.s.ptr, v->u.s.len);
         break;
     case VK_BYTES:
-        put_base64(out, v->u.s.ptr, v->u.s.len);
+        if (rt_is_map(t))
+            map_format_json(out, v, f);
+        else
+            put_base64(out, v->u.s.ptr, v->u.s.len);
         break;
     case VK_DATE:
         buf[0] = '"';
@@ -676,6 +682,31 @@ uint64_t value_hash(const Value *v, const RtType *t)
     default:
         return mix64((uint64_t)v->u.i);
     }
+}
+
+/* ---- lenient UTF-8 ------------------------------------------------------- */
+
+bool value_append_utf8_lenient(StrBuf *out, const char *p, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    bool valid = true;
+    size_t run = 0; /* start of the pending valid run */
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        size_t ul = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2
+                    : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        bool ok = ul > 0 && i + ul <= n && utf8_valid(p + i, ul);
+        if (ok) {
+            i += ul;
+            continue;
+        }
+        valid = false;
+        strbuf_append(out, p + run, i - run);
+        strbuf_append(out, "\xef\xbf\xbd", 3);
+        run = ++i;
+    }
+    strbuf_append(out, p + run, n - run);
+    return valid;
 }
 
 /* ---- copy ---------------------------------------------------------------- */

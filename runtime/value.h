@@ -14,7 +14,9 @@
  *                     (RtType.scale) - no binary floating point anywhere
  *   VK_STRING    u.s  UTF-8 bytes; borrowed (batch arena, state arena, or a
  *                     source buffer that lives until batch end)
- *   VK_BYTES     u.s
+ *   VK_BYTES     u.s  also MAP values: RtType.sql_kind RT_SQL_MAP, u.s an
+ *                     immutable encoded block (runtime/value_map.h), so
+ *                     they are copied, hashed and checkpointed as bytes
  *   VK_DATE      u.i  days since 1970-01-01
  *   VK_TIME      u.i  milliseconds since midnight
  *   VK_TIMESTAMP u.i  TIMESTAMP(p): milliseconds since 1970-01-01 00:00 of

@@ -27,6 +27,7 @@
 #define RT_SQL_FLOAT 6
 #define RT_SQL_DOUBLE 7
 #define RT_SQL_CHAR 9
+#define RT_SQL_MAP 20 /* stored as VK_BYTES, see value_map.h */
 
 /* Text styles for value_format.
  *   VALUE_STYLE_SQL    CAST(v AS STRING) as Flink's SQL client shows it
@@ -91,6 +92,11 @@ uint64_t value_hash(const Value *v, const RtType *t);
 /* Compare/equal/hash two values of DECIMAL columns with different scales
  * (e.g. a join key DECIMAL(10,2) = DECIMAL(12,4)). */
 int value_compare_dec(const Value *a, int as, const Value *b, int bs);
+
+/* Append p[0..n) as UTF-8 text: valid sequences as they are, each byte
+ * of an invalid one as U+FFFD (Java's new String(bytes, UTF_8), i.e.
+ * Flink's CAST(BYTES AS STRING)).  Returns whether p was valid. */
+bool value_append_utf8_lenient(StrBuf *out, const char *p, size_t n);
 
 /* Copy src to dst, copying string/bytes payloads into arena a (state
  * promotion).  Empty strings get no allocation. */

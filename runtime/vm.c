@@ -889,12 +889,28 @@ bool vm_cast_value(const VmCast *k, const Value *v, Value *dst, VmCtx *x,
     r.u.d.lo = 0;
     r.u.d.hi = 0;
     if (t->kind == VK_STRING) {
-        if (f->kind == VK_STRING)
+        if (f->kind == VK_STRING) {
             r = *v;
-        else
+        } else if (f->kind == VK_BYTES && f->sql_kind != RT_SQL_MAP &&
+                   !utf8_valid(v->u.s.ptr, v->u.s.len)) {
+            /* Flink: invalid UTF-8 decodes to U+FFFD */
+            StrBuf sb;
+            strbuf_init(&sb);
+            value_append_utf8_lenient(&sb, v->u.s.ptr, v->u.s.len);
+            char *p = func_str_alloc(&r, x, sb.len);
+            memcpy(p, sb.ptr, sb.len);
+            strbuf_fini(&sb);
+        } else {
             func_to_string(&r, v, f, x);
+        }
         fit_length(&r, t, x);
         *dst = r;
+        return true;
+    }
+    if (f->kind == VK_STRING && t->kind == VK_BYTES) {
+        /* Flink's CAST(STRING AS BYTES): the UTF-8 bytes */
+        *dst = *v;
+        dst->kind = VK_BYTES;
         return true;
     }
     if (f->kind == VK_STRING || (f->kind == VK_BYTES && t->kind != VK_BYTES)) {

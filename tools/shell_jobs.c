@@ -588,11 +588,17 @@ uint32_t shell_jobs_stop_all(ShellJobs *js, double timeout_s)
         waitpid(b->pid, &ws, 0);
         job_refresh(b);
         b->exited = true;
+        b->killed = true;
         b->state = BG_CANCELED;
     }
     return n;
 }
 
+/* At exit, as a shell's jobs end with it: the status files go, and so do
+ * the logs of the jobs that finished or were stopped gracefully.  The log
+ * of a job that failed, or had to be killed, stays (it tells why), and
+ * the shell says where; the directory goes when nothing is left in it
+ * (another shell may still be using it). */
 void shell_jobs_free(ShellJobs *js)
 {
     if (!js)
@@ -601,11 +607,20 @@ void shell_jobs_free(ShellJobs *js)
     for (uint32_t i = 0; i < js->n; i++) {
         BgJob *b = js->v[i];
         unlink(b->status_path);
+        if (b->state == BG_FAILED || b->killed)
+            fprintf(stderr,
+                    "fsql: the log of background job %s (%s) is "
+                    "kept: %s\n",
+                    b->id, b->killed ? "killed" : "failed", b->log_path);
+        else
+            unlink(b->log_path);
         xfree(b->stmt);
         xfree(b->error);
         xfree(b->ckpt_dir);
         xfree(b);
     }
+    if (js->dir[0])
+        rmdir(js->dir); /* fails while not empty: fine */
     xfree(js->v);
     xfree(js);
 }

@@ -60,6 +60,7 @@ typedef struct BgJob {
     bool stop_sent; /* SIGTERM sent */
     bool reported;  /* its end was announced at the prompt */
     bool ending;    /* its status file says it ended; not reaped yet */
+    bool killed;    /* did not stop within the time given: SIGKILL */
     uint64_t rows_in, rows_out;
     char *error;    /* FAILED: the error's first line */
     char *ckpt_dir; /* 'state.checkpoints.dir' when submitted, or NULL */
@@ -71,7 +72,9 @@ typedef struct ShellJobs ShellJobs;
 
 ShellJobs *shell_jobs_new(void);
 /* Stops what still runs (SIGTERM, then SIGKILL after 10 s), removes the
- * status files (the logs stay) and frees js. */
+ * status files and the logs of the jobs that finished or were stopped
+ * (a failed or killed job's log stays; its path goes to standard error)
+ * and frees js. */
 void shell_jobs_free(ShellJobs *js);
 
 /* Fork a child that runs p as a background job; stmt is the statement's

@@ -13,13 +13,6 @@
 #    it is a warning and the next checkpoint (directory back) succeeds.
 . "$(dirname "$0")/lib.bash"
 
-FSQL_ABS=$(cd "$(dirname "$FSQL")" && pwd)/$(basename "$FSQL")
-runin() {
-    (cd "$T" && exec "$FSQL_ABS" "$@" >out.txt 2>err.txt)
-    rc=$?
-    err=$(cat "$T/err.txt")
-}
-
 cat >"$T/small.sql" <<'EOF'
 CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen',
     'fields.id.kind' = 'sequence', 'fields.id.start' = '1',
@@ -31,7 +24,7 @@ EOF
 
 # The setting alone turns checkpoints on; default interval and name.
 { echo "SET 'state.checkpoints.dir' = 'fromset/';"; cat "$T/small.sql"; } >"$T/set.sql"
-runin run --log-level info set.sql
+runin "$T" run --log-level info set.sql
 expect_rc 0 "state.checkpoints.dir"
 expect_in "$err" "checkpoints every 10 s into fromset/ (job \"fromset\", newest 3 kept)" "start line from the setting"
 expect_in "$err" "checkpoint 1 written (end of input)" "final checkpoint"
@@ -39,7 +32,7 @@ expect_in "$err" "checkpoint 1 written (end of input)" "final checkpoint"
 
 # The flag wins; pipeline.name names the job.
 { echo "SET 'pipeline.name' = 'alerts';"; cat "$T/set.sql"; } >"$T/named.sql"
-runin run --log-level info --checkpoint-dir flagdir named.sql
+runin "$T" run --log-level info --checkpoint-dir flagdir named.sql
 expect_rc 0 "--checkpoint-dir"
 expect_in "$err" "into flagdir (job \"alerts\"" "flag wins, pipeline.name"
 [ -f "$T/flagdir/chk-0000000001.fsqlcp" ] || fail "no file under flagdir/"
@@ -53,14 +46,14 @@ CREATE TABLE o (id BIGINT) WITH ('connector' = 'filesystem',
     'sink.delivery-guarantee' = 'exactly-once');
 INSERT INTO o SELECT id FROM src;
 EOF
-runin run eo.sql
+runin "$T" run eo.sql
 expect_rc 2 "exactly-once without checkpoints"
 expect_in "$err" "fsql: table \"o\": 'sink.delivery-guarantee' = 'exactly-once' needs checkpoints: pass --checkpoint-dir DIR or SET 'state.checkpoints.dir'" "exactly-once message"
 [ ! -e "$T/eo.jsonl" ] || fail "the refused job created its file"
 
 # A file where the directory should be.
 echo x >"$T/afile"
-runin run --checkpoint-dir afile small.sql
+runin "$T" run --checkpoint-dir afile small.sql
 expect_rc 2 "directory is a file"
 expect_in "$err" "fsql: checkpoint directory \"afile\" is not a directory" "file message"
 

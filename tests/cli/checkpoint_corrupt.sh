@@ -16,8 +16,6 @@
 #  - a checkpoint of a different job is refused, exit 2.
 . "$(dirname "$0")/lib.bash"
 
-FSQL_ABS=$(cd "$(dirname "$FSQL")" && pwd)/$(basename "$FSQL")
-
 cat >"$T/job.sql" <<'EOF'
 CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen',
     'fields.id.kind' = 'sequence', 'fields.id.start' = '1',
@@ -29,16 +27,10 @@ SET 'fsql.checkpointing.background-write' = 'false';
 INSERT INTO odds SELECT id FROM src WHERE id % 2 = 1;
 EOF
 
-runin() {
-    (cd "$T" && exec "$FSQL_ABS" "$@" >out.txt 2>err.txt)
-    rc=$?
-    err=$(cat "$T/err.txt")
-}
-
 # crash_at_3: fresh directory, run until checkpoint 3 is durable.
 crash_at_3() {
     rm -rf "$T/cp" "$T/odds.jsonl"
-    FSQL_FAULT=checkpoint.after-state-write:3 runin run --checkpoint-dir cp job.sql
+    FSQL_FAULT=checkpoint.after-state-write:3 runin "$T" run --checkpoint-dir cp job.sql
     expect_rc 137 "fault run"
     [ -f "$T/cp/chk-0000000003.fsqlcp" ] || fail "no checkpoint 3"
 }
@@ -50,7 +42,7 @@ crash_at_3
 at3=$(wc -l <"$T/odds.jsonl")
 size=$(stat -c %s "$T/cp/chk-0000000003.fsqlcp")
 printf '\xff' | dd of="$T/cp/chk-0000000003.fsqlcp" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
-runin run --log-level info --checkpoint-dir cp job.sql
+runin "$T" run --log-level info --checkpoint-dir cp job.sql
 expect_rc 0 "restart after a flipped byte"
 expect_in "$err" "warn: checkpoint chk-0000000003.fsqlcp: checksum mismatch; falling back to chk-0000000002" "fallback warning"
 expect_in "$err" "info: restored checkpoint 2 from cp" "restored 2"
@@ -79,7 +71,7 @@ fi
 crash_at_3
 truncate -s 30 "$T/cp/chk-0000000003.fsqlcp"
 echo "not a checkpoint" >"$T/cp/chk-0000000002.fsqlcp"
-runin run --log-level info --checkpoint-dir cp job.sql
+runin "$T" run --log-level info --checkpoint-dir cp job.sql
 expect_rc 0 "restart after two damaged files"
 expect_in "$err" "checkpoint chk-0000000003.fsqlcp: truncated (30 bytes); falling back to chk-0000000002" "truncated"
 expect_in "$err" "checkpoint chk-0000000002.fsqlcp: not an fsql checkpoint file (bad magic); falling back to chk-0000000001" "bad magic"
@@ -91,7 +83,7 @@ expect_in "$err" "restored checkpoint 1 from cp" "restored 1"
 crash_at_3
 for f in "$T"/cp/chk-*.fsqlcp; do truncate -s 10 "$f"; done
 rm -f "$T/odds.jsonl"
-runin run --checkpoint-dir cp job.sql
+runin "$T" run --checkpoint-dir cp job.sql
 expect_rc 0 "restart with every file damaged"
 expect_in "$err" "falling back to no older checkpoint (starting fresh)" "fresh start warning"
 cmp -s "$T/ref.jsonl" "$T/odds.jsonl" || fail "fresh start output differs"
@@ -106,7 +98,7 @@ b[8:12] = struct.pack('<I', 99)
 b[-4:] = struct.pack('<I', zlib.crc32(bytes(b[:-4])) & 0xffffffff)
 open(p, 'wb').write(b)
 EOF
-runin run --checkpoint-dir cp job.sql
+runin "$T" run --checkpoint-dir cp job.sql
 expect_rc 2 "newer format"
 expect_in "$err" "fsql: checkpoint chk-0000000003.fsqlcp was written in format version 99 by a newer fsql; this build reads versions up to 1" "newer format message"
 
@@ -120,7 +112,7 @@ CREATE TABLE other (id BIGINT, twice BIGINT) WITH ('connector' = 'filesystem',
     'path' = 'other.jsonl', 'format' = 'json');
 INSERT INTO other SELECT id, id * 2 FROM src;
 EOF
-runin run --checkpoint-dir cp job2.sql
+runin "$T" run --checkpoint-dir cp job2.sql
 expect_rc 2 "different job"
 expect_in "$err" "fsql: checkpoint chk-0000000003.fsqlcp in \"cp\" was taken by a different job" "different job message"
 [ ! -s "$T/other.jsonl" ] || fail "the refused job wrote rows"

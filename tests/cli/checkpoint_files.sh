@@ -14,15 +14,6 @@
 # file, reached after a restore in the middle of it, is reported there.
 . "$(dirname "$0")/lib.bash"
 
-FSQL_ABS=$(cd "$(dirname "$FSQL")" && pwd)/$(basename "$FSQL")
-runin() {
-    local d=$1
-    shift
-    (cd "$d" && exec "$FSQL_ABS" "$@" >out.txt 2>err.txt) 2>/dev/null
-    rc=$?
-    err=$(cat "$d/err.txt")
-}
-
 mkdir -p "$T/data"
 awk 'BEGIN { for (i = 1; i <= 20000; i++)
     printf("{\"id\":%d,\"ts\":\"2024-01-01 %02d:%02d:%02d\"}\n", i,

@@ -25,8 +25,6 @@
 #    the last line run 1 wrote), and the window totals are never wrong.
 . "$(dirname "$0")/lib.bash"
 
-FSQL_ABS=$(cd "$(dirname "$FSQL")" && pwd)/$(basename "$FSQL")
-
 cat >"$T/job.sql" <<'EOF'
 CREATE TABLE src (
     id BIGINT,
@@ -47,14 +45,6 @@ INSERT INTO wins SELECT window_start, COUNT(*), SUM(id)
   GROUP BY window_start, window_end;
 END;
 EOF
-
-runin() { # runin DIR ARGS...: fsql in DIR; sets rc, err
-    local d=$1
-    shift
-    (cd "$d" && exec "$FSQL_ABS" "$@" >out.txt 2>err.txt)
-    rc=$?
-    err=$(cat "$d/err.txt")
-}
 
 mkdir "$T/ref" "$T/a" "$T/b"
 cp "$T/job.sql" "$T/ref/"

@@ -18,8 +18,6 @@
 # checkpoint metrics while it runs, and --stats the summary line.
 . "$(dirname "$0")/lib.bash"
 
-FSQL_ABS=$(cd "$(dirname "$FSQL")" && pwd)/$(basename "$FSQL")
-
 cat >"$T/job.sql" <<'EOF'
 CREATE TABLE src (
     id BIGINT,
@@ -95,12 +93,7 @@ if command -v curl >/dev/null; then
     sed "s/'1 h'/'100 ms'/" "$T/job.sql" >"$T/job2.sql"
     (cd "$T" && FSQL_METRICS_INTERVAL_MS=100 exec "$FSQL_ABS" run --log-level info         --metrics-port 0 --stats --checkpoint-dir cp2 job2.sql >out2.txt 2>err2.txt) &
     pid=$!
-    port=
-    for _ in $(seq 50); do
-        port=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/metrics.*|\1|p' "$T/err2.txt")
-        [ -n "$port" ] && break
-        sleep 0.1
-    done
+    metrics_port "$T/err2.txt" 5 "$pid" || fail "no metrics port in the log"
     sleep 0.8
     m=$(curl -sf "http://127.0.0.1:$port/metrics") || fail "scrape failed"
     kill -TERM "$pid"

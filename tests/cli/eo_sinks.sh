@@ -10,9 +10,9 @@
 # SIGTERM stops of an unbounded job (the rows 1..N exactly once), and the
 # configuration errors.
 . "$(dirname "$0")/lib.bash"
+RUNIN_APPEND=1 # runs in one directory add to its out.txt and err.txt
 
 command -v sqlite3 >/dev/null || { echo "sqlite3 shell not installed"; exit 77; }
-FSQL_ABS=$(cd "$(dirname "$FSQL")" && pwd)/$(basename "$FSQL")
 
 job() { # job DIR [ROWS]
     mkdir -p "$1"
@@ -43,12 +43,6 @@ END;
 EOF
 }
 
-runin() { # runin DIR ARGS...: fsql run in DIR (stdout, stderr to files)
-    local d=$1
-    shift
-    (cd "$d" && exec "$FSQL_ABS" "$@" >>out.txt 2>>err.txt)
-}
-
 snapshot() { # snapshot DIR: the visible results, sorted
     sqlite3 "$1/out.db" "SELECT id, v, s FROM t ORDER BY id" >"$1/table.txt"
     sqlite3 "$1/out.db" "SELECT k, n FROM up ORDER BY k" >"$1/up.txt"
@@ -58,7 +52,6 @@ snapshot() { # snapshot DIR: the visible results, sorted
 # One uninterrupted run: the reference.
 job "$T/ref"
 runin "$T/ref" run --checkpoint-dir ck job.sql
-rc=$?
 [ "$rc" = 0 ] || fail "reference run exited $rc: $(cat "$T/ref/err.txt")"
 snapshot "$T/ref"
 n_ref=$(wc -l <"$T/ref/table.txt")
@@ -81,7 +74,6 @@ kills=0
 for f in sink.before-commit:2 sink.during-commit:1 sink.during-commit:3 \
     checkpoint.after-state-write:2 sink.after-commit:3 sink.before-commit:1; do
     FSQL_FAULT=$f runin "$T/crash" run --checkpoint-dir ck job.sql
-    rc=$?
     [ "$rc" = 137 ] && kills=$((kills + 1))
 done
 [ "$kills" -ge 5 ] || fail "only $kills of 6 fault points killed fsql"
@@ -95,7 +87,6 @@ for i in $(seq 1 10); do
     wait "$pid" 2>/dev/null
 done
 runin "$T/crash" run --checkpoint-dir ck job.sql
-rc=$?
 [ "$rc" = 0 ] || fail "final run exited $rc: $(tail -n 3 "$T/crash/err.txt")"
 snapshot "$T/crash"
 cmp -s "$T/ref/table.txt" "$T/crash/table.txt" ||
@@ -113,7 +104,6 @@ left=$(ls -a "$T/crash/parts" | grep -c 'inprogress$')
 # taken for committed epochs, and no file of the first run is
 # overwritten: every row is there twice now.
 runin "$T/ref" run --checkpoint-dir ck-again job.sql
-rc=$?
 [ "$rc" = 0 ] || fail "fresh rerun exited $rc: $(tail -n 3 "$T/ref/err.txt")"
 grep -q "started without a checkpoint; it starts over" "$T/ref/err.txt" ||
     fail "fresh rerun: no warning about the earlier progress row"

@@ -21,8 +21,6 @@
 # the same watermark may come out in another order after a restore).
 . "$(dirname "$0")/lib.bash"
 
-FSQL_ABS=$(cd "$(dirname "$FSQL")" && pwd)/$(basename "$FSQL")
-
 cat >"$T/job.sql" <<'EOF'
 CREATE TABLE a (
     id BIGINT,
@@ -60,14 +58,6 @@ EOF
 python3 -c "
 for k in range(7):
     print('{\"k\":%d,\"name\":\"n%d\"}' % (k, k))" >"$T/dim.jsonl"
-
-runin() { # runin DIR ARGS...: fsql in DIR; sets rc, err
-    local d=$1
-    shift
-    (cd "$d" && exec "$FSQL_ABS" "$@" >out.txt 2>err.txt)
-    rc=$?
-    err=$(cat "$d/err.txt")
-}
 
 mkdir "$T/ref" "$T/a"
 cp "$T/job.sql" "$T/dim.jsonl" "$T/ref/"

@@ -9,6 +9,10 @@ export NO_COLOR=1
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 failures=0
+# $FSQL as an absolute path, for runs in another directory (runin).
+FSQL_ABS=$(cd "$(dirname "$FSQL")" && pwd)/$(basename "$FSQL")
+
+. "$(dirname "${BASH_SOURCE[0]}")/../common.bash"
 
 # A statement every build of the compiler accepts (DDL; nothing to run).
 OK_SQL="CREATE TABLE t (a INT) WITH ('connector' = 'datagen');"
@@ -25,6 +29,25 @@ run() {
     rc=$?
     out=$(cat "$T/out")
     err=$(cat "$T/err")
+}
+
+# runin DIR ARGS...: fsql ARGS with DIR as the working directory (where
+# the job's relative paths point), its standard output and error written
+# to DIR/out.txt and DIR/err.txt (appended to them when RUNIN_APPEND is
+# set); sets $rc, $out and $err, and returns $rc.  A run killed on purpose (FSQL_FAULT)
+# leaves no "Killed" line from the shell.
+runin() {
+    local d=$1
+    shift
+    if [ -n "${RUNIN_APPEND:-}" ]; then
+        (cd "$d" && exec "$FSQL_ABS" "$@" >>out.txt 2>>err.txt) 2>/dev/null
+    else
+        (cd "$d" && exec "$FSQL_ABS" "$@" >out.txt 2>err.txt) 2>/dev/null
+    fi
+    rc=$?
+    out=$(cat "$d/out.txt")
+    err=$(cat "$d/err.txt")
+    return "$rc"
 }
 
 block() { # block README HEADING: the fenced block after the heading

@@ -8,16 +8,6 @@
 . "$(dirname "$0")/lib.bash"
 
 command -v sqlite3 >/dev/null || { echo "sqlite3 shell not installed"; exit 77; }
-FSQL_ABS=$(cd "$(dirname "$FSQL")" && pwd)/$(basename "$FSQL")
-
-# runin ARGS...: run fsql inside $T (relative table paths); sets rc, out,
-# err (the environment of the call applies).
-runin() {
-    (cd "$T" && "$FSQL_ABS" "$@" >out.txt 2>err.txt)
-    rc=$?
-    out=$(cat "$T/out.txt")
-    err=$(cat "$T/err.txt")
-}
 
 sqlite3 "$T/d.db" <<'EOF'
 CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, score DECIMAL(5,2),
@@ -82,7 +72,7 @@ FROM ev e JOIN tags FOR SYSTEM_TIME AS OF e.ts AS t
     ON e.uid = t.uid AND e.region = t.region;
 EOF
 
-FSQL_LOOKUP_STATS=1 runin run -i tables.sql job.sql
+FSQL_LOOKUP_STATS=1 runin "$T" run -i tables.sql job.sql
 [ "$rc" = 0 ] || fail "lookup job exited $rc: $err"
 cat >"$T/want.txt" <<'EOF'
 left-by-id> +I[1, ann, 1.50, 2024-01-01T10:00, 09:00, 1990-05-01, true, 0.5]
@@ -136,7 +126,7 @@ SELECT e.id, u.name
 FROM ev e LEFT JOIN users FOR SYSTEM_TIME AS OF e.ts AS u ON e.uid = u.id;
 EOF
 FSQL_TEST_LOOKUP_CLOCK_STEP_MS=1 FSQL_LOOKUP_STATS=1 \
-    runin run --output changelog ttl.sql
+    runin "$T" run --output changelog ttl.sql
 [ "$rc" = 0 ] || fail "ttl job exited $rc: $err"
 # t=0 miss, 1 2 hit, 3 expired (written at 0, ttl 3), 4 hit, 5 miss (key 2),
 # 6 miss (key 3) evicts key 2 (key 1 has its reference bit), 7 expired.
@@ -153,21 +143,21 @@ CREATE TABLE p (id BIGINT, name STRING)
 WITH ('connector' = 'jdbc', 'url' = 'jdbc:sqlite:d.db', 'table-name' = 'user_risk_profiles');
 SELECT e.id, p.name FROM ev e JOIN p FOR SYSTEM_TIME AS OF e.ts ON e.uid = p.id;
 EOF
-runin run notable.sql
+runin "$T" run notable.sql
 expect_rc 2 "missing table"
 expect_in "$err" \
     "jdbc:sqlite:d.db: no such table: user_risk_profiles" "missing table"
 [ -s "$T/out.txt" ] && fail "missing table: rows were produced"
 
 sed 's/d\.db/nothere.db/' "$T/notable.sql" >"$T/nofile.sql"
-runin run nofile.sql
+runin "$T" run nofile.sql
 expect_rc 2 "missing database file"
 expect_in "$err" \
     "jdbc:sqlite:nothere.db: could not open SQLite database" "missing file"
 
 sed "s/'user_risk_profiles'/'users'/; s/name STRING/nope STRING/; s/p.name/p.nope/" \
     "$T/notable.sql" >"$T/nocol.sql"
-runin run nocol.sql
+runin "$T" run nocol.sql
 expect_rc 2 "missing column"
 expect_in "$err" "jdbc:sqlite:d.db: no such column: nope" \
     "missing column"
@@ -175,7 +165,7 @@ expect_in "$err" "jdbc:sqlite:d.db: no such column: nope" \
 # A value that does not fit the declared type names table, column, value.
 sed "s/'user_risk_profiles'/'bad'/; s/name STRING/n INT/; s/p.name/p.n/" \
     "$T/notable.sql" >"$T/badval.sql"
-runin run badval.sql
+runin "$T" run badval.sql
 expect_rc 2 "bad value"
 expect_in "$err" \
     "jdbc:sqlite:d.db: table \"bad\", column \"n\": 'abc' is not a valid INT" \
@@ -185,6 +175,6 @@ expect_in "$err" \
 # compile); running it is issue 6's (tests of the MySQL back end).
 sed "s|jdbc:sqlite:d.db|jdbc:mysql://db1:3306/risk|" "$T/notable.sql" \
     >"$T/mysql.sql"
-runin validate mysql.sql
+runin "$T" validate mysql.sql
 expect_rc 0 "jdbc:mysql validates"
 finish

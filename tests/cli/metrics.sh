@@ -9,7 +9,6 @@
 
 command -v curl >/dev/null || { echo "curl not installed"; exit 77; }
 command -v sqlite3 >/dev/null || { echo "sqlite3 shell not installed"; exit 77; }
-FSQL_ABS=$(cd "$(dirname "$FSQL")" && pwd)/$(basename "$FSQL")
 
 sqlite3 "$T/d.db" <<'EOF'
 CREATE TABLE users (id INTEGER PRIMARY KEY, tier TEXT);
@@ -44,14 +43,7 @@ gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 > b + 0) }'; }
 (cd "$T" && exec "$FSQL_ABS" run --metrics-port 0 --log-level info --stats \
     job.sql >out.txt 2>err.txt) &
 pid=$!
-port=
-for _ in $(seq 50); do
-    port=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/metrics.*|\1|p' \
-        "$T/err.txt" 2>/dev/null)
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || fail "no 'serving http://127.0.0.1:PORT/metrics' log line: $(cat "$T/err.txt")"
+metrics_port "$T/err.txt" 5 "$pid" || fail "no 'serving http://127.0.0.1:PORT/metrics' log line: $(cat "$T/err.txt")"
 sleep 1.2
 m1=$(curl -sf "http://127.0.0.1:$port/metrics") || fail "first scrape failed"
 sleep 1.2

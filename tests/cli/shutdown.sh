@@ -7,8 +7,6 @@
 # --shutdown-timeout with exit 2.
 . "$(dirname "$0")/lib.bash"
 
-FSQL_ABS=$(cd "$(dirname "$FSQL")" && pwd)/$(basename "$FSQL")
-
 cat >"$T/job.sql" <<'EOF'
 CREATE TABLE tx (user_id BIGINT, amount DECIMAL(15, 2),
     transaction_time TIMESTAMP(3),

@@ -9,14 +9,6 @@
 . "$(dirname "$0")/lib.bash"
 
 command -v sqlite3 >/dev/null || { echo "sqlite3 shell not installed"; exit 77; }
-FSQL_ABS=$(cd "$(dirname "$FSQL")" && pwd)/$(basename "$FSQL")
-
-runin() {
-    (cd "$T" && "$FSQL_ABS" "$@" >out.txt 2>err.txt)
-    rc=$?
-    out=$(cat "$T/out.txt")
-    err=$(cat "$T/err.txt")
-}
 
 cat >"$T/in.jsonl" <<'EOF'
 {"id": 1, "name": "ann", "amount": "10.50", "at": "2024-01-01 10:00:00.123"}
@@ -39,7 +31,7 @@ INSERT INTO log_t SELECT id, name, CAST(amount / 1000 AS DECIMAL(15, 2)), at FRO
 INSERT INTO latest SELECT * FROM src;
 EOF
 
-runin run job.sql
+runin "$T" run job.sql
 expect_rc 0 "sink job"
 q() { sqlite3 -separator '|' "$T/out/s.db" "$@"; }
 
@@ -77,14 +69,14 @@ CREATE TABLE latest (id BIGINT, name STRING, amount DECIMAL(16, 2), at TIMESTAMP
 WITH ('connector' = 'jdbc', 'url' = 'jdbc:sqlite:out/s.db', 'table-name' = 'latest');
 SELECT * FROM latest;
 EOF
-runin run --output changelog back.sql
+runin "$T" run --output changelog back.sql
 expect_rc 0 "scan back"
 expect_in "$out" "+I[1, ann v2, 12345678901234.99, 2024-01-02 10:00:00.000]" \
     "scan back: exact decimal"
 expect_in "$out" "+I[3, <NULL>, <NULL>, <NULL>]" "scan back: NULLs"
 
 # Again: the upsert table keeps 3 rows, the log doubles.
-runin run job.sql
+runin "$T" run job.sql
 expect_rc 0 "sink job again"
 [ "$(q 'SELECT count(*) FROM latest')" = 3 ] || fail "upsert re-run"
 [ "$(q 'SELECT count(*) FROM log')" = 10 ] || fail "append re-run"
@@ -93,7 +85,7 @@ expect_rc 0 "sink job again"
 sqlite3 "$T/out/s.db" "CREATE TABLE nokey (id INTEGER, name TEXT)"
 sed "s/'latest'/'nokey'/; s/log_t SELECT/log_t SELECT * FROM src WHERE false; --/" \
     "$T/job.sql" >"$T/nokey.sql"
-runin run nokey.sql
+runin "$T" run nokey.sql
 expect_rc 2 "upsert without a unique index"
 expect_in "$err" "cannot upsert into table \"nokey\"" "upsert without key"
 finish

@@ -6,8 +6,10 @@
 # the timeout it does not fire.
 # It depends on wall-clock timing (a background producer, idle timeouts of
 # seconds) and is flaky on a heavily loaded machine, so `make test` skips it
-# unless FSQL_TIMING_TESTS=1; tests/exec/watermark_idle_files is the
-# deterministic part.
+# unless FSQL_TIMING_TESTS=1.  tests/kafka/idle_clock.sh is the same story
+# made deterministic (a row-driven idle clock, FSQL_TEST_IDLE_CLOCK_STEP_MS,
+# and assertions tied to row counts); it runs in `make test`, as does
+# tests/exec/watermark_idle_files for files.
 if [ "${FSQL_TIMING_TESTS:-0}" != 1 ]; then
     echo "skip: timing-dependent; run with FSQL_TIMING_TESTS=1"
     exit 77

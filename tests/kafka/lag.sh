@@ -24,14 +24,7 @@ INSERT INTO sink SELECT v FROM src;
 EOF
 mock_ctl rtt 1 300
 FSQL_METRICS_INTERVAL_MS=100 fsql_bg "$tmp/job.sql" --metrics-port 0 --log-level info
-port=
-for _ in $(seq 100); do
-    port=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/metrics.*|\1|p' \
-        "$tmp/run.err" 2>/dev/null)
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || fail "no metrics port in the log"
+metrics_port "$tmp/run.err" 10 "$fsql_pid" || fail "no metrics port in the log"
 
 # lag PART: the current lag sample of partition PART ("" when missing).
 lag() {

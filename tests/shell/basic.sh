@@ -19,59 +19,39 @@ expect '|  3 | carol |' 'filtered row 3'
 expect '2 rows in set' 'row count'
 screen | grep -q '| *1 | alice' && fail 'the filter let alice through'
 
-n=$(prompts)
-line 'SELEC name FROM ev;'
-wait_prompt "$n"
+enter_line 'SELEC name FROM ev;'
 expect '<stdin>:1:1: error: syntax error at or near "SELEC"' 'syntax error'
 expect '      | ^~~~~' 'caret under the error'
 expect 'hint: Did you mean SELECT?' 'hint'
 
-n=$(prompts)
-line 'SELECT nme FROM ev;'
-wait_prompt "$n"
+enter_line 'SELECT nme FROM ev;'
 expect "column 'nme' not found" 'unknown column'
 
 # The shell carries on after errors.
-n=$(prompts)
-line 'SELECT name FROM ev WHERE id = 1;'
-wait_prompt "$n"
+enter_line 'SELECT name FROM ev WHERE id = 1;'
 expect '| alice |' 'query after the errors'
 
 # A failed CREATE TABLE leaves nothing behind: the corrected one works.
-n=$(prompts)
-line "CREATE TABLE bad (a INT) WITH ('connector' = 'nosuch');"
-wait_prompt "$n"
+enter_line "CREATE TABLE bad (a INT) WITH ('connector' = 'nosuch');"
 expect "error:" 'bad connector'
-n=$(prompts)
-line "CREATE TABLE bad (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '1');"
-wait_prompt "$n"
+enter_line "CREATE TABLE bad (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '1');"
 [ "$(count '[INFO] Execute statement succeeded.')" = 2 ] ||
     fail 'the corrected CREATE TABLE did not succeed'
 
-n=$(prompts)
-line "CREATE TABLE dim (id INT, city STRING) WITH ('connector' = 'jdbc', 'url' = 'jdbc:sqlite:$T/d.db', 'table-name' = 'dim', 'password' = 'hunter2');"
-wait_prompt "$n"
-n=$(prompts)
-line 'SHOW TABLES;'
-wait_prompt "$n"
+enter_line "CREATE TABLE dim (id INT, city STRING) WITH ('connector' = 'jdbc', 'url' = 'jdbc:sqlite:$T/d.db', 'table-name' = 'dim', 'password' = 'hunter2');"
+enter_line 'SHOW TABLES;'
 expect '| table name |' 'SHOW TABLES header'
 expect '| dim        |' 'SHOW TABLES row'
 
-n=$(prompts)
-line 'DESCRIBE dim;'
-wait_prompt "$n"
+enter_line 'DESCRIBE dim;'
 expect '| city | STRING |' 'DESCRIBE columns'
 expect 'password   = ******' 'DESCRIBE masks the password'
-n=$(prompts)
-line 'SHOW CREATE TABLE dim;'
-wait_prompt "$n"
+enter_line 'SHOW CREATE TABLE dim;'
 expect "'password' = '******'" 'SHOW CREATE TABLE masks the password'
 # The only hunter2 on the screen is the one typed at the prompt.
 [ "$(count hunter2)" = 1 ] || fail 'the password was echoed in output'
 
-n=$(prompts)
-line 'help'
-wait_prompt "$n"
+enter_line 'help'
 expect 'leave the shell' 'help'
 
 line 'quit'

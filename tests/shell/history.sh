@@ -6,9 +6,7 @@
 
 start_shell
 line "$EV_DDL"
-n=$(prompts)
-line 'SELECT name FROM ev WHERE id = 3;'
-wait_prompt "$n"
+enter_line 'SELECT name FROM ev WHERE id = 3;'
 expect '| carol |' 'first run'
 
 # Up arrow, Enter: the same statement again.
@@ -36,9 +34,7 @@ type_text ' WHERE ev.na'
 keys Tab
 sleep 0.3
 screen | tail -n 1 | grep -q 'WHERE ev.name$' || fail "qualified column completion: $(screen | tail -n 1)"
-n=$(prompts)
-line " = 'bob';"
-wait_prompt "$n"
+enter_line " = 'bob';"
 expect '|    250 |' 'completed statement ran'
 
 line 'quit'

@@ -9,40 +9,31 @@
 # that fails at run time (division by zero) is announced at the next
 # prompt and FAILED with the error; unknown ids,
 # WITH SAVEPOINT; SET 'table.dml-sync' = 'true' runs an INSERT in the
-# foreground; quitting with a job running (asked, then stopped).
+# foreground; quitting with a job running (asked, then stopped), and what
+# the shell leaves of the jobs' files when it exits.
 . "$(dirname "$0")/lib.bash"
 
 export XDG_RUNTIME_DIR="$T/run"
 mkdir -p "$XDG_RUNTIME_DIR"
 start_shell
-n=$(prompts)
-line "CREATE TABLE g (k INT, v BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '200', 'fields.k.min' = '1', 'fields.k.max' = '3');"
-wait_prompt "$n"
-n=$(prompts)
-line "CREATE TABLE o (k INT, v BIGINT) WITH ('connector' = 'filesystem', 'path' = '$T/o.jsonl', 'format' = 'json');"
-wait_prompt "$n"
+enter_line "CREATE TABLE g (k INT, v BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '200', 'fields.k.min' = '1', 'fields.k.max' = '3');"
+enter_line "CREATE TABLE o (k INT, v BIGINT) WITH ('connector' = 'filesystem', 'path' = '$T/o.jsonl', 'format' = 'json');"
 expect '[INFO] Execute statement succeeded.' 'CREATE TABLE'
 
-n=$(prompts)
-line 'INSERT INTO o SELECT k, v FROM g;'
-wait_prompt "$n" 5
+enter_line 'INSERT INTO o SELECT k, v FROM g;' 5
 expect 'Job ID: ' 'job submitted'
 id=$(screen | sed -n 's/^Job ID: \([0-9a-f]\{8\}\)$/\1/p' | tail -n 1)
 [ -n "$id" ] || fail 'no job id printed'
 [ -f "$XDG_RUNTIME_DIR/fsql/$id.log" ] || fail "no log file for job $id"
 
 # The prompt is usable while the job runs.
-n=$(prompts)
-line "SELECT id, name FROM (VALUES (7, 'meanwhile')) AS t (id, name);"
-wait_prompt "$n"
+enter_line "SELECT id, name FROM (VALUES (7, 'meanwhile')) AS t (id, name);"
 expect '|  7 | meanwhile |' 'a SELECT while the job runs'
 
 # Ctrl-C at the prompt is not for the background job.
 keys C-c
 sleep 1
-n=$(prompts)
-line 'SHOW JOBS;'
-wait_prompt "$n"
+enter_line 'SHOW JOBS;'
 expect '| job id ' 'SHOW JOBS header'
 row=$(screen | grep "^| $id " | tail -n 1)
 case "$row" in
@@ -52,13 +43,9 @@ esac
 rows1=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $7); print $7}')
 [ "${rows1:-0}" -gt 0 ] || fail "rows out while running: '${rows1}'"
 
-n=$(prompts)
-line "STOP JOB '$id';"
-wait_prompt "$n" 15
+enter_line "STOP JOB '$id';" 15
 expect "[INFO] Job $id stopped:" 'STOP JOB'
-n=$(prompts)
-line 'SHOW JOBS;'
-wait_prompt "$n"
+enter_line 'SHOW JOBS;'
 row=$(screen | grep "^| $id " | tail -n 1)
 case "$row" in
 *'| CANCELED '*) ;;
@@ -77,62 +64,38 @@ grep -q "background job $id canceled" "$XDG_RUNTIME_DIR/fsql/$id.log" ||
     fail 'the log does not say the job was canceled'
 
 # A bounded job finishes on its own and is announced at the prompt.
-n=$(prompts)
-line "CREATE TABLE b (k INT) WITH ('connector' = 'datagen', 'number-of-rows' = '50', 'rows-per-second' = '100');"
-wait_prompt "$n"
-n=$(prompts)
-line "CREATE TABLE bo (k INT) WITH ('connector' = 'filesystem', 'path' = '$T/bo.jsonl', 'format' = 'json');"
-wait_prompt "$n"
-n=$(prompts)
-line 'INSERT INTO bo SELECT k FROM b;'
-wait_prompt "$n" 5
+enter_line "CREATE TABLE b (k INT) WITH ('connector' = 'datagen', 'number-of-rows' = '50', 'rows-per-second' = '100');"
+enter_line "CREATE TABLE bo (k INT) WITH ('connector' = 'filesystem', 'path' = '$T/bo.jsonl', 'format' = 'json');"
+enter_line 'INSERT INTO bo SELECT k FROM b;' 5
 bid=$(screen | sed -n 's/^Job ID: \([0-9a-f]\{8\}\)$/\1/p' | tail -n 1)
 [ "$bid" != "$id" ] || fail 'no new job id for the bounded job'
 sleep 1.5
-n=$(prompts)
-keys Enter
-wait_prompt "$n"
+enter_line ''
 expect "[INFO] Background job $bid finished: 50 rows in, 50 rows out." 'bounded job announced'
 [ "$(wc -l <"$T/bo.jsonl")" = 50 ] || fail 'the bounded job did not write 50 rows'
 
 # A job that fails while opening its source: FAILED with the error.
-n=$(prompts)
-line "CREATE TABLE missing (k INT) WITH ('connector' = 'filesystem', 'path' = '$T/nosuch.jsonl', 'format' = 'json');"
-wait_prompt "$n"
-n=$(prompts)
-line 'INSERT INTO bo SELECT k FROM missing;'
-wait_prompt "$n" 5
+enter_line "CREATE TABLE missing (k INT) WITH ('connector' = 'filesystem', 'path' = '$T/nosuch.jsonl', 'format' = 'json');"
+enter_line 'INSERT INTO bo SELECT k FROM missing;' 5
 expect 'failed: ' 'failed job reported at once'
 expect 'nosuch.jsonl' 'the error names the file'
-n=$(prompts)
-line 'SHOW JOBS;'
-wait_prompt "$n"
+enter_line 'SHOW JOBS;'
 [ "$(screen | grep -c '| FAILED ')" -ge 1 ] || fail 'SHOW JOBS: no FAILED job'
 [ "$(screen | grep -c '| FINISHED ')" -ge 1 ] || fail 'SHOW JOBS: no FINISHED job'
 
 # A job that fails while running (row 100 divides by zero, after about
 # 2.5 s): announced at the next prompt, FAILED in SHOW JOBS with the
 # error, its rows up to the failure in the file.
-n=$(prompts)
-line "CREATE TABLE s (k INT) WITH ('connector' = 'datagen', 'fields.k.kind' = 'sequence', 'fields.k.start' = '1', 'fields.k.end' = '1000', 'rows-per-second' = '40');"
-wait_prompt "$n"
-n=$(prompts)
-line "CREATE TABLE so (q INT) WITH ('connector' = 'filesystem', 'path' = '$T/so.jsonl', 'format' = 'json');"
-wait_prompt "$n"
-n=$(prompts)
-line 'INSERT INTO so SELECT 1000 / (k - 100) FROM s;'
-wait_prompt "$n" 5
+enter_line "CREATE TABLE s (k INT) WITH ('connector' = 'datagen', 'fields.k.kind' = 'sequence', 'fields.k.start' = '1', 'fields.k.end' = '1000', 'rows-per-second' = '40');"
+enter_line "CREATE TABLE so (q INT) WITH ('connector' = 'filesystem', 'path' = '$T/so.jsonl', 'format' = 'json');"
+enter_line 'INSERT INTO so SELECT 1000 / (k - 100) FROM s;' 5
 fid=$(screen | sed -n 's/^Job ID: \([0-9a-f]\{8\}\)$/\1/p' | tail -n 1)
 [ "$fid" != "$bid" ] || fail 'no job id for the failing job'
 sleep 4
-n=$(prompts)
-keys Enter
-wait_prompt "$n"
+enter_line ''
 expect "[ERROR] Background job $fid failed: " 'runtime failure announced'
 expect 'runtime error: division by zero' 'the runtime error'
-n=$(prompts)
-line 'SHOW JOBS;'
-wait_prompt "$n"
+enter_line 'SHOW JOBS;'
 row=$(screen | grep "^| $fid " | tail -n 1)
 case "$row" in
 *'| FAILED '*' 100 |'*' 99 |') ;;
@@ -142,39 +105,25 @@ screen | grep -q "^$fid: .*division by zero" || fail 'SHOW JOBS does not give th
 [ "$(wc -l <"$T/so.jsonl")" = 99 ] || fail 'the failed job did not write its 99 rows'
 
 # Errors of STOP JOB.
-n=$(prompts)
-line "STOP JOB 'ffffffff';"
-wait_prompt "$n"
+enter_line "STOP JOB 'ffffffff';"
 expect "no job 'ffffffff'" 'unknown job id'
-n=$(prompts)
-line "STOP JOB '$id' WITH SAVEPOINT;"
-wait_prompt "$n"
+enter_line "STOP JOB '$id' WITH SAVEPOINT;"
 expect 'takes no checkpoints, so it cannot stop with a savepoint' 'savepoint refused without checkpoints'
-n=$(prompts)
-line "STOP JOB '$id';"
-wait_prompt "$n"
+enter_line "STOP JOB '$id';"
 expect "has already ended (CANCELED)" 'stopping an ended job'
 
 # SET 'table.dml-sync' = 'true': an INSERT at the prompt runs in the
 # foreground (no job id; the prompt comes back when it has finished).
-n=$(prompts)
-line "SET 'table.dml-sync' = 'true';"
-wait_prompt "$n"
+enter_line "SET 'table.dml-sync' = 'true';"
 jobs_before=$(count 'Job ID: ')
-n=$(prompts)
-line 'INSERT INTO bo SELECT k FROM b;'
-wait_prompt "$n" 10
+enter_line 'INSERT INTO bo SELECT k FROM b;' 10
 expect '[INFO] Job finished: 50 rows in, 50 rows out' 'foreground INSERT'
 [ "$(count 'Job ID: ')" = "$jobs_before" ] || fail 'dml-sync INSERT became a job'
 [ "$(wc -l <"$T/bo.jsonl")" = 100 ] || fail 'the foreground INSERT did not append 50 rows'
-n=$(prompts)
-line "SET 'table.dml-sync' = 'false';"
-wait_prompt "$n"
+enter_line "SET 'table.dml-sync' = 'false';"
 
 # Quitting with a job running asks; 'n' stays, 'y' stops it and leaves.
-n=$(prompts)
-line 'INSERT INTO o SELECT k, v FROM g;'
-wait_prompt "$n" 5
+enter_line 'INSERT INTO o SELECT k, v FROM g;' 5
 qid=$(screen | sed -n 's/^Job ID: \([0-9a-f]\{8\}\)$/\1/p' | tail -n 1)
 [ "$qid" != "$bid" ] || fail 'no new job id for the last job'
 sleep 0.5
@@ -183,16 +132,23 @@ pid=$(sed -n 's/.*background job [0-9a-f]* of fsql shell (pid \([0-9]*\)).*/\1/p
 [ -n "$pid" ] || fail 'no pid in the log'
 line 'quit'
 expect 'still running' 'quit asks'
-n=$(prompts)
-line 'n'
-wait_prompt "$n"
+enter_line 'n'
 line 'quit'
 sleep 0.3
 line 'y'
 expect '__EXIT__ 0' 'quit after stopping'
-grep -q "background job $qid canceled" "$XDG_RUNTIME_DIR/fsql/$qid.log" ||
-    fail 'the job was not stopped gracefully at quit'
 if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     fail "job process $pid still alive after quit"
 fi
+# At exit the status files go, and the logs of the jobs that finished or
+# were stopped (the last one gracefully: a killed job's log would stay);
+# the failed jobs' logs stay, and the shell says where.
+dir="$XDG_RUNTIME_DIR/fsql"
+[ -z "$(ls "$dir"/*.status 2>/dev/null)" ] || fail "status files left: $(ls "$dir")"
+for j in "$id" "$bid" "$qid"; do
+    [ ! -e "$dir/$j.log" ] || fail "the log of ended job $j was not removed"
+done
+grep -q 'division by zero' "$dir/$fid.log" || fail "the failed job's log is gone"
+expect "fsql: the log of background job $fid (failed) is kept: $dir/$fid.log" 'kept log named'
+[ "$(ls "$dir" | wc -l)" = 2 ] || fail "left in $dir: $(ls "$dir" | tr '\n' ' ')"
 finish

@@ -9,15 +9,9 @@
 export XDG_RUNTIME_DIR="$T/run"
 mkdir -p "$XDG_RUNTIME_DIR"
 start_shell
-n=$(prompts)
-line "CREATE TABLE g (k INT, v BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '200');"
-wait_prompt "$n"
-n=$(prompts)
-line "CREATE TABLE o (k INT, v BIGINT) WITH ('connector' = 'filesystem', 'path' = '$T/o.jsonl', 'format' = 'json');"
-wait_prompt "$n"
-n=$(prompts)
-line 'INSERT INTO o SELECT k, v FROM g;'
-wait_prompt "$n" 5
+enter_line "CREATE TABLE g (k INT, v BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '200');"
+enter_line "CREATE TABLE o (k INT, v BIGINT) WITH ('connector' = 'filesystem', 'path' = '$T/o.jsonl', 'format' = 'json');"
+enter_line 'INSERT INTO o SELECT k, v FROM g;' 5
 id=$(screen | sed -n 's/^Job ID: \([0-9a-f]\{8\}\)$/\1/p' | tail -n 1)
 log="$XDG_RUNTIME_DIR/fsql/$id.log"
 sleep 1

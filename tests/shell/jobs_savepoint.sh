@@ -9,34 +9,22 @@
 export XDG_RUNTIME_DIR="$T/run"
 mkdir -p "$XDG_RUNTIME_DIR"
 start_shell
-n=$(prompts)
-line "SET 'state.checkpoints.dir' = '$T/ck';"
-wait_prompt "$n"
-n=$(prompts)
-line "CREATE TABLE g (k BIGINT) WITH ('connector' = 'datagen', 'fields.k.kind' = 'sequence', 'fields.k.start' = '1', 'fields.k.end' = '1000000', 'rows-per-second' = '300');"
-wait_prompt "$n"
-n=$(prompts)
-line "CREATE TABLE o (k BIGINT) WITH ('connector' = 'filesystem', 'path' = '$T/o.jsonl', 'format' = 'json');"
-wait_prompt "$n"
+enter_line "SET 'state.checkpoints.dir' = '$T/ck';"
+enter_line "CREATE TABLE g (k BIGINT) WITH ('connector' = 'datagen', 'fields.k.kind' = 'sequence', 'fields.k.start' = '1', 'fields.k.end' = '1000000', 'rows-per-second' = '300');"
+enter_line "CREATE TABLE o (k BIGINT) WITH ('connector' = 'filesystem', 'path' = '$T/o.jsonl', 'format' = 'json');"
 
 submit() { # submit: an INSERT as a background job; sets $id
     local n
-    n=$(prompts)
-    line 'INSERT INTO o SELECT k FROM g;'
-    wait_prompt "$n" 5
+    enter_line 'INSERT INTO o SELECT k FROM g;' 5
     id=$(screen | sed -n 's/^Job ID: \([0-9a-f]\{8\}\)$/\1/p' | tail -n 1)
 }
 
 submit
 id1=$id
 sleep 1.5
-n=$(prompts)
-line "STOP JOB '$id1' WITH DRAIN;"
-wait_prompt "$n"
+enter_line "STOP JOB '$id1' WITH DRAIN;"
 expect 'WITH DRAIN is not supported' 'drain refused'
-n=$(prompts)
-line "STOP JOB '$id1' WITH SAVEPOINT;"
-wait_prompt "$n" 15
+enter_line "STOP JOB '$id1' WITH SAVEPOINT;" 15
 expect "[INFO] Job $id1 stopped:" 'stop with savepoint'
 expect "[INFO] Savepoint: $T/ck/chk-" 'savepoint path'
 sp=$(screen | sed -n 's/^\[INFO\] Savepoint: \([^ ]*\) .*/\1/p' | tail -n 1)
@@ -47,9 +35,7 @@ n1=$(wc -l <"$T/o.jsonl")
 submit
 [ "$id" != "$id1" ] || fail 'no second job'
 sleep 1.5
-n=$(prompts)
-line "STOP JOB '$id';"
-wait_prompt "$n" 15
+enter_line "STOP JOB '$id';" 15
 expect "[INFO] Job $id stopped:" 'second stop'
 grep -q 'restored checkpoint' "$XDG_RUNTIME_DIR/fsql/$id.log" ||
     fail 'the second job did not restore the savepoint'

@@ -102,6 +102,19 @@ wait_prompt() { # wait_prompt N [SECONDS]: until more than N prompts
     return 1
 }
 
+# enter_line TEXT [SECONDS]: TEXT and Enter at the prompt (TEXT '': Enter
+# alone), then wait for the next prompt (default 10 s).  Sets n to the
+# prompt count before.
+enter_line() {
+    n=$(prompts)
+    if [ -n "$1" ]; then
+        line "$1"
+    else
+        keys Enter
+    fi
+    wait_prompt "$n" "${2:-10}"
+}
+
 finish() {
     if [ "$failures" -gt 0 ]; then
         echo "$failures check(s) failed"

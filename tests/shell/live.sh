@@ -30,9 +30,7 @@ wait_prompt "$n"
 expect 'rows in set' 'final table after Ctrl-C'
 expect 'stopped)' 'stopped after Ctrl-C'
 # The shell is still there.
-n=$(prompts)
-line 'SHOW TABLES;'
-wait_prompt "$n"
+enter_line 'SHOW TABLES;'
 expect '| g          |' 'statement after Ctrl-C'
 
 line "CREATE TABLE tx (user_id BIGINT, amount DECIMAL(15, 2), transaction_time TIMESTAMP(3), WATERMARK FOR transaction_time AS transaction_time - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', 'generator' = 'transactions', 'rows-per-second' = '50', 'generator.time-step' = '100 ms', 'generator.seed' = '3');"
@@ -53,9 +51,7 @@ wait_prompt "$n"
 expect 'Received a total of' 'changelog summary'
 
 line "SET 'sql-client.execution.result-mode' = 'tableau';"
-n=$(prompts)
-line "SELECT id, name FROM (VALUES (1, 'x'), (2, 'y')) AS t (id, name);"
-wait_prompt "$n"
+enter_line "SELECT id, name FROM (VALUES (1, 'x'), (2, 'y')) AS t (id, name);"
 expect '| op |' 'tableau header'
 expect '| +I |' 'tableau rows'
 

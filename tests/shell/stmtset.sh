@@ -31,12 +31,8 @@ export XDG_RUNTIME_DIR="$T/run"
 mkdir -p "$XDG_RUNTIME_DIR"
 rm -f "$T/o.jsonl"
 start_shell
-n=$(prompts)
-line "CREATE TABLE g (k INT) WITH ('connector' = 'datagen', 'number-of-rows' = '3', 'fields.k.min' = '1', 'fields.k.max' = '9');"
-wait_prompt "$n"
-n=$(prompts)
-line "CREATE TABLE o (k INT) WITH ('connector' = 'filesystem', 'path' = '$T/o.jsonl', 'format' = 'json');"
-wait_prompt "$n"
+enter_line "CREATE TABLE g (k INT) WITH ('connector' = 'datagen', 'number-of-rows' = '3', 'fields.k.min' = '1', 'fields.k.max' = '9');"
+enter_line "CREATE TABLE o (k INT) WITH ('connector' = 'filesystem', 'path' = '$T/o.jsonl', 'format' = 'json');"
 n=$(prompts)
 line 'EXECUTE STATEMENT SET BEGIN'
 line '  INSERT INTO o SELECT k FROM g;'
@@ -46,14 +42,10 @@ wait_prompt "$n" 5
 [ "$(count 'Job ID: ')" = 1 ] || fail 'not exactly one job for the statement set'
 id=$(screen | sed -n 's/^Job ID: \([0-9a-f]\{8\}\)$/\1/p' | tail -n 1)
 sleep 1
-n=$(prompts)
-keys Enter
-wait_prompt "$n"
+enter_line ''
 expect "[INFO] Background job $id finished: 3 rows in, 6 rows out." \
     'the statement set job'
-n=$(prompts)
-line 'SHOW JOBS;'
-wait_prompt "$n"
+enter_line 'SHOW JOBS;'
 expect '| EXECUTE STATEMENT SET BEGIN INSERT IN... | FINISHED ' 'SHOW JOBS row'
 [ "$(wc -l <"$T/o.jsonl")" = 6 ] || fail "prompt: $(wc -l <"$T/o.jsonl") rows in the file, want 6"
 keys C-d

@@ -3,10 +3,12 @@
  * (runtime/join_store.h): rows per key and side in insertion order,
  * removal from the middle, equal-row lookup, string values kept across
  * the caller's buffer being reused, and every row and key freed again
- * (counts back to zero, slab rows reused).
+ * (counts back to zero, slab rows reused), and restore's kind checks
+ * on row values.
  */
 #include "runtime/fsql.h"
 #include "runtime/join_store.h"
+#include "runtime/checkpoint.h"
 #include "runtime/mem.h"
 #include "tests/unit/unit.h"
 
@@ -33,11 +35,24 @@ static Value vstr(const char *s)
 static const RtType t_int = {VK_INT, 5, -1, 0, true};
 static const RtType t_str = {VK_STRING, 0, -1, 0, true};
 
+/* Row schemas: (INT, STRING), (INT), and (INT, INT) for the restore
+ * check. */
+static RtColumn c_int_str[2] = {
+    {.name = "a", .type = {VK_INT, 5, -1, 0, true}},
+    {.name = "b", .type = {VK_STRING, 0, -1, 0, true}}};
+static RtColumn c_int[1] = {{.name = "a", .type = {VK_INT, 5, -1, 0, true}}};
+static RtColumn c_int_int[2] = {
+    {.name = "a", .type = {VK_INT, 5, -1, 0, true}},
+    {.name = "b", .type = {VK_INT, 5, -1, 0, true}}};
+static const RtSchema s_int_str = {2, c_int_str};
+static const RtSchema s_int = {1, c_int};
+static const RtSchema s_int_int = {2, c_int_int};
+
 static void join_store_rows_per_key(void)
 {
     JoinStore js;
     RtType kt[1] = {t_int};
-    join_store_init(&js, 1, kt, 2, 1);
+    join_store_init(&js, 1, kt, &s_int_str, &s_int);
     RtType lt[2] = {t_int, t_str};
     char buf[16];
     enum { N = 1000 };
@@ -109,7 +124,7 @@ static void join_store_chunks(void)
 {
     JoinStore js;
     RtType kt[1] = {t_str};
-    join_store_init(&js, 1, kt, 2, 0);
+    join_store_init(&js, 1, kt, &s_int_str, NULL);
     join_store_use_chunks(&js);
     char kbuf[32], vbuf[32];
     enum { N = 200000, LIVE = 3000 };
@@ -156,9 +171,101 @@ static void join_store_chunks(void)
     join_store_fini(&js);
 }
 
+/* Restore checks the kind of every row value against its column: a blob
+ * of (INT, STRING) rows restored into a store of (INT, INT) rows (same
+ * widths, so only the kind check can tell) is refused, where the right
+ * store takes it. */
+static void join_store_restore_kinds(void)
+{
+    JoinStore js;
+    RtType kt[1] = {t_int};
+    join_store_init(&js, 1, kt, &s_int_str, &s_int);
+    for (int i = 0; i < 4; i++) {
+        Value key = vint(i % 2);
+        JoinKey *k = join_store_get(&js, &key, join_store_hash(&js, &key));
+        Value row[2] = {vint(i), vstr(i % 2 ? "odd" : "even")};
+        join_store_add(&js, k, 0, row);
+        Value rr = vint(-i);
+        join_store_add(&js, k, 1, &rr);
+    }
+    SnapWriter w;
+    snap_writer_init(&w);
+    join_store_snapshot(&js, &w);
+    join_store_fini(&js);
+
+    /* the same shape: every row comes back */
+    SnapReader r;
+    snap_reader_init(&r, w.buf, w.len);
+    join_store_init(&js, 1, kt, &s_int_str, &s_int);
+    UNIT_CHECK(join_store_restore(&js, &r, NULL, NULL));
+    UNIT_CHECK(snap_reader_done(&r));
+    UNIT_EQ_INT(js.n_rows[0], 4);
+    UNIT_EQ_INT(js.n_rows[1], 4);
+    UNIT_EQ_INT(join_store_keys(&js), 2);
+    join_store_fini(&js);
+
+    /* a string where an integer is wanted: refused cleanly */
+    snap_reader_init(&r, w.buf, w.len);
+    join_store_init(&js, 1, kt, &s_int_int, &s_int);
+    UNIT_CHECK(!join_store_restore(&js, &r, NULL, NULL));
+    UNIT_CHECK(r.bad);
+    join_store_fini(&js);
+
+    /* the right side's single column of the wrong kind, too */
+    snap_reader_init(&r, w.buf, w.len);
+    RtColumn c_str[1] = {{.name = "a", .type = {VK_STRING, 0, -1, 0, true}}};
+    RtSchema s_str = {1, c_str};
+    join_store_init(&js, 1, kt, &s_int_str, &s_str);
+    UNIT_CHECK(!join_store_restore(&js, &r, NULL, NULL));
+    join_store_fini(&js);
+    snap_writer_fini(&w);
+}
+
+/* The rows-by-time heap: rows come out in time order (ties in any
+ * order), across pops interleaved with pushes and growth past the first
+ * array. */
+static void join_store_heap(void)
+{
+    JoinStore js;
+    RtType kt[1] = {t_int};
+    join_store_init(&js, 1, kt, &s_int, NULL);
+    Value key = vint(1);
+    JoinKey *k = join_store_get(&js, &key, join_store_hash(&js, &key));
+    JoinHeap h = {0};
+    uint32_t seed = 7;
+    size_t popped = 0;
+    enum { N = 3000 };
+    for (int i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        Value v = vint(i);
+        JoinRow *r = join_store_add(&js, k, 0, &v);
+        r->time = (int64_t)(seed >> 8) % 1000 + (i / 100) * 1000;
+        join_heap_push(&h, r);
+        if (i % 3 == 2) { /* pops lag behind pushes: a growing heap */
+            JoinRow *top = join_heap_pop(&h);
+            UNIT_CHECK(h.n == 0 || top->time <= join_heap_min(&h));
+            popped++;
+        }
+    }
+    int64_t last = INT64_MIN;
+    while (h.n > 0) {
+        int64_t m = join_heap_min(&h);
+        JoinRow *top = join_heap_pop(&h);
+        UNIT_EQ_INT(top->time, m);
+        UNIT_CHECK(top->time >= last);
+        last = top->time;
+        popped++;
+    }
+    UNIT_EQ_INT(popped, N);
+    join_heap_fini(&h);
+    join_store_fini(&js);
+}
+
 static const UnitTest join_store_tests[] = {
     {"join_store_rows_per_key", join_store_rows_per_key},
     {"join_store_chunks", join_store_chunks},
+    {"join_store_restore_kinds", join_store_restore_kinds},
+    {"join_store_heap", join_store_heap},
     {NULL, NULL},
 };
 UNIT_REGISTER(join_store_tests)

@@ -193,7 +193,9 @@ static void types_casts(void)
     UNIT_CHECK(!type_can_explicit_cast(k(T_BOOLEAN), ts3));
     UNIT_CHECK(!type_can_explicit_cast(ts3, k(T_BOOLEAN)));
     UNIT_CHECK(!type_can_explicit_cast(k(T_DATE), k(T_INT)));
-    UNIT_CHECK(!type_can_explicit_cast(k(T_VARBINARY), str));
+    /* BYTES decode as UTF-8 (Flink's cast matrix: BINARY -> STRING) */
+    UNIT_CHECK(type_can_explicit_cast(k(T_VARBINARY), str));
+    UNIT_CHECK(!type_can_implicit_cast(k(T_VARBINARY), str));
     /* predicates */
     UNIT_CHECK(type_is_comparable(k(T_INT), dec(5, 2)));
     UNIT_CHECK(type_is_comparable(ts3, str));
