@@ -41,23 +41,43 @@
 
 /* ---- counted string pool ------------------------------------------------ */
 
+/* 4-byte aligned (entries are packed at 4-byte steps): the hash chain
+ * link is kept as bytes, read and written with memcpy (ent_next). */
 typedef struct StrEnt {
-    struct StrEnt *next; /* hash chain */
     uint32_t hash;       /* bytes_hash, low 32 bits */
     uint32_t len;
     uint32_t refs;
+    unsigned char next[sizeof(void *)]; /* hash chain (a StrEnt *) */
     char bytes[];        /* at offset 20 (SP_HDR) */
 } StrEnt;
 
 #define SP_HDR offsetof(StrEnt, bytes)
 
+static inline StrEnt *ent_next(const StrEnt *e)
+{
+    StrEnt *n;
+    memcpy(&n, e->next, sizeof n);
+    return n;
+}
+
+static inline void ent_set_next(StrEnt *e, const StrEnt *n)
+{
+    memcpy(e->next, &n, sizeof n);
+}
+
 /* Entries up to SP_SMALL bytes (header included) come from slab chunks,
- * one free list per 8-byte size class, so interning a string costs no
- * malloc once the pool has grown; larger ones use xmalloc.  (A 12-byte
- * IP address takes 32 bytes, a 16-byte id 40.) */
+ * one free list per 4-byte size class (SP_SCLASS), so interning a string
+ * costs no malloc once the pool has grown; larger ones use xmalloc.  (A
+ * 12-byte IP address takes 32 bytes, a 13-byte one 36.)  The blocks for
+ * DISTINCT sets (strpool_block_alloc) use 8-byte classes (SP_CLASS) and
+ * 8-byte alignment. */
+#define SP_SCLASS 4u
 #define SP_CLASS 8u
 #define SP_SMALL 128u
 #define SP_CHUNK 65536u
+/* Entries per hash bucket before the table doubles (chains of 1 to 2
+ * entries on average: 4 to 8 bytes of table per entry) */
+#define SP_LOAD 2u
 #define SP_BLK_MAX 2048u /* larger blocks: xmalloc */
 
 typedef struct SpChunk {
@@ -70,7 +90,7 @@ struct StrPool {
     size_t mask;  /* n_buckets - 1 */
     size_t count; /* entries */
     size_t bytes; /* allocated for entries */
-    StrEnt *free_list[SP_SMALL / SP_CLASS]; /* linked by next */
+    StrEnt *free_list[SP_SMALL / SP_SCLASS]; /* linked by next */
     SpChunk *chunks;
     char *bump, *bump_end; /* unused part of the newest chunk */
     void *blk_free[SP_BLK_MAX / SP_CLASS]; /* strpool_block_* free lists */
@@ -91,13 +111,16 @@ static size_t sp_size(uint32_t n)
     size_t sz = SP_HDR + n;
     if (sz > SP_SMALL)
         return sz;
-    return (sz + SP_CLASS - 1) / SP_CLASS * SP_CLASS;
+    return (sz + SP_SCLASS - 1) / SP_SCLASS * SP_SCLASS;
 }
 
-/* sz bytes (a multiple of 16) from the newest chunk. */
-static void *sp_bump(StrPool *p, size_t sz)
+/* sz bytes (a multiple of 4) from the newest chunk, at a multiple of
+ * align (4 or 8). */
+static void *sp_bump(StrPool *p, size_t sz, size_t align)
 {
-    if ((size_t)(p->bump_end - p->bump) < sz) {
+    p->bump = (char *)(((uintptr_t)p->bump + align - 1) &
+                       ~(uintptr_t)(align - 1));
+    if (p->bump > p->bump_end || (size_t)(p->bump_end - p->bump) < sz) {
         SpChunk *ch = xmalloc(SP_CHUNK);
         p->mem += SP_CHUNK;
         ch->next = p->chunks;
@@ -119,13 +142,13 @@ static StrEnt *sp_alloc(StrPool *p, uint32_t n)
         p->mem += sz;
         return xmalloc(sz);
     }
-    size_t c = sz / SP_CLASS - 1;
+    size_t c = sz / SP_SCLASS - 1;
     StrEnt *e = p->free_list[c];
     if (e) {
-        p->free_list[c] = e->next;
+        p->free_list[c] = ent_next(e);
         return e;
     }
-    return sp_bump(p, sz);
+    return sp_bump(p, sz, SP_SCLASS);
 }
 
 /* Blocks for aggregate state (DISTINCT sets) from the pool's chunks: one
@@ -150,7 +173,7 @@ static void *strpool_block_alloc(StrPool *p, size_t sz)
         memcpy(&p->blk_free[c], b, sizeof(void *));
         return b;
     }
-    return sp_bump(p, sz);
+    return sp_bump(p, sz, SP_CLASS);
 }
 
 static void strpool_block_free(StrPool *p, void *b, size_t sz)
@@ -183,8 +206,8 @@ static void sp_release(StrPool *p, StrEnt *e)
         xfree(e);
         return;
     }
-    size_t c = sz / SP_CLASS - 1;
-    e->next = p->free_list[c];
+    size_t c = sz / SP_SCLASS - 1;
+    ent_set_next(e, p->free_list[c]);
     p->free_list[c] = e;
 }
 
@@ -206,7 +229,7 @@ void strpool_free(StrPool *p)
     for (size_t i = 0; p->n_big_str && i <= p->mask; i++) {
         StrEnt *e = p->buckets[i];
         while (e) {
-            StrEnt *n = e->next;
+            StrEnt *n = ent_next(e);
             if (sp_size(e->len) > SP_SMALL)
                 xfree(e);
             e = n;
@@ -239,9 +262,9 @@ static void strpool_grow(StrPool *p)
     for (size_t i = 0; i <= p->mask; i++) {
         StrEnt *e = p->buckets[i];
         while (e) {
-            StrEnt *next = e->next;
+            StrEnt *next = ent_next(e);
             size_t b = e->hash & (n - 1);
-            e->next = nb[b];
+            ent_set_next(e, nb[b]);
             nb[b] = e;
             e = next;
         }
@@ -257,7 +280,7 @@ const char *strpool_ref(StrPool *p, const char *s, uint32_t n)
         return empty_str;
     uint32_t h = (uint32_t)bytes_hash(s, n);
     StrEnt **b = &p->buckets[h & p->mask];
-    for (StrEnt *e = *b; e; e = e->next) {
+    for (StrEnt *e = *b; e; e = ent_next(e)) {
         if (e->hash == h && e->len == n && memcmp(e->bytes, s, n) == 0) {
             e->refs++;
             return e->bytes;
@@ -268,11 +291,11 @@ const char *strpool_ref(StrPool *p, const char *s, uint32_t n)
     e->len = n;
     e->refs = 1;
     memcpy(e->bytes, s, n);
-    e->next = *b;
+    ent_set_next(e, *b);
     *b = e;
     p->count++;
     p->bytes += SP_HDR + n;
-    if (p->count > p->mask + 1)
+    if (p->count > SP_LOAD * (p->mask + 1))
         strpool_grow(p);
     return e->bytes;
 }
@@ -304,10 +327,15 @@ void strpool_unref(StrPool *p, const char *interned, uint32_t n)
     FSQL_ASSERT(e->refs > 0 && e->len == n);
     if (--e->refs > 0)
         return;
-    StrEnt **pp = &p->buckets[e->hash & p->mask];
-    while (*pp != e)
-        pp = &(*pp)->next;
-    *pp = e->next;
+    StrEnt **head = &p->buckets[e->hash & p->mask];
+    if (*head == e) {
+        *head = ent_next(e);
+    } else {
+        StrEnt *x = *head;
+        while (ent_next(x) != e)
+            x = ent_next(x);
+        ent_set_next(x, ent_next(e));
+    }
     p->count--;
     p->bytes -= SP_HDR + e->len;
     sp_release(p, e);
@@ -1003,16 +1031,50 @@ static void count_final(const AggSpec *sp, const void *st, Value *out,
 
 /* ---- SUM, SUM0, AVG --------------------------------------------------------- */
 
+/* 24 bytes, 8-byte aligned: the 128-bit sum as two words (no 16-byte
+ * alignment, so no hole in front of the state), the count of non-NULL
+ * values.  A DECIMAL sum that leaves the 128-bit range (or reaches its
+ * bottom, -2^127, which no sum of 38-digit values inside the range can
+ * be told from) becomes SUM_OVF, sticky: the result is NULL from then on,
+ * as a sum past 38 digits could not be exact any more. */
 typedef struct SumSt {
     union {
-        i128 s;            /* integers and DECIMAL (unscaled, arg scale) */
+        uint64_t w[2];     /* integers and DECIMAL (unscaled, arg scale):
+                              low, high word of an i128 */
         struct {
             double f, c;   /* DOUBLE: Neumaier sum and compensation */
         } d;
     } u;
     int64_t n;             /* non-NULL values */
-    int64_t ovf;           /* DECIMAL overflows folded in (sticky: NULL) */
 } SumSt;
+
+#define SUM_OVF ((i128)((u128)1 << 127))
+
+static inline i128 sum_get(const SumSt *s)
+{
+    return (i128)(((u128)s->u.w[1] << 64) | s->u.w[0]);
+}
+
+static inline void sum_set(SumSt *s, i128 x)
+{
+    s->u.w[0] = (uint64_t)(u128)x;
+    s->u.w[1] = (uint64_t)((u128)x >> 64);
+}
+
+/* s + x for DECIMAL: SUM_OVF past the range, and from then on. */
+static inline i128 sum_dec_add(i128 s, i128 x)
+{
+    i128 r;
+    if (s == SUM_OVF || __builtin_add_overflow(s, x, &r))
+        return SUM_OVF;
+    return r;
+}
+
+/* A DECIMAL sum overflowed (integer sums wrap instead). */
+static inline bool sum_ovf(const AggSpec *sp, const SumSt *s)
+{
+    return sp->arg.kind == VK_DECIMAL && sum_get(s) == SUM_OVF;
+}
 
 static void sum_init(const AggSpec *sp, void *st)
 {
@@ -1037,17 +1099,13 @@ static void sum_add(const AggSpec *sp, SumSt *s, const Value *v, int sign)
         neumaier_add(&s->u.d.f, &s->u.d.c, sign > 0 ? v->u.f : -v->u.f);
         break;
     case VK_DECIMAL: {
-        i128 x = value_get_dec(v), r;
-        if (sign < 0)
-            x = -x;
-        if (__builtin_add_overflow(s->u.s, x, &r))
-            s->ovf++;
-        else
-            s->u.s = r;
+        i128 x = value_get_dec(v);
+        sum_set(s, sum_dec_add(sum_get(s), sign < 0 ? -x : x));
         break;
     }
-    default:
-        s->u.s += sign > 0 ? (i128)v->u.i : -(i128)v->u.i;
+    default: /* wraps like the 128-bit sum it is (Java wraps anyway) */
+        sum_set(s, (i128)((u128)sum_get(s) +
+                          (u128)(sign > 0 ? (i128)v->u.i : -(i128)v->u.i)));
         break;
     }
     s->n += sign;
@@ -1079,11 +1137,13 @@ static void sum_merge(const AggSpec *sp, void *st, const void *o)
     if (sp->arg.kind == VK_DOUBLE) {
         neumaier_add(&s->u.d.f, &s->u.d.c, x->u.d.f);
         neumaier_add(&s->u.d.f, &s->u.d.c, x->u.d.c);
-    } else if (__builtin_add_overflow(s->u.s, x->u.s, &s->u.s)) {
-        s->ovf++;
+    } else if (sp->arg.kind == VK_DECIMAL) {
+        i128 b = sum_get(x);
+        sum_set(s, b == SUM_OVF ? SUM_OVF : sum_dec_add(sum_get(s), b));
+    } else {
+        sum_set(s, (i128)((u128)sum_get(s) + (u128)sum_get(x)));
     }
     s->n += x->n;
-    s->ovf += x->ovf;
 }
 
 static void sum_result(const AggSpec *sp, const SumSt *s, Value *out,
@@ -1103,8 +1163,8 @@ static void sum_result(const AggSpec *sp, const SumSt *s, Value *out,
     }
     case VK_DECIMAL: {
         i128 r;
-        if (s->ovf ||
-            decimal_rescale(s->u.s, sp->arg.kind == VK_DECIMAL ? sp->arg.scale
+        if (sum_ovf(sp, s) ||
+            decimal_rescale(sum_get(s), sp->arg.kind == VK_DECIMAL ? sp->arg.scale
                                                              : 0,
                             sp->res.precision, sp->res.scale,
                             &r) != DEC_OK) {
@@ -1115,7 +1175,7 @@ static void sum_result(const AggSpec *sp, const SumSt *s, Value *out,
         break;
     }
     default:
-        *out = val_i64(wrap_int(s->u.s, sp->res.sql_kind));
+        *out = val_i64(wrap_int(sum_get(s), sp->res.sql_kind));
         out->kind = (uint8_t)sp->res.kind;
         break;
     }
@@ -1153,7 +1213,7 @@ static void avg_final(const AggSpec *sp, const void *st, Value *out, Arena *a)
     case VK_DECIMAL: {
         i128 r;
         int as = sp->arg.kind == VK_DECIMAL ? sp->arg.scale : 0;
-        if (s->ovf || decimal_div(s->u.s, as, (i128)s->n, 0, sp->res.precision,
+        if (sum_ovf(sp, s) || decimal_div(sum_get(s), as, (i128)s->n, 0, sp->res.precision,
                                   sp->res.scale, &r) != DEC_OK) {
             *out = val_null(sp);
             return;
@@ -1163,7 +1223,7 @@ static void avg_final(const AggSpec *sp, const void *st, Value *out, Arena *a)
     }
     default:
         /* Java: long sum / count, truncated, then narrowed. */
-        *out = val_i64(wrap_int(s->u.s / s->n, sp->res.sql_kind));
+        *out = val_i64(wrap_int(sum_get(s) / s->n, sp->res.sql_kind));
         out->kind = (uint8_t)sp->res.kind;
         break;
     }
@@ -1702,6 +1762,10 @@ bool agg_spec_init(AggSpec *sp, const AggDef *def, uint32_t n_args,
         sp->value_arg = n_args > 1 ? 1 : 0;
     sp->state_size = def->state_size + (sp->is_distinct ? DHDR : 0);
     sp->dset_compact = sp->is_distinct && kind_is_narrow(sp->arg.kind);
+    /* COUNT(DISTINCT x) counts the set's keys: no CountSt behind it */
+    sp->dset_count = sp->dset_compact && def->kind == AGG_COUNT;
+    if (sp->dset_count)
+        sp->state_size = DHDR;
     if (n_args == 0 && !(def->flags & (AGG_F_STAR_OK | AGG_F_POSITIONAL)))
         return false;
     if (sp->is_distinct && n_args != 1)
@@ -1734,27 +1798,25 @@ uint32_t agg_state_size(const AggSpec *sp)
 uint32_t agg_state_align(const AggSpec *sp)
 {
     switch (sp->def->kind) {
-    case AGG_SUM:
-    case AGG_SUM0:
-    case AGG_AVG:
     case AGG_VAR_POP:
     case AGG_VAR_SAMP:
     case AGG_STDDEV_POP:
     case AGG_STDDEV_SAMP:
         return 16;
-    default: /* CountSt, QSt: 8-byte members only */
+    default: /* CountSt, SumSt, QSt: 8-byte members only */
         return 8;
     }
 }
 
-_Static_assert(_Alignof(CountSt) <= 8 && _Alignof(QSt) <= 8,
+_Static_assert(_Alignof(CountSt) <= 8 && _Alignof(QSt) <= 8 &&
+                   _Alignof(SumSt) <= 8 && sizeof(SumSt) == 24,
                "agg_state_align: 8-byte states");
 
 void agg_init(const AggSpec *sp, void *st)
 {
     if (sp->is_distinct)
         memset(st, 0, DHDR);
-    if (sp->def->init)
+    if (sp->def->init && !sp->dset_count)
         sp->def->init(sp, inner_of(sp, st));
 }
 
@@ -1774,7 +1836,7 @@ void agg_step(const AggSpec *sp, void *st, const Value *args)
         if (k->is_null)
             return;
         if (sp->dset_compact) {
-            if (cs_add(sp, st, k) != 1)
+            if (cs_add(sp, st, k) != 1 || sp->dset_count)
                 return;
             sp->def->step(sp, inner_of(sp, st), args);
             return;
@@ -1795,7 +1857,7 @@ void agg_inverse(const AggSpec *sp, void *st, const Value *args)
         if (k->is_null)
             return;
         if (sp->dset_compact) {
-            if (cs_remove(sp, st, k) != 0)
+            if (cs_remove(sp, st, k) != 0 || sp->dset_count)
                 return;
         } else {
             MultiSet **m = dset_of(st);
@@ -1825,8 +1887,22 @@ bool agg_merge(const AggSpec *sp, void *st, const void *other)
     return true;
 }
 
+/* The number of keys in a compact DISTINCT set. */
+static int64_t cs_size(const void *st)
+{
+    const CEnt *h = st;
+    if (h->count == CS_SPILL)
+        return cs_set(h)->n;
+    return h->count ? 1 : 0;
+}
+
 void agg_final(const AggSpec *sp, const void *st, Value *out, Arena *a)
 {
+    if (sp->dset_count) {
+        *out = val_i64(cs_size(st));
+        out->kind = (uint8_t)sp->res.kind;
+        return;
+    }
     const void *in = sp->is_distinct ? (const char *)st + DHDR : st;
     sp->def->final(sp, in, out, a);
     if (!out->is_null && out->kind != VK_STRING && out->kind != VK_BYTES)
@@ -1841,7 +1917,7 @@ void agg_fini(const AggSpec *sp, void *st)
         mset_free(sp->pool, *dset_of(st));
         *dset_of(st) = NULL;
     }
-    if (sp->def->fini)
+    if (sp->def->fini && !sp->dset_count)
         sp->def->fini(sp, inner_of(sp, st));
 }
 
@@ -1856,7 +1932,7 @@ void agg_fini_teardown(const AggSpec *sp, void *st)
 {
     if (sp->dset_compact) {
         cs_free(sp, st, true);
-        if (sp->def->fini)
+        if (sp->def->fini && !sp->dset_count)
             sp->def->fini(sp, inner_of(sp, st));
         return;
     }
@@ -2149,20 +2225,22 @@ void agg_state_snapshot(const AggSpec *sp, const void *st, SnapWriter *w)
     const void *in = sp->is_distinct ? (const char *)st + DHDR : st;
     switch (sp->def->kind) {
     case AGG_COUNT:
-        snap_put_i64(w, ((const CountSt *)in)->n);
+        snap_put_i64(w, sp->dset_count ? cs_size(st)
+                                       : ((const CountSt *)in)->n);
         break;
     case AGG_SUM:
     case AGG_SUM0:
     case AGG_AVG: {
         const SumSt *s = in;
+        bool ovf = sum_ovf(sp, s);
         if (sp->arg.kind == VK_DOUBLE) {
             snap_put_f64(w, s->u.d.f);
             snap_put_f64(w, s->u.d.c);
         } else {
-            put_i128(w, s->u.s);
+            put_i128(w, ovf ? 0 : sum_get(s));
         }
         snap_put_i64(w, s->n);
-        snap_put_i64(w, s->ovf);
+        snap_put_i64(w, ovf ? 1 : 0);
         break;
     }
     case AGG_VAR_POP:
@@ -2206,7 +2284,12 @@ bool agg_state_restore(const AggSpec *sp, void *st, SnapReader *r)
     void *in = inner_of(sp, st);
     switch (sp->def->kind) {
     case AGG_COUNT:
-        ((CountSt *)in)->n = snap_get_i64(r);
+        if (sp->dset_count) { /* the set's size, written for the layout */
+            if (snap_get_i64(r) != cs_size(st))
+                r->bad = true;
+        } else {
+            ((CountSt *)in)->n = snap_get_i64(r);
+        }
         break;
     case AGG_SUM:
     case AGG_SUM0:
@@ -2216,10 +2299,14 @@ bool agg_state_restore(const AggSpec *sp, void *st, SnapReader *r)
             s->u.d.f = snap_get_f64(r);
             s->u.d.c = snap_get_f64(r);
         } else {
-            s->u.s = get_i128(r);
+            sum_set(s, get_i128(r));
         }
         s->n = snap_get_i64(r);
-        s->ovf = snap_get_i64(r);
+        int64_t ovf = snap_get_i64(r); /* overflows folded in */
+        if (ovf < 0)
+            r->bad = true;
+        else if (ovf > 0 && sp->arg.kind == VK_DECIMAL)
+            sum_set(s, SUM_OVF);
         break;
     }
     case AGG_VAR_POP:

@@ -155,6 +155,8 @@ struct AggSpec {
     uint32_t state_size; /* agg_state_size() */
     bool dset_compact;   /* DISTINCT of a one-word or string type: the
                             compact set (agg.c), first entry inline */
+    bool dset_count;     /* COUNT(DISTINCT x) on the compact set: the count
+                            is the set's size, no state of its own */
     bool is_interned;    /* string arguments passed to step/inverse are
                             already references into pool (the caller's
                             retained rows): kept by adding a reference */

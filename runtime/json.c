@@ -38,6 +38,7 @@
 #include "runtime/decimal.h"
 #include "runtime/mem.h"
 #include "runtime/textconv.h"
+#include "runtime/timeutil.h"
 #include "runtime/value_ops.h"
 #include "runtime/value_map.h"
 
@@ -61,13 +62,21 @@ typedef struct ShapeKey {
 } ShapeKey;
 
 /* Conversion fast paths per column (see decode_fast). */
-enum { FAST_NONE, FAST_INT, FAST_DEC };
+enum { FAST_NONE, FAST_INT, FAST_DEC, FAST_TS };
 
 typedef struct ColFast {
     uint8_t kind;     /* FAST_* */
     int32_t prec;     /* FAST_DEC: precision as textconv_decimal uses it */
     int32_t scale;    /* FAST_DEC: scale as textconv_decimal uses it */
     int64_t min, max; /* FAST_INT: range of the column type */
+    /* FAST_TS: the value kind, and the last date seen ("yyyy-mm-dd",
+     * its ten bytes) with its day number: a stream's timestamps mostly
+     * share their date, so most rows skip the calendar arithmetic. */
+    uint8_t vkind;
+    bool date_set;
+    uint16_t date_hi;
+    uint64_t date_lo;
+    int64_t date_days;
 } ColFast;
 
 struct JsonDecoder {
@@ -215,6 +224,10 @@ JsonDecoder *json_decoder_new(const RtSchema *schema, const JsonOptions *opt)
             f->prec =
                 t->precision > 0 && t->precision <= 38 ? t->precision : 38;
             f->scale = t->scale >= 0 && t->scale <= f->prec ? t->scale : 0;
+        } else if (t->kind == VK_TIMESTAMP ||
+                   (t->kind == VK_TIMESTAMP_LTZ && !d->opt.tz)) {
+            f->kind = FAST_TS; /* LTZ with a zone: decode_field's path */
+            f->vkind = (uint8_t)t->kind;
         }
     }
     build_lookup(d);
@@ -1012,6 +1025,96 @@ static inline const char *decode_fast(const ColFast *f, const char *p,
     return q;
 }
 
+/* Eight bytes at once (little-endian): are the bytes where dmask is 0xFF
+ * ASCII digits and every other byte equal to the one in sep?  The
+ * separator test comes first, so the addition cannot carry between bytes
+ * (digits and separators are all below 0xFA). */
+static inline bool ts_word(uint64_t w, uint64_t dmask, uint64_t sep)
+{
+    const uint64_t hi4 = 0xF0F0F0F0F0F0F0F0ULL;
+    uint64_t t = 0x3030303030303030ULL & dmask;
+    return (w & ~dmask) == sep && (w & dmask & hi4) == t &&
+           ((w + 0x0606060606060606ULL) & dmask & hi4) == t;
+}
+
+static inline int ts_dig2(const char *p)
+{
+    return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+#define TS_SEP(c, i) ((uint64_t)(unsigned char)(c) << (8 * (i)))
+
+/* A TIMESTAMP column's string at p (its opening quote) in exactly the
+ * forms 'yyyy-mm-dd hh:mm:ss[.fff]' (or with 'T'), converted as
+ * textconv_value() converts them, with the date's day number remembered
+ * in f.  Returns the position after the closing quote, or NULL when the
+ * general path must decide (any other form, escapes, out-of-range
+ * fields): it then gives exactly what it gives without this path. */
+static inline const char *decode_ts(ColFast *f, const char *p,
+                                    const char *end, Value *v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const char *s = p + 1;
+    size_t n;
+    if (end - s > 19 && s[19] == '"')
+        n = 19;
+    else if (end - s > 23 && s[19] == '.' && s[23] == '"')
+        n = 23;
+    else
+        return NULL;
+    uint64_t w1 = load64(s + 8); /* "dd hh:mm" */
+    if (((w1 >> 16) & 0xFF) == 'T')
+        w1 ^= TS_SEP('T' ^ ' ', 2);
+    if (!ts_word(w1, 0xFFFF00FFFF00FFFFULL, TS_SEP(' ', 2) | TS_SEP(':', 5)))
+        return NULL;
+    int ms = 0;
+    if (n == 23) {
+        if (!ts_word(load64(s + 15), 0xFFFFFF00FFFF00FFULL,
+                     TS_SEP(':', 1) | TS_SEP('.', 4)))
+            return NULL;
+        ms = ts_dig2(s + 20) * 10 + (s[22] - '0');
+    } else if (!ts_word(load64(s + 11), 0xFFFF00FFFF00FFFFULL,
+                        TS_SEP(':', 2) | TS_SEP(':', 5))) {
+        return NULL;
+    }
+    int h = ts_dig2(s + 11), mi = ts_dig2(s + 14), sec = ts_dig2(s + 17);
+    if (h > 23 || mi > 59 || sec > 59)
+        return NULL;
+    uint64_t dlo = load64(s);
+    uint16_t dhi;
+    memcpy(&dhi, s + 8, 2);
+    int64_t days;
+    if (f->date_set && dlo == f->date_lo && dhi == f->date_hi) {
+        days = f->date_days;
+    } else {
+        if (!ts_word(dlo, 0x00FFFF00FFFFFFFFULL,
+                     TS_SEP('-', 4) | TS_SEP('-', 7)))
+            return NULL;
+        int64_t y = ts_dig2(s) * 100 + ts_dig2(s + 2);
+        int mo = ts_dig2(s + 5), dd = ts_dig2(s + 8);
+        if (mo < 1 || mo > 12 || dd < 1 ||
+            (dd > 28 && dd > time_days_in_month(y, mo)))
+            return NULL;
+        days = time_days_from_civil(y, mo, dd);
+        f->date_set = true;
+        f->date_lo = dlo;
+        f->date_hi = dhi;
+        f->date_days = days;
+    }
+    v->kind = f->vkind;
+    v->is_null = false;
+    v->u.d.hi = 0;
+    v->u.i = days * MS_PER_DAY + h * MS_PER_HOUR + mi * MS_PER_MINUTE +
+             sec * MS_PER_SECOND + ms;
+    return s + n + 1;
+#else
+    (void)f, (void)p, (void)end, (void)v;
+    return NULL;
+#endif
+}
+
+#undef TS_SEP
+
 /* Skip a value of an unwanted field; strings and numbers inline, the
  * rest through skip_value().  NULL with *e set when malformed. */
 static inline const char *skip_field(const char *p, const char *end, ScanErr *e)
@@ -1167,8 +1270,13 @@ int json_decode(JsonDecoder *d, const char *line, size_t len, Arena *a,
             }
         } else {
             const char *q = NULL;
-            if (d->fast[c].kind != FAST_NONE && (is_dig(*p) || *p == '-'))
-                q = decode_fast(&d->fast[c], p, end, &out_row[c]);
+            ColFast *f = &d->fast[c];
+            if (f->kind == FAST_TS) {
+                if (*p == '"')
+                    q = decode_ts(f, p, end, &out_row[c]);
+            } else if (f->kind != FAST_NONE && (is_dig(*p) || *p == '-')) {
+                q = decode_fast(f, p, end, &out_row[c]);
+            }
             if (q) {
                 d->seen[c] = d->stamp;
                 p = q;

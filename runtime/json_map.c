@@ -206,6 +206,10 @@ static const char *elem_at(const char *p, const char *e, const RtType *t,
         return q;
     }
     if (t->kind == VK_STRING) {
+        if (*p != '"' && !utf8_valid(s, n)) { /* nested JSON text */
+            *why = "invalid UTF-8 in a string";
+            return q;
+        }
         v->kind = VK_STRING;
         v->is_null = false;
         v->u.s.ptr = s;
@@ -244,6 +248,8 @@ const char *json_map_decode(const char *p, const char *e, const RtType *t,
         if (!q)
             return "an unterminated string";
         Value *k = &kv[2 * i];
+        if (kt.kind == VK_STRING && !utf8_valid(s, len))
+            return "invalid UTF-8 in a string";
         if (kt.kind == VK_STRING) {
             *k = value_null(VK_STRING);
             k->is_null = false;

@@ -125,7 +125,8 @@ typedef struct SlabChunk {
 } SlabChunk;
 
 typedef struct Slab {
-    size_t size;        /* block bytes, a multiple of 16 */
+    size_t size;        /* block bytes, a multiple of 8 (16 when a state
+                           needs 16-byte alignment) */
     void *free;         /* free blocks, linked through their first word */
     char *bump, *end;   /* unused part of the newest chunk */
     SlabChunk *chunks;
@@ -325,7 +326,8 @@ typedef struct Pending {
  *     2^32 - 1 rows of n_rows, as the ring holds fewer rows than that);
  *     uint32_t n_pend (rows waiting for the watermark) with a TTL, which
  *     alone needs it;
- *   - the aggregate states (from a 16-byte boundary, those aligned to 16
+ *   - the aggregate states (from a boundary of the largest alignment
+ *     they need, 8 or 16; those aligned to 16
  *     first, so the others leave no holes);
  *   - the keys' NULL bits;
  *   - with a ring: the first ring_inline slots, inline.  A ring that
@@ -840,6 +842,7 @@ static int over_open(OpState *s)
     }
     /* The states: those needing 16-byte alignment first (their sizes are
      * multiples of 8: at most one 8-byte hole each), then the rest. */
+    uint32_t st_align = 8; /* the block's alignment */
     for (uint32_t pass = 0; pass < 2; pass++)
         for (uint32_t i = 0; i < d->n_calls; i++) {
             CallRt *cr = &st->calls[i];
@@ -847,6 +850,8 @@ static int over_open(OpState *s)
                 (agg_state_align(&cr->sp) == 16) != (pass == 0))
                 continue;
             uint32_t al = agg_state_align(&cr->sp);
+            if (al > st_align)
+                st_align = al;
             st_off = (st_off + al - 1) & ~(al - 1);
             cr->st_off = st_off;
             st_off += agg_state_size(&cr->sp);
@@ -899,7 +904,7 @@ static int over_open(OpState *s)
     off += 4u * n_fs;
     st->off_pend = off;
     off += st->has_ttl ? 4u : 0u;
-    st->off_states = (uint32_t)align16(off);
+    st->off_states = (off + st_align - 1) & ~(st_align - 1);
     off = st->off_states + st_off;
     st->off_knulls = off;
     off += (st->n_keys + 7) / 8;
@@ -916,7 +921,7 @@ static int over_open(OpState *s)
 
     st->mask = 1023;
     st->buckets = xcalloc(st->mask + 1, sizeof(Part *));
-    st->part_slab.size = align16(st->part_size);
+    st->part_slab.size = (st->part_size + st_align - 1) & ~(st_align - 1);
     ringpool_init(&st->rings, st->stride, st->ring_inline);
     for (uint32_t i = 0; i < d->n_calls; i++)
         if (!st->calls[i].is_positional &&

@@ -208,9 +208,9 @@ static int wm_after(OpState *s, WmState *st, int64_t now)
     int64_t timer = INT64_MAX;
     if (d->idle_timeout_ms > 0 && !st->ended) {
         bool changed = false;
-        int64_t next = wm_check_idle(st, d->idle_timeout_ms,
-                                     st->clock_step > 0 ? st->clock : now,
-                                     &changed);
+        int64_t next =
+            wm_check_idle(st, d->idle_timeout_ms,
+                          st->clock_step > 0 ? st->clock : now, &changed);
         if (changed) {
             wm_rescan(st);
             wm_combine(st);
@@ -255,8 +255,8 @@ static int wm_push(OpState *s, Batch *in, uint32_t port)
         st->wm = xmalloc(sizeof(int64_t) * st->wm_cap);
     }
     int64_t now = job_now_mono_ms();
-    bool test_clock = st->clock_step > 0 && d->idle_timeout_ms > 0 &&
-                      !st->ended && sp->open;
+    bool test_clock =
+        st->clock_step > 0 && d->idle_timeout_ms > 0 && !st->ended && sp->open;
     if (in->n_rows > 0 && sp->open) {
         sp->last_ms = st->clock_step > 0 ? st->clock : now;
         if (sp->idle) {
@@ -275,8 +275,8 @@ static int wm_push(OpState *s, Batch *in, uint32_t port)
             sp->last_ms = st->clock;
             if (test_clock && st->clock >= st->idle_next) {
                 bool changed = false;
-                st->idle_next = wm_check_idle(st, d->idle_timeout_ms,
-                                              st->clock, &changed);
+                st->idle_next =
+                    wm_check_idle(st, d->idle_timeout_ms, st->clock, &changed);
                 if (changed) {
                     wm_rescan(st);
                     wm_combine(st);

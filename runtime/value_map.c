@@ -135,40 +135,75 @@ static bool key_eq(const Value *a, const Value *b, const RtType *t)
     return value_equal(a, b, t);
 }
 
-/* For pair i of kv: false when an earlier pair has its key (dropped);
- * else the index of the last pair with that key (whose value is kept). */
-static bool pair_keep(const RtType *kt, const Value *kv, uint32_t n,
-                      uint32_t i, uint32_t *last)
+/* Which pairs of kv survive: keep[i] for the first pair of each key,
+ * with last[i] the index of the last pair with that key (whose value is
+ * kept).  Small maps compare every pair; larger ones (a wide JSON object)
+ * hash the keys into an arena table, so a map of n entries costs O(n). */
+static uint32_t pairs_dedupe(Arena *a, const RtType *kt, const Value *kv,
+                             uint32_t n, bool *keep, uint32_t *last)
 {
-    for (uint32_t j = 0; j < i; j++)
-        if (key_eq(&kv[2 * j], &kv[2 * i], kt))
-            return false;
-    *last = i;
-    for (uint32_t j = i + 1; j < n; j++)
-        if (key_eq(&kv[2 * j], &kv[2 * i], kt))
-            *last = j;
-    return true;
+    uint32_t count = 0;
+    if (n <= 16) {
+        for (uint32_t i = 0; i < n; i++) {
+            keep[i] = true;
+            last[i] = i;
+            for (uint32_t j = 0; j < i && keep[i]; j++)
+                if (keep[j] && key_eq(&kv[2 * j], &kv[2 * i], kt)) {
+                    keep[i] = false;
+                    last[j] = i;
+                }
+            count += keep[i];
+        }
+        return count;
+    }
+    uint32_t cap = 32;
+    while (cap < 2 * n)
+        cap *= 2;
+    uint32_t *slot = arena_alloc(a, sizeof(uint32_t) * cap); /* index + 1 */
+    memset(slot, 0, sizeof(uint32_t) * cap);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t h = (uint32_t)value_hash(&kv[2 * i], kt) & (cap - 1);
+        keep[i] = true;
+        last[i] = i;
+        for (; slot[h]; h = (h + 1) & (cap - 1)) {
+            uint32_t j = slot[h] - 1;
+            if (key_eq(&kv[2 * j], &kv[2 * i], kt)) {
+                keep[i] = false;
+                last[j] = i;
+                break;
+            }
+        }
+        if (keep[i]) {
+            slot[h] = i + 1;
+            count++;
+        }
+    }
+    return count;
 }
 
 void map_build(Arena *a, Value *dst, const RtType *kt, const RtType *vt,
                const Value *kv, uint32_t n_pairs)
 {
+    bool small_keep[16];
+    uint32_t small_last[16];
+    bool *keep = n_pairs <= 16 ? small_keep
+                               : arena_alloc(a, sizeof(bool) * n_pairs);
+    uint32_t *last = n_pairs <= 16
+                         ? small_last
+                         : arena_alloc(a, sizeof(uint32_t) * n_pairs);
+    uint32_t count = pairs_dedupe(a, kt, kv, n_pairs, keep, last);
     size_t size = MAP_HDR_SIZE;
-    uint32_t count = 0, last;
-    for (uint32_t i = 0; i < n_pairs; i++) {
-        if (!pair_keep(kt, kv, n_pairs, i, &last))
-            continue;
-        count++;
-        size += map_elem_size(&kv[2 * i], kt->kind) +
-                map_elem_size(&kv[2 * last + 1], vt->kind);
-    }
+    for (uint32_t i = 0; i < n_pairs; i++)
+        if (keep[i])
+            size += map_elem_size(&kv[2 * i], kt->kind) +
+                    map_elem_size(&kv[2 * last[i] + 1], vt->kind);
     char *blk = arena_alloc(a, size);
     char *p = map_put_header(blk, kt, vt, count);
     for (uint32_t i = 0; i < n_pairs; i++) {
-        if (!pair_keep(kt, kv, n_pairs, i, &last))
+        if (!keep[i])
             continue;
         p = map_put_elem(p, &kv[2 * i], kt->kind);
-        p = map_put_elem(p, &kv[2 * last + 1], vt->kind);
+        p = map_put_elem(p, &kv[2 * last[i] + 1], vt->kind);
     }
     FSQL_ASSERT((size_t)(p - blk) == size);
     dst->kind = VK_BYTES;

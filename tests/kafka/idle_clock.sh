@@ -25,13 +25,16 @@
 #   2. No timeout: 40 rows of partition 0 and the window never fires.
 #   3. The table option scan.watermark.idle-timeout = '500 ms' overrides
 #      the session key (1 h): the window fires at exactly the 5th row.
+#   4. Without the test clock (processing time, 300 ms) and partition 0
+#      producing every 0.3 s: the window fires with its 4 rows (a
+#      positive check with a cap: timing can delay it, not decide it).
 # tests/kafka/idle.sh is the same story on the wall clock (gated by
 # FSQL_TIMING_TESTS=1).
 . "$(dirname "$0")/lib.inc"
 kafka_init
 command -v curl >/dev/null || { echo "skip: curl not installed"; exit 77; }
-mock_start --topic ev:2 --topic ev2:2 --topic ev3:2 --topic out:1 \
-    --topic out2:1 --topic out3:1 --topic late:1
+mock_start --topic ev:2 --topic ev2:2 --topic ev3:2 --topic ev4:2 \
+    --topic out:1 --topic out2:1 --topic out3:1 --topic out4:1 --topic late:1
 
 export FSQL_TEST_IDLE_CLOCK_STEP_MS=100
 export FSQL_METRICS_INTERVAL_MS=50
@@ -195,4 +198,38 @@ stop_job "table option run"
 got=$(consume out3 | tr -d '"')
 [ "$got" = '2024-01-01 00:00:00.000,2,100,1' ] ||
     fail "windows with the table option: $(echo "$got" | tr '\n' ' ')"
-echo "ok: idle partitions on the test clock (session key, reactivation, late row, no timeout, table option)"
+
+# ---- 4. the processing-time path (no test clock) ---------------------------
+# Positive only, so that timing cannot decide it: partition 1's row is
+# read first, then partition 0's, then partition 0 gets a row every 0.3 s
+# (id 0, ts 00:00:16) until the window fires.  Whenever partition 1 turns
+# idle (by the timer or at the end of a batch) and partition 0 produces
+# after that, the watermark passes 00:00:10; the window must fire (cap
+# 60 s) with exactly its 4 rows, and nothing else can fire.
+unset FSQL_TEST_IDLE_CLOCK_STEP_MS
+printf '{"id":100,"ts":"2024-01-01 00:00:01"}\n' | produce ev4 1
+job ev4 "SET 'table.exec.source.idle-timeout' = '300 ms';" "" out4
+start_job
+at 1 # (its watermark may be none or 00:00:00, as the timer goes)
+printf '{"id":%d,"ts":"2024-01-01 00:00:0%d"}\n' 1 2 2 3 3 4 | produce ev4 0
+printf '{"id":4,"ts":"2024-01-01 00:00:15"}\n' | produce ev4 0
+while sleep 0.3; do
+    printf '{"id":0,"ts":"2024-01-01 00:00:16"}\n' |
+        timeout 20 kcat -P -b "$BS" -t ev4 -p 0 >/dev/null 2>&1 || true
+done &
+tick_pid=$!
+_pids+=($tick_pid)
+for _ in $(seq 600); do
+    scrape
+    fired=$(sample WindowAggregate fsql_records_out_total)
+    [ "$fired" = 1 ] && break
+    sleep 0.1
+done
+kill "$tick_pid" 2>/dev/null || true
+wait "$tick_pid" 2>/dev/null || true
+[ "$fired" = 1 ] || fail "the window did not fire on processing time"
+stop_job "idle timer run"
+got=$(consume out4 | tr -d '"')
+[ "$got" = '2024-01-01 00:00:00.000,4,100,1,2,3' ] ||
+    fail "window fired on processing time: $(echo "$got" | tr '\n' ' ')"
+echo "ok: idle partitions on the test clock (session key, reactivation, late row, no timeout, table option) and on processing time"

@@ -10,6 +10,7 @@
 #include "tests/unit/unit.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -812,6 +813,60 @@ static void test_json_textconv(void)
     UNIT_CHECK(textconv_value(&bad, "5", 1, NULL, NULL, &v) != NULL);
 }
 
+/* ---- timestamp fast path ----------------------------------------------- */
+
+/* The decoder converts 'yyyy-mm-dd hh:mm:ss[.fff]' strings itself and
+ * remembers the last date (json.c, decode_ts): one decoder over a
+ * sequence of timestamps that share, nearly share or break the
+ * remembered date must give what textconv_value() gives for each text
+ * (the oracle), values and errors alike, for TIMESTAMP and for a zone-less
+ * TIMESTAMP_LTZ. */
+static void test_json_ts_fast(void)
+{
+    static const char *const texts[] = {
+        "2024-01-31 23:59:59.999", "2024-01-31 00:00:00.000",
+        "2024-01-31T12:34:56",     "2024-01-31 24:00:00.000",
+        "2024-01-31 12:60:00",     "2024-01-31 12:00:60.000",
+        "2024-01-32 00:00:00.000", "2024-01-31 10:00:00.123",
+        "2024-02-29 01:02:03.004", "2023-02-29 01:02:03.004",
+        "2023-02-28 01:02:03.004", "2024-01-31 10:00:00.12",
+        "2024-01-31 10:00:00.1234", "2024-01-31X10:00:00.123",
+        "2024-01-31 10:00:00,123", "2024-13-01 00:00:00.000",
+        "2024-00-10 00:00:00.000", "2024-04-31 00:00:00",
+        "0000-01-01 00:00:00.000", "9999-12-31 23:59:59.999",
+        "1970-01-01 00:00:00.000", "1969-12-31 23:59:59.999",
+        "2024-01-3a 00:00:00.000", "2024-01-31 0a:00:00.000",
+        "2024-01-31 10:00:00.12\\u0033",
+    };
+    const RtType types[] = {T_TS, T_LTZ};
+    for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
+        Fix f;
+        fix1(&f, types[k], NULL);
+        for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+            char line[128], plain[64];
+            snprintf(line, sizeof line, "{\"v\":\"%s\"}", texts[i]);
+            /* the oracle reads the text unescaped */
+            snprintf(plain, sizeof plain, "%s", texts[i]);
+            char *u = strstr(plain, "\\u0033");
+            if (u)
+                strcpy(u, "3");
+            Value want;
+            const char *why = textconv_value(&types[k], plain, strlen(plain),
+                                             &f.a, NULL, &want);
+            int rc = dec(&f, line);
+            if (why) {
+                UNIT_EQ_INT(rc, JSON_ERROR);
+            } else {
+                UNIT_EQ_INT(rc, JSON_OK);
+                UNIT_EQ_INT(f.row[0].kind, types[k].kind);
+                UNIT_CHECK(!f.row[0].is_null);
+                UNIT_EQ_INT(f.row[0].u.i, want.u.i);
+            }
+        }
+        fix_fini(&f);
+    }
+}
+
 static const UnitTest json_tests[] = {
     {"json_int", test_json_int},
     {"json_decimal", test_json_decimal},
@@ -827,6 +882,7 @@ static const UnitTest json_tests[] = {
     {"json_many_columns", test_json_many_columns},
     {"json_encode", test_json_encode},
     {"json_textconv", test_json_textconv},
+    {"json_ts_fast", test_json_ts_fast},
     {NULL, NULL},
 };
 

@@ -11,7 +11,8 @@
  *     is the same as with one row per batch;
  *   - without a timeout nothing turns idle, however many rows;
  *   - a split that produces again holds the watermark again until it is
- *     idle again, and its row behind the watermark is counted late;
+ *     idle again, and its row behind the watermark is counted late (or,
+ *     under 'emit', re-fires its window);
  *   - the idle flags survive a snapshot/restore (the clock itself is not
  *     state: it restarts at 0 in the restored job).
  * tests/kafka/idle_clock.sh checks the same on a live Kafka topic.
@@ -107,16 +108,15 @@ static const char *idle_out(OpScriptRun *r)
     return r->buf ? r->buf : "";
 }
 
-#define S(x) ((int64_t)(x) * 1000)
+#define S(x) ((int64_t)(x)*1000)
 
 /* Split 1: one row at 1 s; split 0: rows at 2, 3, 4 and 15 s, then
  * fillers at 16 s, then two rows at 5 s.  Split 1 turns idle at the 10th
  * row of split 0 (clock 1100, its last row at 100); the two rows at 5 s
  * come after it: late for [0 s, 10 s), which fired at that row. */
 static const IdleRows idle_story[] = {
-    {1, 100, S(1), 1}, {0, 1, S(2), 1},  {0, 2, S(3), 1},
-    {0, 3, S(4), 1},   {0, 4, S(15), 1}, {0, 0, S(16), 5},
-    {0, 50, S(5), 2},
+    {1, 100, S(1), 1}, {0, 1, S(2), 1},  {0, 2, S(3), 1},  {0, 3, S(4), 1},
+    {0, 4, S(15), 1},  {0, 0, S(16), 5}, {0, 50, S(5), 2},
 };
 
 static void idle_mid_batch(void)
@@ -167,8 +167,8 @@ static void idle_exact_and_back(void)
         unit_fail(__FILE__, __LINE__, "no WatermarkAssigner");
         goto out;
     }
-    IdleRows a[] = {{1, 100, S(1), 1}, {0, 1, S(2), 1}, {0, 4, S(15), 1},
-                    {0, 0, S(16), 7}};
+    IdleRows a[] = {
+        {1, 100, S(1), 1}, {0, 1, S(2), 1}, {0, 4, S(15), 1}, {0, 0, S(16), 7}};
     UNIT_CHECK(idle_push(&r, a, 4, 8));
     UNIT_EQ_INT(r.os->wm_out, S(0)); /* split 1: 1 s - 1 s */
     UNIT_EQ_STR(idle_out(&r), "");
@@ -197,6 +197,36 @@ out:
     unsetenv("FSQL_TEST_IDLE_CLOCK_STEP_MS");
 }
 
+/* Under 'table.exec.late-data' = 'emit', split 1's row behind the
+ * watermark (after split 1 turned idle and the window fired) re-fires
+ * the window with it instead of being dropped. */
+static void idle_late_emit(void)
+{
+    setenv("FSQL_TEST_IDLE_CLOCK_STEP_MS", "100", 1);
+    Program *p = op_script_compile(
+        "SET 'table.exec.late-data' = 'emit';\n" IDLE_SQL(IDLE_1S));
+    UNIT_REQUIRE(p);
+    OpScriptRun r;
+    if (op_script_open(&r, p, OP_KIND_WATERMARK)) {
+        IdleRows a[] = {{1, 100, S(1), 1},
+                        {0, 1, S(2), 1},
+                        {0, 0, S(16), 9},
+                        {1, 202, S(5), 1}};
+        UNIT_CHECK(idle_push(&r, a, 4, 3));
+        UNIT_EQ_INT(r.os->wm_out, S(15));
+        UNIT_EQ_INT(idle_late(r.j), 0);
+        UNIT_EQ_STR(idle_out(&r), "+I[1970-01-01 00:00:00.000, 2, 100,1]\n"
+                                  "+I[1970-01-01 00:00:00.000, 3, "
+                                  "100,1,202]\n");
+    } else {
+        unit_fail(__FILE__, __LINE__, "no WatermarkAssigner");
+    }
+    op_script_close(&r);
+    free(r.buf);
+    program_free(p);
+    unsetenv("FSQL_TEST_IDLE_CLOCK_STEP_MS");
+}
+
 /* No timeout: split 1 holds the watermark however many rows come. */
 static void idle_no_timeout(void)
 {
@@ -205,8 +235,7 @@ static void idle_no_timeout(void)
     UNIT_REQUIRE(p);
     OpScriptRun r;
     if (op_script_open(&r, p, OP_KIND_WATERMARK)) {
-        IdleRows a[] = {{1, 100, S(1), 1}, {0, 1, S(2), 1},
-                        {0, 0, S(60), 500}};
+        IdleRows a[] = {{1, 100, S(1), 1}, {0, 1, S(2), 1}, {0, 0, S(60), 500}};
         UNIT_CHECK(idle_push(&r, a, 3, 7));
         UNIT_EQ_INT(r.os->wm_out, S(0));
         UNIT_EQ_STR(idle_out(&r), "");
@@ -232,8 +261,8 @@ static void idle_round_trip(void)
     snap_writer_init(&w);
     int64_t wm_saved = WM_NONE;
     if (op_script_open(&a, p, OP_KIND_WATERMARK)) {
-        IdleRows rows[] = {{1, 100, S(1), 1}, {0, 1, S(2), 1},
-                           {0, 0, S(16), 9}};
+        IdleRows rows[] = {
+            {1, 100, S(1), 1}, {0, 1, S(2), 1}, {0, 0, S(16), 9}};
         UNIT_CHECK(idle_push(&a, rows, 3, 5));
         UNIT_EQ_INT(a.os->wm_out, S(15));
         wm_saved = a.os->wm_out;
@@ -272,6 +301,7 @@ static void idle_round_trip(void)
 static const UnitTest watermark_idle_tests[] = {
     {"watermark_idle_mid_batch", idle_mid_batch},
     {"watermark_idle_exact_and_back", idle_exact_and_back},
+    {"watermark_idle_late_emit", idle_late_emit},
     {"watermark_idle_no_timeout", idle_no_timeout},
     {"watermark_idle_round_trip", idle_round_trip},
     {NULL, NULL},
