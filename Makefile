@@ -248,6 +248,50 @@ fuzz-json-smoke: build/fuzz/fuzz_json
 	    tests/fuzz/corpus-json >build/fuzz/smoke-json.log 2>&1 || \
 	    { tail -50 build/fuzz/smoke-json.log; exit 1; }
 
+# The csv format target (tests/fuzz/fuzz_csv.c: record split, decoding
+# with option combinations, encode/decode round trip) and the text to
+# value conversions (tests/fuzz/fuzz_textconv.c: textconv.c included so
+# its fast paths are checked against the general parsers).  Runtime only.
+.PHONY: fuzz-csv fuzz-csv-smoke
+build/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c $(RT_SRCS) $(wildcard runtime/*.h)
+	@mkdir -p build/fuzz
+	@echo "FUZZ-CC $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -w -o $@ tests/fuzz/fuzz_csv.c \
+	    $(RT_SRCS) $(PKG_LIBS) -lm
+
+build/fuzz/fuzz_textconv: tests/fuzz/fuzz_textconv.c $(RT_SRCS) \
+        $(wildcard runtime/*.h)
+	@mkdir -p build/fuzz
+	@echo "FUZZ-CC $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -w -o $@ tests/fuzz/fuzz_textconv.c \
+	    $(filter-out runtime/textconv.c,$(RT_SRCS)) $(PKG_LIBS) -lm
+
+fuzz-csv: build/fuzz/fuzz_csv build/fuzz/fuzz_textconv
+	@mkdir -p build/fuzz/corpus-csv build/fuzz/corpus-textconv
+	$(Q)build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) \
+	    -dict=tests/fuzz/csv.dict -max_len=4096 -timeout=10 \
+	    -artifact_prefix=build/fuzz/csv- \
+	    build/fuzz/corpus-csv tests/fuzz/corpus-csv
+	$(Q)build/fuzz/fuzz_textconv -max_total_time=$(FUZZ_SECONDS) \
+	    -dict=tests/fuzz/csv.dict -max_len=256 -timeout=10 \
+	    -artifact_prefix=build/fuzz/textconv- \
+	    build/fuzz/corpus-textconv tests/fuzz/corpus-textconv
+
+fuzz-csv-smoke: build/fuzz/fuzz_csv build/fuzz/fuzz_textconv
+	@mkdir -p build/fuzz/corpus-csv build/fuzz/corpus-textconv
+	@echo "FUZZ csv, textconv (10 s each)"
+	$(Q)build/fuzz/fuzz_csv -max_total_time=10 -dict=tests/fuzz/csv.dict \
+	    -max_len=4096 -timeout=10 -artifact_prefix=build/fuzz/csv- \
+	    build/fuzz/corpus-csv tests/fuzz/corpus-csv \
+	    >build/fuzz/smoke-csv.log 2>&1 || \
+	    { tail -50 build/fuzz/smoke-csv.log; exit 1; }
+	$(Q)build/fuzz/fuzz_textconv -max_total_time=10 \
+	    -dict=tests/fuzz/csv.dict -max_len=256 -timeout=10 \
+	    -artifact_prefix=build/fuzz/textconv- \
+	    build/fuzz/corpus-textconv tests/fuzz/corpus-textconv \
+	    >build/fuzz/smoke-textconv.log 2>&1 || \
+	    { tail -50 build/fuzz/smoke-textconv.log; exit 1; }
+
 # The checkpoint reader target (tests/fuzz/fuzz_checkpoint.c): the file
 # layer, the blob codec and operators' restore in small compiled jobs.
 .PHONY: fuzz-checkpoint fuzz-checkpoint-smoke

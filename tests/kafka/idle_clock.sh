@@ -62,6 +62,8 @@ SQL
 }
 
 start_job() {
+    # (the previous job's log names its port: gone before this one starts)
+    rm -f "$tmp/run.err"
     fsql_bg "$tmp/job.sql" --metrics-port 0 --log-level info
     metrics_port "$tmp/run.err" 30 "$fsql_pid" || fail "no metrics port in the log"
 }

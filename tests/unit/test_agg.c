@@ -2,10 +2,13 @@
  * test_agg.c - the aggregate library (runtime/agg.c): string pool
  * reference counts, result types and exact DECIMAL results, sliding
  * windows (step + FIFO inverse) against brute force for MIN/MAX/SUM/
- * COUNT DISTINCT/FIRST/LAST, variance, percentiles, LISTAGG and merge.
+ * COUNT DISTINCT/FIRST/LAST, variance, percentiles, LISTAGG and merge,
+ * the compact SUM and COUNT(DISTINCT) states (128-bit range, sticky
+ * overflow through retraction, merge and a snapshot round trip).
  */
 #include "runtime/fsql.h"
 #include "runtime/agg.h"
+#include "runtime/checkpoint.h"
 #include "runtime/decimal.h"
 #include "runtime/value_ops.h"
 #include "tests/unit/unit.h"
@@ -388,12 +391,114 @@ static void test_agg_misc(void)
     arena_fini(&a);
 }
 
+/* Snapshot g's state and restore it into a fresh state of the same spec. */
+static void agg_roundtrip(Agg *g)
+{
+    SnapWriter w;
+    snap_writer_init(&w);
+    agg_state_snapshot(&g->sp, g->st, &w);
+    agg_fini(&g->sp, g->st);
+    SnapReader r;
+    snap_reader_init(&r, w.buf, w.len);
+    UNIT_CHECK(agg_state_restore(&g->sp, g->st, &r));
+    UNIT_CHECK(r.p == r.end);
+    snap_writer_fini(&w);
+}
+
+/* SUM of DECIMAL keeps 24 bytes of state (no 16-byte alignment) and
+ * stays exact to 38 digits; past 38 digits the result is NULL until the
+ * sum comes back, unless it left the 128-bit range: that is sticky
+ * (retraction, merge, snapshot).  COUNT(DISTINCT) of a one-word or
+ * string type keeps only its 16-byte set header. */
+static void test_agg_sum_compact(void)
+{
+    Arena a;
+    arena_init(&a, 4096);
+    StrPool *p = strpool_new();
+    RtType d380 = ty(VK_DECIMAL, 0, 38, 0), ts = ty(VK_STRING, 0, -1, 0);
+    RtType tb = ty(VK_INT, RT_SQL_BIGINT, -1, 0);
+    Agg s, t;
+    agg_open(&s, "SUM", &d380, &d380, 1, false, p);
+    UNIT_EQ_INT(agg_state_size(&s.sp), 24);
+    UNIT_EQ_INT(agg_state_align(&s.sp), 8);
+    const char *max38 = "99999999999999999999999999999999999999";
+    Value mx = vdec(max38, 0), m1 = vdec("-1", 0), one = vdec("1", 0);
+    agg_step(&s.sp, s.st, &mx);
+    agg_step(&s.sp, s.st, &m1);
+    UNIT_EQ_STR(agg_text(&s, &a), "99999999999999999999999999999999999998");
+    agg_step(&s.sp, s.st, &one);
+    agg_step(&s.sp, s.st, &one); /* 10^38: not 38 digits, in range */
+    UNIT_EQ_STR(agg_text(&s, &a), "<NULL>");
+    agg_inverse(&s.sp, s.st, &one);
+    UNIT_EQ_STR(agg_text(&s, &a), max38);
+    agg_roundtrip(&s);
+    UNIT_EQ_STR(agg_text(&s, &a), max38);
+    agg_step(&s.sp, s.st, &mx); /* 2 * 10^38 - 2 > 2^127: sticky */
+    UNIT_EQ_STR(agg_text(&s, &a), "<NULL>");
+    agg_inverse(&s.sp, s.st, &mx);
+    UNIT_EQ_STR(agg_text(&s, &a), "<NULL>");
+    agg_roundtrip(&s);
+    UNIT_EQ_STR(agg_text(&s, &a), "<NULL>");
+    agg_inverse(&s.sp, s.st, &mx);
+    agg_step(&s.sp, s.st, &one);
+    UNIT_EQ_STR(agg_text(&s, &a), "<NULL>");
+    /* merge: an overflowed side makes the sum overflow */
+    agg_open(&t, "SUM", &d380, &d380, 1, false, p);
+    agg_step(&t.sp, t.st, &one);
+    UNIT_CHECK(agg_merge(&t.sp, t.st, s.st));
+    UNIT_EQ_STR(agg_text(&t, &a), "<NULL>");
+    agg_open(&t, "SUM", &d380, &d380, 1, false, p);
+    agg_open(&s, "SUM", &d380, &d380, 1, false, p);
+    agg_step(&t.sp, t.st, &mx);
+    agg_step(&s.sp, s.st, &m1);
+    UNIT_CHECK(agg_merge(&t.sp, t.st, s.st));
+    UNIT_EQ_STR(agg_text(&t, &a), "99999999999999999999999999999999999998");
+    agg_step(&s.sp, s.st, &mx);
+    agg_step(&s.sp, s.st, &mx);
+    UNIT_CHECK(agg_merge(&t.sp, t.st, s.st)); /* 3 * 10^38: out of range */
+    UNIT_EQ_STR(agg_text(&t, &a), "<NULL>");
+    /* COUNT(DISTINCT string): the set alone, through retraction and a
+     * snapshot (which still writes the count) */
+    Agg cd;
+    agg_open(&cd, "COUNT", &ts, &tb, 1, true, p);
+    UNIT_EQ_INT(agg_state_size(&cd.sp), 16);
+    const char *w[] = {"x", "y", "x", "z", ""};
+    for (int i = 0; i < 5; i++) {
+        Value v = vstr(w[i]);
+        agg_step(&cd.sp, cd.st, &v);
+    }
+    UNIT_EQ_STR(agg_text(&cd, &a), "4");
+    agg_roundtrip(&cd);
+    UNIT_EQ_STR(agg_text(&cd, &a), "4");
+    Value x = vstr("x"), y = vstr("y");
+    agg_inverse(&cd.sp, cd.st, &x);
+    agg_inverse(&cd.sp, cd.st, &y);
+    UNIT_EQ_STR(agg_text(&cd, &a), "3"); /* x once more, z, "" */
+    agg_inverse(&cd.sp, cd.st, &x);
+    UNIT_EQ_STR(agg_text(&cd, &a), "2");
+    /* a snapshot whose count disagrees with its set is refused */
+    SnapWriter sw;
+    snap_writer_init(&sw);
+    agg_state_snapshot(&cd.sp, cd.st, &sw);
+    sw.buf[sw.len - 8] ^= 1; /* the count's low byte */
+    agg_fini(&cd.sp, cd.st);
+    SnapReader r;
+    snap_reader_init(&r, sw.buf, sw.len);
+    UNIT_CHECK(!agg_state_restore(&cd.sp, cd.st, &r));
+    agg_fini(&cd.sp, cd.st);
+    snap_writer_fini(&sw);
+    UNIT_EQ_INT(strpool_count(p), 0);
+    strpool_free(p);
+    arena_fini(&a);
+}
+
 static const UnitTest agg_tests[] = {
     {"agg_strpool", test_agg_strpool},
     {"agg_types", test_agg_types},
     {"agg_sliding", test_agg_sliding},
     {"agg_variance", test_agg_variance},
     {"agg_misc", test_agg_misc},
+    {"agg_sum_compact", test_agg_sum_compact},
     {NULL, NULL},
 };
 
