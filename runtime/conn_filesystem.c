@@ -885,6 +885,13 @@ static int fs_write(SinkWriter *w, const Batch *b, FsqlErr *err)
         const Value *row = batch_row(b, r);
         if (fw->fmt == FS_JSON) {
             json_encoder_row(fw->je, &fw->buf, row);
+            if (json_encoder_failed(fw->je))
+                return fsql_err_set(
+                    err, FSQL_E_DATA,
+                    "cannot write table \"%s\": column \"%s\" holds a MAP "
+                    "with a NULL key, which the json format cannot write "
+                    "(set 'json.map-null-key.mode' to 'DROP' or 'LITERAL')",
+                    w->table->name, json_encoder_failed(fw->je));
         } else if (fw->fmt == FS_CSV) {
             csv_encoder_row(fw->ce, &fw->buf, row);
         } else if (!row[0].is_null) {
@@ -1381,9 +1388,15 @@ static int fs_open_sink(const TableDef *t, const RunCtx *ctx, SinkWriter **out,
         w->ff = fs_file_share(w->f);
         w->f = w->ff->f;
     }
-    ValueFmt vf = {ctx->tz, VALUE_STYLE_SQL, NULL};
+    ValueFmt vf = {.tz = ctx->tz, .style = VALUE_STYLE_SQL, .null_text = NULL};
     if (w->fmt == FS_JSON) {
+        JsonEncOptions eo;
+        if ((rc = json_enc_options_of(t, NULL, &eo, err)) < 0) {
+            fs_wclose(&w->base);
+            return rc;
+        }
         w->je = json_encoder_new(&t->schema, &vf);
+        json_encoder_set_options(w->je, &eo);
     } else if (w->fmt == FS_CSV) {
         if ((rc = csv_opts_of(t, &w->copt, err)) < 0) {
             fs_wclose(&w->base);

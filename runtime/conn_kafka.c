@@ -2496,6 +2496,17 @@ static int kw_produce(KWriter *w, const char *k, size_t kl, const char *v,
                           h, hl, ts, err);
 }
 
+/* A map value with a NULL key under json.map-null-key.mode = 'FAIL'. */
+static int map_null_key_err(const SinkWriter *w, const char *col, FsqlErr *err)
+{
+    return fsql_err_set(err, FSQL_E_DATA,
+                        "cannot write table \"%s\": column \"%s\" holds a "
+                        "MAP with a NULL key, which the json format cannot "
+                        "write (set 'json.map-null-key.mode' to 'DROP' or "
+                        "'LITERAL')",
+                        w->table->name, col);
+}
+
 static int kw_write(SinkWriter *base, const Batch *b, FsqlErr *err)
 {
     KWriter *w = (KWriter *)base;
@@ -2520,11 +2531,17 @@ static int kw_write(SinkWriter *base, const Batch *b, FsqlErr *err)
         size_t kl = 0, vl = 0;
         if (w->has_key) {
             kafka_codec_encode(&w->key, row, &w->kbuf);
+            if (kafka_codec_failed(&w->key))
+                return map_null_key_err(base, kafka_codec_failed(&w->key),
+                                        err);
             kp = w->kbuf.ptr ? w->kbuf.ptr : "";
             kl = w->kbuf.len;
         }
         if (w->has_val && !tomb) {
             kafka_codec_encode(&w->val, row, &w->vbuf);
+            if (kafka_codec_failed(&w->val))
+                return map_null_key_err(base, kafka_codec_failed(&w->val),
+                                        err);
             bool raw_null =
                 w->val.fmt == KFMT_RAW && row[w->val.cols[0]].is_null;
             if (!raw_null) {

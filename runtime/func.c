@@ -91,7 +91,7 @@ void func_to_string(Value *dst, const Value *v, const RtType *t, VmCtx *x)
         n = time_format_date(buf, (int32_t)v->u.i);
         break;
     default: {
-        ValueFmt f = {x->tz, VALUE_STYLE_SQL, NULL};
+        ValueFmt f = {.tz = x->tz, .style = VALUE_STYLE_SQL, .null_text = NULL};
         value_format(scratch_get(), v, t, &f);
         scratch_to(dst, x);
         return;

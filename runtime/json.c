@@ -37,6 +37,7 @@
 #include "runtime/json.h"
 #include "runtime/decimal.h"
 #include "runtime/mem.h"
+#include "runtime/program.h"
 #include "runtime/textconv.h"
 #include "runtime/timeutil.h"
 #include "runtime/value_ops.h"
@@ -45,6 +46,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -1451,6 +1453,9 @@ void json_encode_row(StrBuf *out, const RtSchema *s, const Value *row)
 struct JsonEncoder {
     const RtSchema *schema; /* borrowed */
     ValueFmt fmt;
+    JsonEncOptions opt;
+    bool general;     /* options or MAP columns: json_encoder_row_general */
+    const char *failed; /* json_encoder_failed */
     StrBuf keys;      /* '{"a":' ',"b":' ... concatenated */
     size_t *key_off;  /* n_cols + 1 offsets into keys */
     int64_t day;      /* day of the last TIMESTAMP written ... */
@@ -1686,9 +1691,141 @@ static inline size_t value_bound(const RtType *t, const Value *v)
     }
 }
 
+/* ---- writer options ----------------------------------------------------- */
+
+int json_enc_options_of(const struct TableDef *t, const char *prefix,
+                        JsonEncOptions *o, FsqlErr *err)
+{
+    static const char *const names[] = {
+        "encode.ignore-null-fields", "timestamp-format.standard",
+        "map-null-key.mode", "map-null-key.literal"};
+    const char *v[4];
+    memset(o, 0, sizeof *o);
+    o->map_null_literal = "null";
+    for (int i = 0; i < 4; i++) {
+        char k[160];
+        v[i] = NULL;
+        if (prefix) {
+            snprintf(k, sizeof k, "%sjson.%s", prefix, names[i]);
+            v[i] = table_def_option(t, k);
+        }
+        if (!v[i]) {
+            snprintf(k, sizeof k, "json.%s", names[i]);
+            v[i] = table_def_option(t, k);
+        }
+    }
+    if (v[0] && strcasecmp(v[0], "true") == 0)
+        o->ignore_null_fields = true;
+    else if (v[0] && strcasecmp(v[0], "false") != 0)
+        goto bad0;
+    if (v[1] && strcasecmp(v[1], "ISO-8601") == 0)
+        o->ts_iso = true;
+    else if (v[1] && strcasecmp(v[1], "SQL") != 0)
+        goto bad1;
+    if (!v[2] || strcasecmp(v[2], "FAIL") == 0)
+        o->map_null = JSON_MAP_NULL_FAIL;
+    else if (strcasecmp(v[2], "DROP") == 0)
+        o->map_null = JSON_MAP_NULL_DROP;
+    else if (strcasecmp(v[2], "LITERAL") == 0)
+        o->map_null = JSON_MAP_NULL_LITERAL;
+    else
+        goto bad2;
+    if (v[3])
+        o->map_null_literal = v[3];
+    return FSQL_OK;
+bad0:
+    return fsql_err_set(err, FSQL_E_CONFIG,
+                        "table \"%s\": option 'json.%s' must be true or "
+                        "false, not \"%s\"", t->name, names[0], v[0]);
+bad1:
+    return fsql_err_set(err, FSQL_E_CONFIG,
+                        "table \"%s\": option 'json.%s' must be 'SQL' or "
+                        "'ISO-8601', not \"%s\"", t->name, names[1], v[1]);
+bad2:
+    return fsql_err_set(err, FSQL_E_CONFIG,
+                        "table \"%s\": option 'json.%s' must be 'FAIL', "
+                        "'DROP' or 'LITERAL', not \"%s\"",
+                        t->name, names[2], v[2]);
+}
+
+void json_encoder_set_options(JsonEncoder *e, const JsonEncOptions *o)
+{
+    e->opt = *o;
+    e->fmt.map_null_drop = o->map_null == JSON_MAP_NULL_DROP;
+    e->fmt.map_null_key =
+        o->map_null == JSON_MAP_NULL_LITERAL ? o->map_null_literal : NULL;
+    e->general = o->ignore_null_fields || o->ts_iso;
+    for (uint32_t c = 0; c < e->schema->n_cols; c++)
+        if (rt_is_map(&e->schema->cols[c].type))
+            e->general = true;
+}
+
+const char *json_encoder_failed(const JsonEncoder *e)
+{
+    return e->failed;
+}
+
+/* A TIMESTAMP (UTC for TIMESTAMP_LTZ) in ISO-8601 form:
+ * "2024-01-01T10:00:00.123", with a trailing Z for TIMESTAMP_LTZ. */
+static void put_ts_iso(StrBuf *out, const RtType *t, int64_t ms)
+{
+    char buf[TIME_FMT_TIMESTAMP_MAX + 2];
+    int prec = t->precision < 0 ? 3 : t->precision > 9 ? 9 : t->precision;
+    size_t n = time_format_timestamp_p(buf, ms, prec);
+    char *sp = memchr(buf, ' ', n);
+    if (sp)
+        *sp = 'T';
+    if (t->kind == VK_TIMESTAMP_LTZ)
+        buf[n++] = 'Z';
+    strbuf_putc(out, '"');
+    strbuf_append(out, buf, n);
+    strbuf_putc(out, '"');
+}
+
+/* json_encoder_row with the writer options or MAP columns: column by
+ * column through the general writer. */
+static void json_encoder_row_general(JsonEncoder *e, StrBuf *out,
+                                     const Value *row)
+{
+    const RtSchema *s = e->schema;
+    bool first = true;
+    e->failed = NULL;
+    strbuf_putc(out, '{');
+    for (uint32_t c = 0; c < s->n_cols; c++) {
+        const RtType *t = &s->cols[c].type;
+        const Value *v = &row[c];
+        bool null = v->is_null;
+        if (!null && rt_is_map(t) && e->opt.map_null == JSON_MAP_NULL_FAIL &&
+            map_has_null_key(v)) {
+            if (!e->failed)
+                e->failed = s->cols[c].name;
+            null = true;
+        }
+        if (null && e->opt.ignore_null_fields)
+            continue;
+        if (!first)
+            strbuf_putc(out, ',');
+        first = false;
+        json_encode_string(out, s->cols[c].name, strlen(s->cols[c].name));
+        strbuf_putc(out, ':');
+        if (null)
+            strbuf_append(out, "null", 4);
+        else if (e->opt.ts_iso &&
+                 (t->kind == VK_TIMESTAMP || t->kind == VK_TIMESTAMP_LTZ))
+            put_ts_iso(out, t, v->u.i);
+        else
+            json_encode_value_fmt(out, t, v, &e->fmt);
+    }
+    strbuf_putc(out, '}');
+}
+
 void json_encoder_row(JsonEncoder *e, StrBuf *out, const Value *row)
 {
     const RtSchema *s = e->schema;
+    if (e->general) {
+        json_encoder_row_general(e, out, row);
+        return;
+    }
     if (s->n_cols == 0) {
         strbuf_append(out, "{}", 2);
         return;

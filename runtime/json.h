@@ -39,6 +39,7 @@
 #include "runtime/timeutil.h"
 #include "runtime/value.h"
 #include "runtime/value_ops.h"
+#include "runtime/err.h"
 
 typedef struct JsonOptions {
     bool fail_on_missing_field; /* json.fail-on-missing-field */
@@ -104,6 +105,32 @@ typedef struct JsonEncoder JsonEncoder;
 JsonEncoder *json_encoder_new(const RtSchema *s, const ValueFmt *f);
 void json_encoder_free(JsonEncoder *e);
 void json_encoder_row(JsonEncoder *e, StrBuf *out, const Value *row);
+
+/* The json format's writer options (Flink's json.*): */
+typedef enum JsonMapNullKey {
+    JSON_MAP_NULL_FAIL,    /* a NULL map key fails the job (default) */
+    JSON_MAP_NULL_DROP,    /* the entry is left out */
+    JSON_MAP_NULL_LITERAL  /* the key is written as literal */
+} JsonMapNullKey;
+
+typedef struct JsonEncOptions {
+    bool ignore_null_fields;  /* encode.ignore-null-fields */
+    bool ts_iso;              /* timestamp-format.standard = 'ISO-8601' */
+    JsonMapNullKey map_null;  /* map-null-key.mode */
+    const char *map_null_literal; /* map-null-key.literal (borrowed) */
+} JsonEncOptions;
+
+/* Read them from table t's options "<prefix>json.<name>" (else
+ * "json.<name>"); a bad value is FSQL_E_CONFIG naming the option. */
+struct TableDef;
+int json_enc_options_of(const struct TableDef *t, const char *prefix,
+                        JsonEncOptions *o, FsqlErr *err);
+void json_encoder_set_options(JsonEncoder *e, const JsonEncOptions *o);
+
+/* After json_encoder_row: NULL, or the name of the MAP column whose value
+ * had a NULL key in FAIL mode (the row was written with that column
+ * NULL; the caller fails the job). */
+const char *json_encoder_failed(const JsonEncoder *e);
 
 /* Append s as a JSON string literal with quotes; control characters,
  * quote and backslash are escaped, other bytes (UTF-8) pass through. */

@@ -488,7 +488,7 @@ int kafka_codec_init(KafkaCodec *c, const TableDef *t, const RunCtx *ctx,
                                     : "record value");
         return FSQL_OK;
     }
-    ValueFmt vf = {ctx->tz, VALUE_STYLE_SQL, NULL};
+    ValueFmt vf = {.tz = ctx->tz, .style = VALUE_STYLE_SQL, .null_text = NULL};
     if (c->fmt == KFMT_JSON) {
         JsonOptions jo;
         memset(&jo, 0, sizeof jo);
@@ -505,8 +505,13 @@ int kafka_codec_init(KafkaCodec *c, const TableDef *t, const RunCtx *ctx,
         c->ignore_parse_errors = b;
         if (decode)
             c->jd = json_decoder_new(&c->schema, &jo);
-        if (encode)
+        if (encode) {
+            JsonEncOptions eo;
+            if ((rc = json_enc_options_of(t, opt_prefix, &eo, err)) < 0)
+                return rc;
             c->je = json_encoder_new(&c->schema, &vf);
+            json_encoder_set_options(c->je, &eo);
+        }
         return FSQL_OK;
     }
     CsvOptions *o = &c->copt;
@@ -594,6 +599,11 @@ int kafka_codec_decode(KafkaCodec *c, const char *p, size_t len, Arena *a,
         for (uint32_t i = 0; i < c->n; i++)
             row[c->cols[i]] = c->tmp[i];
     return rc;
+}
+
+const char *kafka_codec_failed(const KafkaCodec *c)
+{
+    return c->fmt == KFMT_JSON && c->je ? json_encoder_failed(c->je) : NULL;
 }
 
 void kafka_codec_encode(KafkaCodec *c, const Value *row, StrBuf *out)

@@ -145,6 +145,9 @@ int kafka_codec_decode(KafkaCodec *c, const char *p, size_t len, Arena *a,
 /* Encode the codec's columns of row (full schema width) into out
  * (cleared first). */
 void kafka_codec_encode(KafkaCodec *c, const Value *row, StrBuf *out);
+/* After kafka_codec_encode: NULL, or the MAP column that had a NULL key
+ * under json.map-null-key.mode = 'FAIL' (see json_encoder_failed). */
+const char *kafka_codec_failed(const KafkaCodec *c);
 
 /* Indexes of the ';'-separated column names in list within schema s
  * (names compared after adding prefix); unknown names are an error.

@@ -390,7 +390,7 @@ static void put_elem(StrBuf *out, const Value *v, const RtType *t,
 
 void map_format(StrBuf *out, const Value *m, const ValueFmt *f)
 {
-    ValueFmt ef = {f ? f->tz : NULL, f ? f->style : VALUE_STYLE_SQL, NULL};
+    ValueFmt ef = {.tz = f ? f->tz : NULL, .style = f ? f->style : VALUE_STYLE_SQL, .null_text = NULL};
     bool java = ef.style == VALUE_STYLE_PRINT;
     MapIter it;
     Value k, v;
@@ -409,6 +409,18 @@ void map_format(StrBuf *out, const Value *m, const ValueFmt *f)
     strbuf_putc(out, '}');
 }
 
+bool map_has_null_key(const Value *m)
+{
+    MapIter it;
+    Value k, v;
+    if (m->is_null || !map_iter_init(&it, m))
+        return false;
+    while (map_iter_next(&it, &k, &v))
+        if (k.is_null)
+            return true;
+    return false;
+}
+
 void map_format_json(StrBuf *out, const Value *m, const ValueFmt *f)
 {
     MapIter it;
@@ -417,11 +429,15 @@ void map_format_json(StrBuf *out, const Value *m, const ValueFmt *f)
     if (map_iter_init(&it, m)) {
         bool first = true;
         while (map_iter_next(&it, &k, &v)) {
+            if (k.is_null && f && f->map_null_drop)
+                continue;
             if (!first)
                 strbuf_putc(out, ',');
             first = false;
             if (k.is_null) {
-                strbuf_append(out, "\"null\"", 6);
+                const char *lit = f && f->map_null_key ? f->map_null_key
+                                                        : "null";
+                value_json_escape(out, lit, strlen(lit));
             } else if (it.kt.kind == VK_STRING) {
                 value_json_escape(out, k.u.s.ptr, k.u.s.len);
             } else if (it.kt.kind == VK_BYTES ||
@@ -432,7 +448,7 @@ void map_format_json(StrBuf *out, const Value *m, const ValueFmt *f)
             } else {
                 /* numbers, booleans, intervals: their text has nothing
                  * to escape */
-                ValueFmt kf = {f ? f->tz : NULL, VALUE_STYLE_PRINT, NULL};
+                ValueFmt kf = {.tz = f ? f->tz : NULL, .style = VALUE_STYLE_PRINT, .null_text = NULL};
                 strbuf_putc(out, '"');
                 value_format(out, &k, &it.kt, &kf);
                 strbuf_putc(out, '"');
@@ -485,7 +501,7 @@ static void fn_map_to_string(const FuncSite *fs, Value *dst,
     static _Thread_local StrBuf sb; /* as func.c's scratch */
     (void)fs;
     (void)regs;
-    ValueFmt f = {x->tz, VALUE_STYLE_SQL, NULL};
+    ValueFmt f = {.tz = x->tz, .style = VALUE_STYLE_SQL, .null_text = NULL};
     strbuf_clear(&sb);
     map_format(&sb, &args[0], &f);
     char *p = func_str_alloc(dst, x, sb.len);

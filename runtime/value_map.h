@@ -141,6 +141,9 @@ void map_format(StrBuf *out, const Value *m, const ValueFmt *f);
  * values as value_format_json writes them (BYTES base64). */
 void map_format_json(StrBuf *out, const Value *m, const ValueFmt *f);
 
+/* Whether the map m (not NULL) has a NULL key. */
+bool map_has_null_key(const Value *m);
+
 /* ---- JSON input (runtime/json_map.c) ------------------------------------ */
 
 /* The JSON object [p, e) (its grammar checked by the caller) as a MAP of

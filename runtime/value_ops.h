@@ -52,6 +52,11 @@ typedef struct ValueFmt {
     const TimeZone *tz;
     ValueStyle style;
     const char *null_text;
+    /* JSON objects of MAP values (json.map-null-key.*): a NULL key is
+     * left out when map_null_drop, else written as map_null_key (NULL:
+     * "null"). */
+    bool map_null_drop;
+    const char *map_null_key;
 } ValueFmt;
 
 /* Append v as text (print connector, changelog/table/csv output).  f may

@@ -293,7 +293,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.tz = zones[(ob >> 7) & 1];
     o.null_literal = null_literals[(sb >> 6) & 3];
     const RtSchema *s = &schemas[(sb & 63) % (N_TYPES + 1)];
-    ValueFmt vf = {o.tz, VALUE_STYLE_SQL, NULL};
+    ValueFmt vf = {.tz = o.tz, .style = VALUE_STYLE_SQL, .null_text = NULL};
 
     /* an exact-size heap copy so ASan sees reads past the end */
     size_t n = size - 2;

@@ -329,7 +329,7 @@ static void check_timestamp(uint8_t var, const char *p, size_t n, Arena *a)
             abort();
     StrBuf sb;
     strbuf_init(&sb);
-    ValueFmt vf = {tz, VALUE_STYLE_SQL, NULL};
+    ValueFmt vf = {.tz = tz, .style = VALUE_STYLE_SQL, .null_text = NULL};
     value_format(&sb, &v, &t, &vf);
     /* the text of a four-digit year reads back (a gap in the zone's wall
      * clock cannot be written, so LTZ only for fixed zones) */

@@ -183,7 +183,7 @@ static void eval_expr(const char *expr, const char *zone, StrBuf *out)
                 strbuf_printf(out, "ERROR: %s", x.err_msg);
             } else {
                 const Value *v = &regs[code->results[0]];
-                ValueFmt f = {tz, VALUE_STYLE_SQL, "NULL"};
+                ValueFmt f = {.tz = tz, .style = VALUE_STYLE_SQL, .null_text = "NULL"};
                 value_format(out, v, &code->result_types[0], &f);
                 StrBuf o2;
                 strbuf_init(&o2);

@@ -132,7 +132,7 @@ static Value S(const char *s)
 static const char *fmtv(const Value *v, RtType t, ValueStyle st,
                         const TimeZone *tz)
 {
-    ValueFmt f = {tz, st, NULL};
+    ValueFmt f = {.tz = tz, .style = st, .null_text = NULL};
     strbuf_clear(&sb);
     value_format(&sb, v, &t, &f);
     return strbuf_cstr(&sb);
@@ -169,7 +169,7 @@ static void value_text_forms(void)
     UNIT_EQ_STR(fmtv(&v, tint, SQL, NULL), "<NULL>");
     UNIT_EQ_STR(fmtv(&v, tint, PR, NULL), "null");
     UNIT_EQ_STR(jsonv(&v, tint), "null");
-    ValueFmt csv = {NULL, SQL, ""};
+    ValueFmt csv = {.tz = NULL, .style = SQL, .null_text = ""};
     strbuf_clear(&sb);
     value_format(&sb, &v, &tint, &csv);
     UNIT_EQ_STR(strbuf_cstr(&sb), "");

@@ -52,7 +52,7 @@ static RtType map_of(const RtType *k, const RtType *v)
 static const char *fmt(const Value *m, const RtType *t, ValueStyle st,
                        bool json, StrBuf *sb)
 {
-    ValueFmt f = {NULL, st, NULL};
+    ValueFmt f = {.tz = NULL, .style = st, .null_text = NULL};
     strbuf_clear(sb);
     if (json)
         value_format_json(sb, m, t, &f);
