@@ -129,7 +129,7 @@ test-quick: all $(BUILD)/bin/unit
 	$(Q)FSQL=$(FSQL_BIN) tools/runtests.sh
 	$(Q)FSQL=$(FSQL_BIN) tools/roundtrip.sh
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke fuzz-json-smoke \
-	    fuzz-checkpoint-smoke
+	    fuzz-checkpoint-smoke fuzz-csv-smoke
 
 asan: deps
 	$(Q)ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory \
@@ -317,7 +317,7 @@ fuzz-checkpoint-smoke: build/fuzz/fuzz_checkpoint
 	    >build/fuzz/smoke-ckpt.log 2>&1 || \
 	    { tail -50 build/fuzz/smoke-ckpt.log; exit 1; }
 
-fuzz: fuzz-parser fuzz-json fuzz-checkpoint
+fuzz: fuzz-parser fuzz-json fuzz-checkpoint fuzz-csv
 
 # The long version of tests/mysql/crash_exactly_once.sh (issue 10): 30
 # random kills per round instead of 10, SOAK_ROUNDS rounds.

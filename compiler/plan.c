@@ -1681,8 +1681,9 @@ static PNode *plan_item(Planner *P, AstNode *item, Scope *sc, ConjList *pend)
     case AST_UNNEST_REF:
         diag_error(P->cc, DIAG_E_UNSUPPORTED, item->at,
                    "UNNEST is not supported yet");
-        diag_hint(P->cc, "Read single elements with an index (arr[1]) "
-                         "or count them with CARDINALITY(arr).");
+        diag_hint(P->cc, "ARRAY values are not supported at run time "
+                         "yet; a MAP's entries can be read by key "
+                         "(m['k']) and counted with CARDINALITY(m).");
         fail(P);
         return NULL;
     default:

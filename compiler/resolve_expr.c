@@ -835,6 +835,35 @@ static SqlType *type_case(ExprCtx *x, AstNode *e)
     return res;
 }
 
+/* fsql's run-time MAP values hold scalar keys and values only
+ * (runtime/value_map.h): a MAP type t with a MAP, ARRAY, MULTISET or ROW
+ * key or value, built at `at` by `what` (MAP[...] or a CAST), is refused
+ * here so that `fsql validate` reports it, not only `fsql run`. */
+static bool map_type_runnable(Res *r, const SqlType *t, SrcSpan at,
+                              const char *what)
+{
+    if (!t || t->kind != T_MAP)
+        return true;
+    for (int k = 0; k < 2; k++) {
+        const SqlType *el = k ? t->value : t->elem;
+        if (!el || (el->kind != T_MAP && el->kind != T_ARRAY &&
+                    el->kind != T_MULTISET && el->kind != T_ROW))
+            continue;
+        diag_error(r->cc, DIAG_E_UNSUPPORTED, at,
+                   "%s with %s of type %s: fsql's MAP values hold scalar "
+                   "keys and values only",
+                   what, k ? "values" : "keys", rx_type_str(r, el));
+        diag_hint(r->cc, el->kind == T_MAP
+                             ? "Keep the inner map as its text "
+                               "(CAST(MAP[...] AS STRING)) or flatten its "
+                               "keys into the outer map."
+                             : "ARRAY, MULTISET and ROW values are not "
+                               "supported at run time yet.");
+        return false;
+    }
+    return true;
+}
+
 static SqlType *type_cast(ExprCtx *x, AstNode *e)
 {
     Res *r = x->r;
@@ -856,6 +885,8 @@ static SqlType *type_cast(ExprCtx *x, AstNode *e)
                              "...) to turn a point in time into a number.");
         return rx_err();
     }
+    if (!map_type_runnable(r, to, e->at, "CAST to a MAP"))
+        return rx_err();
     SqlType *res = type_with_nullable(
         r->a, to, t->is_nullable || c->is_try || to->is_nullable);
     res->time_attr = TA_NONE;
@@ -1640,6 +1671,8 @@ static SqlType *type_ctor(ExprCtx *x, AstNode *e)
     t->elem = k ? k : type_new(r->a, T_NULL);
     if (is_map)
         t->value = v ? v : type_new(r->a, T_NULL);
+    if (is_map && !map_type_runnable(r, t, e->at, "MAP[...]"))
+        return rx_err();
     return t;
 }
 

@@ -212,6 +212,7 @@ typedef struct KReader {
     Value *wide_row;
     KMeta *meta; /* per schema column */
     bool has_meta;
+    uint64_t hdr_nulled; /* headers columns nulled (not UTF-8, ignored) */
     bool has_pending_err;
     FsqlErr pending_err;
     KPending *pend;
@@ -772,9 +773,12 @@ static void headers_json(const rd_kafka_message_t *m, Arena *a, Value *v)
 /* The record's headers as a MAP value (runtime/value_map.h) of type t
  * into a: names as the key, values as the value (NULL for a null header
  * value); a repeated name keeps its first position and its last value,
- * as Flink's map does.  Allocates only from a (the batch arena). */
-static void headers_map(const rd_kafka_message_t *m, const RtType *t,
-                        Arena *a, Value *v)
+ * as Flink's map does.  Allocates only from a (the batch arena).  STRING
+ * elements must be valid UTF-8 (names always, values in a MAP<STRING,
+ * STRING>), as the json format requires of a string field: otherwise
+ * *v is unchanged and why (why_n bytes) says which header. */
+static bool headers_map(const rd_kafka_message_t *m, const RtType *t,
+                        Arena *a, Value *v, char *why, size_t why_n)
 {
     rd_kafka_headers_t *hs = NULL;
     size_t cnt = 0;
@@ -789,11 +793,27 @@ static void headers_map(const rd_kafka_message_t *m, const RtType *t,
         size_t size;
         if (rd_kafka_header_get_all(hs, i, &name, &val, &size))
             continue;
+        size_t nl = strlen(name);
+        bool name_ok = utf8_valid(name, nl);
+        if (!name_ok || (val && vt.kind == VK_STRING &&
+                         !utf8_valid(val, size))) {
+            /* quote the name as far as it is printable ASCII */
+            size_t q = 0;
+            while (q < nl && q < 40 && name[q] >= 0x20 && name[q] < 0x7f)
+                q++;
+            snprintf(why, why_n,
+                     "header \"%.*s%s\": %s is not valid UTF-8 (column "
+                     "type MAP<STRING, %s>)",
+                     (int)q, name, q < nl ? "..." : "",
+                     name_ok ? "the value" : "the name",
+                     vt.kind == VK_STRING ? "STRING" : "BYTES");
+            return false;
+        }
         Value *k = &kv[2 * n], *x = &kv[2 * n + 1];
         k->kind = (uint8_t)kt.kind;
         k->is_null = false;
         k->u.s.ptr = name;
-        k->u.s.len = (uint32_t)strlen(name);
+        k->u.s.len = (uint32_t)nl;
         *x = value_null(vt.kind);
         if (val) {
             x->is_null = false;
@@ -803,13 +823,18 @@ static void headers_map(const rd_kafka_message_t *m, const RtType *t,
         n++;
     }
     map_build(a, v, &kt, &vt, kv, n);
+    return true;
 }
 
-static void fill_meta(KReader *r, const rd_kafka_message_t *m, Arena *a,
-                      Value *row)
+/* Fill the metadata columns of row from m.  0, or -1 with why set when a
+ * headers MAP is not valid UTF-8 and the value format (else the key
+ * format) does not ignore parse errors; when it does, the column is NULL
+ * and counted as a nulled field. */
+static int fill_meta(KReader *r, const rd_kafka_message_t *m, Arena *a,
+                     Value *row, char *why, size_t why_n)
 {
     if (!r->has_meta)
-        return;
+        return 0;
     const RtSchema *s = &r->base.table->schema;
     for (uint32_t c = 0; c < s->n_cols; c++) {
         KMeta k = r->meta[c];
@@ -831,10 +856,16 @@ static void fill_meta(KReader *r, const rd_kafka_message_t *m, Arena *a,
             v->u.i = m->partition;
             break;
         case KM_HEADERS:
-            if (rt_is_map(&s->cols[c].type))
-                headers_map(m, &s->cols[c].type, a, v);
-            else
+            if (!rt_is_map(&s->cols[c].type)) {
                 headers_json(m, a, v);
+            } else if (!headers_map(m, &s->cols[c].type, a, v, why, why_n)) {
+                bool ignore = r->has_val ? r->val.ignore_parse_errors
+                                         : r->key.ignore_parse_errors;
+                if (!ignore)
+                    return -1;
+                *v = value_null(VK_BYTES);
+                r->hdr_nulled++;
+            }
             break;
         case KM_OFFSET:
             v->u.i = m->offset;
@@ -859,6 +890,7 @@ static void fill_meta(KReader *r, const rd_kafka_message_t *m, Arena *a,
         }
         }
     }
+    return 0;
 }
 
 /* Decode key and value of m into row.  0 ok, 1 skip (counted), 2 skip
@@ -1249,8 +1281,10 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
                 Value *row = batch_row(b, b->n_rows);
                 rc = decode_parts(r, m->key, m->key_len, old, old_len, b->a,
                                   row, why, sizeof why, &part);
+                if (rc == 0 &&
+                    (rc = fill_meta(r, m, b->a, row, why, sizeof why)) < 0)
+                    part = "headers";
                 if (rc == 0) {
-                    fill_meta(r, m, b->a, row);
                     r->row_off[b->n_rows] = m->offset;
                     batch_add(
                         b, act == KUP_UPDATE ? ROW_UPDATE_BEFORE : ROW_DELETE,
@@ -1261,8 +1295,10 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
                 Value *row = batch_row(b, b->n_rows);
                 rc = decode_parts(r, m->key, m->key_len, m->payload, m->len,
                                   b->a, row, why, sizeof why, &part);
+                if (rc == 0 &&
+                    (rc = fill_meta(r, m, b->a, row, why, sizeof why)) < 0)
+                    part = "headers";
                 if (rc == 0) {
-                    fill_meta(r, m, b->a, row);
                     r->row_off[b->n_rows] = m->offset;
                     batch_add(b,
                               act == KUP_INSERT ? ROW_INSERT : ROW_UPDATE_AFTER,
@@ -1279,8 +1315,10 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
             Value *row = batch_row(b, b->n_rows);
             rc = decode_parts(r, m->key, m->key_len, m->payload, m->len, b->a,
                               row, why, sizeof why, &part);
+            if (rc == 0 &&
+                (rc = fill_meta(r, m, b->a, row, why, sizeof why)) < 0)
+                part = "headers";
             if (rc == 0) {
-                fill_meta(r, m, b->a, row);
                 r->row_off[b->n_rows] = m->offset;
                 batch_add(b, ROW_INSERT, WM_NONE);
             }
@@ -1301,7 +1339,7 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
             break;
         }
     }
-    uint64_t nulled = 0;
+    uint64_t nulled = r->hdr_nulled;
     if (r->key.jd)
         nulled += json_decoder_stats(r->key.jd).fields_nulled;
     if (r->val.jd)

@@ -181,7 +181,8 @@ int csv_decode(CsvDecoder *d, const char *rec, size_t len, Arena *a,
             s = ++p;
             for (;;) {
                 if (p >= end) {
-                    set_err(err, (size_t)(fs - rec), (int32_t)c,
+                    set_err(err, (size_t)(fs - rec),
+                            c < n_cols ? (int32_t)c : -1,
                             "malformed CSV: unterminated quoted field");
                     return row_bad(d);
                 }
@@ -205,7 +206,8 @@ int csv_decode(CsvDecoder *d, const char *rec, size_t len, Arena *a,
             e = p;
             p++; /* closing quote */
             if (p < end && *p != o->field_delimiter) {
-                set_err(err, (size_t)(p - rec), (int32_t)c,
+                set_err(err, (size_t)(p - rec),
+                        c < n_cols ? (int32_t)c : -1,
                         "malformed CSV: delimiter expected after a closing "
                         "quote");
                 return row_bad(d);

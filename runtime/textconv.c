@@ -436,10 +436,14 @@ static const char *parse_timestamp(const RtType *t, const char *p, size_t n,
     }
     trim(&p, &n);
     if (all_digits(p, n)) {
+        /* years 0000 to 9999 (Flink's TIMESTAMP range): beyond them the
+         * zone arithmetic would overflow and the text would not read
+         * back (found by tests/fuzz/fuzz_textconv.c) */
         bool overflow;
-        return parse_i64(p, n, out, &overflow) ? "epoch milliseconds out of "
-                                                 "range"
-                                               : NULL;
+        if (parse_i64(p, n, out, &overflow) || *out < -62167219200000LL ||
+            *out > 253402300799999LL)
+            return "epoch milliseconds out of range";
+        return NULL;
     }
     int64_t wall;
     bool has_off;

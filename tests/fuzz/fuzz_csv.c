@@ -129,6 +129,27 @@ static bool rt_checked(const RtType *t)
     }
 }
 
+/* Values whose text has a four-digit year (the decoder takes any epoch
+ * milliseconds, but reads back only years 0000 to 9999). */
+static bool rt_in_range(const RtType *t, const Value *v, const TimeZone *tz)
+{
+    const int64_t lo = -62167219200000LL, hi = 253402300800000LL;
+    if (v->is_null)
+        return true;
+    switch (t->kind) {
+    case VK_DATE:
+        return v->u.i * MS_PER_DAY >= lo && v->u.i * MS_PER_DAY < hi;
+    case VK_TIMESTAMP:
+        return v->u.i >= lo && v->u.i < hi;
+    case VK_TIMESTAMP_LTZ:
+        return v->u.i >= lo + MS_PER_DAY && v->u.i < hi - MS_PER_DAY &&
+               tz_utc_to_local(tz, v->u.i) >= lo &&
+               tz_utc_to_local(tz, v->u.i) < hi;
+    default:
+        return true;
+    }
+}
+
 static bool same(const RtType *t, const Value *a, const Value *b)
 {
     if (a->is_null || b->is_null)
@@ -199,10 +220,14 @@ static void check_err(int rc, const CsvError *e, size_t len, uint32_t n_cols)
 {
     if (rc != CSV_ERROR && rc != CSV_SKIP)
         return;
-    if (e->msg[0] == '\0' || memchr(e->msg, '\0', sizeof e->msg) == NULL)
+    if (e->msg[0] == '\0' || memchr(e->msg, '\0', sizeof e->msg) == NULL ||
+        e->offset > len || e->col < -1 || e->col >= (int32_t)n_cols) {
+#ifdef FUZZ_CSV_DEBUG
+        fprintf(stderr, "rc %d, error \"%s\" at %zu (of %zu), column %d\n",
+                rc, e->msg, e->offset, len, (int)e->col);
+#endif
         abort();
-    if (e->offset > len || e->col < -1 || e->col >= (int32_t)n_cols)
-        abort();
+    }
 }
 
 /* Encode a decoded row and decode it again. */
@@ -212,6 +237,12 @@ static void round_trip(const CsvOptions *o, const RtSchema *s,
     for (uint32_t c = 0; c < s->n_cols; c++) {
         const RtType *t = &s->cols[c].type;
         const Value *v = &row[c];
+        if (!rt_in_range(t, v, o->tz))
+            return;
+        /* BYTES: the encoder writes SQL's x'0102', the decoder reads
+         * base64, so a row with bytes does not read back (reported) */
+        if (t->kind == VK_BYTES && !v->is_null)
+            return;
         /* Known not to survive: a STRING equal to the null literal (it is
          * quoted on output, but the decoder takes the literal quoted or
          * not); a NULL STRING without a null literal is written as an
@@ -246,8 +277,13 @@ static void round_trip(const CsvOptions *o, const RtSchema *s,
         Value back[N_TYPES];
         CsvError err;
         int rc = csv_decode(dec, sb.ptr, sb.len - 1, a, back, &err);
-        if (rc != CSV_OK || csv_decoder_stats(dec).fields_nulled != 0)
+        if (rc != CSV_OK || csv_decoder_stats(dec).fields_nulled != 0) {
+#ifdef FUZZ_CSV_DEBUG
+            fprintf(stderr, "[%.*s] does not decode: %s\n", (int)sb.len - 1,
+                    sb.ptr, err.msg);
+#endif
             abort();
+        }
         for (uint32_t c = 0; c < s->n_cols; c++)
             if (rt_checked(&s->cols[c].type) &&
                 !same(&s->cols[c].type, &row[c], &back[c])) {

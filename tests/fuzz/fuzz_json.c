@@ -11,7 +11,10 @@
  * decoder that has seen nothing, and again by the warmed one, which now
  * predicts every key - and all three must agree on the result, the
  * message and every value.  The arena is freed after each input, so LeakSanitizer checks
- * that nothing is allocated outside it.
+ * that nothing is allocated outside it.  Two MAP columns (MAP<STRING,
+ * STRING> and MAP<STRING, INT>, runtime/json_map.c) are in both schemas:
+ * a map that decodes has unique keys and no NULL key, so it too must come
+ * back byte for byte; every decoded map block must pass map_validate.
  *
  *   make fuzz-json FUZZ_SECONDS=300
  */
@@ -20,6 +23,7 @@
 #include "runtime/json.h"
 #include "runtime/mem.h"
 #include "runtime/str.h"
+#include "runtime/value_map.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,31 +36,54 @@ static RtType fty(ValueKind k, uint8_t sql_kind, int32_t p, int32_t s)
     return t;
 }
 
-static RtColumn mixed_cols[12];
-static RtSchema mixed = {12, mixed_cols};
-static RtColumn plain_cols[6];
-static RtSchema plain = {6, plain_cols};
+#define N_MIXED 14
+#define N_PLAIN 8
+static RtColumn mixed_cols[N_MIXED];
+static RtSchema mixed = {N_MIXED, mixed_cols};
+/* the csv format has no MAP columns: the first 12 */
+static RtSchema mixed_csv = {12, mixed_cols};
+static RtColumn plain_cols[N_PLAIN];
+static RtSchema plain = {N_PLAIN, plain_cols};
+
+/* MAP<STRING, v>: VK_BYTES marked RT_SQL_MAP, element types packed */
+static RtType fmap(RtType v)
+{
+    RtType k = fty(VK_STRING, 10, -1, 0);
+    RtType m = fty(VK_BYTES, RT_SQL_MAP, map_type_pack(&k), map_type_pack(&v));
+    return m;
+}
 
 static void schemas_init(void)
 {
-    static const char *names[12] = {"id",   "user_id", "amount", "score",
-                                    "type", "ok",      "d",      "t",
-                                    "ts",   "ltz",     "b",      "n"};
-    RtType types[12] = {
+    static const char *names[N_MIXED] = {
+        "id", "user_id", "amount", "score", "type", "ok", "d",
+        "t",  "ts",      "ltz",    "b",     "n",    "m",  "mi"};
+    RtType types[N_MIXED] = {
         fty(VK_INT, RT_SQL_BIGINT, -1, 0), fty(VK_INT, RT_SQL_INT, -1, 0),
         fty(VK_DECIMAL, 8, 10, 2),         fty(VK_DOUBLE, RT_SQL_DOUBLE, -1, 0),
         fty(VK_STRING, 10, -1, 0),         fty(VK_BOOL, 1, -1, 0),
         fty(VK_DATE, 13, -1, 0),           fty(VK_TIME, 14, 0, 0),
         fty(VK_TIMESTAMP, 15, 3, 0),       fty(VK_TIMESTAMP_LTZ, 16, 3, 0),
-        fty(VK_BYTES, 12, -1, 0),          fty(VK_INT, RT_SQL_TINYINT, -1, 0)};
-    for (int i = 0; i < 12; i++) {
+        fty(VK_BYTES, 12, -1, 0),          fty(VK_INT, RT_SQL_TINYINT, -1, 0),
+        fmap(fty(VK_STRING, 10, -1, 0)),
+        fmap(fty(VK_INT, RT_SQL_INT, -1, 0))};
+    for (int i = 0; i < N_MIXED; i++) {
         mixed_cols[i].name = names[i];
         mixed_cols[i].type = types[i];
     }
     /* no temporal or floating columns: exact round trip expected */
-    static const int pick[6] = {0, 1, 2, 4, 5, 11};
-    for (int i = 0; i < 6; i++)
+    static const int pick[N_PLAIN] = {0, 1, 2, 4, 5, 11, 12, 13};
+    for (int i = 0; i < N_PLAIN; i++)
         plain_cols[i] = mixed_cols[pick[i]];
+}
+
+/* Every decoded MAP value is a well-formed block. */
+static void maps_check(const RtSchema *s, const Value *row)
+{
+    for (uint32_t c = 0; c < s->n_cols; c++)
+        if (rt_is_map(&s->cols[c].type) && !row[c].is_null &&
+            !map_validate(row[c].u.s.ptr, row[c].u.s.len))
+            abort();
 }
 
 static bool same(const RtType *t, const Value *a, const Value *b)
@@ -90,13 +117,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         dplain = json_decoder_new(&plain, NULL);
         CsvOptions co;
         csv_options_init(&co);
-        dc[0] = csv_decoder_new(&mixed, &co);
+        dc[0] = csv_decoder_new(&mixed_csv, &co);
         co.field_delimiter = ';';
         co.escape_char = '\\';
         co.null_literal = "\\N";
         co.ignore_parse_errors = true;
         co.allow_comments = true;
-        dc[1] = csv_decoder_new(&mixed, &co);
+        dc[1] = csv_decoder_new(&mixed_csv, &co);
         ready = true;
     }
     /* an exact-size heap copy so ASan sees reads past the end */
@@ -106,12 +133,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     arena_init(&a, 4096);
     StrBuf sb;
     strbuf_init(&sb);
-    Value row[12], back[12];
+    Value row[N_MIXED], back[N_MIXED];
     JsonError err;
 
     for (int i = 0; i < 4; i++) {
         int rc = json_decode(dj[i], line, size, &a, row, &err);
         if (rc == JSON_OK) {
+            maps_check(&mixed, row);
             strbuf_clear(&sb);
             json_encode_row(&sb, &mixed, row);
         }
@@ -133,6 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_decoder_free(fresh);
     }
     if (json_decode(dplain, line, size, &a, row, &err) == JSON_OK) {
+        maps_check(&plain, row);
         strbuf_clear(&sb);
         json_encode_row(&sb, &plain, row);
         if (json_decode(dplain, sb.ptr, sb.len, &a, back, &err) != JSON_OK)
@@ -145,7 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CsvError cerr;
         int rc = csv_decode(dc[i], line, size, &a, row, &cerr);
         if (rc == CSV_OK) {
-            CsvEncoder *e = csv_encoder_new(&mixed, NULL, NULL);
+            CsvEncoder *e = csv_encoder_new(&mixed_csv, NULL, NULL);
             strbuf_clear(&sb);
             csv_encoder_row(e, &sb, row);
             csv_encoder_free(e);

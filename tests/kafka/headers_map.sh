@@ -103,9 +103,12 @@ diff "$tmp/want" "$tmp/got" >/dev/null ||
     fail "exactly-once headers differ: $(diff "$tmp/want" "$tmp/got")"
 
 # 3. MAP<STRING, STRING> is accepted too (the same bytes, typed as text).
+# Record id 3's 'bin' header is not UTF-8, which a STRING map refuses
+# (tests/kafka/headers_utf8.sh): ignore-parse-errors makes its map NULL.
 cat >"$tmp/str.sql" <<EOF
 CREATE TABLE src (id BIGINT, hd MAP<STRING, STRING> METADATA FROM 'headers' VIRTUAL)
 WITH ($(kafka_with hin "'format' = 'json',
+    'json.ignore-parse-errors' = 'true',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = 'latest-offset'"));
 SELECT id, hd['q'] AS q FROM src WHERE id = 1;
