@@ -83,4 +83,12 @@ bool codegen_window_node(CompileCtx *cc, Arena *pa, const PNode *n,
                          struct OpDef *d, CodegenAddTableFn add_table,
                          void *add_arg);
 
+/* The session's late-data settings ('table.exec.late-data',
+ * 'table.exec.emit.allow-lateness', 'table.exec.late-data.sink') for the
+ * operator of node n; the sink table is added with add_table.  False
+ * after reporting an error (a sink table that does not exist). */
+struct OpLateDef;
+bool codegen_late_def(CompileCtx *cc, const PNode *n, struct OpLateDef *late,
+                      CodegenAddTableFn add_table, void *add_arg);
+
 #endif

@@ -66,7 +66,8 @@ static bool unsupported(CompileCtx *cc, SrcSpan at, const char *what,
     return false;
 }
 
-bool codegen_over(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d)
+bool codegen_over(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
+                  CodegenAddTableFn add_table, void *add_arg)
 {
     const POverAgg *o = &n->u.over;
     const RelSchema *in = n->inputs[0]->out;
@@ -75,6 +76,8 @@ bool codegen_over(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d)
     od->time_col = o->order.col;
     od->is_proctime = o->is_proctime;
     od->state_ttl_ms = o->state_ttl_ms;
+    if (!codegen_late_def(cc, n, &od->late, add_table, add_arg))
+        return false;
     if (o->n_partition) {
         od->keys = codegen_exprs(cc, pa, o->partition, o->n_partition, in);
         if (!od->keys)

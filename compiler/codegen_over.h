@@ -9,10 +9,12 @@
 #include "runtime/program.h"
 #include "compiler/compile.h"
 #include "compiler/plan.h"
+#include "compiler/codegen.h"
 
 /* Fill d->u.over (and d->kind) for node n; Code and tables go to pa (the
  * Program arena).  Returns false after reporting an error (a frame or
  * function the runtime cannot evaluate). */
-bool codegen_over(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d);
+bool codegen_over(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
+                  CodegenAddTableFn add_table, void *add_arg);
 
 #endif

@@ -390,7 +390,7 @@ static void gen_node(Gen *g, const PNode *n, OpDef *d)
         break;
     }
     case PN_OVER_AGGREGATE: /* compiler/codegen_over.c */
-        if (!codegen_over(g->cc, g->pa, n, d))
+        if (!codegen_over(g->cc, g->pa, n, d, add_late_sink, g))
             g->failed = true;
         break;
     case PN_INTERVAL_JOIN: /* issue 8: compiler/codegen_join.c */

@@ -142,8 +142,8 @@ static bool gen_calls(CompileCtx *cc, Arena *pa, const PAggCall *calls,
 }
 
 /* Late-data settings of the session. */
-static bool gen_late(CompileCtx *cc, const PNode *n, OpLateDef *late,
-                     CodegenAddTableFn add_table, void *add_arg)
+bool codegen_late_def(CompileCtx *cc, const PNode *n, OpLateDef *late,
+                      CodegenAddTableFn add_table, void *add_arg)
 {
     late->policy = LATE_DROP;
     late->allow_lateness_ms = -1;
@@ -179,7 +179,7 @@ bool codegen_window_node(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
         d->kind = OP_KIND_WINDOW_TABLE_FUNCTION;
         spec_from(&d->u.tvf.win, &n->u.tvf.window);
         d->u.tvf.pane_feed = n->u.tvf.pane_feed;
-        return gen_late(cc, n, &d->u.tvf.late, add_table, add_arg);
+        return codegen_late_def(cc, n, &d->u.tvf.late, add_table, add_arg);
     }
     case PN_GROUP_WINDOW_AGGREGATE:
     case PN_WINDOW_AGGREGATE: {
@@ -209,7 +209,7 @@ bool codegen_window_node(CompileCtx *cc, Arena *pa, const PNode *n, OpDef *d,
         o->start_col = n->kind == PN_WINDOW_AGGREGATE ? w->start_col : -1;
         o->end_col = n->kind == PN_WINDOW_AGGREGATE ? w->end_col : -1;
         o->on_panes = w->on_panes;
-        return gen_late(cc, n, &o->late, add_table, add_arg);
+        return codegen_late_def(cc, n, &o->late, add_table, add_arg);
     }
     case PN_GROUP_AGGREGATE: {
         const PGroupAgg *g = &n->u.gagg;

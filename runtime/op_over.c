@@ -82,6 +82,7 @@
 #include "runtime/agg.h"
 #include "runtime/checkpoint.h"
 #include "runtime/job.h"
+#include "runtime/late_out.h"
 #include "runtime/op.h"
 #include "runtime/value_ops.h"
 
@@ -397,6 +398,7 @@ typedef struct OverState {
     CallRt *calls;
     FrameRt *frames;
     bool need_ring;    /* some frame is bounded or a LAG looks back */
+    LateOut late;      /* late rows: counted, and sent to the late-data sink */
     int64_t max_lag;
     bool has_lead;
     int64_t max_lead;  /* rows a row waits for */
@@ -772,7 +774,9 @@ static uint32_t natural_width(const RtType *t)
 
 /* ---- open ----------------------------------------------------------------- */
 
-static int over_open(OpState *s)
+/* The operator's state, without the late-data sink (a snapshot round
+ * trip rebuilds the state and keeps the sink open). */
+static int over_open_state(OpState *s)
 {
     const OpOverDef *d = &s->def->u.over;
     OverState *st = ARENA_NEW(&s->a, OverState);
@@ -934,6 +938,15 @@ static int over_open(OpState *s)
     const char *rt = getenv("FSQL_TEST_OVER_ROUNDTRIP");
     st->test_roundtrip = rt && *rt && *rt != '0';
     return FSQL_OK;
+}
+
+static int over_open(OpState *s)
+{
+    int rc = over_open_state(s);
+    if (rc < 0)
+        return rc;
+    OverState *st = s->priv;
+    return late_out_open(s, &st->late, &st->d->late);
 }
 
 /* ---- pending records ------------------------------------------------------ */
@@ -1733,7 +1746,8 @@ static int over_push(OpState *s, Batch *in, uint32_t port)
         const Value *tv = &row[d->time_col];
         hs[r] = 0;
         if (!d->is_proctime && (tv->is_null || tv->u.i <= in->wm[r])) {
-            s->rows_late++;
+            late_out_drop(s, &st->late, in, r,
+                          tv->is_null ? LATE_NO_TIME : tv->u.i);
             hs[r] = HASH_LATE; /* skipped below */
             continue;
         }
@@ -1816,8 +1830,10 @@ static int over_timer(OpState *s, int64_t now_ms)
 
 static int over_finish(OpState *s, uint32_t port)
 {
+    OverState *st = s->priv;
     op_set_timer(s, INT64_MAX);
-    return op_default_finish(s, port);
+    int rc = late_out_sync(s, &st->late);
+    return rc < 0 ? rc : op_default_finish(s, port);
 }
 
 static int over_watermark(OpState *s, int64_t wm, uint32_t port)
@@ -1973,6 +1989,7 @@ static void over_close(OpState *s)
     const char *env = getenv("FSQL_OVER_STATS");
     if (env && *env && *env != '0' && st->buckets)
         over_print_figures(s, st);
+    late_out_close(&st->late);
     over_teardown(s);
 }
 
@@ -2040,6 +2057,9 @@ static void snap_put_row(SnapWriter *w, OverState *st, const Pending *r,
 static int over_snapshot(OpState *s, SnapWriter *w)
 {
     OverState *st = s->priv;
+    int rc = late_out_sync(s, &st->late);
+    if (rc < 0)
+        return rc;
     snap_put_u32(w, OVER_SNAP_VERSION);
     snap_put_u32(w, AGG_SNAP_VERSION);
     snap_put_u32(w, st->n_keys);
@@ -2308,10 +2328,12 @@ static void over_roundtrip(OpState *s)
     int rc = over_snapshot(s, &w);
     OverState *st = s->priv;
     uint64_t peak_pending = st->n_pending_peak;
+    LateOut late = st->late;
     over_teardown(s);
     if (rc == FSQL_OK)
-        rc = over_open(s);
+        rc = over_open_state(s);
     if (rc == FSQL_OK) {
+        ((OverState *)s->priv)->late = late;
         SnapReader r;
         snap_reader_init(&r, w.buf, w.len);
         rc = over_restore(s, &r);

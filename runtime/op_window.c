@@ -47,8 +47,9 @@
  *     (DataStream late-firing semantics, so the output stays append-only
  *     and the last row for a window is the complete one).  Rows later
  *     than the allowed lateness are dropped as above.  SESSION windows
- *     are not kept after firing: a late row that reaches no open session
- *     fires as a session of its own.
+ *     are kept too (Session.is_fired): a late row merges into the kept
+ *     and open sessions it touches and the merged session fires again;
+ *     one that touches none fires at once as a session of its own.
  * The late-data sink ('table.exec.late-data.sink') receives one row per
  * dropped row with, by column name: operator_name (e.g.
  * "GroupWindowAggregate#4"), row_json (the input row as a JSON object),
@@ -83,6 +84,7 @@
 #include "runtime/checkpoint.h"
 #include "runtime/connector.h"
 #include "runtime/job.h"
+#include "runtime/late_out.h"
 #include "runtime/op.h"
 #include "runtime/state.h"
 #include "runtime/timeutil.h"
@@ -104,97 +106,6 @@ static inline uint64_t mix64(uint64_t x)
     return x;
 }
 
-/* ---- late rows --------------------------------------------------------- */
-
-/* Counting and routing of dropped rows (shared by the TVF and the
- * aggregates). */
-typedef struct LateOut {
-    const OpLateDef *def;
-    const RtSchema *in; /* the operator's input schema */
-    SinkWriter *w;      /* NULL: no late-data sink */
-    const TableDef *table;
-    Batch b; /* rows for the sink, table schema */
-    int32_t col_op, col_json, col_time, col_wm;
-    int32_t *from_in; /* per table column: input column, or -1 */
-    char name[96];    /* "GroupWindowAggregate#4" */
-    StrBuf sb;
-} LateOut;
-
-static int32_t col_named(const TableDef *t, const char *name)
-{
-    for (uint32_t c = 0; c < t->schema.n_cols; c++)
-        if (str_ieq_cstr(str_from_cstr(t->schema.cols[c].name), name))
-            return (int32_t)c;
-    return -1;
-}
-
-static int late_open(OpState *s, LateOut *lo, const OpLateDef *def)
-{
-    const OpDef *d = s->def;
-    const Program *p = job_program_of(s->job, d);
-    lo->def = def;
-    lo->in = &p->ops[d->inputs[0]].out;
-    snprintf(lo->name, sizeof lo->name, "%s#%u", op_kind_name(d->kind),
-             d->plan_id);
-    if (def->sink_table == UINT32_MAX)
-        return FSQL_OK;
-    lo->table = &p->tables[def->sink_table];
-    FsqlErr err;
-    fsql_err_clear(&err);
-    int rc = connector_open_sink(lo->table, op_run_ctx(s), &lo->w, &err);
-    if (rc < 0)
-        return job_fail(s->job, rc, err.msg);
-    const RtSchema *ts = &lo->table->schema;
-    batch_init(&lo->b, ts->n_cols, 256, job_batch_arena(s->job));
-    lo->col_op = col_named(lo->table, "operator_name");
-    lo->col_json = col_named(lo->table, "row_json");
-    lo->col_time = col_named(lo->table, "row_time");
-    lo->col_wm = col_named(lo->table, "watermark_time");
-    lo->from_in = ARENA_NEW_ARRAY(&s->a, int32_t, ts->n_cols + 1);
-    for (uint32_t c = 0; c < ts->n_cols; c++) {
-        lo->from_in[c] = -1;
-        for (uint32_t i = 0; i < lo->in->n_cols; i++)
-            if (str_ieq_cstr(str_from_cstr(ts->cols[c].name),
-                             lo->in->cols[i].name) &&
-                ts->cols[c].type.kind == lo->in->cols[i].type.kind)
-                lo->from_in[c] = (int32_t)i;
-    }
-    strbuf_init(&lo->sb);
-    return FSQL_OK;
-}
-
-static int late_flush(OpState *s, LateOut *lo)
-{
-    if (!lo->w || lo->b.n_rows == 0)
-        return FSQL_OK;
-    FsqlErr err;
-    fsql_err_clear(&err);
-    int rc = lo->w->v->write(lo->w, &lo->b, &err);
-    lo->w->rows_written += lo->b.n_rows;
-    batch_clear(&lo->b);
-    if (rc < 0)
-        return job_fail(s->job, rc, err.msg);
-    return FSQL_OK;
-}
-
-/* Write the buffered late rows and make them durable (finish, and every
- * checkpoint: the late-data sink is at-least-once, so a row dropped
- * before a checkpoint must be in the sink when the checkpoint is). */
-static int late_sync(OpState *s, LateOut *lo)
-{
-    int rc = late_flush(s, lo);
-    if (rc == FSQL_OK && lo->w && lo->w->v->flush) {
-        FsqlErr err;
-        fsql_err_clear(&err);
-        rc = lo->w->v->flush(lo->w, &err);
-        if (rc < 0)
-            return job_fail(s->job, rc, err.msg);
-    }
-    return rc;
-}
-
-#define LATE_NO_TIME INT64_MIN
-
 static Value ts_value(const RtType *t, int64_t ms)
 {
     bool is_ts = t->kind == VK_TIMESTAMP || t->kind == VK_TIMESTAMP_LTZ;
@@ -202,66 +113,6 @@ static Value ts_value(const RtType *t, int64_t ms)
     v.is_null = false;
     v.u.i = ms;
     return v;
-}
-
-/* Row r of in was dropped as late (time ts; LATE_NO_TIME when the row
- * has none). */
-static void late_drop(OpState *s, LateOut *lo, const Batch *in, uint32_t r,
-                      int64_t ts)
-{
-    s->rows_late++;
-    if (!lo->w)
-        return;
-    if (batch_is_full(&lo->b))
-        late_flush(s, lo);
-    const RtSchema *tsch = &lo->table->schema;
-    const Value *row = batch_row(in, r);
-    Value *o = batch_add(&lo->b, ROW_INSERT, in->wm[r]);
-    Arena *a = job_batch_arena(s->job);
-    for (uint32_t c = 0; c < tsch->n_cols; c++) {
-        o[c] = value_null(tsch->cols[c].type.kind);
-        if (lo->from_in[c] >= 0)
-            o[c] = row[lo->from_in[c]];
-    }
-    if (lo->col_op >= 0) {
-        Value *v = &o[lo->col_op];
-        v->kind = VK_STRING;
-        v->is_null = false;
-        v->u.s.ptr = lo->name;
-        v->u.s.len = (uint32_t)strlen(lo->name);
-    }
-    if (lo->col_json >= 0) {
-        strbuf_clear(&lo->sb);
-        strbuf_putc(&lo->sb, '{');
-        for (uint32_t i = 0; i < lo->in->n_cols; i++) {
-            if (i)
-                strbuf_puts(&lo->sb, ", ");
-            const char *nm = lo->in->cols[i].name;
-            value_json_escape(&lo->sb, nm, strlen(nm));
-            strbuf_puts(&lo->sb, ": ");
-            value_format_json(&lo->sb, &row[i], &lo->in->cols[i].type, NULL);
-        }
-        strbuf_putc(&lo->sb, '}');
-        Value *v = &o[lo->col_json];
-        v->kind = VK_STRING;
-        v->is_null = false;
-        v->u.s.ptr = arena_strndup(a, lo->sb.ptr, lo->sb.len);
-        v->u.s.len = (uint32_t)lo->sb.len;
-    }
-    if (lo->col_time >= 0 && ts != LATE_NO_TIME)
-        o[lo->col_time] = ts_value(&tsch->cols[lo->col_time].type, ts);
-    if (lo->col_wm >= 0 && in->wm[r] != WM_NONE)
-        o[lo->col_wm] = ts_value(&tsch->cols[lo->col_wm].type, in->wm[r]);
-}
-
-static void late_close(LateOut *lo)
-{
-    if (lo->w) {
-        lo->w->v->close(lo->w);
-        lo->w = NULL;
-        batch_fini(&lo->b);
-        strbuf_fini(&lo->sb);
-    }
 }
 
 /* ---- window assignment ------------------------------------------------- */
@@ -367,7 +218,7 @@ static int tvf_open(OpState *s)
     const OpWindowTvfDef *d = &s->def->u.tvf;
     st->wins = ARENA_NEW_ARRAY(&s->a, Win, max_windows(&d->win) + 1);
     st->pane_feed = d->pane_feed && panes_enabled();
-    return late_open(s, &st->late, &d->late);
+    return late_out_open(s, &st->late, &d->late);
 }
 
 static int tvf_push(OpState *s, Batch *in, uint32_t port)
@@ -392,7 +243,7 @@ static int tvf_push(OpState *s, Batch *in, uint32_t port)
         const Value *row = batch_row(in, r);
         int64_t ts = now;
         if (!d->win.is_proctime && !row_time(row, d->win.time_col, &ts)) {
-            late_drop(s, &st->late, in, r, LATE_NO_TIME);
+            late_out_drop(s, &st->late, in, r, LATE_NO_TIME);
             continue;
         }
         uint32_t nw;
@@ -422,11 +273,11 @@ static int tvf_push(OpState *s, Batch *in, uint32_t port)
             o[nin + 2] = ts_value(t_time, w->end - 1);
         }
         if (kept == 0)
-            late_drop(s, &st->late, in, r, ts);
+            late_out_drop(s, &st->late, in, r, ts);
     }
     int rc = op_flush(s);
     if (rc == FSQL_OK)
-        rc = late_flush(s, &st->late);
+        rc = late_out_flush(s, &st->late);
     return rc;
 }
 
@@ -434,7 +285,7 @@ static void tvf_close(OpState *s)
 {
     TvfState *st = s->priv;
     if (st)
-        late_close(&st->late);
+        late_out_close(&st->late);
 }
 
 /* ---- window aggregates: state ------------------------------------------ */
@@ -469,11 +320,13 @@ typedef struct FireGroup {
     bool is_fired; /* fired; kept for late rows ('emit') or empty */
 } FireGroup;
 
-/* One open session of a key. */
+/* One session of a key: open, or fired and kept for late rows ('emit'
+ * with an allowed lateness). */
 typedef struct Session {
     struct Session *next;
     int64_t start, end; /* [start, end): end = last row time + gap */
     uint64_t id;
+    bool is_fired;      /* fired, kept until end + allowed lateness */
     uint32_t n_rows, cap_rows;
     Value *rows; /* n_rows * n_args argument values (kept) */
 } Session;
@@ -484,6 +337,9 @@ typedef struct SessKey {
     uint32_t n_timers; /* heap entries that point here */
 } SessKey;
 
+/* A session's next action at watermark end - 1: fire it, or (fired)
+ * free it.  A timer whose time is not the session's session_due() any
+ * more is stale and does nothing. */
 typedef struct SessTimer {
     int64_t end;
     uint64_t id;
@@ -503,7 +359,7 @@ typedef struct WaggState {
     Value *outv; /* aggregate results */
     Win *wins;
     bool is_session;
-    bool retain;      /* 'emit': keep fired windows */
+    bool retain;      /* 'emit': keep fired windows (and sessions) */
     int64_t fired_wm; /* highest watermark fired at */
     /* TUMBLE/HOP/CUMULATE */
     FireGroup *groups;
@@ -1160,6 +1016,17 @@ static void sesskey_maybe_free(WaggState *st, SessKey *k)
     state_table_delete(st->table, k);
 }
 
+/* When session x acts next (SessTimer): an open one fires at its end, a
+ * fired one is freed once the allowed lateness has passed its end (at
+ * end of input when the lateness is unbounded). */
+static int64_t session_due(const WaggState *st, const Session *x)
+{
+    if (!x->is_fired || !st->retain) /* !retain: restored under 'drop' */
+        return x->end;
+    int64_t allow = st->d->late.allow_lateness_ms;
+    return allow < 0 ? INT64_MAX : x->end + allow;
+}
+
 static void session_fire(OpState *s, WaggState *st, SessKey *k, Session *x)
 {
     void *blk = st->scratch;
@@ -1178,17 +1045,26 @@ static void fire_sessions(OpState *s, WaggState *st, int64_t wm)
         while (*pp && (*pp)->id != t.id)
             pp = &(*pp)->next;
         Session *x = *pp;
-        if (x && x->end == t.end) {
-            session_fire(s, st, t.k, x);
-            *pp = x->next;
-            session_free(st, x);
+        if (x && session_due(st, x) == t.end) {
+            if (!x->is_fired)
+                session_fire(s, st, t.k, x);
+            if (st->retain && !x->is_fired) {
+                x->is_fired = true;
+                heap_push(st, (SessTimer){session_due(st, x), x->id, t.k});
+            } else {
+                *pp = x->next;
+                session_free(st, x);
+            }
         }
         sesskey_maybe_free(st, t.k);
     }
 }
 
 /* Add a row at ts to its key's sessions.  Returns false when the row is
- * late (it reaches no open session and its own session has fired). */
+ * late: it reaches no open or kept session, and its own session would
+ * have fired (under 'emit': more than the allowed lateness ago).  Under
+ * 'emit' a row that reaches a fired session, or makes a session of its
+ * own behind the watermark, fires the (merged) session again at once. */
 static bool session_row(OpState *s, WaggState *st, int64_t ts, int64_t wm)
 {
     const OpWindowAggDef *d = st->d;
@@ -1216,7 +1092,9 @@ static bool session_row(OpState *s, WaggState *st, int64_t ts, int64_t wm)
             pp = &x->next;
         }
     }
-    if (!hit && we - 1 <= wm && wm != WM_NONE && d->late.policy == LATE_DROP)
+    if (!hit && we - 1 <= wm && wm != WM_NONE &&
+        (!st->retain || (d->late.allow_lateness_ms >= 0 &&
+                         we - 1 <= wm - d->late.allow_lateness_ms)))
         return false;
     if (!k) {
         k = state_table_insert(st->table, hk);
@@ -1238,7 +1116,9 @@ static bool session_row(OpState *s, WaggState *st, int64_t ts, int64_t wm)
             hit->end = we;
     }
     session_add_row(st, hit, st->argv);
-    if (hit->end != old_end)
+    bool refire = hit->is_fired;
+    hit->is_fired = false;
+    if (hit->end != old_end || refire)
         heap_push(st, (SessTimer){hit->end, hit->id, k});
     if (hit->end - 1 <= wm) /* 'emit': a late session fires at once */
         fire_sessions(s, st, wm);
@@ -1295,8 +1175,7 @@ static int wagg_open(OpState *s)
                      sizeof err))
         return op_fail(s, FSQL_E_INTERNAL, "%s", err);
     st->is_session = d->win.kind == OPW_SESSION;
-    st->retain =
-        d->late.policy == LATE_EMIT && !st->is_session && !d->win.is_proctime;
+    st->retain = d->late.policy == LATE_EMIT && !d->win.is_proctime;
     st->fired_wm = WM_NONE;
     size_t hdr = st->is_session ? sizeof(SessKey) : sizeof(WinEntry);
     st->keys_off = ROUND16((uint32_t)hdr);
@@ -1328,7 +1207,7 @@ static int wagg_open(OpState *s)
         st->scratch =
             (void *)(((uintptr_t)st->scratch + 15u) & ~(uintptr_t)15u);
     }
-    return late_open(s, &st->late, &d->late);
+    return late_out_open(s, &st->late, &d->late);
 }
 
 static int wagg_fail(OpState *s, const Batch *in, uint32_t r)
@@ -1358,7 +1237,7 @@ static int wagg_push(OpState *s, Batch *in, uint32_t port)
         uint32_t nw;
         if (from_tvf) {
             if (row[d->start_col].is_null || row[d->end_col].is_null) {
-                late_drop(s, &st->late, in, r, LATE_NO_TIME);
+                late_out_drop(s, &st->late, in, r, LATE_NO_TIME);
                 continue;
             }
             ts = row[d->start_col].u.i; /* with panes: the pane start */
@@ -1368,7 +1247,7 @@ static int wagg_push(OpState *s, Batch *in, uint32_t port)
             nw = 1;
         } else {
             if (!proc && !row_time(row, d->win.time_col, &ts)) {
-                late_drop(s, &st->late, in, r, LATE_NO_TIME);
+                late_out_drop(s, &st->late, in, r, LATE_NO_TIME);
                 continue;
             }
             nw = assign(&d->win, ts, st->wins);
@@ -1379,13 +1258,13 @@ static int wagg_push(OpState *s, Batch *in, uint32_t port)
             return wagg_fail(s, in, r);
         if (st->is_session) {
             if (!session_row(s, st, ts, wm))
-                late_drop(s, &st->late, in, r, ts);
+                late_out_drop(s, &st->late, in, r, ts);
             continue;
         }
         uint64_t hk = hash_keys(st, st->keyv);
         if (st->panes) {
             if (!pane_row(st, hk, ts, wm))
-                late_drop(s, &st->late, in, r, ts);
+                late_out_drop(s, &st->late, in, r, ts);
             continue;
         }
         uint32_t kept = 0;
@@ -1405,13 +1284,13 @@ static int wagg_push(OpState *s, Batch *in, uint32_t port)
                             e->start, e->end);
         }
         if (kept == 0)
-            late_drop(s, &st->late, in, r, ts);
+            late_out_drop(s, &st->late, in, r, ts);
     }
     if (proc)
         set_timer(s, st);
     int rc = op_flush(s);
     if (rc == FSQL_OK)
-        rc = late_flush(s, &st->late);
+        rc = late_out_flush(s, &st->late);
     return rc;
 }
 
@@ -1438,7 +1317,7 @@ static int wagg_timer(OpState *s, int64_t now_ms)
 static int wagg_finish(OpState *s, uint32_t port)
 {
     WaggState *st = s->priv;
-    int rc = late_flush(s, &st->late);
+    int rc = late_out_flush(s, &st->late);
     if (rc < 0)
         return rc;
     if (st->late.w && st->late.w->v->flush) {
@@ -1494,7 +1373,7 @@ static void wagg_close(OpState *s)
                 aggset_fini_teardown(&st->aggs, pk_block(pk));
         state_table_free(st->ktable);
     }
-    late_close(&st->late);
+    late_out_close(&st->late);
     if (st->pool)
         strpool_free(st->pool);
 }
@@ -1513,18 +1392,20 @@ static void wagg_close(OpState *s)
  *     block
  *   SESSION: u64 next_id, u64 n_keys, then per key: the key Values,
  *     u32 n_sessions, then per session (list order): i64 start, i64 end,
- *     u64 id, u32 n_rows, n_rows * n_args argument Values
- * Session timers are not written: restore pushes one per open session
- * (the heap's other entries are stale ones that fire nothing).  The
+ *     u64 id, u8 is_fired (layout 2 on), u32 n_rows, n_rows * n_args
+ *     argument Values
+ * Session timers are not written: restore pushes one per session (the
+ * heap's other entries are stale ones that fire nothing).  Layout 1
+ * (before fired sessions were kept under 'emit') is still read.  The
  * TUMBLE/HOP/CUMULATE entries' order in their groups is the emission
  * order, so a restored operator emits exactly what the original would. */
-#define WAGG_SNAP_VERSION 1u
+#define WAGG_SNAP_VERSION 2u
 
 static int wagg_snapshot(OpState *s, SnapWriter *w)
 {
     WaggState *st = s->priv;
     uint32_t nk = st->d->n_keys;
-    int rc = late_sync(s, &st->late);
+    int rc = late_out_sync(s, &st->late);
     if (rc < 0)
         return rc;
     snap_put_u32(w, WAGG_SNAP_VERSION);
@@ -1591,6 +1472,7 @@ static int wagg_snapshot(OpState *s, SnapWriter *w)
             snap_put_i64(w, x->start);
             snap_put_i64(w, x->end);
             snap_put_u64(w, x->id);
+            snap_put_u8(w, x->is_fired);
             snap_put_u32(w, x->n_rows);
             snap_put_values(w, x->rows, x->n_rows * st->n_argv);
         }
@@ -1636,7 +1518,8 @@ static int wagg_restore(OpState *s, SnapReader *r)
     WaggState *st = s->priv;
     uint32_t nk = st->d->n_keys;
     uint32_t ver = snap_get_u32(r), aver = snap_get_u32(r);
-    if (r->bad || ver != WAGG_SNAP_VERSION || aver != AGG_SNAP_VERSION)
+    if (r->bad || ver < 1 || ver > WAGG_SNAP_VERSION ||
+        aver != AGG_SNAP_VERSION)
         return op_fail(s, FSQL_E_STATE,
                        "checkpoint state of %s#%u has layout %u/%u, this "
                        "build reads %u/%u",
@@ -1742,6 +1625,7 @@ static int wagg_restore(OpState *s, SnapReader *r)
                 x->start = snap_get_i64(r);
                 x->end = snap_get_i64(r);
                 x->id = snap_get_u64(r);
+                x->is_fired = ver >= 2 && snap_get_u8(r) != 0;
                 uint32_t nr = snap_get_u32(r);
                 size_t nv = (size_t)nr * st->n_argv;
                 if (r->bad || nv > left_of(r) / 2 || x->id >= st->next_id)
@@ -1760,7 +1644,7 @@ static int wagg_restore(OpState *s, SnapReader *r)
                     }
                     x->n_rows++;
                 }
-                heap_push(st, (SessTimer){x->end, x->id, k});
+                heap_push(st, (SessTimer){session_due(st, x), x->id, k});
             }
         }
     }
@@ -1776,7 +1660,7 @@ static int wagg_restore(OpState *s, SnapReader *r)
 static int tvf_finish(OpState *s, uint32_t port)
 {
     TvfState *st = s->priv;
-    int rc = late_sync(s, &st->late);
+    int rc = late_out_sync(s, &st->late);
     return rc < 0 ? rc : op_default_finish(s, port);
 }
 
@@ -1787,7 +1671,7 @@ static int tvf_snapshot(OpState *s, SnapWriter *w)
 {
     TvfState *st = s->priv;
     snap_put_u32(w, TVF_SNAP_VERSION);
-    return late_sync(s, &st->late);
+    return late_out_sync(s, &st->late);
 }
 
 static int tvf_restore(OpState *s, SnapReader *r)

@@ -210,6 +210,23 @@ typedef struct OpOverCall {
     bool has_default;      /* LAG/LEAD: args[arg + 1] is the default */
 } OpOverCall;
 
+/* What happens to rows that arrive for a window that has already fired
+ * ('table.exec.late-data'). */
+typedef enum OpLatePolicy {
+    LATE_DROP,             /* counted and dropped (default) */
+    LATE_EMIT              /* fired windows are kept for allow_lateness_ms;
+                              a late row re-fires its window: one more +I
+                              row with the complete updated result */
+} OpLatePolicy;
+
+typedef struct OpLateDef {
+    OpLatePolicy policy;
+    int64_t allow_lateness_ms; /* LATE_EMIT: how long fired windows are
+                                  kept (-1: until end of input) */
+    uint32_t sink_table;   /* 'table.exec.late-data.sink': index in
+                              Program.tables, UINT32_MAX: none */
+} OpLateDef;
+
 typedef struct OpOverDef {
     const Code *keys;      /* PARTITION BY values; NULL: one partition */
     const Code *args;      /* every call's arguments; NULL: none */
@@ -222,6 +239,8 @@ typedef struct OpOverDef {
     int64_t state_ttl_ms;  /* table.exec.state.ttl: a partition idle
                               that long (processing time) is freed;
                               -1: forever */
+    OpLateDef late;        /* late rows are always dropped (an OVER row
+                              cannot be re-emitted); the sink gets them */
 } OpOverDef;
 
 /* ---- group windows and group aggregates (issue 4; runtime/op_window.c,
@@ -268,23 +287,6 @@ typedef enum OpWinProp {
     OPWP_ROWTIME,          /* end - 1 ms */
     OPWP_PROCTIME          /* wall clock when the window fired */
 } OpWinProp;
-
-/* What happens to rows that arrive for a window that has already fired
- * ('table.exec.late-data'). */
-typedef enum OpLatePolicy {
-    LATE_DROP,             /* counted and dropped (default) */
-    LATE_EMIT              /* fired windows are kept for allow_lateness_ms;
-                              a late row re-fires its window: one more +I
-                              row with the complete updated result */
-} OpLatePolicy;
-
-typedef struct OpLateDef {
-    OpLatePolicy policy;
-    int64_t allow_lateness_ms; /* LATE_EMIT: how long fired windows are
-                                  kept (-1: until end of input) */
-    uint32_t sink_table;   /* 'table.exec.late-data.sink': index in
-                              Program.tables, UINT32_MAX: none */
-} OpLateDef;
 
 /* GroupWindowAggregate (legacy GROUP BY TUMBLE(...)) and WindowAggregate
  * (over a window TVF: start_col/end_col are the TVF's window_start and

@@ -69,6 +69,37 @@ expect_in() { # expect_in HAYSTACK NEEDLE WHAT
     esac
 }
 
+# crash_and_resume K FORMAT SQL WANT [SKIP-RE]: run SQL (--output FORMAT),
+# killed right after its K-th durable checkpoint (FSQL_FAULT), then run it
+# again, which restores that checkpoint.  The rows printed before the
+# crash plus those printed after the restart (lines matching SKIP-RE left
+# out) must be exactly the sorted rows in WANT, and the restart must have
+# resumed rather than started over.
+crash_and_resume() {
+    local k=$1 fmt=$2 sql=$3 want=$4 skip=${5:-'^$'} n before after
+    n=$(wc -l <"$want")
+    # (the subshell keeps bash's "Killed" report out of the test output)
+    (FSQL_FAULT="checkpoint.after-state-write:$k" "$FSQL" run \
+        --output "$fmt" "$sql" >"$T/a$k" 2>"$T/e$k"
+     exit $?) 2>/dev/null
+    rc=$?
+    if [ "$rc" != 137 ]; then
+        fail "crash at checkpoint $k: exit $rc ($(cat "$T/e$k"))"
+        return
+    fi
+    run run --output "$fmt" "$sql"
+    expect_rc 0 "restart after checkpoint $k"
+    before=$(grep -v "$skip" "$T/a$k" | grep -c .)
+    after=$(printf '%s\n' "$out" | grep -v "$skip" | grep -c .)
+    [ "$before" -gt 0 ] && [ "$after" -lt "$n" ] ||
+        fail "checkpoint $k: $before rows before the crash, $after after"
+    { cat "$T/a$k"; printf '%s\n' "$out"; } | grep -v "$skip" |
+        grep -v '^$' | sort >"$T/got$k"
+    diff "$want" "$T/got$k" >"$T/diff$k" ||
+        fail "checkpoint $k: crash + restore differs from one run:" \
+            "$(head -20 "$T/diff$k")"
+}
+
 finish() {
     if [ "$failures" -gt 0 ]; then
         echo "$failures check(s) failed"

@@ -57,21 +57,6 @@ grep -q '^valleys,' "$T/want" || fail "no 'valleys' matches"
 
 for k in 2 4; do
     job "$T/ck$k" >"$T/ck$k.sql"
-    # (the subshell keeps bash's "Killed" report out of the test output)
-    (FSQL_FAULT="checkpoint.after-state-write:$k" "$FSQL" run --output csv \
-        "$T/ck$k.sql" >"$T/a$k" 2>"$T/e$k") 2>/dev/null
-    rc=$?
-    [ "$rc" = 137 ] || fail "crash at checkpoint $k: exit $rc ($(cat "$T/e$k"))"
-    run run --output csv "$T/ck$k.sql"
-    expect_rc 0 "restart after checkpoint $k"
-    # the restart resumed: it printed only the rest
-    before=$(grep -vc '^q,' "$T/a$k")
-    after=$(printf '%s\n' "$out" | grep -vc '^q,')
-    [ "$before" -gt 0 ] && [ "$after" -lt "$n" ] ||
-        fail "checkpoint $k: $before rows before the crash, $after after"
-    { cat "$T/a$k"; printf '%s\n' "$out"; } | grep -v '^q,' | sort >"$T/got$k"
-    diff "$T/want" "$T/got$k" >"$T/diff$k" ||
-        fail "checkpoint $k: crash + restore differs from one run:" \
-            "$(head -20 "$T/diff$k")"
+    crash_and_resume "$k" csv "$T/ck$k.sql" "$T/want" '^q,'
 done
-exit $((failures > 0))
+finish

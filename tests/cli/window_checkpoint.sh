@@ -72,22 +72,6 @@ grep -q '^-U\[group, ' "$T/want" || fail "no -U rows from the GROUP BY"
 
 for k in 2 5; do
     job "$T/ck$k" >"$T/ck$k.sql"
-    # (the subshell, which cannot exec fsql because of the exit after it,
-    # reports the SIGKILL into /dev/null instead of the test output)
-    (FSQL_FAULT="checkpoint.after-state-write:$k" "$FSQL" run \
-        --output changelog "$T/ck$k.sql" >"$T/a$k" 2>"$T/e$k"
-     exit $?) 2>/dev/null
-    rc=$?
-    [ "$rc" = 137 ] || fail "crash at checkpoint $k: exit $rc ($(cat "$T/e$k"))"
-    run run --output changelog "$T/ck$k.sql"
-    expect_rc 0 "restart after checkpoint $k"
-    before=$(wc -l <"$T/a$k")
-    after=$(printf '%s\n' "$out" | wc -l)
-    [ "$before" -gt 0 ] && [ "$after" -lt "$n" ] ||
-        fail "checkpoint $k: $before rows before the crash, $after after"
-    { cat "$T/a$k"; printf '%s\n' "$out"; } | grep -v '^$' | sort >"$T/got$k"
-    diff "$T/want" "$T/got$k" >"$T/diff$k" ||
-        fail "checkpoint $k: crash + restore differs from one run:" \
-            "$(head -20 "$T/diff$k")"
+    crash_and_resume "$k" changelog "$T/ck$k.sql" "$T/want"
 done
-exit $((failures > 0))
+finish

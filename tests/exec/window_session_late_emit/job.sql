@@ -1,11 +1,11 @@
 -- args: --output changelog
 -- The rows of window_session_late_drop under 'table.exec.late-data' =
--- 'emit' (allowed lateness: until end of input).  Sessions are not kept
--- after they fire (docs/windows.md), so the late rows 4 (a, 10:00:02)
--- and 5 (a, 10:00:15), which reach no open session, fire at once as
--- sessions of their own ([10:00:02, 10:00:07) beside the fired
--- [10:00:01, 10:00:09), where Flink would re-fire the kept session with
--- 3 rows).  Nothing is dropped; the sink stays empty.
+-- 'emit' (allowed lateness: until end of input).  Fired sessions are kept,
+-- as in Flink: row 4 (a, 10:00:02) reaches a's fired session
+-- [10:00:01, 10:00:09) and fires it again at once with 3 rows; row 5
+-- (a, 10:00:15) reaches no session and fires at once as a session of its
+-- own.  Nothing is dropped; the sink stays empty.
+-- window_session_late_lateness: a bounded allowed lateness.
 SET 'table.exec.late-data' = 'emit';
 SET 'table.exec.late-data.sink' = 'late_rows';
 
