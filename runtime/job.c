@@ -13,6 +13,7 @@
 #include "runtime/metrics.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -168,6 +169,15 @@ JobStats job_stats(const Job *j)
 }
 
 /* ---- building --------------------------------------------------------- */
+
+/* Rows per batch: BATCH_ROWS, or FSQL_TEST_BATCH_ROWS (1 .. BATCH_ROWS)
+ * for tests that check results do not depend on batch sizes. */
+static uint32_t batch_rows(void)
+{
+    const char *e = getenv("FSQL_TEST_BATCH_ROWS");
+    long n = e && *e ? strtol(e, NULL, 10) : 0;
+    return n >= 1 && n <= BATCH_ROWS ? (uint32_t)n : BATCH_ROWS;
+}
 
 static bool same_options(const TableDef *a, const TableDef *b)
 {
@@ -338,7 +348,7 @@ Job *job_new(const Program *const *progs, uint32_t n_progs,
             s->job = j;
             s->prog_idx = p;
             arena_init(&s->a, 4096);
-            batch_init(&s->out, d->out.n_cols, BATCH_ROWS, &j->batch_arena);
+            batch_init(&s->out, d->out.n_cols, batch_rows(), &j->batch_arena);
             s->wm_in = ARENA_NEW_ARRAY(&j->a, int64_t, d->n_inputs + 1);
             s->ended = ARENA_NEW_ARRAY(&j->a, bool, d->n_inputs + 1);
             for (uint32_t k = 0; k < d->n_inputs; k++)
@@ -397,7 +407,7 @@ int job_open(Job *j, FsqlErr *err)
         int rc = connector_open_source(&ss->table, rc0, &ss->reader, err);
         if (rc < 0)
             return rc;
-        batch_init(&ss->batch, ss->table.schema.n_cols, BATCH_ROWS,
+        batch_init(&ss->batch, ss->table.schema.n_cols, batch_rows(),
                    &j->batch_arena);
         for (uint32_t m = 0; m < ss->n_members; m++)
             ss->bindings[m].reader = ss->reader;

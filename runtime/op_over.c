@@ -1802,6 +1802,10 @@ static int over_push(OpState *s, Batch *in, uint32_t port)
             heap_push(st, pr);
         }
     }
+    /* The late rows buffered for the sink point into in: write them now. */
+    int lrc = late_out_flush(s, &st->late);
+    if (lrc < 0)
+        return lrc;
     if (st->ttl > 0) {
         /* about one bucket per processed row (event time: after the
          * watermark, when rows are processed): a full pass every
