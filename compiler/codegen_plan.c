@@ -260,6 +260,19 @@ static void gen_node(Gen *g, const PNode *n, OpDef *d)
             v = catalog_table_option(t, "scan.watermark.emit.strategy");
             d->u.wm.is_periodic =
                 v && str_ieq(str_from_cstr(v), STR_LIT("on-periodic"));
+            v = catalog_table_option(t, "scan.watermark.alignment.group");
+            if (v && v[0]) {
+                d->u.wm.align_group = arena_strdup(g->pa, v);
+                v = catalog_table_option(t,
+                                         "scan.watermark.alignment.max-drift");
+                if (v && option_parse_duration_ms(str_from_cstr(v), &ms))
+                    d->u.wm.align_drift_ms = ms;
+                d->u.wm.align_update_ms = 1000;
+                v = catalog_table_option(
+                    t, "scan.watermark.alignment.update-interval");
+                if (v && option_parse_duration_ms(str_from_cstr(v), &ms))
+                    d->u.wm.align_update_ms = ms;
+            }
         }
         break;
     }

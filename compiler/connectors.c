@@ -84,7 +84,18 @@
         O_DUR(                                                                 \
             "scan.watermark.idle-timeout", NULL,                               \
             "A partition or split without rows for this long stops holding "   \
-            "the watermark back (overrides table.exec.source.idle-timeout).")
+            "the watermark back (overrides table.exec.source.idle-timeout)."),     \
+        O_STR("scan.watermark.alignment.group", NULL,                          \
+              "Watermark alignment: sources naming the same group are read "   \
+              "so that none runs more than max-drift ahead of the group's "    \
+              "lowest watermark (needs scan.watermark.alignment.max-drift)."), \
+        O_DUR("scan.watermark.alignment.max-drift", NULL,                      \
+              "Watermark alignment: how far a source's watermark may run "     \
+              "ahead of its group's lowest before the source is held back."),  \
+        O_DUR("scan.watermark.alignment.update-interval", "1 s",               \
+              "Watermark alignment: how often (processing time) the group's "  \
+              "lowest watermark is recomputed; 0 s: on every pass of the "     \
+              "job loop.")
 
 /* ---- kafka ------------------------------------------------------------ */
 
@@ -1292,6 +1303,17 @@ static void check_connector_rules(Validator *v, const ConnectorDef *c)
     Arena *a = &v->cc->a;
     CatTable *t = v->t;
     const char *cn = c->name;
+    /* watermark alignment needs both its group and its drift */
+    bool ag = table_opt(t, "scan.watermark.alignment.group") != NULL;
+    bool ad = table_opt(t, "scan.watermark.alignment.max-drift") != NULL;
+    if (ag && !ad)
+        missing(v, "scan.watermark.alignment.max-drift",
+                "Watermark alignment holds a source back when its watermark "
+                "is more than max-drift ahead of its group's lowest.");
+    else if (ad && !ag)
+        missing(v, "scan.watermark.alignment.group",
+                "scan.watermark.alignment.max-drift applies to the sources "
+                "of an alignment group.");
     if (strcmp(cn, "kafka") == 0 || strcmp(cn, "upsert-kafka") == 0) {
         /* exactly-once names its Kafka transactions after the prefix */
         const CatOption *dg = table_opt(t, "sink.delivery-guarantee");

@@ -184,6 +184,7 @@ typedef struct KReader {
     int64_t stop_ts;
     KOffset *stop_offs;
     uint32_t n_stop_offs;
+    bool paused;  /* held back by watermark alignment (kr_set_paused) */
     bool bounded;
     KPart *parts;
     uint32_t n_parts, cap_parts;
@@ -1179,6 +1180,19 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
         if (all)
             return SRC_END;
     }
+    if (r->paused) {
+        /* Held back by watermark alignment: deliver nothing, but keep
+         * the consumer polled (its partitions are paused, so at most what
+         * was queued before the pause arrives, and waits in fetched). */
+        if (r->fpos == r->fn) {
+            r->fpos = 0;
+            ssize_t n =
+                rd_kafka_consume_batch_queue(r->q, 0, r->fetched, BATCH_ROWS);
+            r->fn = n > 0 ? (size_t)n : 0;
+        }
+        *wait_ms = 10;
+        return SRC_OK;
+    }
     if (r->fpos == r->fn) {
         /* What is there now; never block here, other sources share the
          * loop (kr_wait blocks when this is the only one). */
@@ -1636,6 +1650,28 @@ static bool kr_partition_lag(SourceReader *base, uint32_t i,
     return false;
 }
 
+/* Watermark alignment: pause or resume every assigned partition that has
+ * not reached its stop (librdkafka keeps the consumer polled and in its
+ * group; the positions stay where the application read to). */
+static void kr_set_paused(SourceReader *base, bool paused)
+{
+    KReader *r = (KReader *)base;
+    r->paused = paused;
+    rd_kafka_topic_partition_list_t *l =
+        rd_kafka_topic_partition_list_new((int)r->n_parts + 1);
+    for (uint32_t i = 0; i < r->n_parts; i++)
+        if (r->parts[i].active && !r->parts[i].done)
+            rd_kafka_topic_partition_list_add(l, r->parts[i].topic,
+                                              r->parts[i].partition);
+    if (l->cnt > 0) {
+        if (paused)
+            rd_kafka_pause_partitions(r->rk, l);
+        else
+            rd_kafka_resume_partitions(r->rk, l);
+    }
+    rd_kafka_topic_partition_list_destroy(l);
+}
+
 static const SourceVtbl kr_vtbl = {
     .poll = kr_poll,
     .batch_done = kr_batch_done,
@@ -1644,6 +1680,7 @@ static const SourceVtbl kr_vtbl = {
     .snapshot = kr_snapshot,
     .restore = kr_restore,
     .checkpoint_done = kr_checkpoint_done,
+    .set_paused = kr_set_paused,
 };
 
 /* The types a 'headers' metadata column may have: MAP<STRING, BYTES>

@@ -87,6 +87,14 @@ typedef struct SourceVtbl {
     /* Checkpoint id is durable: commit positions outside (Kafka group
      * offsets).  May be NULL. */
     void (*checkpoint_done)(SourceReader *r, uint64_t id);
+    /* Watermark alignment (runtime/wm_align.h) holds the source back
+     * (paused) or lets it go.  May be NULL: the loop then stops polling a
+     * paused source.  A reader that has it is polled as usual while
+     * paused and returns at most what it had already fetched (the Kafka
+     * source pauses its partitions, so its consumer keeps polling and
+     * stays in its group).  Called again at every alignment update while
+     * the source stays paused: it must be idempotent. */
+    void (*set_paused)(SourceReader *r, bool paused);
 } SourceVtbl;
 
 struct SourceReader {

@@ -22,6 +22,16 @@ typedef struct SharedSource {
     Batch batch;             /* the read batch (reused) */
     bool ended;
     int64_t next_poll_ms; /* monotonic; 0: now */
+    /* Watermark alignment (runtime/wm_align.c): the group (index in
+     * Job.align, -1: none), the WatermarkAssigners this source feeds, and
+     * whether it is held back for being too far ahead of its group. */
+    int32_t align;
+    int64_t align_drift_ms;
+    uint32_t n_wm_ops;
+    OpState **wm_ops;
+    bool paused;
+    bool paused_told;        /* the state last passed to set_paused */
+    uint64_t paused_updates; /* alignment updates that held it back */
 } SharedSource;
 
 struct Job {
@@ -51,6 +61,8 @@ struct Job {
                                    (issue 10, runtime/metrics.h) */
     struct JobCkpt *ckpt; /* job arena; checkpoints (runtime/checkpoint.c,
                              checkpoint_int.h); dir NULL when off */
+    uint32_t n_align;
+    struct AlignGroup *align; /* job arena; runtime/wm_align.c */
 };
 
 #endif

@@ -22,6 +22,7 @@
 #include "runtime/fsql.h"
 #include "runtime/checkpoint_int.h"
 #include "runtime/job_int.h"
+#include "runtime/wm_align.h"
 #include "runtime/log.h"
 #include "runtime/metrics.h"
 
@@ -127,6 +128,29 @@ static int source_step(Job *j, SharedSource *ss, int64_t *wait, uint32_t *rows)
     return j->failed ? j->err.code : FSQL_OK;
 }
 
+/* Watermark alignment: update the groups due and tell the readers that
+ * can pause themselves (the others are simply not polled). */
+static void align_sources(Job *j, int64_t *wait)
+{
+    int64_t next = *wait;
+    wm_align_update(j, job_now_mono_ms(), &next);
+    if (next < *wait)
+        *wait = next;
+    for (uint32_t i = 0; i < j->n_srcs; i++) {
+        SharedSource *ss = &j->srcs[i];
+        if (ss->align < 0 || ss->ended)
+            continue;
+        if (ss->paused != ss->paused_told)
+            log_info("source %s: %s by watermark alignment",
+                     ss->table.name, ss->paused ? "held back" : "resumed");
+        if (ss->reader->v->set_paused && (ss->paused || ss->paused_told))
+            ss->reader->v->set_paused(ss->reader, ss->paused);
+        ss->paused_told = ss->paused;
+        if (ss->paused)
+            ss->paused_updates++;
+    }
+}
+
 static int run_timers(Job *j, int64_t *next, uint32_t *fired)
 {
     int64_t now = job_now_mono_ms();
@@ -228,6 +252,7 @@ int job_run(Job *j, FsqlErr *err)
     metrics_job_started(j);
 
     start_values(j);
+    bool aligned = wm_align_init(j) > 0;
     while (!j->failed) {
         if (stop_requested) {
             /* Graceful shutdown (issue 10).  The loop is synchronous, so
@@ -254,11 +279,15 @@ int job_run(Job *j, FsqlErr *err)
             metrics_job_tick(j);
         uint32_t active = 0, produced = 0;
         int64_t wait = 100;
+        if (aligned)
+            align_sources(j, &wait);
         for (uint32_t i = 0; i < j->n_srcs && !j->failed; i++) {
             SharedSource *ss = &j->srcs[i];
             if (ss->ended)
                 continue;
             active++;
+            if (ss->paused && !ss->reader->v->set_paused)
+                continue; /* held back by watermark alignment */
             uint32_t rows = 0;
             source_step(j, ss, &wait, &rows);
             produced += rows;

@@ -51,6 +51,7 @@
 #include "runtime/connector.h"
 #include "runtime/job.h"
 #include "runtime/op.h"
+#include "runtime/wm_align.h"
 
 #include <stdlib.h>
 
@@ -406,3 +407,17 @@ const OpVtbl op_watermark_vtbl = {
     .snapshot = wm_snapshot,
     .restore = wm_restore,
 };
+
+/* Watermark alignment (wm_align.h): where this assigner stands. */
+WmAlignState op_watermark_current(const OpState *s, int64_t *wm)
+{
+    const WmState *st = s->priv;
+    if (!st || st->ended)
+        return WM_ALIGN_OFF;
+    if (st->n_splits > 0 && st->n_active == 0)
+        return WM_ALIGN_OFF; /* every split idle */
+    if (st->cur == WM_NONE)
+        return WM_ALIGN_UNSET;
+    *wm = st->cur;
+    return WM_ALIGN_AT;
+}

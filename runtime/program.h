@@ -124,6 +124,10 @@ typedef struct OpWatermarkDef {
     int64_t idle_timeout_ms; /* table.exec.source.idle-timeout; -1 off */
     bool is_periodic;        /* on-periodic emit strategy (else on-event) */
     int64_t interval_ms;     /* pipeline.auto-watermark-interval */
+    const char *align_group; /* scan.watermark.alignment.group; NULL: none
+                                (runtime/wm_align.h) */
+    int64_t align_drift_ms;  /* scan.watermark.alignment.max-drift */
+    int64_t align_update_ms; /* ....alignment.update-interval (default 1 s) */
 } OpWatermarkDef;
 
 /* Filter (may be NULL) then projection (NULL: the row passes unchanged;

@@ -17,3 +17,22 @@ metrics_port() {
     done
     return 1
 }
+
+# uneven_streams DIR NAME-DENSE NAME-SPARSE: two JSON-lines files of
+# {"k", "ts"} rows from 2024-01-01 10:00:00 (k = row number % 50):
+# DIR/NAME-DENSE.jsonl with 20,000 rows 100 ms apart, DIR/NAME-SPARSE.jsonl
+# with 2,000 rows 1 s apart (watermark alignment tests).
+uneven_streams() {
+    python3 - "$@" <<'PY'
+import datetime, sys
+d, dense, sparse = sys.argv[1:4]
+base = datetime.datetime(2024, 1, 1, 10, 0, 0)
+def write(name, n, step_ms):
+    with open('%s/%s.jsonl' % (d, name), 'w') as f:
+        for i in range(n):
+            t = base + datetime.timedelta(milliseconds=step_ms * i)
+            f.write('{"k":%d,"ts":"%s"}\n' % (i % 50, t.strftime('%Y-%m-%d %H:%M:%S.%f')[:-3]))
+write(dense, 20000, 100)
+write(sparse, 2000, 1000)
+PY
+}

@@ -12,6 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 make --no-print-directory build/libfsql.a >/dev/null
+# the libraries the Makefile links (its PKGS)
+LIBS="$(pkg-config --libs rdkafka sqlite3 libpcre2-8 nettle libmariadb libedit \
+    libmicrohttpd zlib 2>/dev/null) -lm"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/vmdoc.c" <<'C'
@@ -31,7 +34,7 @@ int main(void)
 C
 # shellcheck disable=SC2046
 ${CC:-cc} -std=c11 -I. -Ibuild/gen -D_GNU_SOURCE -o "$tmp/vmdoc" "$tmp/vmdoc.c" \
-    build/libfsql.a $(pkg-config --libs rdkafka sqlite3 libpcre2-8 nettle) -lm
+    build/libfsql.a $LIBS
 "$tmp/vmdoc" >docs/opcodes.md
 echo "wrote docs/opcodes.md"
 
@@ -64,8 +67,7 @@ int main(int argc, char **argv)
 C
 # shellcheck disable=SC2046
 ${CC:-cc} -std=c11 -I. -Ibuild/gen -D_GNU_SOURCE -o "$tmp/cdoc" "$tmp/cdoc.c" \
-    build/libfsql.a $(pkg-config --libs rdkafka sqlite3 libpcre2-8 nettle \
-    libmariadb 2>/dev/null) -lm
+    build/libfsql.a $LIBS
 
 # regen FILE CMD...: FILE = output of CMD, then FILE's hand-written tail.
 regen() {
