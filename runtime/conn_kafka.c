@@ -1340,6 +1340,11 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
         if (rc == 1) {
             base->rows_skipped++;
         } else if (rc < 0) {
+            /* The bad record is not consumed: the offset stored at
+             * batch_done (or at close) stays at it, so a rerun of the
+             * group fails on it again instead of skipping it. */
+            r->batch_next = m->offset;
+            kp->next = m->offset;
             set_pending_or_err(r, b, err, m, part, why);
             if (!b->n_rows)
                 return SRC_ERROR;
