@@ -22,7 +22,7 @@ with open(sys.argv[1], "w") as f:
         f.write('{"id":%d,"s":"%s","n":%d}\n' % (i, s, i * 7))
 PY
 produce vol -1 -l "$tmp/in.jsonl"
-wait_lines vol 100000
+wait_lines vol 100000 90
 
 cat >"$tmp/job.sql" <<SQL
 CREATE TABLE vol (id BIGINT, s STRING, n BIGINT)
