@@ -11,7 +11,9 @@
  * Conventions beyond RFC 4180 (Flink's csv format, Jackson's reader):
  *   - an empty unquoted field is NULL for every type but STRING, where it
  *     is the empty string; csv.null-literal makes a given text NULL for
- *     every type (quoted or not);
+ *     every type, except that in a STRING or BYTES column a quoted or
+ *     escaped null literal is the text (the encoder writes it so);
+ *   - BYTES are base64 both ways;
  *   - a quote inside an unquoted field is an ordinary character;
  *   - with csv.escape-character the escape makes the next character
  *     literal, inside and outside quotes;
@@ -235,6 +237,8 @@ int csv_decode(CsvDecoder *d, const char *rec, size_t len, Arena *a,
                     "malformed CSV: more than %u fields", n_cols);
             return row_bad(d);
         }
+        const RtType *t = &cols[c].type;
+        Value *v = &out_row[c];
         /* the field's text */
         const char *text = s;
         size_t n = (size_t)(e - s);
@@ -243,11 +247,18 @@ int csv_decode(CsvDecoder *d, const char *rec, size_t len, Arena *a,
             n = unescape_field(o, s, e, quoted, buf);
             text = buf;
         }
-        const RtType *t = &cols[c].type;
-        Value *v = &out_row[c];
         const char *why = NULL;
-        if (o->null_literal && n == d->null_len &&
-            memcmp(text, o->null_literal, n) == 0) {
+        /* the null literal is NULL: as written (unquoted, before
+         * unescaping, so '\N' with escape character '\' is NULL), or
+         * after unquoting and unescaping except for STRING and BYTES,
+         * where such a field is the text itself (the encoder protects a
+         * value equal to the null literal that way) */
+        if (o->null_literal &&
+            ((!quoted && (size_t)(e - s) == d->null_len &&
+              memcmp(s, o->null_literal, d->null_len) == 0) ||
+             (n == d->null_len && memcmp(text, o->null_literal, n) == 0 &&
+              !((t->kind == VK_STRING || t->kind == VK_BYTES) &&
+                (quoted || copy))))) {
             /* NULL */
         } else if (t->kind == VK_STRING) {
             if (!utf8_valid(text, n))
@@ -365,14 +376,19 @@ void csv_encoder_free(CsvEncoder *e)
     xfree(e);
 }
 
+static bool is_null_literal(const CsvOptions *o, const char *s, size_t n)
+{
+    return o->null_literal && strlen(o->null_literal) == n &&
+           (n == 0 || memcmp(s, o->null_literal, n) == 0);
+}
+
 static bool needs_quotes(const CsvOptions *o, const char *s, size_t n)
 {
+    if (is_null_literal(o, s, n))
+        return true;
     if (n == 0)
         return false;
     if (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')
-        return true;
-    if (o->null_literal && strlen(o->null_literal) == n &&
-        memcmp(s, o->null_literal, n) == 0)
         return true;
     if (o->allow_comments && s[0] == '#')
         return true;
@@ -385,6 +401,33 @@ static bool needs_quotes(const CsvOptions *o, const char *s, size_t n)
     return false;
 }
 
+/* Append base64 (RFC 4648, padded) of p[0..n). */
+static void base64_put(StrBuf *out, const uint8_t *p, size_t n)
+{
+    static const char tab[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char q[4];
+    size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        uint32_t w = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+        q[0] = tab[w >> 18];
+        q[1] = tab[(w >> 12) & 63];
+        q[2] = tab[(w >> 6) & 63];
+        q[3] = tab[w & 63];
+        strbuf_append(out, q, 4);
+    }
+    if (i < n) {
+        uint32_t w = (uint32_t)p[i] << 16;
+        if (i + 1 < n)
+            w |= (uint32_t)p[i + 1] << 8;
+        q[0] = tab[w >> 18];
+        q[1] = tab[(w >> 12) & 63];
+        q[2] = i + 1 < n ? tab[(w >> 6) & 63] : '=';
+        q[3] = '=';
+        strbuf_append(out, q, 4);
+    }
+}
+
 /* Append s as one field, quoted (or escaped, without a quote character)
  * when needed. */
 static void put_field(const CsvOptions *o, StrBuf *out, const char *s, size_t n)
@@ -394,11 +437,17 @@ static void put_field(const CsvOptions *o, StrBuf *out, const char *s, size_t n)
         return;
     }
     if (o->disable_quote_char) {
-        /* only an escape character can protect special bytes */
+        /* only an escape character can protect special bytes; a value
+         * equal to the null literal, or starting with '#' when comments
+         * are allowed, gets its first byte escaped (an empty one cannot be
+         * told from NULL) */
+        bool lit = is_null_literal(o, s, n) ||
+                   (o->allow_comments && n && s[0] == '#');
         for (size_t i = 0; i < n; i++) {
             char c = s[i];
-            if (o->escape_char && (c == o->field_delimiter || c == '\n' ||
-                                   c == '\r' || c == o->escape_char))
+            if (o->escape_char &&
+                ((lit && i == 0) || c == o->field_delimiter || c == '\n' ||
+                 c == '\r' || c == o->escape_char))
                 strbuf_putc(out, o->escape_char);
             strbuf_putc(out, c);
         }
@@ -444,6 +493,17 @@ void csv_encoder_row(CsvEncoder *e, StrBuf *out, const Value *row)
             break;
         case VK_STRING:
             put_field(o, out, v->u.s.ptr, v->u.s.len);
+            break;
+        case VK_BYTES: /* base64, as Flink writes BYTES and as we read */
+            if (v->u.s.len == 0 && !o->disable_quote_char) {
+                /* "" (empty bytes): an empty field would read as NULL */
+                strbuf_putc(out, o->quote_char);
+                strbuf_putc(out, o->quote_char);
+                break;
+            }
+            strbuf_clear(&e->tmp);
+            base64_put(&e->tmp, (const uint8_t *)v->u.s.ptr, v->u.s.len);
+            put_field(o, out, e->tmp.ptr ? e->tmp.ptr : "", e->tmp.len);
             break;
         default:
             strbuf_clear(&e->tmp);

@@ -90,8 +90,10 @@ CsvEncoder *csv_encoder_new(const RtSchema *schema, const CsvOptions *opt,
 void csv_encoder_free(CsvEncoder *e);
 /* Append one record, without a line terminator.  Fields are quoted only
  * when they contain the delimiter, the quote, a line break, or leading or
- * trailing blanks, or equal the null literal; NULL is written as the null
- * literal (empty when there is none). */
+ * trailing blanks, or equal the null literal (then, without a quote
+ * character, the first byte is escaped), so the decoder reads them back
+ * as the string; NULL is written as the null literal (empty when there is
+ * none).  BYTES are written in base64, which the decoder reads. */
 void csv_encoder_row(CsvEncoder *e, StrBuf *out, const Value *row);
 /* Append the column names as a header record (for --output csv). */
 void csv_encoder_header(CsvEncoder *e, StrBuf *out);

@@ -155,6 +155,8 @@ static bool take_num(const char **pp, const char *e, int minw, int maxw,
     int64_t v = 0;
     int n = 0;
     while (p < e && n < maxw && is_digit(*p)) {
+        if (v > (INT64_MAX - 9) / 10)
+            return false; /* a very wide pattern field: no such number */
         v = v * 10 + (*p - '0');
         p++;
         n++;

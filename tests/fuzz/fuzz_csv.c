@@ -113,8 +113,7 @@ static void setup(void)
 /* Whether the csv text form of a column is exact, so a decoded value must
  * survive encode + decode.  Not exact: TIME/TIMESTAMP with fewer than
  * three fraction digits (the decoder keeps milliseconds the encoder drops
- * at the column precision), BYTES (the encoder writes SQL's x'..', the
- * decoder reads base64 - see the report of this target). */
+ * at the column precision). */
 static bool rt_checked(const RtType *t)
 {
     switch (t->kind) {
@@ -122,8 +121,6 @@ static bool rt_checked(const RtType *t)
     case VK_TIMESTAMP:
     case VK_TIMESTAMP_LTZ:
         return t->precision >= 3;
-    case VK_BYTES:
-        return false;
     default:
         return true;
     }
@@ -239,26 +236,31 @@ static void round_trip(const CsvOptions *o, const RtSchema *s,
         const Value *v = &row[c];
         if (!rt_in_range(t, v, o->tz))
             return;
-        /* BYTES: the encoder writes SQL's x'0102', the decoder reads
-         * base64, so a row with bytes does not read back (reported) */
-        if (t->kind == VK_BYTES && !v->is_null)
-            return;
-        /* Known not to survive: a STRING equal to the null literal (it is
-         * quoted on output, but the decoder takes the literal quoted or
-         * not); a NULL STRING without a null literal is written as an
-         * empty field, which reads back as ''. */
+        /* Known not to survive: a NULL STRING without a null literal is
+         * written as an empty field, which reads back as ''; a STRING
+         * equal to the null literal when neither a quote nor an escape
+         * character can protect it (or it is empty and unquotable). */
         if (t->kind == VK_STRING) {
             if (v->is_null && !o->null_literal)
                 return;
-            if (!v->is_null && o->null_literal &&
+            if (!v->is_null && o->null_literal && o->disable_quote_char &&
+                (!o->escape_char || v->u.s.len == 0) &&
                 v->u.s.len == strlen(o->null_literal) &&
                 memcmp(v->u.s.ptr, o->null_literal, v->u.s.len) == 0)
                 return;
+            /* '#' first in the record, comments allowed, nothing to
+             * protect it: a comment line */
+            if (!v->is_null && c == 0 && o->allow_comments &&
+                o->disable_quote_char && !o->escape_char && v->u.s.len &&
+                v->u.s.ptr[0] == '#')
+                return;
             /* without quote and escape characters nothing protects a
-             * delimiter, line break or final '\r' inside a value */
-            if (!v->is_null && o->disable_quote_char && !o->escape_char &&
+             * delimiter or line break inside a value; without a quote
+             * character a final '\r' of the record is taken for a CRLF
+             * terminator even when escaped (documented limit) */
+            if (!v->is_null && o->disable_quote_char &&
                 (memchr(v->u.s.ptr, '\r', v->u.s.len) ||
-                 memchr(v->u.s.ptr, '\n', v->u.s.len)))
+                 (!o->escape_char && memchr(v->u.s.ptr, '\n', v->u.s.len))))
                 return;
         }
     }
