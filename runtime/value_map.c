@@ -313,6 +313,15 @@ void map_get(const Value *m, const Value *key, const RtType *kt, Value *out)
         return;
     bool dec = it.kt.kind == VK_DECIMAL && kt && kt->kind == VK_DECIMAL &&
                kt->scale != it.kt.scale;
+    /* A key of another storage kind than the block's keys matches
+     * nothing (the compiler converts keys; a block restored with other
+     * element types must not have a STRING key read as an integer). */
+    ValueKind qk = (ValueKind)key->kind;
+    bool same = qk == it.kt.kind ||
+                ((qk == VK_STRING || qk == VK_BYTES) &&
+                 (it.kt.kind == VK_STRING || it.kt.kind == VK_BYTES));
+    if (!same)
+        return;
     while (map_iter_next(&it, &k, &v)) {
         bool eq = dec ? value_compare_dec(&k, it.kt.scale, key, kt->scale) == 0
                       : value_equal(&k, key, &it.kt);
@@ -346,6 +355,19 @@ bool map_validate(const char *p, size_t n)
     return got == want && it.p == it.e;
 }
 
+/* Whether an element v read from a block can be written as kind k: the
+ * same storage kind, STRING and BYTES exchanged, or a NULL.  Anything else
+ * (a block whose element types are not the ones the compiler converted
+ * from) is written as NULL rather than read through the wrong union
+ * member. */
+static bool elem_fits(const Value *v, ValueKind k)
+{
+    ValueKind vk = (ValueKind)v->kind;
+    return v->is_null || k == VK_NULLTYPE || vk == k ||
+           ((vk == VK_STRING || vk == VK_BYTES) &&
+            (k == VK_STRING || k == VK_BYTES));
+}
+
 void map_retype(Arena *a, Value *dst, const Value *m, const RtType *kt,
                 const RtType *vt)
 {
@@ -355,6 +377,10 @@ void map_retype(Arena *a, Value *dst, const Value *m, const RtType *kt,
     uint32_t count = 0;
     if (map_iter_init(&it, m))
         while (map_iter_next(&it, &k, &v)) {
+            if (!elem_fits(&k, kt->kind))
+                k.is_null = true;
+            if (!elem_fits(&v, vt->kind))
+                v.is_null = true;
             size += map_elem_size(&k, kt->kind) + map_elem_size(&v, vt->kind);
             count++;
         }
@@ -362,6 +388,10 @@ void map_retype(Arena *a, Value *dst, const Value *m, const RtType *kt,
     char *p = map_put_header(blk, kt, vt, count);
     if (map_iter_init(&it, m))
         while (count-- && map_iter_next(&it, &k, &v)) {
+            if (!elem_fits(&k, kt->kind))
+                k.is_null = true;
+            if (!elem_fits(&v, vt->kind))
+                v.is_null = true;
             p = map_put_elem(p, &k, kt->kind);
             p = map_put_elem(p, &v, vt->kind);
         }
@@ -533,9 +563,13 @@ static bool next_token(const char *s, size_t n, const char *d, size_t dn,
 }
 
 /* STR_TO_MAP(s [, pair_delim, kv_delim]): split s at pair_delim (default
- * ','), each pair at kv_delim (default '='): the first part is the key,
- * the second the value (a pair without kv_delim: a NULL value; parts
- * after the second are dropped, as Flink does).  '' gives an empty map. */
+ * ','), each pair at the first kv_delim (default '='): the key before it,
+ * the value all after it, further kv_delims included (Flink's
+ * split(kv_delim, 2)); a pair without kv_delim has a NULL value.  Empty
+ * pairs at the end are dropped, as Java's String.split drops trailing
+ * empty strings; inner and leading ones stay (key '', value NULL).  ''
+ * gives an empty map.  Delimiters are literal text (Flink's are Java
+ * regular expressions: the same for delimiters without metacharacters). */
 static void fn_str_to_map(const FuncSite *fs, Value *dst, const Value *args,
                           VmCtx *x, Value *regs)
 {
@@ -551,19 +585,27 @@ static void fn_str_to_map(const FuncSite *fs, Value *dst, const Value *args,
     uint32_t cnt = 0;
     size_t i = 0;
     bool done = n == 0;
+    uint32_t keep = 0; /* pairs up to the last non-empty one */
     Str tok;
-    while (next_token(s, n, pd, pdn, &i, &done, &tok))
+    while (next_token(s, n, pd, pdn, &i, &done, &tok)) {
         cnt++;
-    Value *kv = arena_alloc(x->a, sizeof(Value) * (2 * (size_t)cnt + 1));
+        if (tok.len)
+            keep = cnt;
+    }
+    Value *kv = arena_alloc(x->a, sizeof(Value) * (2 * (size_t)keep + 1));
     i = 0;
     done = n == 0;
     uint32_t k = 0;
-    while (next_token(s, n, pd, pdn, &i, &done, &tok)) {
+    while (k < keep && next_token(s, n, pd, pdn, &i, &done, &tok)) {
         size_t j = 0;
         bool d2 = false;
-        Str key, val;
+        Str key, val = {NULL, 0};
         next_token(tok.ptr, tok.len, kd, kdn, &j, &d2, &key);
-        bool has_val = next_token(tok.ptr, tok.len, kd, kdn, &j, &d2, &val);
+        bool has_val = !d2;
+        if (has_val) { /* the value: everything after the first kv_delim */
+            val.ptr = tok.ptr + j;
+            val.len = tok.len - j;
+        }
         kv[2 * k] = value_null(VK_STRING);
         kv[2 * k].is_null = false;
         kv[2 * k].u.s.ptr = has_val ? key.ptr : tok.ptr;

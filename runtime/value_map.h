@@ -123,7 +123,9 @@ bool map_iter_next(MapIter *it, Value *k, Value *v);
 uint32_t map_count(const Value *m);
 /* m[key]: *out is the value of the entry whose key equals key (of type
  * kt, converted to the map's key type by the compiler; DECIMAL keys
- * compare across scales), else a NULL of the value kind. */
+ * compare across scales), else a NULL of the value kind.  A key of
+ * another storage kind than the block's keys (STRING and BYTES count as
+ * one) matches nothing. */
 void map_get(const Value *m, const Value *key, const RtType *kt, Value *out);
 /* Whether p[0..n) is a well-formed block: known scalar element kinds,
  * every element inside the block, the count matching, nothing after the
@@ -157,7 +159,9 @@ const char *json_map_decode(const char *p, const char *e, const RtType *t,
 
 struct FuncSite;
 /* Re-encode map m with element types kt and vt (same storage kinds, or
- * STRING and BYTES exchanged, or NULL elements) into arena a. */
+ * STRING and BYTES exchanged, or NULL elements) into arena a; an element
+ * of any other kind (a block not of the type the compiler converted
+ * from) is written as NULL, never read through the wrong union member. */
 void map_retype(Arena *a, Value *dst, const Value *m, const RtType *kt,
                 const RtType *vt);
 

@@ -399,6 +399,51 @@ static void test_map_json_in(void)
     arena_fini(&a);
 }
 
+/* m[key] with a key Value of another storage kind than the block's keys
+ * (a block restored from a checkpoint whose element types differ from the
+ * column's): no match, and a STRING block key is never compared with an
+ * integer key as if it held a pointer (the integer 8 here would be read
+ * as the address of the key's bytes). */
+static void test_map_get_kind_mismatch(void)
+{
+    Arena a;
+    arena_init(&a, 4096);
+    Value m, out;
+    build_headers(&a, &m);
+    RtType it = ty(VK_INT, 4, -1, 0), st = T_STR();
+    Value k = vi(8);
+    k.u.s.len = 5; /* as if the bits of "trace"'s length were there too */
+    map_get(&m, &k, &it, &out);
+    UNIT_CHECK(out.is_null);
+    UNIT_EQ_INT(out.kind, VK_BYTES);
+    /* an INT-keyed map probed with a STRING key */
+    Value kv[2] = {vi(7), vs(VK_BYTES, "seven")};
+    RtType bt = T_BYT();
+    Value im;
+    map_build(&a, &im, &it, &bt, kv, 1);
+    Value sk = vs(VK_STRING, "x");
+    sk.u.i = 7; /* the same bits as the INT key */
+    map_get(&im, &sk, &st, &out);
+    UNIT_CHECK(out.is_null);
+    Value ik = vi(7);
+    map_get(&im, &ik, &it, &out);
+    UNIT_CHECK(!out.is_null && out.u.s.len == 5);
+    /* re-typing that block to STRING keys (which the compiler never
+     * asks for) writes a NULL key, not the integer read as a length
+     * and a pointer */
+    Value rt;
+    map_retype(&a, &rt, &im, &st, &bt);
+    UNIT_CHECK(map_validate(rt.u.s.ptr, rt.u.s.len));
+    UNIT_CHECK(map_has_null_key(&rt));
+    UNIT_EQ_INT(map_count(&rt), 1);
+    /* STRING and BYTES keys share a storage kind and still match */
+    Value bk = vs(VK_BYTES, "trace");
+    map_get(&m, &bk, &bt, &out);
+    UNIT_CHECK(!out.is_null && out.u.s.len == 3 &&
+               memcmp(out.u.s.ptr, "def", 3) == 0);
+    arena_fini(&a);
+}
+
 static const UnitTest map_tests[] = {
     {"map_build_read", test_map_build_read},
     {"map_scalar_kinds", test_map_scalar_kinds},
@@ -406,6 +451,7 @@ static const UnitTest map_tests[] = {
     {"map_damage", test_map_damage},
     {"map_checkpoint", test_map_checkpoint},
     {"map_json_in", test_map_json_in},
+    {"map_get_kind_mismatch", test_map_get_kind_mismatch},
     {NULL, NULL},
 };
 
