@@ -637,14 +637,19 @@ static int run_live(Shell *sh, Job *j, LiveTable *lt, LiveMode mode,
     bool status_shown = false;
     for (;;) {
         bool done = atomic_load(&rt.done);
+        /* Keys are read one byte at a time and not at all once a stop
+         * key was seen: what the user types after it (the next statement,
+         * typed while the job winds down) stays in the terminal's input
+         * queue for the next prompt instead of being swallowed here. */
         struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
-        if (!done && poll(&pfd, 1, 50) > 0 && (pfd.revents & POLLIN)) {
-            char keys[64];
-            ssize_t n = read(STDIN_FILENO, keys, sizeof keys);
-            for (ssize_t k = 0; k < n; k++)
-                if (keys[k] == 'q' || keys[k] == 'Q' || keys[k] == 3 ||
-                    keys[k] == 4)
-                    stop = true;
+        if (!done && !stop && poll(&pfd, 1, 50) > 0 &&
+            (pfd.revents & POLLIN)) {
+            char key;
+            if (read(STDIN_FILENO, &key, 1) == 1 &&
+                (key == 'q' || key == 'Q' || key == 3 || key == 4))
+                stop = true;
+        } else if (!done && stop) {
+            poll(NULL, 0, 50);
         }
         if (got_sigint)
             stop = true;
