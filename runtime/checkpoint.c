@@ -351,6 +351,13 @@ void snap_want_type(SnapReader *r, Value *v, const RtType *t)
         r->bad = true;
         *v = value_null(t->kind);
     }
+    /* DECIMAL(p <= 18) state is kept as an int64 (op_over.c's packed
+     * rows): a damaged value outside that range must not reach it */
+    if (!v->is_null && t->kind == VK_DECIMAL && t->precision >= 1 &&
+        t->precision <= 18 && v->u.d.hi != (int64_t)v->u.d.lo >> 63) {
+        r->bad = true;
+        *v = value_null(t->kind);
+    }
 }
 
 void snap_want_kinds(SnapReader *r, Value *v, uint32_t n, const RtSchema *s)
