@@ -1405,6 +1405,10 @@ AstNode *ast_literal(CompileCtx *cc, LiteralKind k, Token t)
         l->text = (t.n == 4) ? STR_LIT("TRUE") : STR_LIT("FALSE");
     } else if (k == LIT_NULL) {
         l->text = STR_LIT("NULL");
+    } else if (k == LIT_BINARY) {
+        /* X'...': the text between the quotes (checked when resolved) */
+        l->text.ptr = arena_strndup(&cc->a, t.z + 2, t.n - 3);
+        l->text.len = t.n - 3;
     } else {
         l->text.ptr = arena_strndup(&cc->a, t.z, t.n);
         l->text.len = t.n;
@@ -2040,7 +2044,7 @@ static const char *lit_name(LiteralKind k)
 {
     static const char *const names[] = {
         "NULL",   "BOOL", "INTEGER", "DECIMAL",   "DOUBLE",
-        "STRING", "DATE", "TIME",    "TIMESTAMP", "INTERVAL"};
+        "STRING", "DATE", "TIME",    "TIMESTAMP", "INTERVAL", "BINARY"};
     return (unsigned)k < FSQL_ARRAY_LEN(names) ? names[k] : "?";
 }
 

@@ -170,7 +170,8 @@ typedef enum LiteralKind {
     LIT_DATE,      /* DATE 'yyyy-mm-dd'; text: content */
     LIT_TIME,      /* TIME 'hh:mm:ss[.fff]' */
     LIT_TIMESTAMP, /* TIMESTAMP '...' */
-    LIT_INTERVAL   /* INTERVAL ['-']'text' unit [TO unit] */
+    LIT_INTERVAL,  /* INTERVAL ['-']'text' unit [TO unit] */
+    LIT_BINARY     /* X'0a1b'; text: the hex digits as written */
 } LiteralKind;
 
 typedef enum TimeUnit {

@@ -492,6 +492,10 @@ static void pr_literal(Printer *p, const AstNode *n)
         put(p, "TIMESTAMP ");
         put_string(p, l->text);
         break;
+    case LIT_BINARY:
+        put(p, "X");
+        put_string(p, l->text);
+        break;
     case LIT_INTERVAL:
         put(p, "INTERVAL ");
         if (l->is_negative)

@@ -531,6 +531,7 @@ static uint16_t gen_literal(Gen *g, const PExpr *e)
         v.u.f = l->v.f;
         break;
     case PL_STRING:
+    case PL_BYTES:
         v.u.s.ptr = l->text.ptr ? l->text.ptr : "";
         v.u.s.len = (uint32_t)l->text.len;
         break;

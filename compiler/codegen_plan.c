@@ -437,7 +437,25 @@ static void gen_node(Gen *g, const PNode *n, OpDef *d)
     }
 }
 
+static Program *program_of(CompileCtx *cc, const Plan *plan);
+
 Program *codegen_program(CompileCtx *cc, const Plan *plan)
+{
+    /* generate with the options of the plan's statement, not those of
+     * SETs further down the script */
+    SessionOption *opts = cc->opts;
+    uint32_t n_opts = cc->n_opts;
+    if (plan->opts) {
+        cc->opts = plan->opts;
+        cc->n_opts = plan->n_opts;
+    }
+    Program *p = program_of(cc, plan);
+    cc->opts = opts;
+    cc->n_opts = n_opts;
+    return p;
+}
+
+static Program *program_of(CompileCtx *cc, const Plan *plan)
 {
     Gen g;
     memset(&g, 0, sizeof g);
@@ -498,12 +516,15 @@ Program *codegen_program(CompileCtx *cc, const Plan *plan)
     p->is_query = plan->kind == PLAN_QUERY;
 
     /* Session settings. */
-    p->n_settings = cc->n_opts;
+    p->n_settings = 0;
     p->setting_keys = ARENA_NEW_ARRAY(g.pa, const char *, cc->n_opts + 1);
     p->setting_values = ARENA_NEW_ARRAY(g.pa, const char *, cc->n_opts + 1);
     for (uint32_t i = 0; i < cc->n_opts; i++) {
-        p->setting_keys[i] = arena_strdup(g.pa, cc->opts[i].key);
-        p->setting_values[i] = arena_strdup(g.pa, cc->opts[i].value);
+        if (!cc->opts[i].value)
+            continue; /* RESET */
+        p->setting_keys[p->n_settings] = arena_strdup(g.pa, cc->opts[i].key);
+        p->setting_values[p->n_settings++] =
+            arena_strdup(g.pa, cc->opts[i].value);
     }
     const char *tz = compile_get_option(cc, "table.local-time-zone");
     p->tz_name = tz ? arena_strdup(g.pa, tz) : NULL;

@@ -132,6 +132,12 @@ static void put_lit(StrBuf *out, const PExpr *e)
     case PL_STRING:
         put_quoted(out, l->text);
         break;
+    case PL_BYTES:
+        strbuf_puts(out, "X'");
+        for (size_t i = 0; i < l->text.len; i++)
+            strbuf_printf(out, "%02X", (unsigned char)l->text.ptr[i]);
+        strbuf_putc(out, '\'');
+        break;
     case PL_DATE:
         strbuf_puts(out, "DATE ");
         put_quoted(out, l->text);

@@ -4205,5 +4205,9 @@ Plan *plan_statement(CompileCtx *cc, AstNode *stmt)
     if (P.failed || !plan->n_roots)
         return NULL;
     finish(&P, plan);
+    plan->n_opts = cc->n_opts;
+    plan->opts = ARENA_NEW_ARRAY(&cc->a, SessionOption, cc->n_opts + 1);
+    if (cc->n_opts)
+        memcpy(plan->opts, cc->opts, sizeof(SessionOption) * cc->n_opts);
     return plan;
 }

@@ -134,6 +134,7 @@ typedef enum PLitKind {
     PL_DECIMAL,       /* text: digits with '.', exact; type has p,s */
     PL_DOUBLE,        /* v.f */
     PL_STRING,        /* text */
+    PL_BYTES,         /* text: the bytes */
     PL_DATE,          /* v.i: days since 1970-01-01 */
     PL_TIME,          /* v.i: milliseconds of the day */
     PL_TIMESTAMP,     /* v.i: epoch milliseconds (no time zone) */
@@ -598,6 +599,10 @@ struct Plan {
     PNode **roots;      /* Sink / Collect nodes, statement order */
     uint32_t n_nodes;
     PNode **nodes;      /* all nodes, inputs before consumers */
+    /* the SET options in force at this statement (later SETs do not
+     * apply to it, as in Flink); codegen_program reads these */
+    struct SessionOption *opts;
+    uint32_t n_opts;
 };
 
 /* Plan one resolved statement.  Returns NULL for statements that run

@@ -156,6 +156,7 @@ static bool lit_equal(const PLit *a, const PLit *b)
         return a->v.f == b->v.f;
     case PL_DECIMAL:
     case PL_STRING:
+    case PL_BYTES:
         return str_eq(a->text, b->text);
     default:
         return a->v.i == b->v.i;
@@ -456,6 +457,14 @@ static bool parse_interval(const AstLiteral *l, PLit *out)
     return true;
 }
 
+static int hex_val(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : 0;
+}
+
 bool plan_parse_literal(CompileCtx *cc, const AstNode *lit, PLit *out)
 {
     const AstLiteral *l = &lit->u.literal;
@@ -524,6 +533,18 @@ bool plan_parse_literal(CompileCtx *cc, const AstNode *lit, PLit *out)
     case LIT_INTERVAL:
         ok = parse_interval(l, out);
         break;
+    case LIT_BINARY: {
+        /* the resolver checked the digits: an even number of them */
+        size_t n = l->text.len / 2;
+        char *b = arena_alloc(&cc->a, n + 1);
+        for (size_t i = 0; i < n; i++)
+            b[i] = (char)(hex_val(p[2 * i]) << 4 | hex_val(p[2 * i + 1]));
+        b[n] = 0;
+        out->kind = PL_BYTES;
+        out->text.ptr = b;
+        out->text.len = n;
+        break;
+    }
     }
     if (!ok) {
         diag_error(cc, DIAG_E_BAD_LITERAL, lit->at,

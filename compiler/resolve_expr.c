@@ -22,6 +22,7 @@
 #include "compiler/functions.h"
 #include "compiler/spell.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,6 +331,26 @@ static SqlType *type_literal(ExprCtx *x, AstNode *e)
         t->precision = (int32_t)utf8_count(s, len);
         t->is_nullable = false;
         return t;
+    case LIT_BINARY: {
+        size_t i = 0;
+        while (i < len && isxdigit((unsigned char)s[i]))
+            i++;
+        if (i < len || len % 2) {
+            diag_error(r->cc, DIAG_E_BAD_LITERAL, e->at,
+                       i < len ? "binary literal X'%.*s' has a character "
+                                 "that is not a hex digit"
+                               : "binary literal X'%.*s' has an odd number "
+                                 "of hex digits",
+                       (int)len, s);
+            diag_hint(r->cc, "Write two hex digits per byte, for example "
+                             "X'0A1B'.");
+            return rx_err();
+        }
+        t = type_new(r->a, T_BINARY);
+        t->precision = (int32_t)(len / 2);
+        t->is_nullable = false;
+        return t;
+    }
     case LIT_DATE: {
         size_t pos = 0;
         if (!check_date(s, len, &pos) || pos != len) {

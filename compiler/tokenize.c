@@ -105,6 +105,7 @@ static const struct {
 } others[] = {
     {TK_ID, "ID", "identifier"},
     {TK_STRING, "STRING", "string literal"},
+    {TK_XSTRING, "XSTRING", "binary string literal"},
     {TK_INTEGER, "INTEGER", "integer"},
     {TK_DECIMAL, "DECIMAL", "number"},
     {TK_FLOAT, "FLOAT", "number"},
@@ -329,6 +330,7 @@ static bool starts_expr(int tk)
     switch (tk) {
     case TK_ID:
     case TK_STRING:
+    case TK_XSTRING:
     case TK_INTEGER:
     case TK_DECIMAL:
     case TK_FLOAT:

@@ -64,6 +64,8 @@ int lex_scan(const char *src, size_t len, size_t pos, size_t *end)
         "/*" cbody "*"*            { tk = LEX_UNTERM_COMMENT; goto done; }
         "'" strbody "'"            { tk = TK_STRING; goto done; }
         "'" strbody                { tk = LEX_UNTERM_STRING; goto done; }
+        [xX] "'" strbody "'"       { tk = TK_XSTRING; goto done; }
+        [xX] "'" strbody           { tk = LEX_UNTERM_STRING; goto done; }
         "`" qidbody "`"            { tk = TK_ID; goto done; }
         "`" qidbody                { tk = LEX_UNTERM_IDENT; goto done; }
         "\"" [^"\n\x00]* "\""       { tk = LEX_DQ_IDENT; goto done; }

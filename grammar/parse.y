@@ -741,6 +741,7 @@ postfix(A) ::= INTEGER(T).              { A = ast_literal(cc, LIT_INTEGER, T); }
 postfix(A) ::= DECIMAL(T).              { A = ast_literal(cc, LIT_DECIMAL, T); }
 postfix(A) ::= FLOAT(T).                { A = ast_literal(cc, LIT_DOUBLE, T); }
 postfix(A) ::= STRING(T).               { A = ast_literal(cc, LIT_STRING, T); }
+postfix(A) ::= XSTRING(T).              { A = ast_literal(cc, LIT_BINARY, T); }
 postfix(A) ::= TRUE(T).                 { A = ast_literal(cc, LIT_BOOL, T); }
 postfix(A) ::= FALSE(T).                { A = ast_literal(cc, LIT_BOOL, T); }
 postfix(A) ::= NULL(T).                 { A = ast_literal(cc, LIT_NULL, T); }

@@ -1,0 +1,2 @@
+-- args: -i tests/errors/tables.sql
+SELECT name, X'ABC' AS tag FROM users;
