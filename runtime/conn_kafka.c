@@ -220,6 +220,7 @@ typedef struct KReader {
     uint32_t n_pend, cap_pend, pend_head;
     KafkaUpsertState *ups;
     Value *img; /* scratch row (upsert old image) */
+    uint64_t nulled_again; /* NULLed fields of re-decoded old images */
     bool warned_missing;
     uint64_t dropped_null;   /* records without value skipped */
     bool stored;             /* offsets stored since the last commit */
@@ -896,6 +897,21 @@ static int fill_meta(KReader *r, const rd_kafka_message_t *m, Arena *a,
 
 /* Decode key and value of m into row.  0 ok, 1 skip (counted), 2 skip
  * silently, -1 error (why). */
+/* Fields read as NULL so far by the key, value and header decoders. */
+static uint64_t nulled_total(const KReader *r)
+{
+    uint64_t n = r->hdr_nulled;
+    if (r->key.jd)
+        n += json_decoder_stats(r->key.jd).fields_nulled;
+    if (r->val.jd)
+        n += json_decoder_stats(r->val.jd).fields_nulled;
+    if (r->key.cd)
+        n += csv_decoder_stats(r->key.cd).fields_nulled;
+    if (r->val.cd)
+        n += csv_decoder_stats(r->val.cd).fields_nulled;
+    return n;
+}
+
 static int decode_parts(KReader *r, const char *kp, size_t kl, const char *vp,
                         size_t vl, Arena *a, Value *row, char *why,
                         size_t why_n, const char **part_name)
@@ -1283,21 +1299,41 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
         int rc;
         uint32_t row0 = b->n_rows;
         if (r->is_upsert) {
+            /* The new image is decoded before the key's state changes: a
+             * record that does not decode (skipped under
+             * ignore-parse-errors) leaves the key's last good image in
+             * place, so the next update or delete of the key retracts
+             * the row that was really emitted. */
+            Value *row = batch_row(b, row0);
+            rc = 0;
+            if (m->payload) {
+                rc = decode_parts(r, m->key, m->key_len, m->payload, m->len,
+                                  b->a, row, why, sizeof why, &part);
+                if (rc == 0 &&
+                    (rc = fill_meta(r, m, b->a, row, why, sizeof why)) < 0)
+                    part = "headers";
+            }
             const char *old = NULL;
             size_t old_len = 0;
-            KafkaUpsertAction act = kafka_upsert_state_apply(
-                r->ups, m->key, m->key_len, m->payload, m->len,
-                m->payload == NULL, &old, &old_len);
-            rc = 0;
-            if (act == KUP_SKIP)
-                rc = 2;
-            if (act == KUP_UPDATE || act == KUP_DELETE) {
-                Value *row = batch_row(b, b->n_rows);
+            KafkaUpsertAction act = KUP_SKIP;
+            if (rc == 0)
+                act = kafka_upsert_state_apply(r->ups, m->key, m->key_len,
+                                               m->payload, m->len,
+                                               m->payload == NULL, &old,
+                                               &old_len);
+            if (rc == 0 && act == KUP_UPDATE) /* +U goes after the -U */
+                memcpy(batch_row(b, row0 + 1), row,
+                       sizeof(Value) * b->n_cols);
+            if (rc == 0 && (act == KUP_UPDATE || act == KUP_DELETE)) {
+                /* the old image's NULLed fields were counted when it was
+                 * new, and this message's headers for its new image */
+                uint64_t n0 = nulled_total(r);
                 rc = decode_parts(r, m->key, m->key_len, old, old_len, b->a,
                                   row, why, sizeof why, &part);
                 if (rc == 0 &&
                     (rc = fill_meta(r, m, b->a, row, why, sizeof why)) < 0)
                     part = "headers";
+                r->nulled_again += nulled_total(r) - n0;
                 if (rc == 0) {
                     r->row_off[b->n_rows] = m->offset;
                     batch_add(
@@ -1306,18 +1342,9 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
                 }
             }
             if (rc == 0 && (act == KUP_INSERT || act == KUP_UPDATE)) {
-                Value *row = batch_row(b, b->n_rows);
-                rc = decode_parts(r, m->key, m->key_len, m->payload, m->len,
-                                  b->a, row, why, sizeof why, &part);
-                if (rc == 0 &&
-                    (rc = fill_meta(r, m, b->a, row, why, sizeof why)) < 0)
-                    part = "headers";
-                if (rc == 0) {
-                    r->row_off[b->n_rows] = m->offset;
-                    batch_add(b,
-                              act == KUP_INSERT ? ROW_INSERT : ROW_UPDATE_AFTER,
-                              WM_NONE);
-                }
+                r->row_off[b->n_rows] = m->offset;
+                batch_add(b, act == KUP_INSERT ? ROW_INSERT : ROW_UPDATE_AFTER,
+                          WM_NONE);
             }
             if (rc != 0)
                 b->n_rows = row0; /* keep -U/+U pairs whole */
@@ -1358,16 +1385,7 @@ static int kr_poll(SourceReader *base, Batch *b, int64_t *wait_ms, FsqlErr *err)
             break;
         }
     }
-    uint64_t nulled = r->hdr_nulled;
-    if (r->key.jd)
-        nulled += json_decoder_stats(r->key.jd).fields_nulled;
-    if (r->val.jd)
-        nulled += json_decoder_stats(r->val.jd).fields_nulled;
-    if (r->key.cd)
-        nulled += csv_decoder_stats(r->key.cd).fields_nulled;
-    if (r->val.cd)
-        nulled += csv_decoder_stats(r->val.cd).fields_nulled;
-    base->fields_nulled = nulled;
+    base->fields_nulled = nulled_total(r) - r->nulled_again;
     *wait_ms = 0;
     return SRC_OK;
 }
