@@ -11,6 +11,9 @@
 . "$(dirname "$0")/lib.inc"
 kafka_init
 mock_start --topic vol:8
+# kcat moving 100,000 records on a loaded 2-core machine can take more
+# than the usual 20 s (a CI run was cut at 90,000 produced)
+KCAT_TIMEOUT=120
 
 # Distinct ids, payloads of varying length (some long, some with escapes),
 # spread over the partitions by kcat's random partitioner.
