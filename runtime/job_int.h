@@ -63,6 +63,12 @@ struct Job {
                              checkpoint_int.h); dir NULL when off */
     uint32_t n_align;
     struct AlignGroup *align; /* job arena; runtime/wm_align.c */
+    /* Ordered reading of several bounded file/datagen sources
+     * (wm_align.c, wm_order_pick): the source being read and the rows
+     * left in its turn; ordered false: round robin. */
+    bool ordered;
+    int32_t turn_src;
+    uint32_t turn_left;
 };
 
 #endif

@@ -253,6 +253,7 @@ int job_run(Job *j, FsqlErr *err)
 
     start_values(j);
     bool aligned = wm_align_init(j) > 0;
+    wm_order_init(j);
     while (!j->failed) {
         if (stop_requested) {
             /* Graceful shutdown (issue 10).  The loop is synchronous, so
@@ -281,7 +282,25 @@ int job_run(Job *j, FsqlErr *err)
         int64_t wait = 100;
         if (aligned)
             align_sources(j, &wait);
-        for (uint32_t i = 0; i < j->n_srcs && !j->failed; i++) {
+        if (j->ordered) {
+            /* one source per pass, in turns (wm_align.h) */
+            for (uint32_t i = 0; i < j->n_srcs; i++)
+                active += !j->srcs[i].ended;
+            uint32_t max_rows = 0;
+            int32_t k = active ? wm_order_pick(j, &max_rows) : -1;
+            if (k >= 0) {
+                SharedSource *ss = &j->srcs[k];
+                uint32_t cap = ss->batch.cap;
+                if (max_rows < cap)
+                    ss->batch.cap = max_rows;
+                uint32_t rows = 0;
+                source_step(j, ss, &wait, &rows);
+                ss->batch.cap = cap;
+                wm_order_done(j, ss->batch.n_rows, ss->ended);
+                produced += rows;
+            }
+        }
+        for (uint32_t i = 0; i < j->n_srcs && !j->failed && !j->ordered; i++) {
             SharedSource *ss = &j->srcs[i];
             if (ss->ended)
                 continue;

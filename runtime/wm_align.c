@@ -11,6 +11,7 @@
 #include "runtime/wm_align.h"
 #include "runtime/job_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct AlignGroup {
@@ -129,4 +130,76 @@ void wm_align_update(Job *j, int64_t now_ms, int64_t *next_ms)
         if (ag->update_ms > 0 && ag->update_ms < *next_ms)
             *next_ms = ag->update_ms;
     }
+}
+
+/* ---- ordered reading of bounded sources ------------------------------- */
+
+static bool order_qualifies(const SharedSource *ss)
+{
+    return ss->table.is_bounded &&
+           (strcmp(ss->table.connector, "filesystem") == 0 ||
+            strcmp(ss->table.connector, "datagen") == 0);
+}
+
+bool wm_order_init(Job *j)
+{
+    j->ordered = false;
+    j->turn_src = -1;
+    j->turn_left = 0;
+    if (j->n_srcs < 2)
+        return false;
+    for (uint32_t i = 0; i < j->n_srcs; i++)
+        if (!order_qualifies(&j->srcs[i]))
+            return false;
+    const char *e = getenv("FSQL_TEST_ROUND_ROBIN");
+    if (e && *e == '1')
+        return false; /* the former reading order, for comparisons */
+    j->ordered = true;
+    return true;
+}
+
+/* Where a source stands for its next turn (lower goes first). */
+static int64_t order_rank(const SharedSource *ss)
+{
+    if (ss->n_wm_ops == 0)
+        return INT64_MIN; /* no event time: read first */
+    int64_t w = 0;
+    switch (source_wm(ss, &w)) {
+    case WM_ALIGN_UNSET:
+        return INT64_MIN;
+    case WM_ALIGN_AT:
+        return w == INT64_MIN ? INT64_MIN + 1 : w;
+    default:
+        return INT64_MAX; /* idle */
+    }
+}
+
+int32_t wm_order_pick(Job *j, uint32_t *max_rows)
+{
+    if (j->turn_src >= 0 && j->turn_left > 0 &&
+        !j->srcs[j->turn_src].ended && !j->srcs[j->turn_src].paused) {
+        *max_rows = j->turn_left;
+        return j->turn_src;
+    }
+    int32_t best = -1;
+    int64_t best_rank = 0;
+    for (uint32_t i = 0; i < j->n_srcs; i++) {
+        const SharedSource *ss = &j->srcs[i];
+        if (ss->ended || ss->paused)
+            continue;
+        int64_t r = order_rank(ss);
+        if (best < 0 || r < best_rank) {
+            best = (int32_t)i;
+            best_rank = r;
+        }
+    }
+    j->turn_src = best;
+    j->turn_left = best >= 0 ? WM_ORDER_TURN_ROWS : 0;
+    *max_rows = j->turn_left;
+    return best;
+}
+
+void wm_order_done(Job *j, uint32_t rows, bool ended)
+{
+    j->turn_left = ended || rows >= j->turn_left ? 0 : j->turn_left - rows;
 }

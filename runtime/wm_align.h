@@ -33,6 +33,24 @@ uint32_t wm_align_init(struct Job *j);
  * source's paused flag.  *next_ms is lowered to the next update time. */
 void wm_align_update(struct Job *j, int64_t now_ms, int64_t *next_ms);
 
+/* Several bounded sources whose output is a function of their input
+ * (filesystem, datagen) are read in turns instead of round robin, so
+ * that a job's result does not depend on batch sizes or timing: each turn
+ * is exactly WM_ORDER_TURN_ROWS rows (or the rest of the source) of the
+ * source standing lowest - no watermark assigner or no watermark yet
+ * first, then the lowest watermark, then the earlier table - and the
+ * next turn is chosen when it is over (or when watermark alignment holds
+ * the source back).  wm_order_init decides whether the
+ * job reads this way (every source qualifies, at least two); the loop
+ * calls wm_order_pick before each poll: the source to poll (-1: none)
+ * and the most rows it may put in its batch. */
+#define WM_ORDER_TURN_ROWS 1024
+bool wm_order_init(struct Job *j);
+int32_t wm_order_pick(struct Job *j, uint32_t *max_rows);
+/* After the poll of the picked source: rows it produced, whether it
+ * ended. */
+void wm_order_done(struct Job *j, uint32_t rows, bool ended);
+
 /* op_watermark.c: where the assigner s stands.  A source whose
  * assigners have no watermark yet (no row, or only rows with a NULL time)
  * holds its group back, as in Flink, until it produces one, turns idle
