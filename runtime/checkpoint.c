@@ -16,6 +16,7 @@
 #include "runtime/checkpoint.h"
 #include "runtime/checkpoint_int.h"
 #include "runtime/job_int.h"
+#include "runtime/wm_align.h"
 #include "runtime/log.h"
 #include "runtime/value_map.h"
 
@@ -1339,12 +1340,17 @@ static int ckpt_take(Job *j, const char *why, bool may_defer)
         put_section_head(&body, CKPT_SEC_SOURCE, i, ss->table.name);
         size_t outer = body.len;
         snap_put_u32(&body, 0);
-        snap_put_u32(&body, 1); /* frame layout */
+        snap_put_u32(&body, 2); /* frame layout (1: without the turn) */
         snap_put_bool(&body, ss->ended);
         snap_put_u64(&body, r->rows_read);
         snap_put_u64(&body, r->rows_skipped);
         snap_put_u64(&body, r->fields_nulled);
         snap_put_u64(&body, r->bytes_read);
+        /* rows left in this source's reading turn (wm_align.h), so that
+         * a restored job reads in the same order as one never stopped */
+        snap_put_u32(&body, j->ordered && j->turn_src == (int32_t)i
+                                ? j->turn_left
+                                : 0);
         size_t inner = body.len;
         snap_put_u32(&body, 0);
         if (r->v->snapshot)
@@ -1629,9 +1635,11 @@ int ckpt_restore(Job *j, FsqlErr *err)
             bool ended = snap_get_bool(&br);
             for (int q = 0; q < 4; q++)
                 (void)snap_get_u64(&br); /* counters: see get_op_frame */
+            uint32_t turn_left = layout >= 2 ? snap_get_u32(&br) : 0;
             uint32_t n = 0;
             const void *p = snap_get_bytes(&br, &n);
-            if (layout != 1 || !snap_reader_done(&br)) {
+            if (layout < 1 || layout > 2 || !snap_reader_done(&br) ||
+                turn_left > WM_ORDER_TURN_ROWS) {
                 snprintf(msg, sizeof msg, "source \"%s\": malformed position",
                          ss->table.name);
                 rc = restore_fail(err, &f, msg);
@@ -1650,6 +1658,10 @@ int ckpt_restore(Job *j, FsqlErr *err)
                 break;
             }
             ss->ended = ended;
+            if (turn_left) {
+                j->turn_src = (int32_t)sec->index;
+                j->turn_left = turn_left;
+            }
         }
     }
     if (rc == FSQL_OK && (n_ops_seen != j->n_ops || n_srcs_seen != j->n_srcs))

@@ -11,6 +11,7 @@
 #include "runtime/checkpoint_int.h"
 #include "runtime/job_int.h"
 #include "runtime/metrics.h"
+#include "runtime/wm_align.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -426,6 +427,9 @@ int job_open(Job *j, FsqlErr *err)
         }
     }
     j->is_open = true;
+    /* the reading order of bounded sources, before a checkpoint restores
+     * the turn in progress */
+    wm_order_init(j);
     /* The newest valid checkpoint, into the opened operators, sources
      * and exactly-once sinks (issue 10). */
     return ckpt_restore(j, err);

@@ -253,7 +253,6 @@ int job_run(Job *j, FsqlErr *err)
 
     start_values(j);
     bool aligned = wm_align_init(j) > 0;
-    wm_order_init(j);
     while (!j->failed) {
         if (stop_requested) {
             /* Graceful shutdown (issue 10).  The loop is synchronous, so

@@ -45,7 +45,7 @@ void wm_align_update(struct Job *j, int64_t now_ms, int64_t *next_ms);
  * calls wm_order_pick before each poll: the source to poll (-1: none)
  * and the most rows it may put in its batch. */
 #define WM_ORDER_TURN_ROWS 1024
-bool wm_order_init(struct Job *j);
+bool wm_order_init(struct Job *j); /* (job_open, before the restore) */
 int32_t wm_order_pick(struct Job *j, uint32_t *max_rows);
 /* After the poll of the picked source: rows it produced, whether it
  * ended. */
